@@ -1,0 +1,1 @@
+/* aka.c - placeholder until implemented */

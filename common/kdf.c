@@ -1,0 +1,1 @@
+/* kdf.c - placeholder until implemented */

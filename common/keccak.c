@@ -1,0 +1,1 @@
+/* keccak.c - placeholder until implemented */

@@ -1,0 +1,1 @@
+/* milenage.c - placeholder until implemented */

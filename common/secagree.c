@@ -1,0 +1,1 @@
+/* secagree.c - placeholder until implemented */

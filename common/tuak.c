@@ -1,0 +1,1 @@
+/* tuak.c - placeholder until implemented */

@@ -1,0 +1,1 @@
+/* xfrm.c - placeholder until implemented */

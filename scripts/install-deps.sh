@@ -1,0 +1,36 @@
+#!/bin/sh
+# Installs the Debian 12 packages the build, the tools and the tests need.
+# Idempotent: installs only what is missing. Run as root.
+#   scripts/install-deps.sh [build|test|all]   (default: all)
+set -eu
+what=${1:-all}
+
+BUILD="build-essential cmake pkg-config clang libssl-dev libmnl-dev libcjson-dev python3"
+TEST="libosmocore-utils iproute2 tshark tcpdump qemu-system-x86 linux-image-amd64
+      busybox-static kmod xz-utils"
+
+case $what in
+	build) pkgs=$BUILD ;;
+	test|all) pkgs="$BUILD $TEST" ;;
+	*) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+esac
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: run as root (apt-get install)" >&2
+	exit 2
+fi
+
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer for it.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
