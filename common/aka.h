@@ -48,14 +48,17 @@ void	aka_vector_wipe(struct aka_vector *);
  * accepted in each IND slot (C.2.1), an optional limit delta on how far
  * SEQ may jump ahead, and an optional age limit L (C.2.2). */
 #define AKA_IND_MAX_SLOTS	32
+#define AKA_IND_BITS_MAX	5	/* 2^5 == AKA_IND_MAX_SLOTS */
 struct aka_ue_sqn {
 	unsigned	ind_bits;
 	uint64_t	seq_ms[AKA_IND_MAX_SLOTS];	/* highest accepted SEQ per IND */
 	uint64_t	delta;		/* Annex C.2.1: SEQ - SEQ_MS <= delta (0: no limit) */
 	uint64_t	age_limit;	/* Annex C.2.2: SEQ_MS_max - SEQ < L (0: no limit) */
 };
+/* ind_bits must be <= AKA_IND_BITS_MAX, else aka_ue_check() gives -EINVAL. */
 void	aka_ue_sqn_init(struct aka_ue_sqn *, unsigned ind_bits);
-/* Highest SQN the UE has accepted (SEQ_MS || IND of that slot). */
+/* Highest SQN the UE has accepted (SEQ_MS || IND of that slot); for a
+ * fresh state SEQ 0 with the highest IND. */
 uint64_t aka_ue_sqn_ms(const struct aka_ue_sqn *);
 
 enum aka_check {

@@ -41,6 +41,9 @@ log_keys_allowed(void)
 	return log_keys;
 }
 
+static void vlog(int, const char *, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 vlog(int level, const char *tag, const char *fmt, va_list ap)
 {

@@ -108,7 +108,7 @@ main(int argc, char **argv)
 
 	log_init("imsauth", LOG_LVL_WARN);
 	if (argc < 2) {
-		usage(stderr);
+		fprintf(stderr, "imsauth: missing command (try imsauth help)\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
