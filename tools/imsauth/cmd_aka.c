@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aka.h"
+#include "digest.h"
 #include "imsauth.h"
 #include "milenage.h"
 #include "util.h"
@@ -52,7 +53,7 @@ cmd_vector(int argc, char **argv)
 	struct opts o;
 	struct milenage_ctx *ctx;
 	struct aka_vector v;
-	uint8_t rand[16], amf[2], nonce_raw[32];
+	uint8_t rand[16], amf[2], sqnb[6];
 	char nonce[64];
 	uint64_t sqn;
 	int rc;
@@ -68,17 +69,17 @@ cmd_vector(int argc, char **argv)
 	milenage_free(ctx);
 	if (rc < 0)
 		lib_error(o.cmd, rc);
-	memcpy(nonce_raw, v.rand, 16);
-	memcpy(nonce_raw + 16, v.autn, 16);
-	base64_encode(nonce_raw, sizeof(nonce_raw), nonce);
+	if ((rc = digest_aka_nonce_make(v.rand, v.autn, NULL, 0, nonce,
+	    sizeof(nonce))) < 0)
+		lib_error(o.cmd, rc);
 	out_hex("rand", v.rand, 16);
 	out_hex("xres", v.xres, v.xres_len);
 	out_hex("ck", v.ck, 16);
 	out_hex("ik", v.ik, 16);
 	out_hex("ak", v.ak, 6);
 	out_hex("autn", v.autn, 16);
-	aka_sqn_to_bytes(v.sqn, nonce_raw);
-	out_hex("sqn", nonce_raw, 6);
+	aka_sqn_to_bytes(v.sqn, sqnb);
+	out_hex("sqn", sqnb, 6);
 	out_str("nonce", nonce);
 	aka_vector_wipe(&v);
 	return 0;

@@ -24,9 +24,11 @@ cmd_digest(int argc, char **argv)
 	if (strcmp(alg, "AKAv1-MD5") != 0 && strcmp(alg, "AKAv2-MD5") != 0)
 		usage_error(o.cmd, "--algorithm: expected AKAv1-MD5 or AKAv2-MD5");
 	v2 = strcmp(alg, "AKAv2-MD5") == 0;
-	/* RES is 4 to 16 bytes (TS 33.102 6.3.7). */
-	res_len = opts_hexvar(&o, "res", res, sizeof(res));
-	if (res_len < 4)
+	/* RES is 4 to 16 bytes (TS 33.102 6.3.7); --res "" is the empty
+	 * password of a synchronisation failure (RFC 3310 3.4). */
+	if (*opts_need(&o, "res") == '\0')
+		res_len = 0;
+	else if ((res_len = opts_hexvar(&o, "res", res, sizeof(res))) < 4)
 		usage_error(o.cmd, "--res: expected 4 to 16 bytes of hex");
 	have_keys = opts_get(&o, "ck") != NULL || opts_get(&o, "ik") != NULL;
 	if (have_keys) {

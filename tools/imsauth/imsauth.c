@@ -35,7 +35,7 @@ static const struct cmd {
 	  "\t[--sqn-ms HEX] [--ind-bits N] [--amf-sep 0|1]" },
 	{ "digest", cmd_digest,
 	  "--algorithm AKAv1-MD5|AKAv2-MD5 --username S --realm S --method S\n"
-	  "\t--uri S --nonce S --res HEX [--ck HEX --ik HEX]\n"
+	  "\t--uri S --nonce S --res HEX|\"\" [--ck HEX --ik HEX]\n"
 	  "\t[--qop auth --nc HEX --cnonce S]" },
 	{ "ks-naf", cmd_ks_naf,
 	  "--ck HEX --ik HEX --rand HEX --impi S --naf-id HEX" },
