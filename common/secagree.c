@@ -225,6 +225,22 @@ known_param(const struct secagree_mech *m, const char *name)
 	return 0;
 }
 
+/* An algorithm token we do not implement: kept so that the offer list
+ * still parses and can be re-emitted, never chosen (secagree_choose). */
+static int
+keep_other(const char *v, char *out, size_t outsz)
+{
+	size_t n = strlen(v), i;
+
+	if (n == 0 || n >= outsz)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && strchr("-._+", v[i]) == NULL)
+			return -EINVAL;
+	memcpy(out, v, n + 1);
+	return 0;
+}
+
 static int
 decode_known(struct secagree_mech *m, unsigned bit, const char *v)
 {
@@ -235,13 +251,19 @@ decode_known(struct secagree_mech *m, unsigned bit, const char *v)
 	case SECAGREE_HAVE_Q:
 		return parse_qvalue(v, &m->q);
 	case SECAGREE_HAVE_ALG:
-		CHECK_RC(i = lookup(alg_names, NELEM(alg_names), v));
-		m->alg = (enum secagree_alg)i;
-		return 0;
+		if ((i = lookup(alg_names, NELEM(alg_names), v)) >= 0) {
+			m->alg = (enum secagree_alg)i;
+			return 0;
+		}
+		m->alg = SECAGREE_ALG_OTHER;
+		return keep_other(v, m->alg_other, sizeof(m->alg_other));
 	case SECAGREE_HAVE_EALG:
-		CHECK_RC(i = lookup(ealg_names, NELEM(ealg_names), v));
-		m->ealg = (enum secagree_ealg)i;
-		return 0;
+		if ((i = lookup(ealg_names, NELEM(ealg_names), v)) >= 0) {
+			m->ealg = (enum secagree_ealg)i;
+			return 0;
+		}
+		m->ealg = SECAGREE_EALG_OTHER;
+		return keep_other(v, m->ealg_other, sizeof(m->ealg_other));
 	case SECAGREE_HAVE_PROT:
 		CHECK_RC(i = lookup(prot_names, NELEM(prot_names), v));
 		m->prot = (enum secagree_prot)i;
@@ -423,12 +445,16 @@ format_ipsec(struct outbuf *o, const struct secagree_mech *m)
 	const char *s;
 
 	if (m->have & SECAGREE_HAVE_ALG) {
-		if ((s = secagree_alg_name(m->alg)) == NULL)
+		s = m->alg == SECAGREE_ALG_OTHER ? m->alg_other :
+		    secagree_alg_name(m->alg);
+		if (s == NULL || *s == '\0')
 			return -EINVAL;
 		out_kv(o, "alg", s);
 	}
 	if (m->have & SECAGREE_HAVE_EALG) {
-		if ((s = secagree_ealg_name(m->ealg)) == NULL)
+		s = m->ealg == SECAGREE_EALG_OTHER ? m->ealg_other :
+		    secagree_ealg_name(m->ealg);
+		if (s == NULL || *s == '\0')
 			return -EINVAL;
 		out_kv(o, "ealg", s);
 	}
@@ -575,6 +601,11 @@ decoded_equal(const struct secagree_mech *a, const struct secagree_mech *b,
 		return 0;
 	if (!a->ipsec3gpp)
 		return 1;
+	if ((a->alg == SECAGREE_ALG_OTHER &&
+	    strcasecmp(a->alg_other, b->alg_other) != 0) ||
+	    (a->ealg == SECAGREE_EALG_OTHER &&
+	    strcasecmp(a->ealg_other, b->ealg_other) != 0))
+		return 0;
 	return a->alg == b->alg && a->ealg == b->ealg && a->prot == b->prot &&
 	    a->mode == b->mode && a->spi_c == b->spi_c &&
 	    a->spi_s == b->spi_s && a->port_c == b->port_c &&
@@ -702,6 +733,8 @@ secagree_choose(const struct secagree *client,
 	for (i = 0; i < client->nmech; i++) {
 		m = &client->mech[i];
 		if (!m->ipsec3gpp || m->prot != SECAGREE_PROT_ESP ||
+		    m->alg == SECAGREE_ALG_OTHER ||
+		    m->ealg == SECAGREE_EALG_OTHER ||
 		    (m->have & SECAGREE_IPSEC_MANDATORY) !=
 		    SECAGREE_IPSEC_MANDATORY)
 			continue;

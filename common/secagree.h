@@ -14,10 +14,11 @@
  * For every mechanism "q" (RFC 3329 2.2 qvalue: 0..1, at most 3 decimals)
  * is decoded.  For "ipsec-3gpp" the TS 33.203 Annex H parameters are
  * decoded and checked:
- *	alg    hmac-md5-96 | hmac-sha-1-96 (mandatory); any other value is
- *	       rejected (Annex H lists no other integrity algorithm; a
- *	       newer one must be added here explicitly),
- *	ealg   null | des-ede3-cbc | aes-cbc; an absent ealg is treated
+ *	alg    hmac-md5-96 | hmac-sha-1-96 (mandatory); any other token is
+ *	       kept as SECAGREE_ALG_OTHER with its text, so an offer list
+ *	       from a newer UE still parses: such offers are never chosen,
+ *	ealg   null | des-ede3-cbc | aes-cbc, other tokens kept likewise
+ *	       (SECAGREE_EALG_OTHER); an absent ealg is treated
  *	       as NULL encryption (integrity only), which is how we read
  *	       TS 33.203 Rel-6+ Annex H / 7.1 for UEs that offer no
  *	       confidentiality (to be re-checked against the spec text),
@@ -49,12 +50,14 @@ enum secagree_alg {
 	SECAGREE_ALG_NONE = 0,		/* not present */
 	SECAGREE_ALG_HMAC_MD5_96,
 	SECAGREE_ALG_HMAC_SHA1_96,
+	SECAGREE_ALG_OTHER,		/* unknown token, in alg_other */
 };
 
 enum secagree_ealg {
 	SECAGREE_EALG_NULL = 0,		/* also the value when absent */
 	SECAGREE_EALG_DES_EDE3_CBC,
 	SECAGREE_EALG_AES_CBC,
+	SECAGREE_EALG_OTHER,		/* unknown token, in ealg_other */
 };
 
 enum secagree_prot {
@@ -96,6 +99,8 @@ struct secagree_mech {
 	/* ipsec-3gpp only (TS 33.203 Annex H): */
 	enum secagree_alg alg;
 	enum secagree_ealg ealg;
+	char	alg_other[SECAGREE_MAX_NAME + 1];	/* when ALG_OTHER */
+	char	ealg_other[SECAGREE_MAX_NAME + 1];	/* when EALG_OTHER */
 	enum secagree_prot prot;
 	enum secagree_mode mode;
 	uint32_t spi_c, spi_s;

@@ -103,8 +103,10 @@ test_bad(void)
 		"ipsec-3gpp;alg=hmac-md5-96;spi-c=1;spi-s=2;port-s=4",
 		"ipsec-3gpp;alg=hmac-md5-96;spi-c=1;spi-s=2;port-c=3",
 		/* bad values */
-		"ipsec-3gpp;alg=hmac-sha-256;spi-c=1;spi-s=2;port-c=3;port-s=4",
-		"ipsec-3gpp;alg=hmac-md5-96;ealg=aes-gcm;spi-c=1;spi-s=2;port-c=3;port-s=4",
+		"ipsec-3gpp;alg=hmac sha;spi-c=1;spi-s=2;port-c=3;port-s=4",
+		"ipsec-3gpp;alg=hmac-md5-96;ealg=a/b;spi-c=1;spi-s=2;port-c=3;port-s=4",
+		"ipsec-3gpp;alg=" "0123456789012345678901234567890123456789"
+		    ";spi-c=1;spi-s=2;port-c=3;port-s=4",
 		"ipsec-3gpp;alg=hmac-md5-96;prot=udp;spi-c=1;spi-s=2;port-c=3;port-s=4",
 		"ipsec-3gpp;alg=hmac-md5-96;mod=x;spi-c=1;spi-s=2;port-c=3;port-s=4",
 		"ipsec-3gpp;alg=hmac-md5-96;spi-c=4294967296;spi-s=2;port-c=3;port-s=4",
@@ -277,6 +279,34 @@ test_choose(void)
 	T_CHECK(parse_str(IPS("hmac-sha-1-96", "ealg=aes-cbc;prot=ah;", "")
 	    ", digest", &a) == 0 && secagree_choose(&a, all, 6, &idx) ==
 	    -ENOENT, "ah never chosen");
+	/* Algorithms we do not implement parse, round-trip, compare by text
+	 * and are never chosen: a newer UE's offer list still works. */
+	{
+		struct secagree o2;
+		char out[SECAGREE_FORMAT_MAX];
+
+		T_CHECK(parse_str(IPS("hmac-sha-256-128", "ealg=aes-gcm;", "")
+		    ", " IPS("hmac-md5-96", "", ""), &a) == 0, "unknown algs");
+		T_CHECK(a.mech[0].alg == SECAGREE_ALG_OTHER &&
+		    strcmp(a.mech[0].alg_other, "hmac-sha-256-128") == 0 &&
+		    a.mech[0].ealg == SECAGREE_EALG_OTHER &&
+		    strcmp(a.mech[0].ealg_other, "aes-gcm") == 0, "kept");
+		T_CHECK(secagree_choose(&a, all, 6, &idx) == 0 && idx == 1,
+		    "unknown never chosen: %zu", idx);
+		T_CHECK(secagree_format(&a, out, sizeof(out)) == 0 &&
+		    strstr(out, "alg=hmac-sha-256-128") != NULL &&
+		    parse_str(out, &o2) == 0 && secagree_equal(&a, &o2),
+		    "round trip %s", out);
+		T_CHECK(parse_str(IPS("hmac-sha-256-128", "ealg=aes-gcm;", "")
+		    ", " IPS("hmac-md5-96", "", ""), &o2) == 0 &&
+		    secagree_verify_matches(&o2, &a) == 1, "same text matches");
+		T_CHECK(parse_str(IPS("hmac-sha-512-256", "ealg=aes-gcm;", "")
+		    ", " IPS("hmac-md5-96", "", ""), &o2) == 0 &&
+		    secagree_verify_matches(&o2, &a) == 0, "other text differs");
+		T_CHECK(parse_str(IPS("hmac-sha-256-128", "", ""), &a) == 0 &&
+		    secagree_choose(&a, all, 6, &idx) == -ENOENT,
+		    "only unknown offers: nothing chosen");
+	}
 #undef IPS
 }
 
