@@ -5,8 +5,9 @@
 set -eu
 what=${1:-all}
 
-BUILD="build-essential cmake pkg-config clang libssl-dev libmnl-dev libcjson-dev python3"
-TEST="libosmocore-utils iproute2 tshark tcpdump qemu-system-x86 linux-image-amd64
+BUILD="build-essential cmake pkg-config clang libssl-dev libmnl-dev libcjson-dev
+       libsofia-sip-ua-dev python3"
+TEST="libosmocore-utils iproute2 tshark tcpdump sip-tester qemu-system-x86 linux-image-amd64
       busybox-static kmod xz-utils"
 
 case $what in

@@ -13,7 +13,7 @@ usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "imsauth: %s: ", cmd);
+	fprintf(stderr, "%s: %s: ", program_invocation_short_name, cmd);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

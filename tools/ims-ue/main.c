@@ -1,0 +1,239 @@
+/* main.c - ims-ue: an IMS UE for tests and the lab.
+ *
+ *	ims-ue register|deregister|message --impi S --impu URI --k HEX
+ *	    (--op HEX | --opc HEX) --pcscf HOST:PORT [options]
+ *
+ * Output contract (as imsauth): one name=value line per result; exit 0
+ * on success, 1 when the network rejects us or fails authentication, 2 on
+ * bad usage or a local failure, with a one-line error on stderr.  Key
+ * material is printed only with --debug-keys.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "opts.h"
+#include "ue.h"
+#include "util.h"
+
+#define UE_OPTS	"impi impu k op opc pcscf domain local transport expires " \
+		"state amf-sep timeout"
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: ims-ue register|deregister --impi S --impu URI --k HEX\n"
+	    "\t(--op HEX | --opc HEX) --pcscf HOST:PORT [--domain D]\n"
+	    "\t[--local ADDR:PORT] [--transport udp|tcp] [--expires N]\n"
+	    "\t[--state FILE] [--amf-sep 0|1] [--timeout S] [--debug]\n"
+	    "\t[--debug-keys]\n"
+	    "       ims-ue message ... --to URI --body TEXT\n");
+}
+
+/* Values go into header fields: no controls, no angle brackets. */
+static void
+header_safe(const struct opts *o, const char *name, const char *v)
+{
+	const unsigned char *p;
+
+	if (*v == '\0')
+		usage_error(o->cmd, "--%s must not be empty", name);
+	for (p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '<' || *p == '>' ||
+		    *p == '"' || *p == ' ')
+			usage_error(o->cmd, "--%s: invalid character", name);
+}
+
+static void
+hostport(const struct opts *o, const char *name, const char *v)
+{
+	char host[256], port[8];
+
+	header_safe(o, name, v);
+	if (ue_hostport_split(v, host, sizeof(host), port, sizeof(port)) < 0)
+		usage_error(o->cmd, "--%s: expected HOST:PORT", name);
+}
+
+static void
+conf_from_opts(const struct opts *o, struct ue_conf *c)
+{
+	uint8_t op[16];
+	const char *at;
+
+	memset(c, 0, sizeof(*c));
+	c->impi = opts_need(o, "impi");
+	c->impu = opts_need(o, "impu");
+	c->pcscf = opts_need(o, "pcscf");
+	header_safe(o, "impi", c->impi);
+	header_safe(o, "impu", c->impu);
+	hostport(o, "pcscf", c->pcscf);
+	if (strncmp(c->impu, "sip:", 4) != 0 && strncmp(c->impu, "tel:", 4) != 0)
+		usage_error(o->cmd, "--impu: expected a sip: or tel: URI");
+	/* TS 24.229 5.1.1.1 / TS 23.003 13.2: the home domain is the realm
+	 * part of the private identity unless configured. */
+	if ((c->domain = opts_get(o, "domain")) == NULL) {
+		if ((at = strrchr(c->impi, '@')) == NULL || at[1] == '\0')
+			usage_error(o->cmd, "--domain needed: --impi has no realm");
+		c->domain = at + 1;
+	}
+	header_safe(o, "domain", c->domain);
+	c->local = opts_get(o, "local");
+	if (c->local != NULL)
+		hostport(o, "local", c->local);
+	c->transport = opts_get(o, "transport");
+	if (c->transport == NULL)
+		c->transport = "udp";
+	else if (strcmp(c->transport, "udp") != 0 &&
+	    strcmp(c->transport, "tcp") != 0)
+		usage_error(o->cmd, "--transport: expected udp or tcp");
+	c->state_path = opts_get(o, "state");
+	opts_hex(o, "k", c->k, sizeof(c->k));
+	if (opts_one_of(o, "op", "opc") == 0) {
+		opts_hex(o, "op", op, sizeof(op));
+		if (milenage_opc(c->k, op, c->opc) < 0)
+			usage_error(o->cmd, "cannot derive OPc");
+		secure_wipe(op, sizeof(op));
+	} else
+		opts_hex(o, "opc", c->opc, sizeof(c->opc));
+	c->amf_sep = opts_get(o, "amf-sep") == NULL ? -1 :
+	    (int)opts_uint(o, "amf-sep", 0, 0, 1, NULL);
+	/* TS 24.229 5.1.1.2.1: the UE asks for 600000 s by default. */
+	c->expires = opts_uint(o, "expires", 600000, 0, 0x7fffffff, NULL);
+	c->timeout_ms = 1000 * opts_uint(o, "timeout", 10, 1, 3600, NULL);
+}
+
+/* Flags without a value, taken out before the "--name value" options. */
+static int
+take_flag(int *argc, char **argv, const char *flag)
+{
+	int i, found = 0;
+
+	for (i = 0; i < *argc; i++)
+		if (strcmp(argv[i], flag) == 0) {
+			memmove(argv + i, argv + i + 1,
+			    (size_t)(*argc - i - 1) * sizeof(*argv));
+			(*argc)--;
+			i--;
+			found = 1;
+		}
+	return found;
+}
+
+static void
+out_hex(const char *name, const uint8_t *b, size_t len)
+{
+	char hex[2 * 16 + 1];
+
+	hex_encode(b, len, hex);
+	printf("%s=%s\n", name, hex);
+}
+
+static int
+report(const struct ue_conf *c, const struct ue_result *r, int dereg)
+{
+	static const char *names[] = {
+		[UE_REGISTERED] = "registered",
+		[UE_REJECTED] = "rejected",
+		[UE_MAC_FAILURE] = "mac-failure",
+		[UE_AMF_FAILURE] = "amf-failure",
+		[UE_TIMEOUT] = "timeout",
+		[UE_UNREACHABLE] = "unreachable",
+		[UE_NO_CHALLENGE] = "bad-challenge",
+	};
+	uint8_t sqnb[6];
+
+	printf("result=%s\n", r->outcome == UE_REGISTERED && dereg ?
+	    "deregistered" : names[r->outcome]);
+	if (r->outcome != UE_TIMEOUT && r->outcome != UE_UNREACHABLE)
+		printf("status=%d\n", r->status);
+	if (r->outcome == UE_REGISTERED) {
+		printf("expires=%ld\n", r->expires);
+		printf("service_route=%s\n", r->service_route);
+		printf("p_associated_uri=%s\n", r->p_associated_uri);
+	}
+	printf("resync=%d\n", r->resync);
+	if (r->have_sqn) {
+		aka_sqn_to_bytes(r->sqn, sqnb);
+		out_hex("sqn", sqnb, 6);
+		if (c->debug_keys) {
+			out_hex("res", r->res, 8);
+			out_hex("ck", r->ck, 16);
+			out_hex("ik", r->ik, 16);
+		}
+	}
+	fflush(stdout);
+	return r->outcome == UE_REGISTERED ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct ue_conf c;
+	struct ue_reg *u;
+	struct ue_result r;
+	struct ue_resp mresp;
+	const char *cmd, *to = NULL, *body = NULL;
+	int debug, debug_keys, dereg = 0, message = 0, rc;
+
+	log_init("ims-ue", LOG_LVL_WARN);
+	if (argc < 2) {
+		fprintf(stderr, "ims-ue: missing command (try ims-ue help)\n");
+		return 2;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "deregister") == 0)
+		dereg = 1;
+	else if (strcmp(cmd, "message") == 0)
+		message = 1;
+	else if (strcmp(cmd, "register") != 0) {
+		fprintf(stderr, "ims-ue: unknown command \"%s\"\n", cmd);
+		return 2;
+	}
+	argc -= 2;
+	argv += 2;
+	debug = take_flag(&argc, argv, "--debug");
+	debug_keys = take_flag(&argc, argv, "--debug-keys");
+	opts_parse(&o, cmd, argc, argv, message ? UE_OPTS " to body" : UE_OPTS);
+	conf_from_opts(&o, &c);
+	c.debug_keys = debug_keys;
+	if (message) {
+		to = opts_need(&o, "to");
+		body = opts_need(&o, "body");
+		header_safe(&o, "to", to);
+	}
+	if (debug)
+		log_setlevel(LOG_LVL_DEBUG);
+	log_allow_keys(c.debug_keys);
+
+	if ((u = ue_reg_new(&c)) == NULL) {
+		secure_wipe(&c, sizeof(c));	/* the reason is logged */
+		return 2;
+	}
+	rc = ue_reg_register(u, dereg ? 0 : c.expires, &r);
+	if (rc < 0) {
+		fprintf(stderr, "ims-ue: %s: internal error (%s)\n", cmd,
+		    strerror(-rc));
+		rc = 2;
+	} else
+		rc = report(&c, &r, dereg);
+	if (rc == 0 && message) {
+		if (ue_reg_message(u, to, body, &mresp) < 0) {
+			fprintf(stderr, "ims-ue: message: cannot send\n");
+			rc = 2;
+		} else {
+			printf("message_status=%d\n", mresp.status);
+			rc = mresp.status >= 200 && mresp.status < 300 ? 0 : 1;
+		}
+	}
+	ue_reg_free(u);
+	secure_wipe(&r, sizeof(r));
+	secure_wipe(&c, sizeof(c));
+	return rc;
+}
