@@ -1,0 +1,220 @@
+#!/bin/bash
+# test-esp.sh IMSXFRM - ESP transport-mode SAs installed by imsxfrm, for real.
+#
+# Two network namespaces joined by a veth pair.  Per-port SA pairs in the
+# style of TS 33.203 (one SA per direction, UDP selectors on the SIP ports),
+# one pair per algorithm set, IPv4 and IPv6 (RFC 4303 ESP):
+#   1 v4 hmac-sha-1-96 + aes-cbc      spi 0x1001/0x1002  ports 5062<->5064
+#   2 v6 hmac-sha-1-96 + aes-cbc      spi 0x2001/0x2002  ports 5062<->5064
+#   3 v4 aes-gcm (rfc4106, ICV 16)    spi 0x3001/0x3002  ports 6062<->6064
+#   4 v6 hmac-md5-96 + des-ede3-cbc   spi 0x4001/0x4002  ports 7062<->7064
+#   5 v4 hmac-sha2-256-128 + null     spi 0x5001/0x5002  ports 8062<->8064
+# A UDP datagram is echoed through each pair.  Asserted: every echo arrives;
+# the SA counters read with `imsxfrm sa-get` rise on both sides; the capture
+# on the veth holds ESP with exactly these SPIs and no cleartext UDP, and the
+# payload marker is absent from it (but present for the ESP-NULL pair: the
+# control that the grep would see it); spi-alloc + sa-update + sa-del work;
+# usage/kernel errors give exit 2/1; flush-ours removes all our SAs and
+# policies and leaves foreign ones (added with ip xfrm) in place.
+# Runs as root where the kernel has ESP: via tests/kernel/kernel-test.sh.
+set -uo pipefail
+X=${1:?usage: test-esp.sh PATH/TO/imsxfrm}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+PY=/usr/bin/python3
+A=imsA$$ B=imsB$$
+work=$(mktemp -d "${TMPDIR:-/tmp}/ims-esp.XXXXXX")
+pids=()
+checks=0
+
+# bg NS NAME COMMAND...: start COMMAND in namespace NS in the background; its
+# own pid (not that of `ip netns exec`, which may fork) lands in $work/NAME.pid.
+bg() {
+	local ns=$1 name=$2
+	shift 2
+	ip netns exec $ns /bin/sh -c 'echo $$ >"$0"; exec "$@"' "$work/$name.pid" "$@" &
+	for _ in $(seq 50); do [ -s "$work/$name.pid" ] && break; sleep 0.1; done
+	pids+=("$(cat "$work/$name.pid")")
+}
+stop() { # NAME: SIGINT and wait until gone
+	local p
+	p=$(cat "$work/$1.pid")
+	kill -INT "$p" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
+	kill "$p" 2>/dev/null
+}
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	ip netns del $A 2>/dev/null; ip netns del $B 2>/dev/null
+	[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "test-esp: FAIL: $*" >&2; exit 1; }
+ok() { checks=$((checks + 1)); echo "test-esp: ok: $*"; }
+inA() { ip netns exec $A "$@"; }
+inB() { ip netns exec $B "$@"; }
+
+[ -x "$X" ] || fail "imsxfrm not executable: $X"
+echo "test-esp: kernel $(uname -r), imsxfrm $X"
+
+# --- topology --------------------------------------------------------------------
+ip netns add $A && ip netns add $B || fail "cannot create namespaces"
+ip link add va netns $A type veth peer name vb netns $B || fail "veth"
+ip -n $A addr add 10.77.0.1/24 dev va && ip -n $B addr add 10.77.0.2/24 dev vb &&
+ip -n $A addr add fd77::1/64 dev va nodad && ip -n $B addr add fd77::2/64 dev vb nodad &&
+ip -n $A link set lo up && ip -n $B link set lo up &&
+ip -n $A link set va up && ip -n $B link set vb up || fail "addresses"
+
+# --- SAs and policies, all through imsxfrm ------------------------------------------
+# Test keys only.
+K160=0123456789abcdef0123456789abcdef01234567
+K128=00112233445566778899aabbccddeeff
+K256=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+K192=0f0e0d0c0b0a09080706050403020100f0e0d0c0b0a09080
+GCM=${K128}a1b2c3d4			# AES-128 key || 4-byte salt (RFC 4106)
+
+# case name a-addr b-addr spi-ab spi-ba port-a port-b reqid ALGARGS...
+cases=()
+sa_case() {
+	local name=$1 a=$2 b=$3 sab=$4 sba=$5 pa=$6 pb=$7 reqid=$8 n
+	shift 8
+	for n in $A $B; do
+		ip netns exec $n "$X" sa-add --src $a --dst $b --spi $sab --mode transport \
+		    --proto-sel udp --sport $pa --dport $pb --reqid $reqid --replay 32 "$@" ||
+		    fail "$name: sa-add $sab in $n"
+		ip netns exec $n "$X" sa-add --src $b --dst $a --spi $sba --mode transport \
+		    --proto-sel udp --sport $pb --dport $pa --reqid $reqid --replay 32 "$@" ||
+		    fail "$name: sa-add $sba in $n"
+	done
+	pol() { # ns src dst sport dport dir
+		ip netns exec $1 "$X" policy-add --src $2 --dst $3 --proto udp --sport $4 \
+		    --dport $5 --dir $6 --tmpl-src $2 --tmpl-dst $3 --mode transport \
+		    --reqid $reqid >/dev/null || fail "$name: policy-add $6 in $1"
+	}
+	pol $A $a $b $pa $pb out; pol $A $b $a $pb $pa in
+	pol $B $b $a $pb $pa out; pol $B $a $b $pa $pb in
+	cases+=("$name $a $b $sab $sba $pa $pb")
+}
+sa_case v4-sha1-aes 10.77.0.1 10.77.0.2 0x1001 0x1002 5062 5064 1 \
+    --auth hmac-sha-1-96 --auth-key $K160 --enc aes-cbc --enc-key $K128
+sa_case v6-sha1-aes fd77::1 fd77::2 0x2001 0x2002 5062 5064 2 \
+    --auth hmac-sha-1-96 --auth-key $K160 --enc aes-cbc --enc-key $K256
+sa_case v4-aes-gcm 10.77.0.1 10.77.0.2 0x3001 0x3002 6062 6064 3 \
+    --aead aes-gcm --aead-key $GCM
+sa_case v6-md5-3des fd77::1 fd77::2 0x4001 0x4002 7062 7064 4 \
+    --auth hmac-md5-96 --auth-key $K128 --enc des-ede3-cbc --enc-key $K192
+sa_case v4-sha256-null 10.77.0.1 10.77.0.2 0x5001 0x5002 8062 8064 5 \
+    --auth hmac-sha2-256-128 --auth-key $K256 --enc null
+ok "installed ${#cases[@]} SA pairs and their policies in both namespaces with imsxfrm"
+
+# sa-get NS DST SPI FIELD
+sa_field() {
+	ip netns exec $1 "$X" sa-get --dst $2 --spi $3 | sed -n "s/^$4=//p"
+}
+for c in "${cases[@]}"; do
+	set -- $c
+	[ "$(sa_field $A $3 $4 packets)" = 0 ] || fail "$1: counter not 0 before traffic"
+	[ "$(sa_field $A $3 $4 ours)" = 1 ] || fail "$1: SA not marked as ours"
+done
+
+# --- errors: kernel refusal -> 1, usage -> 2 ------------------------------------------
+err=$(inA "$X" sa-add --src 10.77.0.1 --dst 10.77.0.2 --spi 0x1001 --mode transport \
+    --auth hmac-sha-1-96 --auth-key $K160 --enc aes-cbc --enc-key $K128 2>&1); rc=$?
+[ $rc = 1 ] && [[ $err == *"sa-add: File exists"* ]] ||
+	fail "duplicate sa-add: want exit 1 + 'File exists', got $rc '$err'"
+err=$(inA "$X" sa-add --src 10.77.0.1 --spi 0x1001 2>&1); rc=$?
+[ $rc = 2 ] && [ "$(echo "$err" | wc -l)" = 1 ] || fail "bad usage: want exit 2 + one line, got $rc '$err'"
+err=$(inA "$X" sa-add --src 10.77.0.1 --dst 10.77.0.2 --spi 0x1009 --auth hmac-sha-1-96 \
+    --auth-key 0011 2>&1); rc=$?
+[ $rc = 2 ] || fail "short key: want exit 2, got $rc '$err'"
+ok "duplicate SA -> exit 1 'File exists'; bad usage and bad key length -> exit 2"
+
+# --- traffic, captured on vb ---------------------------------------------------------
+pcap=$work/esp.pcap
+bg $B tcpdump tcpdump -Z root -U --immediate-mode -n -s 0 -i vb -w "$pcap" 2>"$work/tcpdump.err"
+bg $B udpsrv $PY "$here/udp_echo.py" server 10.77.0.2:5064 [fd77::2]:5064 \
+    10.77.0.2:6064 [fd77::2]:7064 10.77.0.2:8064 >"$work/server.out" 2>&1
+for _ in $(seq 100); do
+	[ -s "$pcap" ] && grep -q ready "$work/server.out" && break
+	sleep 0.1
+done
+grep -q ready "$work/server.out" || fail "udp echo server did not start: $(cat "$work/server.out")"
+[ -s "$pcap" ] || fail "tcpdump did not start: $(cat "$work/tcpdump.err")"
+MARK=IMSSEC-CLEARTEXT-7f3a NULLMARK=IMSSEC-ESPNULL-c0de
+client=()
+for c in "${cases[@]}"; do
+	set -- $c
+	m=$MARK-$1; [ $1 != v4-sha256-null ] || m=$NULLMARK
+	if [[ $2 == *:* ]]; then client+=("[$2]:$6>[$3]:$7:$m"); else client+=("$2:$6>$3:$7:$m"); fi
+done
+inA $PY "$here/udp_echo.py" client "${client[@]}" || fail "UDP through the SAs: see above"
+ok "UDP echoed through all ${#cases[@]} SA pairs"
+sleep 1
+stop tcpdump; stop udpsrv
+
+# --- counters -------------------------------------------------------------------------
+for c in "${cases[@]}"; do
+	set -- $c
+	for sa in "$A $3 $4" "$B $3 $4" "$A $2 $5" "$B $2 $5"; do
+		set -- $sa
+		p=$(sa_field $1 $2 $3 packets); b=$(sa_field $1 $2 $3 bytes)
+		[ "${p:-0}" -ge 1 ] && [ "${b:-0}" -gt 0 ] ||
+			fail "SA spi $3 in $1: packets=$p bytes=$b, expected to rise"
+	done
+done
+ok "sa-get: packets and bytes rose on all $(( ${#cases[@]} * 4 )) SA ends"
+
+# --- the capture -----------------------------------------------------------------------
+spis=$(tshark -n -r "$pcap" -Y esp -T fields -e esp.spi 2>"$work/tshark.err" |
+    sort -u | tr '\n' ' ')
+want=""
+for c in "${cases[@]}"; do set -- $c; want+="$4 $5 "; done
+want=$(for s in $want; do printf '0x%08x\n' $s; done | sort -u | tr '\n' ' ')
+[ "$spis" = "$want" ] || fail "ESP SPIs on the wire: got '$spis', want '$want'" \
+    "(tshark: $(grep -v 'Running as user' "$work/tshark.err"))"
+ok "tshark: ESP on the veth with exactly the SPIs $want"
+n=$(tshark -n -r "$pcap" -Y 'udp.port in {5062 5064 6062 6064 7062 7064 8062 8064}' 2>/dev/null | wc -l)
+[ "$n" = 0 ] || fail "$n cleartext UDP packets on the SIP ports in the capture"
+if grep -a -q "$MARK" "$pcap"; then fail "cleartext payload marker $MARK found in the capture"; fi
+grep -a -q "$NULLMARK" "$pcap" || fail "control: the ESP-NULL payload should be visible in the capture"
+ok "no cleartext UDP and no payload marker in the capture (ESP-NULL control marker visible)"
+
+# --- spi-alloc, sa-update of the larval SA, sa-del ---------------------------------------
+out=$(inA "$X" spi-alloc --src 10.77.0.2 --dst 10.77.0.1 --min 0x6000 --max 0x6fff --reqid 6) ||
+	fail "spi-alloc"
+spi=${out#spi=}
+[ $((spi)) -ge $((0x6000)) ] && [ $((spi)) -le $((0x6fff)) ] || fail "spi-alloc gave '$out'"
+inA "$X" sa-update --src 10.77.0.2 --dst 10.77.0.1 --spi $spi --mode transport --reqid 6 \
+    --proto-sel udp --sport 9064 --dport 9062 --auth hmac-sha-1-96 --auth-key $K160 \
+    --enc aes-cbc --enc-key $K128 || fail "sa-update of the allocated SPI $spi"
+[ "$(sa_field $A 10.77.0.1 $spi ours)" = 1 ] || fail "updated SA $spi not ours"
+inA "$X" sa-del --dst 10.77.0.1 --spi $spi || fail "sa-del $spi"
+err=$(inA "$X" sa-get --dst 10.77.0.1 --spi $spi 2>&1); rc=$?
+[ $rc = 1 ] || fail "sa-get after sa-del: want exit 1, got $rc '$err'"
+ok "spi-alloc -> $spi, sa-update made it a marked SA, sa-del removed it ($err)"
+
+# --- flush-ours leaves foreign SAs and policies alone -----------------------------------
+ip -n $A xfrm state add src 10.77.0.1 dst 10.77.0.2 proto esp spi 0x9999 mode transport \
+    auth 'hmac(sha1)' 0x$K160 enc 'cbc(aes)' 0x$K128 || fail "foreign SA"
+ip -n $A xfrm state add src 10.77.0.1 dst 10.77.0.2 proto esp spi 0x999a mode transport \
+    auth 'hmac(sha1)' 0x$K160 enc 'cbc(aes)' 0x$K128 output-mark 0x1a5ec0a5 mask 0xffffffff ||
+	fail "foreign SA with an output mark equal to our marker value"
+ip -n $A xfrm policy add src 10.77.0.1/32 dst 10.77.0.2/32 proto udp dport 9999 dir out \
+    tmpl src 10.77.0.1 dst 10.77.0.2 proto esp mode transport || fail "foreign policy"
+nsa=$(( ${#cases[@]} * 2 )) npol=$(( ${#cases[@]} * 2 ))
+out=$(inA "$X" list-ours | tail -1)
+[ "$out" = "ours: sa=$nsa policy=$npol" ] || fail "list-ours in A: '$out'"
+out=$(inA "$X" flush-ours) || fail "flush-ours in A: $out"
+[ "$out" = "flushed: sa=$nsa policy=$npol" ] || fail "flush-ours in A: '$out'"
+out=$(inA "$X" list-ours | tail -1)
+[ "$out" = "ours: sa=0 policy=0" ] || fail "after flush-ours: '$out'"
+left=$(ip -n $A xfrm state | awk '/proto esp spi/ {print $4}' | sort | tr '\n' ' ')
+[ "$left" = "0x00009999 0x0000999a " ] || fail "foreign SAs after flush-ours: '$left'"
+left=$(ip -n $A xfrm policy | grep -c '^src')
+[ "$left" = 1 ] || fail "foreign policy count after flush-ours: $left"
+ip -n $A xfrm policy | grep -q 'dport 9999' || fail "the foreign policy is gone"
+out=$(inB "$X" flush-ours) && [ "$out" = "flushed: sa=$nsa policy=$npol" ] ||
+	fail "flush-ours in B: '$out'"
+[ -z "$(ip -n $B xfrm state)$(ip -n $B xfrm policy)" ] || fail "B not empty after flush-ours"
+ok "flush-ours removed $nsa SAs + $npol policies, kept 2 foreign SAs + 1 foreign policy"
+
+echo "test-esp: PASS: $checks checks; ${#cases[@]} SA pairs (v4+v6, sha1/md5/sha256, aes-cbc/3des/null/aes-gcm) carried UDP as ESP"

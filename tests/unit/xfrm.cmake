@@ -1,0 +1,1 @@
+ims_unit_test(test_xfrm ims_xfrm)
