@@ -123,6 +123,9 @@ local_towards(const char *host, const char *port, char *out, size_t outsz)
 }
 
 /* Sofia's own messages become our debug lines (stderr stays one line). */
+static void sofia_logger(void *, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 sofia_logger(void *stream, const char *fmt, va_list ap)
 {
