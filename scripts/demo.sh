@@ -56,5 +56,5 @@ $BIN/imsauth ks-naf --ck "$CK" --ik "$IK" --rand "$RAND" --impi $IMPI \
 if [ -x tests/kernel/esp-demo.sh ]; then
 	step "Gm: ESP SAs keyed from IK/CK between a UE and a P-CSCF namespace"
 	IMS_DEMO_CK=$CK IMS_DEMO_IK=$IK tests/kernel/kernel-test.sh \
-	    tests/kernel/esp-demo.sh
+	    tests/kernel/esp-demo.sh "$BIN/imsxfrm"
 fi

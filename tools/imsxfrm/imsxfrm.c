@@ -5,6 +5,10 @@
  * Everything it installs carries the project's ownership marker (xfrm.h),
  * so `imsxfrm flush-ours` removes exactly that.  Exit status: 0 done,
  * 1 the kernel refused (errno string on stderr), 2 bad usage.
+ *
+ * `gm-keys` touches no kernel state: it prints the ESP keys of the Gm SAs
+ * that TS 33.203 Annex I derives from CK/IK (common/ipsec3gpp), for demos
+ * and debugging only.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,7 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ipsec3gpp.h"
 #include "log.h"
+#include "secagree.h"
 #include "util.h"
 #include "xfrm.h"
 
@@ -31,6 +37,7 @@ struct args {
 	const char	*auth, *auth_key, *enc, *enc_key, *aead, *aead_key;
 	const char	*spi, *reqid, *sport, *dport, *min, *max;
 	const char	*priority, *replay, *encap_sport, *encap_dport;
+	const char	*ck, *ik, *alg, *ealg;		/* gm-keys */
 };
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -66,6 +73,8 @@ usage(void)
 	    "  policy-del --src A --dst B --dir D [--proto --sport --dport]\n"
 	    "  spi-alloc --src A --dst B [--min N --max N] [--reqid N]\n"
 	    "  list-ours | flush-ours\n"
+	    "  gm-keys --ck HEX --ik HEX --alg hmac-md5-96|hmac-sha-1-96\n"
+	    "      [--ealg null|aes-cbc|des-ede3-cbc]   (prints keys: debugging)\n"
 	    "  algorithms: hmac-md5-96 hmac-sha-1-96 hmac-sha2-256-128,\n"
 	    "      null aes-cbc des-ede3-cbc, aes-gcm (key || 4-byte salt)\n");
 	exit(EX_USAGE);
@@ -369,6 +378,63 @@ cmd_list_ours(struct xfrm_nl *h)
 	return 0;
 }
 
+/* TS 33.203 Annex I: the ESP keys of the Gm SAs from CK/IK.  The alg and
+ * ealg tokens are those of the Security-Client/-Server headers (Annex H). */
+static int
+cmd_gm_keys(const struct args *a)
+{
+	uint8_t ck[IPSEC3GPP_CK_LEN], ik[IPSEC3GPP_IK_LEN];
+	uint8_t akey[IPSEC3GPP_AUTH_KEY_MAX], ekey[IPSEC3GPP_ENC_KEY_MAX];
+	char ahex[2 * sizeof(akey) + 1], ehex[2 * sizeof(ekey) + 1];
+	enum secagree_alg alg = SECAGREE_ALG_NONE, ai;
+	enum secagree_ealg ealg = SECAGREE_EALG_NULL, ei;
+	const char *aname, *ename;
+	size_t alen = sizeof(akey), elen = sizeof(ekey);
+	int rc;
+
+	need("ck", a->ck);
+	need("ik", a->ik);
+	need("alg", a->alg);
+	for (ai = SECAGREE_ALG_HMAC_MD5_96; ai < SECAGREE_ALG_OTHER; ai++)
+		if (strcmp(a->alg, secagree_alg_name(ai)) == 0)
+			alg = ai;
+	if (alg == SECAGREE_ALG_NONE)
+		usage_error("unknown --alg %s", a->alg);
+	if (a->ealg != NULL) {
+		for (ei = SECAGREE_EALG_NULL; ei < SECAGREE_EALG_OTHER; ei++)
+			if (strcmp(a->ealg, secagree_ealg_name(ei)) == 0)
+				break;
+		if (ei == SECAGREE_EALG_OTHER)
+			usage_error("unknown --ealg %s", a->ealg);
+		ealg = ei;
+	}
+	if (hex_decode(a->ck, ck, sizeof(ck)) < 0)
+		usage_error("bad --ck (32 hex digits expected)");
+	if (hex_decode(a->ik, ik, sizeof(ik)) < 0)
+		usage_error("bad --ik (32 hex digits expected)");
+	rc = ipsec3gpp_esp_keys(alg, ealg, ck, ik, akey, &alen, ekey, &elen);
+	secure_wipe(ck, sizeof(ck));
+	secure_wipe(ik, sizeof(ik));
+	aname = ipsec3gpp_xfrm_auth(alg);
+	ename = ipsec3gpp_xfrm_enc(ealg);
+	if (rc < 0 || aname == NULL || ename == NULL ||
+	    !xfrm_alg_key_ok(xfrm_alg_lookup(aname), alen) ||
+	    !xfrm_alg_key_ok(xfrm_alg_lookup(ename), elen))
+		usage_error("no TS 33.203 key expansion for %s/%s",
+		    a->alg, a->ealg != NULL ? a->ealg : "null");
+	hex_encode(akey, alen, ahex);
+	hex_encode(ekey, elen, ehex);
+	secure_wipe(akey, sizeof(akey));
+	secure_wipe(ekey, sizeof(ekey));
+	fprintf(stderr, "imsxfrm: gm-keys: warning: ESP key material on "
+	    "stdout (demo/debugging only)\n");
+	printf("auth_alg=%s\nauth_key=%s\nenc_alg=%s\nenc_key=%s\n",
+	    aname, ahex, ename, ehex);
+	secure_wipe(ahex, sizeof(ahex));
+	secure_wipe(ehex, sizeof(ehex));
+	return 0;
+}
+
 static int
 cmd_flush_ours(struct xfrm_nl *h)
 {
@@ -404,6 +470,10 @@ static const struct option longopts[] = {
 	{ "replay", required_argument, NULL, 'w' },
 	{ "encap-sport", required_argument, NULL, 'u' },
 	{ "encap-dport", required_argument, NULL, 'U' },
+	{ "ck", required_argument, NULL, 'c' },
+	{ "ik", required_argument, NULL, 'i' },
+	{ "alg", required_argument, NULL, 'l' },
+	{ "ealg", required_argument, NULL, 'L' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -440,6 +510,10 @@ parse(int argc, char **argv, struct args *a)
 		case 'w': a->replay = optarg; break;
 		case 'u': a->encap_sport = optarg; break;
 		case 'U': a->encap_dport = optarg; break;
+		case 'c': a->ck = optarg; break;
+		case 'i': a->ik = optarg; break;
+		case 'l': a->alg = optarg; break;
+		case 'L': a->ealg = optarg; break;
 		default:
 			usage_error("unknown or incomplete option %s",
 			    argv[optind - 1]);
@@ -476,7 +550,7 @@ main(int argc, char **argv)
 {
 	static const char *cmds[] = { "sa-add", "sa-update", "sa-del",
 	    "sa-get", "policy-add", "policy-del", "spi-alloc", "list-ours",
-	    "flush-ours" };
+	    "flush-ours", "gm-keys" };
 	struct args a;
 	struct xfrm_nl *h;
 	long owner = -1;
@@ -500,6 +574,8 @@ main(int argc, char **argv)
 	if (cmd == NULL)
 		usage_error("unknown command %s", argv[1]);
 	parse(argc - 1, argv + 1, &a);
+	if (strcmp(cmd, "gm-keys") == 0)	/* no netlink needed */
+		return cmd_gm_keys(&a);
 	if ((h = xfrm_open()) == NULL) {
 		fprintf(stderr, "imsxfrm: %s: netlink: %s\n", cmd,
 		    strerror(errno));

@@ -1,0 +1,225 @@
+#!/bin/bash
+# esp-demo.sh IMSXFRM - the Gm part of scripts/demo.sh: the four ESP SAs of
+# TS 33.203 (clause 7.1) between a UE and a P-CSCF, keyed from the IMS AKA
+# CK/IK (Annex I, via `imsxfrm gm-keys`), carrying a REGISTER and its answer.
+#
+#   IMS_DEMO_CK=HEX IMS_DEMO_IK=HEX tests/kernel/kernel-test.sh \
+#       tests/kernel/esp-demo.sh build/bin/imsxfrm
+# Without IMS_DEMO_CK/IK the CK/IK of TS 35.208 test set 1 are used.
+#
+# Two namespaces, "ue" and "pcscf", joined by a veth.  TS 33.203 7.1: each
+# side has a protected client and server port (port_uc/port_us at the UE,
+# port_pc/port_ps at the P-CSCF) and picks the SPIs of its inbound SAs
+# (spi_uc/spi_us, spi_pc/spi_ps); the SAs are unidirectional:
+#   UE:port_uc -> P-CSCF:port_ps  spi_ps  (UE requests, e.g. REGISTER)
+#   P-CSCF:port_ps -> UE:port_uc  spi_uc  (their responses)
+#   P-CSCF:port_pc -> UE:port_us  spi_us  (P-CSCF requests)
+#   UE:port_us -> P-CSCF:port_pc  spi_pc  (their responses)
+# ESP transport mode, hmac-sha-1-96 + aes-cbc, UDP selectors on the ports;
+# every SA and its policy installed with imsxfrm on both sides.
+# Shown: the SA table with the kernel's packet/byte counters (imsxfrm
+# sa-get), the capture one line per packet (tcpdump -r decodes the SPI).
+# Asserted: both exchanges arrive, every SA counts one packet on both sides,
+# the capture holds ESP with exactly the four SPIs and no UDP, and the
+# cleartext "REGISTER" is not in it.  Exit 1 on any failure.
+set -uo pipefail
+X=${1:?usage: esp-demo.sh PATH/TO/imsxfrm}
+PY="/usr/bin/python3 -S"	# no site scan: slow over 9p in the guest
+CK=${IMS_DEMO_CK:-b40ba9a3c58b2a05bbf0d987b21bf8cb}	# TS 35.208 set 1
+IK=${IMS_DEMO_IK:-f769bcd751044604127672711c6d3441}
+UE=ue PC=pcscf
+UE_IP=10.45.0.10 PC_IP=10.45.0.1
+port_uc=5070 port_us=5072 port_pc=5062 port_ps=5064
+spi_uc=0x00001001 spi_us=0x00001002 spi_pc=0x00002001 spi_ps=0x00002002
+AUTH=hmac-sha-1-96 ENC=aes-cbc
+work=$(mktemp -d "${TMPDIR:-/tmp}/ims-gm.XXXXXX")
+tpid=
+start=$(date +%s)
+
+fail() { echo "esp-demo: FAIL: $*" >&2; exit 1; }
+cleanup() {
+	[ -z "$tpid" ] || kill "$tpid" 2>/dev/null
+	ip netns del $UE 2>/dev/null; ip netns del $PC 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+inUE() { ip netns exec $UE "$@"; }
+inPC() { ip netns exec $PC "$@"; }
+
+[ -x "$X" ] || fail "imsxfrm not executable: $X"
+[[ $CK =~ ^[0-9a-fA-F]{32}$ && $IK =~ ^[0-9a-fA-F]{32}$ ]] ||
+	fail "IMS_DEMO_CK / IMS_DEMO_IK must be 32 hex digits"
+
+# --- keys: TS 33.203 Annex I ---------------------------------------------------------
+keys=$("$X" gm-keys --ck "$CK" --ik "$IK" --alg $AUTH --ealg $ENC 2>"$work/keys.err") ||
+	fail "gm-keys: $(cat "$work/keys.err")"
+AK=$(sed -n 's/^auth_key=//p' <<<"$keys") EK=$(sed -n 's/^enc_key=//p' <<<"$keys")
+[ ${#AK} = 40 ] && [ ${#EK} = 32 ] || fail "gm-keys gave unexpected key lengths"
+echo "keys (not shown): $AUTH IK_ESP = IK || 32 zero bits (160 bits), $ENC CK_ESP = CK (128 bits)"
+
+# --- topology -----------------------------------------------------------------------
+ip netns add $UE && ip netns add $PC || fail "cannot create namespaces $UE/$PC"
+ip link add gm-ue netns $UE type veth peer name gm-pcscf netns $PC &&
+ip -n $UE addr add $UE_IP/24 dev gm-ue && ip -n $PC addr add $PC_IP/24 dev gm-pcscf &&
+ip -n $UE link set lo up && ip -n $PC link set lo up &&
+ip -n $UE link set gm-ue up && ip -n $PC link set gm-pcscf up || fail "veth/addresses"
+
+# --- the four SAs and their policies, with imsxfrm, in both namespaces ----------------
+# name src sport dst dport spi reqid (src/dst: ue|pc)
+SAS=("uc->ps ue $port_uc pc $port_ps $spi_ps 1"
+     "ps->uc pc $port_ps ue $port_uc $spi_uc 2"
+     "pc->us pc $port_pc ue $port_us $spi_us 3"
+     "us->pc ue $port_us pc $port_pc $spi_pc 4")
+addr() { [ $1 = ue ] && echo $UE_IP || echo $PC_IP; }
+ns() { [ $1 = ue ] && echo $UE || echo $PC; }
+for s in "${SAS[@]}"; do
+	set -- $s
+	src=$(addr $2) dst=$(addr $4)
+	for n in $UE $PC; do
+		ip netns exec $n "$X" sa-add --src $src --dst $dst --spi $6 --mode transport \
+		    --proto-sel udp --sport $3 --dport $5 --reqid $7 --replay 32 \
+		    --auth $AUTH --auth-key "$AK" --enc $ENC --enc-key "$EK" ||
+			fail "sa-add $1 spi $6 in $n"
+	done
+	for n in $UE $PC; do
+		dir=in; [ $n = "$(ns $2)" ] && dir=out
+		ip netns exec $n "$X" policy-add --src $src --dst $dst --proto udp \
+		    --sport $3 --dport $5 --dir $dir --tmpl-src $src --tmpl-dst $dst \
+		    --mode transport --reqid $7 >/dev/null || fail "policy-add $1 $dir in $n"
+	done
+done
+AK= EK= keys=
+echo "installed 4 SAs + 4 policies in each of $UE and $PC with imsxfrm"
+
+# --- traffic: REGISTER UE:port_uc -> P-CSCF:port_ps and its answer back; a
+# P-CSCF request port_pc -> UE:port_us (NOTIFY) and its 200 OK back ----------------------
+cat >"$work/sip.py" <<'PYEOF'
+import socket, sys
+mode, me, peer, first = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+def ep(s):
+    h, p = s.rsplit(":", 1)
+    return (h, int(p))
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(ep(me))
+s.settimeout(30)
+# SIP over UDP: CRLF line ends, an empty line after the headers.
+msg = (sys.stdin.read().rstrip("\n") + "\n\n").replace("\n", "\r\n").encode()
+if mode == "serve":
+    print("ready", flush=True)
+    data, src = s.recvfrom(65535)
+    print("%s got %r from %s:%d" % (me, data.split(b"\r\n")[0].decode(), *src), flush=True)
+    s.sendto(msg, src)
+else:
+    s.sendto(msg, ep(peer))
+    data, src = s.recvfrom(65535)
+    print("%s got %r from %s:%d" % (me, data.split(b"\r\n")[0].decode(), *src), flush=True)
+if not data.decode().startswith(first):
+    sys.exit(1)
+PYEOF
+sv="ipsec-3gpp;alg=$AUTH;ealg=$ENC;prot=esp;mod=trans;spi-c=$((spi_pc));spi-s=$((spi_ps));port-c=$port_pc;port-s=$port_ps"
+register="REGISTER sip:ims.example.org SIP/2.0
+Via: SIP/2.0/UDP $UE_IP:$port_uc;branch=z9hG4bK-demo-2;rport
+Max-Forwards: 70
+From: <sip:alice@ims.example.org>;tag=demo1
+To: <sip:alice@ims.example.org>
+Call-ID: demo-gm-1@$UE_IP
+CSeq: 2 REGISTER
+Contact: <sip:alice@$UE_IP:$port_us>
+Security-Verify: $sv
+Require: sec-agree
+Proxy-Require: sec-agree
+Content-Length: 0
+"
+answer="SIP/2.0 200 OK
+Via: SIP/2.0/UDP $UE_IP:$port_uc;branch=z9hG4bK-demo-2;rport=$port_uc
+From: <sip:alice@ims.example.org>;tag=demo1
+To: <sip:alice@ims.example.org>;tag=pcscf1
+Call-ID: demo-gm-1@$UE_IP
+CSeq: 2 REGISTER
+Content-Length: 0
+"
+notify="NOTIFY sip:alice@$UE_IP:$port_us SIP/2.0
+Via: SIP/2.0/UDP $PC_IP:$port_pc;branch=z9hG4bK-demo-n1
+Max-Forwards: 70
+From: <sip:alice@ims.example.org>;tag=reg1
+To: <sip:alice@ims.example.org>;tag=demo1
+Call-ID: demo-reg-1@$PC_IP
+CSeq: 1 NOTIFY
+Event: reg
+Subscription-State: active;expires=600000
+Content-Length: 0
+"
+notify_ok="SIP/2.0 200 OK
+Via: SIP/2.0/UDP $PC_IP:$port_pc;branch=z9hG4bK-demo-n1
+CSeq: 1 NOTIFY
+Content-Length: 0
+"
+pcap=$work/gm.pcap
+ip netns exec $PC tcpdump -Z root -U --immediate-mode -n -s 0 -i gm-pcscf -w "$pcap" \
+    2>"$work/tcpdump.err" & tpid=$!
+for _ in $(seq 100); do [ -s "$pcap" ] && break; sleep 0.1; done
+[ -s "$pcap" ] || fail "tcpdump did not start: $(cat "$work/tcpdump.err")"
+
+# exchange NAME SERVER-NS SERVER CLIENT-NS CLIENT REQUEST ANSWER
+exchange() {
+	local out=$work/$1
+	printf '%s' "$7" | ip netns exec $2 $PY "$work/sip.py" serve $3 - "${6%% *}" \
+	    >"$out.srv" 2>&1 &
+	local spid=$!
+	for _ in $(seq 100); do grep -q ready "$out.srv" && break; sleep 0.1; done
+	printf '%s' "$6" | ip netns exec $4 $PY "$work/sip.py" send $5 $3 "${7%% *}" \
+	    >"$out.cli" 2>&1 || { cat "$out.srv" "$out.cli" >&2; fail "$1: no answer"; }
+	wait $spid || { cat "$out.srv" >&2; fail "$1: the server side failed"; }
+	grep -v ready "$out.srv"; cat "$out.cli"
+}
+echo
+echo "traffic:"
+exchange register $PC $PC_IP:$port_ps $UE $UE_IP:$port_uc "$register" "$answer"
+exchange notify $UE $UE_IP:$port_us $PC $PC_IP:$port_pc "$notify" "$notify_ok"
+sleep 0.5
+kill -INT $tpid 2>/dev/null; wait $tpid 2>/dev/null; tpid=
+
+# --- the SA table ---------------------------------------------------------------------
+# counters NS DST SPI -> "packets/bytes"
+counters() {
+	ip netns exec $1 "$X" sa-get --dst $2 --spi $3 |
+	    awk -F= '$1 == "packets" { p = $2 } $1 == "bytes" { b = $2 } END { print p "/" b }'
+}
+echo
+echo "SAs (TS 33.203 7.1; transport mode, UDP; $AUTH + $ENC; counters from imsxfrm sa-get):"
+printf '  %-10s  %-46s  %-9s  %-9s\n' spi "from -> to" "ue pkt/B" "pcscf pkt/B"
+bad=0
+for s in "${SAS[@]}"; do
+	set -- $s
+	src=$(addr $2) dst=$(addr $4)
+	u=$(counters $UE $dst $6) p=$(counters $PC $dst $6)
+	name=spi_${1#*>}
+	who=UE; [ $2 = pc ] && who=P-CSCF
+	to=P-CSCF; [ $4 = ue ] && to=UE
+	printf '  %-10s  %-46s  %-9s  %-11s  %s\n' $6 \
+	    "$who $src:$3 -> $to $dst:$5" "$u" "$p" "$name"
+	[ "${u%%/*}" = 1 ] && [ "${p%%/*}" = 1 ] || bad=1
+done
+[ $bad = 0 ] || fail "every SA should have carried exactly one packet on both sides"
+
+# --- the capture ----------------------------------------------------------------------
+echo
+echo "capture on the P-CSCF's veth, every IPv4 packet (tcpdump -n -r, ARP left out):"
+tcpdump -n -t -r "$pcap" ip 2>/dev/null | sed 's/^/  /'
+got=$(tcpdump -n -r "$pcap" esp 2>/dev/null | grep -o 'ESP(spi=0x[0-9a-f]*' |
+    sed 's/ESP(spi=//' | sort | tr '\n' ' ')
+want=$(printf '%s\n' $spi_ps $spi_uc $spi_us $spi_pc | sort | tr '\n' ' ')
+[ "$got" = "$want" ] || fail "ESP SPIs in the capture: got '$got', want '$want'"
+n=$(tcpdump -n -r "$pcap" udp 2>/dev/null | wc -l)
+[ "$n" = 0 ] || fail "$n cleartext UDP packets in the capture"
+grep -q "got 'REGISTER sip:" "$work/register.srv" ||
+	fail "control: the P-CSCF should have received the REGISTER in clear"
+if grep -a -q REGISTER "$pcap"; then fail "cleartext 'REGISTER' found in the capture"; fi
+echo
+echo "ok: 4 ESP packets with exactly the SPIs $want(one per SA), no UDP on the wire,"
+echo "ok: 'REGISTER' is not in the capture; the P-CSCF received it in clear after ESP"
+
+out=$(inUE "$X" flush-ours) && o2=$(inPC "$X" flush-ours) || fail "flush-ours"
+echo "ok: flush-ours: ue $out, pcscf $o2"
+echo "esp-demo: PASS in $(( $(date +%s) - start )) s ($(uname -r))"
