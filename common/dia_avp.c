@@ -1,0 +1,216 @@
+/* dia_avp.c - building and reading the AVPs of Cx messages.
+ *
+ * Children are matched by AVP code and vendor from the header rather than
+ * by dictionary model, so AVPs inside grouped AVPs are found even when a
+ * peer's flags differ from our dictionary.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "dia_fd.h"
+#include "check.h"
+#include "dia.h"
+#include "log.h"
+
+static int
+avp_new(enum dia_avp id, struct avp **out)
+{
+	struct dict_object *model;
+
+	if ((model = dia_avp(id)) == NULL)
+		return -EINVAL;
+	CHECK_FD(fd_msg_avp_new(model, 0, out));
+	return 0;
+}
+
+static int
+avp_append(void *parent, struct avp *a)
+{
+	int rc;
+
+	if ((rc = fd_msg_avp_add(parent, MSG_BRW_LAST_CHILD, a)) != 0) {
+		log_err("dia: fd_msg_avp_add: %s", strerror(rc));
+		(void)fd_msg_free(a);
+		return -rc;
+	}
+	return 0;
+}
+
+static int
+avp_setvalue(struct avp *a, union avp_value *v)
+{
+	int rc;
+
+	if ((rc = fd_msg_avp_setvalue(a, v)) != 0) {
+		log_err("dia: fd_msg_avp_setvalue: %s", strerror(rc));
+		(void)fd_msg_free(a);
+		return -rc;
+	}
+	return 0;
+}
+
+int
+dia_add_os(void *parent, enum dia_avp id, const uint8_t *p, size_t len)
+{
+	struct avp *a;
+	union avp_value v;
+
+	CHECK_PARAMS(parent != NULL && (p != NULL || len == 0));
+	CHECK_RC(avp_new(id, &a));
+	memset(&v, 0, sizeof(v));
+	v.os.data = (uint8_t *)(uintptr_t)p;	/* copied by setvalue */
+	v.os.len = len;
+	CHECK_RC(avp_setvalue(a, &v));
+	return avp_append(parent, a);
+}
+
+int
+dia_add_str(void *parent, enum dia_avp id, const char *s)
+{
+	CHECK_PARAMS(s != NULL);
+	return dia_add_os(parent, id, (const uint8_t *)s, strlen(s));
+}
+
+int
+dia_add_u32(void *parent, enum dia_avp id, uint32_t u)
+{
+	struct avp *a;
+	union avp_value v;
+
+	CHECK_PARAMS(parent != NULL);
+	CHECK_RC(avp_new(id, &a));
+	memset(&v, 0, sizeof(v));
+	v.u32 = u;	/* Enumerated (Integer32) shares the representation */
+	CHECK_RC(avp_setvalue(a, &v));
+	return avp_append(parent, a);
+}
+
+int
+dia_add_group(void *parent, enum dia_avp id, struct avp **out)
+{
+	struct avp *a;
+
+	CHECK_PARAMS(parent != NULL && out != NULL);
+	CHECK_RC(avp_new(id, &a));
+	CHECK_RC(avp_append(parent, a));
+	*out = a;
+	return 0;
+}
+
+int
+dia_add_vsai(struct msg *m)
+{
+	struct avp *g;
+
+	CHECK_RC(dia_add_group(m, DIA_AVP_VENDOR_SPECIFIC_APPLICATION_ID, &g));
+	CHECK_RC(dia_add_u32(g, DIA_AVP_VENDOR_ID, DIA_VENDOR_3GPP));
+	CHECK_RC(dia_add_u32(g, DIA_AVP_AUTH_APPLICATION_ID, DIA_APP_CX));
+	return 0;
+}
+
+int
+dia_add_exp_result(struct msg *m, uint32_t code)
+{
+	struct avp *g;
+
+	CHECK_RC(dia_add_group(m, DIA_AVP_EXPERIMENTAL_RESULT, &g));
+	CHECK_RC(dia_add_u32(g, DIA_AVP_VENDOR_ID, DIA_VENDOR_3GPP));
+	CHECK_RC(dia_add_u32(g, DIA_AVP_EXPERIMENTAL_RESULT_CODE, code));
+	return 0;
+}
+
+struct avp *
+dia_get_avp(void *parent, enum dia_avp id, unsigned n)
+{
+	struct dict_object *model;
+	struct dict_avp_data md;
+	struct avp *a = NULL;
+	struct avp_hdr *h;
+
+	if (parent == NULL || (model = dia_avp(id)) == NULL ||
+	    fd_dict_getval(model, &md) != 0)
+		return NULL;
+	if (fd_msg_browse(parent, MSG_BRW_FIRST_CHILD, &a, NULL) != 0)
+		return NULL;
+	while (a != NULL) {
+		if (fd_msg_avp_hdr(a, &h) == 0 && h->avp_code == md.avp_code &&
+		    ((h->avp_flags & AVP_FLAG_VENDOR) ? h->avp_vendor : 0) ==
+		    md.avp_vendor) {
+			if (n == 0)
+				return a;
+			n--;
+		}
+		if (fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL) != 0)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* The value of an AVP that must have one (unparsed ones do not). */
+static int
+avp_value(void *parent, enum dia_avp id, union avp_value **v)
+{
+	struct avp *a;
+	struct avp_hdr *h;
+
+	if ((a = dia_get_avp(parent, id, 0)) == NULL)
+		return -ENOENT;
+	CHECK_FD(fd_msg_avp_hdr(a, &h));
+	if (h->avp_value == NULL)
+		return -EBADMSG;
+	*v = h->avp_value;
+	return 0;
+}
+
+int
+dia_get_os(void *parent, enum dia_avp id, uint8_t *buf, size_t max,
+    size_t *len)
+{
+	union avp_value *v;
+
+	CHECK_RC(avp_value(parent, id, &v));
+	if (v->os.len > max)
+		return -ENOSPC;
+	if (v->os.len > 0)
+		memcpy(buf, v->os.data, v->os.len);
+	*len = v->os.len;
+	return 0;
+}
+
+int
+dia_get_str(void *parent, enum dia_avp id, char *buf, size_t size)
+{
+	union avp_value *v;
+
+	CHECK_PARAMS(size > 0);
+	CHECK_RC(avp_value(parent, id, &v));
+	if (v->os.len >= size)
+		return -ENOSPC;
+	if (memchr(v->os.data, '\0', v->os.len) != NULL)
+		return -EBADMSG;
+	memcpy(buf, v->os.data, v->os.len);
+	buf[v->os.len] = '\0';
+	return 0;
+}
+
+int
+dia_get_u32(void *parent, enum dia_avp id, uint32_t *u)
+{
+	union avp_value *v;
+
+	CHECK_RC(avp_value(parent, id, &v));
+	*u = v->u32;
+	return 0;
+}
+
+void
+dia_get_result(struct msg *m, uint32_t *result, uint32_t *exp_result)
+{
+	struct avp *g;
+
+	*result = *exp_result = 0;
+	(void)dia_get_u32(m, DIA_AVP_RESULT_CODE, result);
+	if ((g = dia_get_avp(m, DIA_AVP_EXPERIMENTAL_RESULT, 0)) != NULL)
+		(void)dia_get_u32(g, DIA_AVP_EXPERIMENTAL_RESULT_CODE,
+		    exp_result);
+}

@@ -1,0 +1,294 @@
+/* dia_cx.c - the Cx/Dx dictionary (TS 29.229 6.1, 6.3).
+ *
+ * freeDiameter 1.2.1's dict_dcca_3gpp defines most Cx AVPs but neither the
+ * application nor its commands.  Every object is searched first (AVPs by
+ * code and vendor, since names collide across interfaces, e.g. Sh's
+ * User-Data 702) and defined only when missing, so the code keeps working
+ * when a later dictionary extension brings them.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "dia_fd.h"
+#include "check.h"
+#include "dia.h"
+#include "log.h"
+
+enum avp_kind { K_OS, K_UTF8, K_URI, K_U32, K_ENUM, K_GROUPED };
+
+static const struct avp_def {
+	enum dia_avp	 id;
+	uint32_t	 code;
+	uint32_t	 vendor;
+	const char	*name;
+	enum avp_kind	 kind;
+} avp_defs[] = {
+	/* RFC 6733 base protocol, defined by libfdproto. */
+	{ DIA_AVP_SESSION_ID, 263, 0, "Session-Id", K_UTF8 },
+	{ DIA_AVP_USER_NAME, 1, 0, "User-Name", K_UTF8 },
+	{ DIA_AVP_AUTH_SESSION_STATE, 277, 0, "Auth-Session-State", K_ENUM },
+	{ DIA_AVP_DESTINATION_HOST, 293, 0, "Destination-Host", K_OS },
+	{ DIA_AVP_DESTINATION_REALM, 283, 0, "Destination-Realm", K_OS },
+	{ DIA_AVP_ORIGIN_HOST, 264, 0, "Origin-Host", K_OS },
+	{ DIA_AVP_ORIGIN_REALM, 296, 0, "Origin-Realm", K_OS },
+	{ DIA_AVP_RESULT_CODE, 268, 0, "Result-Code", K_U32 },
+	{ DIA_AVP_EXPERIMENTAL_RESULT, 297, 0, "Experimental-Result",
+	  K_GROUPED },
+	{ DIA_AVP_EXPERIMENTAL_RESULT_CODE, 298, 0, "Experimental-Result-Code",
+	  K_U32 },
+	{ DIA_AVP_VENDOR_ID, 266, 0, "Vendor-Id", K_U32 },
+	{ DIA_AVP_AUTH_APPLICATION_ID, 258, 0, "Auth-Application-Id", K_U32 },
+	{ DIA_AVP_VENDOR_SPECIFIC_APPLICATION_ID, 260, 0,
+	  "Vendor-Specific-Application-Id", K_GROUPED },
+	{ DIA_AVP_FAILED_AVP, 279, 0, "Failed-AVP", K_GROUPED },
+	/* TS 29.229 6.3, table 6.3.1. */
+	{ DIA_AVP_VISITED_NETWORK_IDENTIFIER, 600, DIA_VENDOR_3GPP,
+	  "Visited-Network-Identifier", K_OS },
+	{ DIA_AVP_PUBLIC_IDENTITY, 601, DIA_VENDOR_3GPP, "Public-Identity",
+	  K_UTF8 },
+	{ DIA_AVP_SERVER_NAME, 602, DIA_VENDOR_3GPP, "Server-Name", K_UTF8 },
+	{ DIA_AVP_SERVER_CAPABILITIES, 603, DIA_VENDOR_3GPP,
+	  "Server-Capabilities", K_GROUPED },
+	{ DIA_AVP_MANDATORY_CAPABILITY, 604, DIA_VENDOR_3GPP,
+	  "Mandatory-Capability", K_U32 },
+	{ DIA_AVP_OPTIONAL_CAPABILITY, 605, DIA_VENDOR_3GPP,
+	  "Optional-Capability", K_U32 },
+	{ DIA_AVP_USER_DATA, 606, DIA_VENDOR_3GPP, "User-Data", K_OS },
+	{ DIA_AVP_SIP_NUMBER_AUTH_ITEMS, 607, DIA_VENDOR_3GPP,
+	  "SIP-Number-Auth-Items", K_U32 },
+	{ DIA_AVP_SIP_AUTHENTICATION_SCHEME, 608, DIA_VENDOR_3GPP,
+	  "SIP-Authentication-Scheme", K_UTF8 },
+	{ DIA_AVP_SIP_AUTHENTICATE, 609, DIA_VENDOR_3GPP, "SIP-Authenticate",
+	  K_OS },
+	{ DIA_AVP_SIP_AUTHORIZATION, 610, DIA_VENDOR_3GPP,
+	  "SIP-Authorization", K_OS },
+	{ DIA_AVP_SIP_AUTHENTICATION_CONTEXT, 611, DIA_VENDOR_3GPP,
+	  "SIP-Authentication-Context", K_OS },
+	{ DIA_AVP_SIP_AUTH_DATA_ITEM, 612, DIA_VENDOR_3GPP,
+	  "SIP-Auth-Data-Item", K_GROUPED },
+	{ DIA_AVP_SIP_ITEM_NUMBER, 613, DIA_VENDOR_3GPP, "SIP-Item-Number",
+	  K_U32 },
+	{ DIA_AVP_SERVER_ASSIGNMENT_TYPE, 614, DIA_VENDOR_3GPP,
+	  "Server-Assignment-Type", K_ENUM },
+	{ DIA_AVP_DEREGISTRATION_REASON, 615, DIA_VENDOR_3GPP,
+	  "Deregistration-Reason", K_GROUPED },
+	{ DIA_AVP_REASON_CODE, 616, DIA_VENDOR_3GPP, "Reason-Code", K_ENUM },
+	{ DIA_AVP_REASON_INFO, 617, DIA_VENDOR_3GPP, "Reason-Info", K_UTF8 },
+	{ DIA_AVP_USER_AUTHORIZATION_TYPE, 623, DIA_VENDOR_3GPP,
+	  "User-Authorization-Type", K_ENUM },
+	{ DIA_AVP_USER_DATA_ALREADY_AVAILABLE, 624, DIA_VENDOR_3GPP,
+	  "User-Data-Already-Available", K_ENUM },
+	{ DIA_AVP_CONFIDENTIALITY_KEY, 625, DIA_VENDOR_3GPP,
+	  "Confidentiality-Key", K_OS },
+	{ DIA_AVP_INTEGRITY_KEY, 626, DIA_VENDOR_3GPP, "Integrity-Key",
+	  K_OS },
+};
+
+/* TS 29.229 6.1: the commands, all with the 'P' bit. */
+static const struct cmd_def {
+	uint32_t	 code;
+	const char	*req, *ans;
+} cmd_defs[] = {
+	{ CX_CMD_UAR, "User-Authorization-Request",
+	  "User-Authorization-Answer" },
+	{ CX_CMD_SAR, "Server-Assignment-Request",
+	  "Server-Assignment-Answer" },
+	{ CX_CMD_LIR, "Location-Info-Request", "Location-Info-Answer" },
+	{ CX_CMD_MAR, "Multimedia-Auth-Request", "Multimedia-Auth-Answer" },
+	{ CX_CMD_RTR, "Registration-Termination-Request",
+	  "Registration-Termination-Answer" },
+	{ CX_CMD_PPR, "Push-Profile-Request", "Push-Profile-Answer" },
+};
+#define NCMDS	(sizeof(cmd_defs) / sizeof(cmd_defs[0]))
+
+static struct dict_object *avps[DIA_AVP_MAX];
+static struct dict_object *cx_app;
+static struct dict_object *cx_req[NCMDS], *cx_ans[NCMDS];
+
+static int
+vendor_get(struct dict_object **out)
+{
+	struct dictionary *d = fd_g_config->cnf_dict;
+	struct dict_vendor_data vd;
+	vendor_id_t vid = DIA_VENDOR_3GPP;
+
+	int rc;
+
+	*out = NULL;
+	rc = fd_dict_search(d, DICT_VENDOR, VENDOR_BY_ID, &vid, out, ENOENT);
+	if (rc != 0 && rc != ENOENT)
+		return -rc;
+	if (*out != NULL)
+		return 0;
+	memset(&vd, 0, sizeof(vd));
+	vd.vendor_id = DIA_VENDOR_3GPP;
+	vd.vendor_name = (char *)"3GPP";
+	CHECK_FD(fd_dict_new(d, DICT_VENDOR, &vd, NULL, out));
+	return 0;
+}
+
+static int
+avp_define(const struct avp_def *a, struct dict_object **out)
+{
+	struct dictionary *d = fd_g_config->cnf_dict;
+	struct dict_object *type = NULL;
+	struct dict_avp_data ad;
+
+	memset(&ad, 0, sizeof(ad));
+	ad.avp_code = a->code;
+	ad.avp_vendor = a->vendor;
+	ad.avp_name = (char *)a->name;
+	ad.avp_flag_mask = AVP_FLAG_VENDOR | AVP_FLAG_MANDATORY;
+	ad.avp_flag_val = AVP_FLAG_VENDOR | AVP_FLAG_MANDATORY;
+	switch (a->kind) {
+	case K_OS:
+		ad.avp_basetype = AVP_TYPE_OCTETSTRING;
+		break;
+	case K_UTF8:
+	case K_URI:
+		ad.avp_basetype = AVP_TYPE_OCTETSTRING;
+		CHECK_FD(fd_dict_search(d, DICT_TYPE, TYPE_BY_NAME,
+		    a->kind == K_UTF8 ? "UTF8String" : "DiameterURI", &type,
+		    ENOENT));
+		break;
+	case K_U32:
+		ad.avp_basetype = AVP_TYPE_UNSIGNED32;
+		break;
+	case K_ENUM:
+		ad.avp_basetype = AVP_TYPE_INTEGER32;
+		break;
+	case K_GROUPED:
+		ad.avp_basetype = AVP_TYPE_GROUPED;
+		break;
+	}
+	CHECK_FD(fd_dict_new(d, DICT_AVP, &ad, type, out));
+	log_info("dia: defined missing AVP %s (%u, vendor %u)", a->name,
+	    a->code, a->vendor);
+	return 0;
+}
+
+static int
+avps_init(void)
+{
+	struct dictionary *d = fd_g_config->cnf_dict;
+	struct dict_avp_request req;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(avp_defs) / sizeof(avp_defs[0]); i++) {
+		const struct avp_def *a = &avp_defs[i];
+
+		memset(&req, 0, sizeof(req));
+		req.avp_vendor = a->vendor;
+		req.avp_code = a->code;
+		avps[a->id] = NULL;
+		rc = fd_dict_search(d, DICT_AVP, AVP_BY_CODE_AND_VENDOR, &req,
+		    &avps[a->id], ENOENT);
+		if (rc != 0 && rc != ENOENT) {
+			log_err("dia: searching AVP %s: %s", a->name,
+			    strerror(rc));
+			return -rc;
+		}
+		if (avps[a->id] == NULL) {
+			if (a->vendor == 0) {
+				log_err("dia: base AVP %s missing", a->name);
+				return -ENOENT;
+			}
+			CHECK_RC(avp_define(a, &avps[a->id]));
+		}
+	}
+	return 0;
+}
+
+static int
+cmds_init(void)
+{
+	struct dictionary *d = fd_g_config->cnf_dict;
+	struct dict_cmd_data cd;
+	command_code_t code;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < NCMDS; i++) {
+		code = cmd_defs[i].code;
+		cx_req[i] = cx_ans[i] = NULL;
+		rc = fd_dict_search(d, DICT_COMMAND, CMD_BY_CODE_R, &code,
+		    &cx_req[i], ENOENT);
+		if (rc != 0 && rc != ENOENT)
+			return -rc;
+		if (cx_req[i] == NULL) {
+			memset(&cd, 0, sizeof(cd));
+			cd.cmd_code = code;
+			cd.cmd_name = (char *)cmd_defs[i].req;
+			cd.cmd_flag_mask = CMD_FLAG_REQUEST |
+			    CMD_FLAG_PROXIABLE | CMD_FLAG_ERROR;
+			cd.cmd_flag_val = CMD_FLAG_REQUEST | CMD_FLAG_PROXIABLE;
+			CHECK_FD(fd_dict_new(d, DICT_COMMAND, &cd, cx_app,
+			    &cx_req[i]));
+			cd.cmd_name = (char *)cmd_defs[i].ans;
+			cd.cmd_flag_mask = CMD_FLAG_REQUEST |
+			    CMD_FLAG_PROXIABLE;
+			cd.cmd_flag_val = CMD_FLAG_PROXIABLE;
+			CHECK_FD(fd_dict_new(d, DICT_COMMAND, &cd, cx_app,
+			    &cx_ans[i]));
+		} else
+			CHECK_FD(fd_dict_search(d, DICT_COMMAND, CMD_ANSWER,
+			    cx_req[i], &cx_ans[i], ENOENT));
+	}
+	return 0;
+}
+
+int
+dia_cx_dict_init(void)
+{
+	struct dictionary *d = fd_g_config->cnf_dict;
+	struct dict_application_data ad;
+	struct dict_object *vendor = NULL;
+	application_id_t aid = DIA_APP_CX;
+	int rc;
+
+	CHECK_RC(vendor_get(&vendor));
+	cx_app = NULL;
+	rc = fd_dict_search(d, DICT_APPLICATION, APPLICATION_BY_ID, &aid,
+	    &cx_app, ENOENT);
+	if (rc != 0 && rc != ENOENT)
+		return -rc;
+	if (cx_app == NULL) {
+		memset(&ad, 0, sizeof(ad));
+		ad.application_id = DIA_APP_CX;
+		ad.application_name = (char *)"3GPP Cx/Dx";
+		CHECK_FD(fd_dict_new(d, DICT_APPLICATION, &ad, vendor,
+		    &cx_app));
+	}
+	CHECK_RC(avps_init());
+	CHECK_RC(cmds_init());
+	/* Advertised in CER/CEA as Vendor-Specific-Application-Id
+	 * { Vendor-Id 10415, Auth-Application-Id 16777216 } (TS 29.229 6.1). */
+	CHECK_FD(fd_disp_app_support(cx_app, vendor, 1, 0));
+	return 0;
+}
+
+struct dict_object *
+dia_avp(enum dia_avp id)
+{
+	if ((int)id < 0 || id >= DIA_AVP_MAX)
+		return NULL;
+	return avps[id];
+}
+
+struct dict_object *
+dia_cx_app(void)
+{
+	return cx_app;
+}
+
+struct dict_object *
+dia_cx_cmd(uint32_t code, int request)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (cmd_defs[i].code == code)
+			return request ? cx_req[i] : cx_ans[i];
+	return NULL;
+}

@@ -1,0 +1,418 @@
+/* hss_ctl.c - hss-ctl: administration of the HSS store.
+ *
+ *   hss-ctl --db FILE add --impi S --impu URI [--impu URI ...] --k HEX
+ *           (--op HEX | --opc HEX) [--amf HEX] [--sqn HEX] [--ind-bits N]
+ *           [--visited NET[,NET...]|*] [--ifc FILE]
+ *   hss-ctl --db FILE show --impi S
+ *   hss-ctl --db FILE list
+ *   hss-ctl --db FILE del --impi S
+ *   hss-ctl --db FILE set-sqn --impi S --sqn HEX
+ *   hss-ctl --db FILE deregister --impu URI [--reason 0..3]
+ *   hss-ctl --db FILE set-ifc --impi S --ifc FILE
+ *
+ * Output: name=value lines.  Exit 0 ok, 1 not found or refused (duplicate),
+ * 2 bad usage or invalid input, with a one-line error on stderr.  Key
+ * material is never printed.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aka.h"
+#include "hss_db.h"
+#include "log.h"
+#include "milenage.h"
+#include "util.h"
+
+#define MAX_OPTS	40
+
+struct opts {
+	const char	*cmd;
+	int		 n;
+	const char	*name[MAX_OPTS], *val[MAX_OPTS];
+};
+
+static void __attribute__((format(printf, 2, 3), noreturn))
+die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "hss-ctl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+/* --name value pairs; names must be in `allowed` (space separated);
+ * only names listed in `multi` may repeat. */
+static void
+opts_parse(struct opts *o, const char *cmd, int argc, char **argv,
+    const char *allowed, const char *multi)
+{
+	char key[64];
+	int i, j;
+
+	memset(o, 0, sizeof(*o));
+	o->cmd = cmd;
+	for (i = 0; i < argc; i += 2) {
+		if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0')
+			die(2, "%s: unexpected argument \"%s\"", cmd, argv[i]);
+		if (i + 1 >= argc)
+			die(2, "%s: option %s needs a value", cmd, argv[i]);
+		(void)snprintf(key, sizeof(key), " %s ", argv[i] + 2);
+		if (strlen(argv[i] + 2) > 48 || strstr(allowed, key) == NULL)
+			die(2, "%s: unknown option %s", cmd, argv[i]);
+		for (j = 0; j < o->n; j++)
+			if (strcmp(o->name[j], argv[i] + 2) == 0 &&
+			    strstr(multi, key) == NULL)
+				die(2, "%s: option %s given twice", cmd,
+				    argv[i]);
+		if (o->n == MAX_OPTS)
+			die(2, "%s: too many options", cmd);
+		o->name[o->n] = argv[i] + 2;
+		o->val[o->n++] = argv[i + 1];
+	}
+}
+
+static const char *
+opt_get(const struct opts *o, const char *name, int nth)
+{
+	int i;
+
+	for (i = 0; i < o->n; i++)
+		if (strcmp(o->name[i], name) == 0 && nth-- == 0)
+			return o->val[i];
+	return NULL;
+}
+
+static const char *
+opt_need(const struct opts *o, const char *name)
+{
+	const char *v = opt_get(o, name, 0);
+
+	if (v == NULL)
+		die(2, "%s: missing --%s", o->cmd, name);
+	if (*v == '\0' || strlen(v) >= HSS_ID_MAX)
+		die(2, "%s: invalid --%s", o->cmd, name);
+	return v;
+}
+
+static void
+opt_hex(const struct opts *o, const char *name, uint8_t *out, size_t len)
+{
+	if (hex_decode(opt_need(o, name), out, len) < 0)
+		die(2, "%s: --%s must be %zu hex bytes", o->cmd, name, len);
+}
+
+static uint64_t
+opt_sqn(const struct opts *o, const char *name)
+{
+	const char *v = opt_need(o, name);
+	uint64_t sqn = 0;
+	size_t i, n = strlen(v);
+
+	if (n > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+		v += 2;
+		n -= 2;
+	}
+	if (n == 0 || n > 12)
+		die(2, "%s: --%s must be 1 to 12 hex digits", o->cmd, name);
+	for (i = 0; i < n; i++) {
+		int c = v[i], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			die(2, "%s: --%s is not hex", o->cmd, name);
+		sqn = sqn << 4 | (uint64_t)d;
+	}
+	return sqn;
+}
+
+static int
+sip_uri_ok(const char *s)
+{
+	return (strncmp(s, "sip:", 4) == 0 || strncmp(s, "sips:", 5) == 0 ||
+	    strncmp(s, "tel:", 4) == 0) && strpbrk(s, " \t\r\n<>\"") == NULL;
+}
+
+static char *
+file_read(const char *cmd, const char *path)
+{
+	FILE *f;
+	char *buf;
+	long len;
+
+	if ((f = fopen(path, "r")) == NULL)
+		die(2, "%s: cannot read %s: %s", cmd, path, strerror(errno));
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 ||
+	    len > 1 << 20 || fseek(f, 0, SEEK_SET) != 0 ||
+	    (buf = calloc(1, (size_t)len + 1)) == NULL ||
+	    fread(buf, 1, (size_t)len, f) != (size_t)len)
+		die(2, "%s: cannot read %s", cmd, path);
+	fclose(f);
+	return buf;
+}
+
+static int
+cmd_add(struct hss_db *db, int argc, char **argv)
+{
+	struct opts o;
+	struct hss_sub s;
+	const char *impus[MAX_OPTS], *v;
+	uint8_t op[16];
+	char *ifc = NULL;
+	size_t n = 0;
+	int rc;
+
+	opts_parse(&o, "add", argc, argv, " impi impu k op opc amf sqn"
+	    " ind-bits visited ifc ", " impu ");
+	memset(&s, 0, sizeof(s));
+	(void)snprintf(s.impi, sizeof(s.impi), "%s", opt_need(&o, "impi"));
+	if (strpbrk(s.impi, " \t\r\n<>\"") != NULL)
+		die(2, "add: invalid --impi");
+	while ((v = opt_get(&o, "impu", (int)n)) != NULL) {
+		if (!sip_uri_ok(v) || strlen(v) >= HSS_ID_MAX)
+			die(2, "add: invalid --impu \"%s\"", v);
+		impus[n++] = v;
+	}
+	if (n == 0)
+		die(2, "add: missing --impu");
+	opt_hex(&o, "k", s.k, 16);
+	if ((opt_get(&o, "op", 0) == NULL) == (opt_get(&o, "opc", 0) == NULL))
+		die(2, "add: exactly one of --op and --opc");
+	if (opt_get(&o, "op", 0) != NULL) {
+		opt_hex(&o, "op", op, 16);
+		if (milenage_opc(s.k, op, s.opc) < 0)
+			die(2, "add: cannot compute OPc");
+		secure_wipe(op, sizeof(op));
+	} else
+		opt_hex(&o, "opc", s.opc, 16);
+	if (opt_get(&o, "amf", 0) != NULL)
+		opt_hex(&o, "amf", s.amf, 2);
+	/* else 0000: IMS AKA vectors have the AMF separation bit 0 (TS 33.102
+	 * Annex H; only E-UTRAN vectors set it, TS 33.401 6.1.1). */
+	s.sqn = opt_get(&o, "sqn", 0) ? opt_sqn(&o, "sqn") : 0;
+	s.ind_bits = AKA_IND_BITS_DEFAULT;
+	if ((v = opt_get(&o, "ind-bits", 0)) != NULL) {
+		if (strlen(v) != 1 || v[0] < '0' || v[0] > '5')
+			die(2, "add: --ind-bits must be 0..5");
+		s.ind_bits = (unsigned)(v[0] - '0');
+	}
+	v = opt_get(&o, "visited", 0);
+	(void)snprintf(s.visited, sizeof(s.visited), "%s", v ? v : "*");
+	if (v != NULL && (*v == '\0' || strlen(v) >= sizeof(s.visited) ||
+	    strpbrk(v, " \t\r\n") != NULL))
+		die(2, "add: invalid --visited");
+	if ((v = opt_get(&o, "ifc", 0)) != NULL)
+		ifc = file_read("add", v);
+	rc = hss_db_sub_add(db, &s, impus, n, ifc);
+	secure_wipe(&s, sizeof(s));
+	free(ifc);
+	if (rc == -EEXIST)
+		die(1, "add: IMPI or IMPU already exists");
+	if (rc < 0)
+		die(1, "add: %s", strerror(-rc));
+	printf("impi=%s\n", opt_get(&o, "impi", 0));
+	return 0;
+}
+
+static const char *
+state_name(enum hss_reg_state st)
+{
+	switch (st) {
+	case HSS_REGISTERED:
+		return "registered";
+	case HSS_UNREGISTERED:
+		return "unregistered";
+	default:
+		return "not-registered";
+	}
+}
+
+static int
+show_impu(void *arg, const struct hss_impu *u)
+{
+	(void)arg;
+	printf("impu=%s\n", u->impu);
+	printf("state=%s\n", state_name(u->state));
+	printf("scscf=%s\n", u->scscf);
+	printf("barred=%d\n", u->barred);
+	return 0;
+}
+
+static int
+cmd_show(struct hss_db *db, int argc, char **argv)
+{
+	struct opts o;
+	struct hss_sub s;
+	uint8_t sqnb[6];
+	char hex[13];
+	int rc;
+
+	opts_parse(&o, "show", argc, argv, " impi ", "");
+	if ((rc = hss_db_sub_get(db, opt_need(&o, "impi"), &s)) == -ENOENT)
+		die(1, "show: no such IMPI");
+	if (rc < 0)
+		die(1, "show: %s", strerror(-rc));
+	printf("impi=%s\n", s.impi);
+	hex_encode(s.amf, 2, hex);
+	printf("amf=%s\n", hex);
+	aka_sqn_to_bytes(s.sqn, sqnb);
+	hex_encode(sqnb, 6, hex);
+	printf("sqn=%s\n", hex);
+	printf("ind_bits=%u\n", s.ind_bits);
+	printf("visited=%s\n", s.visited);
+	secure_wipe(&s, sizeof(s));
+	if ((rc = hss_db_impu_foreach(db, opt_need(&o, "impi"), -1,
+	    show_impu, NULL)) < 0)
+		die(1, "show: %s", strerror(-rc));
+	return 0;
+}
+
+static int
+list_one(void *arg, const char *impi)
+{
+	(void)arg;
+	printf("impi=%s\n", impi);
+	return 0;
+}
+
+static int
+cmd_list(struct hss_db *db, int argc, char **argv)
+{
+	struct opts o;
+	int rc;
+
+	opts_parse(&o, "list", argc, argv, " ", "");
+	if ((rc = hss_db_sub_foreach(db, list_one, NULL)) < 0)
+		die(1, "list: %s", strerror(-rc));
+	return 0;
+}
+
+static int
+cmd_del(struct hss_db *db, int argc, char **argv)
+{
+	struct opts o;
+	int rc;
+
+	opts_parse(&o, "del", argc, argv, " impi ", "");
+	if ((rc = hss_db_sub_del(db, opt_need(&o, "impi"))) == -ENOENT)
+		die(1, "del: no such IMPI");
+	if (rc < 0)
+		die(1, "del: %s", strerror(-rc));
+	printf("deleted=%s\n", opt_need(&o, "impi"));
+	return 0;
+}
+
+static int
+cmd_set_sqn(struct hss_db *db, int argc, char **argv)
+{
+	struct opts o;
+	uint64_t sqn;
+	int rc;
+
+	opts_parse(&o, "set-sqn", argc, argv, " impi sqn ", "");
+	sqn = opt_sqn(&o, "sqn");
+	if ((rc = hss_db_sqn_set(db, opt_need(&o, "impi"), sqn)) == -ENOENT)
+		die(1, "set-sqn: no such IMPI");
+	if (rc < 0)
+		die(1, "set-sqn: %s", strerror(-rc));
+	printf("sqn=%012llx\n", (unsigned long long)sqn);
+	return 0;
+}
+
+/* TS 29.228 6.1.3: administrative de-registration.  The store changes
+ * at once; when an S-CSCF held the registration an RTR is queued, which
+ * the running hss sends (hss_rtr.c). */
+static int
+cmd_deregister(struct hss_db *db, int argc, char **argv)
+{
+	struct opts o;
+	struct hss_impu u;
+	const char *v;
+	uint32_t reason = 0;
+	int rc, queued;
+
+	opts_parse(&o, "deregister", argc, argv, " impu reason ", "");
+	if ((v = opt_get(&o, "reason", 0)) != NULL) {
+		if (strlen(v) != 1 || v[0] < '0' || v[0] > '3')
+			die(2, "deregister: --reason must be 0..3");
+		reason = (uint32_t)(v[0] - '0');
+	}
+	rc = hss_db_deregister(db, opt_need(&o, "impu"), reason, &u, &queued);
+	if (rc == -ENOENT)
+		die(1, "deregister: no such IMPU");
+	if (rc < 0)
+		die(1, "deregister: %s", strerror(-rc));
+	printf("impu=%s\nprevious_scscf=%s\nstate=not-registered\n", u.impu,
+	    u.scscf);
+	printf("rtr=%s\n", queued ? "queued" : "none");
+	return 0;
+}
+
+/* TS 29.228 6.2.1: a new service profile (iFC XML) for the IMPI; a PPR is
+ * queued when an S-CSCF holds the registration. */
+static int
+cmd_set_ifc(struct hss_db *db, int argc, char **argv)
+{
+	struct opts o;
+	char *xml;
+	int rc, queued;
+
+	opts_parse(&o, "set-ifc", argc, argv, " impi ifc ", "");
+	xml = file_read("set-ifc", opt_need(&o, "ifc"));
+	rc = hss_db_profile_update(db, opt_need(&o, "impi"), xml, &queued);
+	free(xml);
+	if (rc == -ENOENT)
+		die(1, "set-ifc: no such IMPI");
+	if (rc < 0)
+		die(1, "set-ifc: %s", strerror(-rc));
+	printf("impi=%s\nppr=%s\n", opt_need(&o, "impi"),
+	    queued ? "queued" : "none");
+	return 0;
+}
+
+static const struct {
+	const char	*name;
+	int		(*fn)(struct hss_db *, int, char **);
+} cmds[] = {
+	{ "add", cmd_add },
+	{ "show", cmd_show },
+	{ "list", cmd_list },
+	{ "del", cmd_del },
+	{ "set-sqn", cmd_set_sqn },
+	{ "deregister", cmd_deregister },
+	{ "set-ifc", cmd_set_ifc },
+};
+
+int
+main(int argc, char **argv)
+{
+	struct hss_db *db;
+	size_t i;
+	int rc;
+
+	log_init("hss-ctl", LOG_LVL_WARN);
+	if (argc < 4 || strcmp(argv[1], "--db") != 0)
+		die(2, "usage: hss-ctl --db FILE COMMAND [--option value ...]"
+		    " (add, show, list, del, set-sqn, deregister, set-ifc)");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[3], cmds[i].name) == 0)
+			break;
+	if (i == sizeof(cmds) / sizeof(cmds[0]))
+		die(2, "unknown command \"%s\"", argv[3]);
+	if ((rc = hss_db_open(argv[2], &db)) < 0)
+		die(2, "cannot open database %s", argv[2]);
+	rc = cmds[i].fn(db, argc - 4, argv + 4);
+	hss_db_close(db);
+	return rc;
+}

@@ -1,0 +1,451 @@
+/* hss_cx.c - the HSS side of Cx (TS 29.228 6.1, 6.3; TS 29.229 6.1-6.3).
+ *
+ * Handlers run on freeDiameter dispatch threads; the store serialises them.
+ * Contract with dia.c: a handler returning < 0 has added no result.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aka.h"
+#include "check.h"
+#include "dia.h"
+#include "hss.h"
+#include "log.h"
+#include "milenage.h"
+#include "util.h"
+
+#define AUTH_AKAV1	"Digest-AKAv1-MD5"
+#define AUTH_AKAV2	"Digest-AKAv2-MD5"
+
+static int
+success(struct msg *ans)
+{
+	return dia_set_error(ans, "DIAMETER_SUCCESS", NULL);
+}
+
+/* TS 29.228 6.1.1.1 step 1-2, 6.3.1 step 1: the identities exist and belong
+ * together.  Returns 0, a Cx result code (> 0) or a negative errno. */
+static int
+identities_check(struct hss_db *db, const char *impi, const char *impu,
+    struct hss_impu *u)
+{
+	int rc;
+
+	rc = hss_db_impu_get(db, impu, u);
+	if (rc == -ENOENT)
+		return CX_ERROR_USER_UNKNOWN;
+	CHECK_RC(rc);
+	if (impi == NULL)
+		return 0;
+	if (strcmp(u->impi, impi) != 0) {
+		struct hss_sub s;
+
+		rc = hss_db_sub_get(db, impi, &s);
+		secure_wipe(&s, sizeof(s));
+		if (rc == -ENOENT)
+			return CX_ERROR_USER_UNKNOWN;
+		CHECK_RC(rc);
+		return CX_ERROR_IDENTITIES_DONT_MATCH;
+	}
+	return 0;
+}
+
+/* Roaming rules: "*" or a comma-separated list of allowed networks. */
+static int
+roaming_allowed(const char *rules, const char *vni)
+{
+	size_t n = strlen(vni);
+	const char *p = rules;
+
+	if (strcmp(rules, "*") == 0)
+		return 1;
+	while (*p != '\0') {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len == n && strncasecmp(p, vni, n) == 0)
+			return 1;
+		p += len + (e ? 1 : 0);
+	}
+	return 0;
+}
+
+/* TS 29.229 6.3.4: no stored S-CSCF; capabilities are left to the
+ * I-CSCF's own list (empty group, all children optional). */
+static int
+capabilities_add(struct msg *ans)
+{
+	struct avp *g;
+
+	return dia_add_group(ans, DIA_AVP_SERVER_CAPABILITIES, &g);
+}
+
+/* TS 29.228 6.1.1.1: User-Authorization-Request. */
+static int
+hss_uar_handle(struct msg *req, struct msg *ans, void *arg)
+{
+	struct hss_db *db = arg;
+	char impi[HSS_ID_MAX], impu[HSS_ID_MAX], vni[HSS_ID_MAX];
+	struct hss_impu u;
+	struct hss_sub s;
+	uint32_t type = CX_UAT_REGISTRATION;
+	int rc;
+
+	if (dia_get_str(req, DIA_AVP_USER_NAME, impi, sizeof(impi)) < 0)
+		return dia_set_missing(ans, DIA_AVP_USER_NAME);
+	if (dia_get_str(req, DIA_AVP_PUBLIC_IDENTITY, impu, sizeof(impu)) < 0)
+		return dia_set_missing(ans, DIA_AVP_PUBLIC_IDENTITY);
+	if (dia_get_str(req, DIA_AVP_VISITED_NETWORK_IDENTIFIER, vni,
+	    sizeof(vni)) < 0)
+		return dia_set_missing(ans,
+		    DIA_AVP_VISITED_NETWORK_IDENTIFIER);
+	(void)dia_get_u32(req, DIA_AVP_USER_AUTHORIZATION_TYPE, &type);
+	if (type > CX_UAT_REGISTRATION_AND_CAPABILITIES)
+		return dia_set_error(ans, "DIAMETER_INVALID_AVP_VALUE",
+		    "User-Authorization-Type");
+	if ((rc = identities_check(db, impi, impu, &u)) != 0)
+		return rc < 0 ? rc : dia_add_exp_result(ans, (uint32_t)rc);
+
+	if (type != CX_UAT_DE_REGISTRATION) {
+		/* Step 2: barring; step 3: roaming rules. */
+		if (u.barred)
+			return dia_set_error(ans,
+			    "DIAMETER_AUTHORIZATION_REJECTED",
+			    "public identity barred");
+		CHECK_RC(hss_db_sub_get(db, impi, &s));
+		rc = roaming_allowed(s.visited, vni);
+		secure_wipe(&s, sizeof(s));
+		if (!rc)
+			return dia_add_exp_result(ans,
+			    CX_ERROR_ROAMING_NOT_ALLOWED);
+	}
+
+	switch (type) {
+	case CX_UAT_REGISTRATION:
+		if (u.scscf[0] != '\0') {
+			/* Registered, unregistered, or a name kept. */
+			CHECK_RC(dia_add_exp_result(ans,
+			    CX_SUBSEQUENT_REGISTRATION));
+			return dia_add_str(ans, DIA_AVP_SERVER_NAME, u.scscf);
+		}
+		CHECK_RC(dia_add_exp_result(ans, CX_FIRST_REGISTRATION));
+		return capabilities_add(ans);
+	case CX_UAT_DE_REGISTRATION:
+		if (u.state == HSS_NOT_REGISTERED || u.scscf[0] == '\0')
+			return dia_add_exp_result(ans,
+			    CX_ERROR_IDENTITY_NOT_REGISTERED);
+		CHECK_RC(success(ans));
+		return dia_add_str(ans, DIA_AVP_SERVER_NAME, u.scscf);
+	default:	/* REGISTRATION_AND_CAPABILITIES */
+		CHECK_RC(success(ans));
+		return capabilities_add(ans);
+	}
+}
+
+static int
+user_data_add(struct hss_db *db, struct msg *ans, const struct hss_impu *u)
+{
+	char *xml;
+	size_t len;
+	int rc;
+
+	CHECK_RC(hss_user_data(db, u, &xml, &len));
+	rc = dia_add_os(ans, DIA_AVP_USER_DATA, (const uint8_t *)xml, len);
+	free(xml);
+	return rc;
+}
+
+static int
+first_impu(void *arg, const struct hss_impu *u)
+{
+	(void)snprintf(arg, HSS_ID_MAX, "%s", u->impu);
+	return -ECANCELED;	/* stop after the first */
+}
+
+/* The S-CSCF's Diameter identity, to address an RTR to it later. */
+static int
+peer_remember(struct hss_db *db, struct msg *req, const char *impu)
+{
+	char host[HSS_ID_MAX], realm[HSS_ID_MAX];
+
+	if (dia_get_str(req, DIA_AVP_ORIGIN_HOST, host, sizeof(host)) < 0 ||
+	    dia_get_str(req, DIA_AVP_ORIGIN_REALM, realm, sizeof(realm)) < 0)
+		return 0;
+	return hss_db_assign_peer(db, impu, host, realm);
+}
+
+/* TS 29.228 6.1.2.1: Server-Assignment-Request. */
+static int
+hss_sar_handle(struct msg *req, struct msg *ans, void *arg)
+{
+	struct hss_db *db = arg;
+	char impi[HSS_ID_MAX], impu[HSS_ID_MAX], server[HSS_ID_MAX];
+	struct hss_impu u;
+	uint32_t type, udaa;
+	int rc, has_impi, send_data = 0;
+
+	has_impi = dia_get_str(req, DIA_AVP_USER_NAME, impi, sizeof(impi)) == 0;
+	if (dia_get_str(req, DIA_AVP_SERVER_NAME, server, sizeof(server)) < 0)
+		return dia_set_missing(ans, DIA_AVP_SERVER_NAME);
+	if (dia_get_u32(req, DIA_AVP_SERVER_ASSIGNMENT_TYPE, &type) < 0)
+		return dia_set_missing(ans, DIA_AVP_SERVER_ASSIGNMENT_TYPE);
+	if (dia_get_u32(req, DIA_AVP_USER_DATA_ALREADY_AVAILABLE, &udaa) < 0)
+		return dia_set_missing(ans,
+		    DIA_AVP_USER_DATA_ALREADY_AVAILABLE);
+	/* Public-Identity may be absent when User-Name is present (TS 29.229
+	 * 6.1.3): the IMPI's first public identity stands for its set. */
+	if (dia_get_str(req, DIA_AVP_PUBLIC_IDENTITY, impu, sizeof(impu)) < 0) {
+		if (!has_impi)
+			return dia_set_missing(ans, DIA_AVP_PUBLIC_IDENTITY);
+		impu[0] = '\0';
+		rc = hss_db_impu_foreach(db, impi, -1, first_impu, impu);
+		if (rc < 0 && rc != -ECANCELED)
+			return rc;
+		if (impu[0] == '\0')
+			return dia_add_exp_result(ans, CX_ERROR_USER_UNKNOWN);
+	}
+	if ((rc = identities_check(db, has_impi ? impi : NULL, impu, &u)) != 0)
+		return rc < 0 ? rc : dia_add_exp_result(ans, (uint32_t)rc);
+
+	switch (type) {
+	case CX_SAT_REGISTRATION:
+	case CX_SAT_RE_REGISTRATION:
+		CHECK_RC(hss_db_assign(db, impu, HSS_REGISTERED, server));
+		send_data = udaa == 0;
+		break;
+	case CX_SAT_UNREGISTERED_USER:
+		if (u.state == HSS_REGISTERED && strcmp(u.scscf, server) != 0)
+			return dia_set_error(ans, "DIAMETER_UNABLE_TO_COMPLY",
+			    "registered at another S-CSCF");
+		if (u.state != HSS_REGISTERED)
+			CHECK_RC(hss_db_assign(db, impu, HSS_UNREGISTERED,
+			    server));
+		send_data = udaa == 0;
+		break;
+	case CX_SAT_TIMEOUT_DEREGISTRATION:
+	case CX_SAT_USER_DEREGISTRATION:
+	case CX_SAT_ADMINISTRATIVE_DEREGISTRATION:
+	case CX_SAT_DEREGISTRATION_TOO_MUCH_DATA:
+		CHECK_RC(hss_db_assign(db, impu, HSS_NOT_REGISTERED, ""));
+		break;
+	case CX_SAT_TIMEOUT_DEREGISTRATION_STORE_SERVER_NAME:
+	case CX_SAT_USER_DEREGISTRATION_STORE_SERVER_NAME:
+		/* The HSS keeps the name (else 2004 would be returned). */
+		CHECK_RC(hss_db_assign(db, impu, HSS_NOT_REGISTERED, server));
+		break;
+	case CX_SAT_AUTHENTICATION_FAILURE:
+	case CX_SAT_AUTHENTICATION_TIMEOUT:
+		/* Clears an "authentication pending" name only. */
+		if (u.state == HSS_NOT_REGISTERED)
+			CHECK_RC(hss_db_assign(db, impu, HSS_NOT_REGISTERED,
+			    ""));
+		break;
+	case CX_SAT_NO_ASSIGNMENT:
+		if (strcmp(u.scscf, server) != 0)
+			return dia_set_error(ans, "DIAMETER_UNABLE_TO_COMPLY",
+			    "not the assigned S-CSCF");
+		send_data = 1;
+		break;
+	default:
+		return dia_add_exp_result(ans, CX_ERROR_IN_ASSIGNMENT_TYPE);
+	}
+	if (type == CX_SAT_REGISTRATION || type == CX_SAT_RE_REGISTRATION ||
+	    type == CX_SAT_UNREGISTERED_USER)
+		CHECK_RC(peer_remember(db, req, impu));
+	CHECK_RC(success(ans));
+	CHECK_RC(dia_add_str(ans, DIA_AVP_USER_NAME, u.impi));
+	if (send_data)
+		CHECK_RC(user_data_add(db, ans, &u));
+	return 0;
+}
+
+/* TS 29.228 6.1.4.1: Location-Info-Request. */
+static int
+hss_lir_handle(struct msg *req, struct msg *ans, void *arg)
+{
+	struct hss_db *db = arg;
+	char impu[HSS_ID_MAX];
+	struct hss_impu u;
+	int rc;
+
+	if (dia_get_str(req, DIA_AVP_PUBLIC_IDENTITY, impu, sizeof(impu)) < 0)
+		return dia_set_missing(ans, DIA_AVP_PUBLIC_IDENTITY);
+	if ((rc = identities_check(db, NULL, impu, &u)) != 0)
+		return rc < 0 ? rc : dia_add_exp_result(ans, (uint32_t)rc);
+	if (u.scscf[0] != '\0') {
+		CHECK_RC(success(ans));
+		return dia_add_str(ans, DIA_AVP_SERVER_NAME, u.scscf);
+	}
+	/* Not registered: services for unregistered state exist when the
+	 * identity has a service profile. */
+	if (u.profile[0] != '\0') {
+		CHECK_RC(dia_add_exp_result(ans, CX_UNREGISTERED_SERVICE));
+		return capabilities_add(ans);
+	}
+	return dia_add_exp_result(ans, CX_ERROR_IDENTITY_NOT_REGISTERED);
+}
+
+/* Vectors for one MAR, built before any AVP is added. */
+struct mar_vectors {
+	struct aka_vector v[HSS_SQN_BATCH];
+	unsigned	 n;
+};
+
+static int
+vectors_make(struct hss_db *db, const char *impi, unsigned n,
+    const uint8_t *resync, struct mar_vectors *mv, int *auts_bad)
+{
+	struct milenage_ctx *ctx = NULL;
+	struct hss_sub s;
+	uint64_t sqns[HSS_SQN_BATCH], sqn_ms;
+	unsigned i;
+	int rc;
+
+	*auts_bad = 0;
+	if (resync != NULL) {
+		/* TS 33.102 6.3.5: SIP-Authorization = RAND || AUTS. */
+		CHECK_RC(hss_db_sub_get(db, impi, &s));
+		ctx = milenage_new(s.k, s.opc);
+		secure_wipe(&s, sizeof(s));
+		CHECK_MALLOC(ctx);
+		rc = aka_auts_verify(ctx, resync, resync + 16, &sqn_ms);
+		milenage_free(ctx);
+		if (rc == -EBADMSG) {
+			*auts_bad = 1;
+			return 0;
+		}
+		CHECK_RC(rc);
+		log_info("hss: resynchronisation for %s", impi);
+	}
+	/* The SQNs are durable before any vector exists. */
+	CHECK_RC(hss_db_sqn_commit(db, impi, n, resync ? &sqn_ms : NULL, &s,
+	    sqns));
+	if ((ctx = milenage_new(s.k, s.opc)) == NULL) {
+		secure_wipe(&s, sizeof(s));
+		return -ENOMEM;
+	}
+	for (i = 0, rc = 0; i < n && rc == 0; i++)
+		rc = aka_vector_make(ctx, sqns[i], s.amf, NULL, &mv->v[i]);
+	milenage_free(ctx);
+	secure_wipe(&s, sizeof(s));
+	mv->n = n;
+	return rc;
+}
+
+static int
+vectors_add(struct msg *ans, const struct mar_vectors *mv,
+    const char *scheme)
+{
+	uint8_t buf[32];
+	struct avp *g;
+	unsigned i;
+	int rc = 0;
+
+	/* TS 29.229 6.3.13: SIP-Auth-Data-Item for IMS AKA (TS 29.228
+	 * 6.3.1: SIP-Authenticate = RAND || AUTN, SIP-Authorization = XRES). */
+	for (i = 0; i < mv->n && rc == 0; i++) {
+		const struct aka_vector *v = &mv->v[i];
+
+		memcpy(buf, v->rand, 16);
+		memcpy(buf + 16, v->autn, 16);
+		if ((rc = dia_add_group(ans, DIA_AVP_SIP_AUTH_DATA_ITEM,
+		    &g)) < 0 ||
+		    (rc = dia_add_u32(g, DIA_AVP_SIP_ITEM_NUMBER, i + 1)) < 0 ||
+		    (rc = dia_add_str(g, DIA_AVP_SIP_AUTHENTICATION_SCHEME,
+		    scheme)) < 0 ||
+		    (rc = dia_add_os(g, DIA_AVP_SIP_AUTHENTICATE, buf,
+		    32)) < 0 ||
+		    (rc = dia_add_os(g, DIA_AVP_SIP_AUTHORIZATION, v->xres,
+		    v->xres_len)) < 0 ||
+		    (rc = dia_add_os(g, DIA_AVP_CONFIDENTIALITY_KEY, v->ck,
+		    16)) < 0 ||
+		    (rc = dia_add_os(g, DIA_AVP_INTEGRITY_KEY, v->ik, 16)) < 0)
+			break;
+	}
+	secure_wipe(buf, sizeof(buf));
+	return rc;
+}
+
+/* TS 29.228 6.3.1: Multimedia-Auth-Request. */
+static int
+hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
+{
+	struct hss_db *db = arg;
+	char impi[HSS_ID_MAX], impu[HSS_ID_MAX], server[HSS_ID_MAX];
+	char scheme[64] = "";
+	uint8_t authz[64];
+	size_t authz_len = 0;
+	struct mar_vectors *mv;
+	struct hss_impu u;
+	struct avp *item;
+	uint32_t n = 1;
+	int rc, auts_bad;
+
+	if (dia_get_str(req, DIA_AVP_USER_NAME, impi, sizeof(impi)) < 0)
+		return dia_set_missing(ans, DIA_AVP_USER_NAME);
+	if (dia_get_str(req, DIA_AVP_PUBLIC_IDENTITY, impu, sizeof(impu)) < 0)
+		return dia_set_missing(ans, DIA_AVP_PUBLIC_IDENTITY);
+	if ((item = dia_get_avp(req, DIA_AVP_SIP_AUTH_DATA_ITEM, 0)) == NULL)
+		return dia_set_missing(ans, DIA_AVP_SIP_AUTH_DATA_ITEM);
+	(void)dia_get_str(item, DIA_AVP_SIP_AUTHENTICATION_SCHEME, scheme,
+	    sizeof(scheme));
+	rc = dia_get_os(item, DIA_AVP_SIP_AUTHORIZATION, authz, sizeof(authz),
+	    &authz_len);
+	if (rc < 0 && rc != -ENOENT)
+		return dia_set_error(ans, "DIAMETER_INVALID_AVP_LENGTH",
+		    "SIP-Authorization");
+	(void)dia_get_u32(req, DIA_AVP_SIP_NUMBER_AUTH_ITEMS, &n);
+	if (n == 0)
+		n = 1;
+	if (n > HSS_SQN_BATCH)
+		n = HSS_SQN_BATCH;
+	if ((rc = identities_check(db, impi, impu, &u)) != 0)
+		return rc < 0 ? rc : dia_add_exp_result(ans, (uint32_t)rc);
+	/* Step 2: the scheme; "Unknown" lets the HSS choose. */
+	if (scheme[0] == '\0' || strcmp(scheme, "Unknown") == 0)
+		(void)snprintf(scheme, sizeof(scheme), "%s", AUTH_AKAV1);
+	if (strcmp(scheme, AUTH_AKAV1) != 0 && strcmp(scheme, AUTH_AKAV2) != 0)
+		return dia_add_exp_result(ans,
+		    CX_ERROR_AUTH_SCHEME_NOT_SUPPORTED);
+	if (authz_len != 0 && authz_len != 16 + AKA_AUTS_LEN)
+		return dia_set_error(ans, "DIAMETER_INVALID_AVP_LENGTH",
+		    "SIP-Authorization: RAND || AUTS expected");
+	/* Step 3: an S-CSCF name is stored while authentication is
+	 * pending, unless one is already assigned. */
+	if (dia_get_str(req, DIA_AVP_SERVER_NAME, server,
+	    sizeof(server)) == 0 && server[0] != '\0' && u.scscf[0] == '\0')
+		CHECK_RC(hss_db_assign(db, impu, u.state, server));
+
+	CHECK_MALLOC(mv = calloc(1, sizeof(*mv)));
+	rc = vectors_make(db, impi, n, authz_len ? authz : NULL, mv,
+	    &auts_bad);
+	secure_wipe(authz, sizeof(authz));
+	if (rc == 0 && auts_bad) {
+		log_warn("hss: AUTS verification failed for %s", impi);
+		rc = dia_set_error(ans, "DIAMETER_UNABLE_TO_COMPLY",
+		    "AUTS verification failed");
+	} else if (rc == 0) {
+		if ((rc = success(ans)) == 0 &&
+		    (rc = dia_add_str(ans, DIA_AVP_USER_NAME, impi)) == 0 &&
+		    (rc = dia_add_str(ans, DIA_AVP_PUBLIC_IDENTITY,
+		    impu)) == 0 &&
+		    (rc = dia_add_u32(ans, DIA_AVP_SIP_NUMBER_AUTH_ITEMS,
+		    mv->n)) == 0)
+			rc = vectors_add(ans, mv, scheme);
+	}
+	secure_wipe(mv, sizeof(*mv));
+	free(mv);
+	return rc;
+}
+
+int
+hss_cx_init(struct hss_db *db)
+{
+	CHECK_RC(dia_cx_register(CX_CMD_UAR, hss_uar_handle, db));
+	CHECK_RC(dia_cx_register(CX_CMD_SAR, hss_sar_handle, db));
+	CHECK_RC(dia_cx_register(CX_CMD_LIR, hss_lir_handle, db));
+	CHECK_RC(dia_cx_register(CX_CMD_MAR, hss_mar_handle, db));
+	return 0;
+}

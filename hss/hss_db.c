@@ -1,0 +1,444 @@
+/* hss_db.c - the HSS subscriber store over SQLite.
+ *
+ * One connection shared by the freeDiameter dispatch threads under a
+ * mutex; other processes (hss-ctl) use the same file, WAL mode lets them
+ * read while the HSS writes and busy_timeout serialises writers.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "aka.h"
+#include "check.h"
+#include "hss_db.h"
+#include "hss_db_int.h"
+#include "log.h"
+#include "util.h"
+
+
+static const char schema[] =
+	"CREATE TABLE IF NOT EXISTS subscribers ("
+	" impi TEXT PRIMARY KEY NOT NULL,"
+	" k BLOB NOT NULL CHECK (length(k) = 16),"
+	" opc BLOB NOT NULL CHECK (length(opc) = 16),"
+	" amf BLOB NOT NULL CHECK (length(amf) = 2),"
+	" sqn INTEGER NOT NULL CHECK (sqn BETWEEN 0 AND 281474976710655),"
+	" ind_bits INTEGER NOT NULL DEFAULT 5 CHECK (ind_bits BETWEEN 0 AND 5),"
+	" visited_networks TEXT NOT NULL DEFAULT '*');"
+	"CREATE TABLE IF NOT EXISTS service_profiles ("
+	" id TEXT PRIMARY KEY NOT NULL,"
+	" ifc_xml TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS public_identities ("
+	" impu TEXT PRIMARY KEY NOT NULL,"
+	" impi TEXT NOT NULL REFERENCES subscribers(impi) ON DELETE CASCADE,"
+	" barred INTEGER NOT NULL DEFAULT 0,"
+	" irs INTEGER NOT NULL DEFAULT 1,"
+	" profile_id TEXT REFERENCES service_profiles(id));"
+	"CREATE INDEX IF NOT EXISTS public_identities_impi"
+	" ON public_identities(impi);"
+	"CREATE TABLE IF NOT EXISTS registrations ("
+	" impu TEXT PRIMARY KEY NOT NULL"
+	"  REFERENCES public_identities(impu) ON DELETE CASCADE,"
+	" state INTEGER NOT NULL DEFAULT 0,"
+	" scscf TEXT NOT NULL DEFAULT '',"
+	" scscf_host TEXT NOT NULL DEFAULT '',"
+	" scscf_realm TEXT NOT NULL DEFAULT '',"
+	" assigned_at INTEGER NOT NULL DEFAULT 0);"
+	/* RTRs (kind 0) queued by hss-ctl deregister and PPRs (kind 1) by
+	 * hss-ctl set-ifc, sent by the running hss (hss_rtr.c). */
+	"CREATE TABLE IF NOT EXISTS push_queue ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" kind INTEGER NOT NULL DEFAULT 0,"
+	" impi TEXT NOT NULL, impu TEXT NOT NULL,"
+	" dest_host TEXT NOT NULL, dest_realm TEXT NOT NULL,"
+	" reason INTEGER NOT NULL DEFAULT 0,"
+	" queued_at INTEGER NOT NULL);";
+
+int
+hdb_err(struct hss_db *h, const char *what)
+{
+	log_err("hss_db: %s: %s", what, sqlite3_errmsg(h->db));
+	return -EIO;
+}
+
+int
+hdb_exec(struct hss_db *h, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(h->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_err("hss_db: %s: %s", sql, err ? err : "?");
+		sqlite3_free(err);
+		return -EIO;
+	}
+	return 0;
+}
+
+int
+hss_db_open(const char *path, struct hss_db **out)
+{
+	struct hss_db *h;
+	int rc;
+
+	CHECK_PARAMS(path != NULL && out != NULL);
+	CHECK_MALLOC(h = calloc(1, sizeof(*h)));
+	if ((rc = pthread_mutex_init(&h->mtx, NULL)) != 0) {
+		free(h);
+		return -rc;
+	}
+	if (sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
+		log_err("hss_db: open %s: %s", path,
+		    h->db ? sqlite3_errmsg(h->db) : "out of memory");
+		hss_db_close(h);
+		return -EIO;
+	}
+	(void)sqlite3_busy_timeout(h->db, 5000);
+	/* WAL + synchronous=FULL: a COMMIT is on disk when it returns. */
+	if ((rc = hdb_exec(h, "PRAGMA journal_mode=WAL;"
+	    "PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON;")) < 0 ||
+	    (rc = hdb_exec(h, schema)) < 0) {
+		hss_db_close(h);
+		return rc;
+	}
+	*out = h;
+	return 0;
+}
+
+void
+hss_db_close(struct hss_db *h)
+{
+	if (h == NULL)
+		return;
+	if (h->db != NULL)
+		(void)sqlite3_close(h->db);
+	(void)pthread_mutex_destroy(&h->mtx);
+	free(h);
+}
+
+int
+hdb_prep(struct hss_db *h, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(h->db, sql, -1, st, NULL) != SQLITE_OK)
+		return hdb_err(h, "prepare");
+	return 0;
+}
+
+void
+hdb_col_str(sqlite3_stmt *st, int i, char *buf, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	if (s == NULL)
+		s = (const unsigned char *)"";
+	(void)snprintf(buf, size, "%s", (const char *)s);
+}
+
+int
+hdb_col_blob(sqlite3_stmt *st, int i, uint8_t *buf, size_t len)
+{
+	const void *b = sqlite3_column_blob(st, i);
+
+	if (b == NULL || (size_t)sqlite3_column_bytes(st, i) != len)
+		return -EBADMSG;
+	memcpy(buf, b, len);
+	return 0;
+}
+
+/* Reads a subscriber with the mutex held. */
+int
+hdb_sub_read(struct hss_db *h, const char *impi, struct hss_sub *s)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	CHECK_RC(hdb_prep(h, "SELECT k, opc, amf, sqn, ind_bits,"
+	    " visited_networks FROM subscribers WHERE impi = ?1", &st));
+	(void)sqlite3_bind_text(st, 1, impi, -1, SQLITE_STATIC);
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		memset(s, 0, sizeof(*s));
+		(void)snprintf(s->impi, sizeof(s->impi), "%s", impi);
+		if ((rc = hdb_col_blob(st, 0, s->k, 16)) < 0 ||
+		    (rc = hdb_col_blob(st, 1, s->opc, 16)) < 0 ||
+		    (rc = hdb_col_blob(st, 2, s->amf, 2)) < 0)
+			break;
+		s->sqn = (uint64_t)sqlite3_column_int64(st, 3);
+		s->ind_bits = (unsigned)sqlite3_column_int(st, 4);
+		hdb_col_str(st, 5, s->visited, sizeof(s->visited));
+		rc = 0;
+		break;
+	case SQLITE_DONE:
+		rc = -ENOENT;
+		break;
+	default:
+		rc = hdb_err(h, "select subscriber");
+	}
+	(void)sqlite3_finalize(st);
+	return rc;
+}
+
+int
+hss_db_sub_get(struct hss_db *h, const char *impi, struct hss_sub *s)
+{
+	int rc;
+
+	CHECK_PARAMS(h != NULL && impi != NULL && s != NULL);
+	(void)pthread_mutex_lock(&h->mtx);
+	rc = hdb_sub_read(h, impi, s);
+	(void)pthread_mutex_unlock(&h->mtx);
+	return rc;
+}
+
+static void
+impu_row(sqlite3_stmt *st, struct hss_impu *u)
+{
+	memset(u, 0, sizeof(*u));
+	hdb_col_str(st, 0, u->impu, sizeof(u->impu));
+	hdb_col_str(st, 1, u->impi, sizeof(u->impi));
+	u->barred = sqlite3_column_int(st, 2);
+	u->irs = sqlite3_column_int(st, 3);
+	hdb_col_str(st, 4, u->profile, sizeof(u->profile));
+	u->state = (enum hss_reg_state)sqlite3_column_int(st, 5);
+	hdb_col_str(st, 6, u->scscf, sizeof(u->scscf));
+	u->assigned_at = sqlite3_column_int64(st, 7);
+	hdb_col_str(st, 8, u->scscf_host, sizeof(u->scscf_host));
+	hdb_col_str(st, 9, u->scscf_realm, sizeof(u->scscf_realm));
+}
+
+#define IMPU_SELECT \
+	"SELECT p.impu, p.impi, p.barred, p.irs, coalesce(p.profile_id, ''),"\
+	" coalesce(r.state, 0), coalesce(r.scscf, ''),"			\
+	" coalesce(r.assigned_at, 0), coalesce(r.scscf_host, ''),"	\
+	" coalesce(r.scscf_realm, '')"					\
+	" FROM public_identities p LEFT JOIN registrations r"		\
+	" ON r.impu = p.impu "
+
+int
+hss_db_impu_get(struct hss_db *h, const char *impu, struct hss_impu *u)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	CHECK_PARAMS(h != NULL && impu != NULL && u != NULL);
+	(void)pthread_mutex_lock(&h->mtx);
+	if ((rc = hdb_prep(h, IMPU_SELECT "WHERE p.impu = ?1", &st)) == 0) {
+		(void)sqlite3_bind_text(st, 1, impu, -1, SQLITE_STATIC);
+		switch (sqlite3_step(st)) {
+		case SQLITE_ROW:
+			impu_row(st, u);
+			break;
+		case SQLITE_DONE:
+			rc = -ENOENT;
+			break;
+		default:
+			rc = hdb_err(h, "select impu");
+		}
+		(void)sqlite3_finalize(st);
+	}
+	(void)pthread_mutex_unlock(&h->mtx);
+	return rc;
+}
+
+int
+hss_db_impu_foreach(struct hss_db *h, const char *impi, int irs,
+    int (*fn)(void *, const struct hss_impu *), void *arg)
+{
+	struct hss_impu u;
+	sqlite3_stmt *st;
+	int rc, s;
+
+	CHECK_PARAMS(h != NULL && impi != NULL && fn != NULL);
+	(void)pthread_mutex_lock(&h->mtx);
+	if ((rc = hdb_prep(h, IMPU_SELECT "WHERE p.impi = ?1 AND"
+	    " (?2 < 0 OR p.irs = ?2) ORDER BY p.rowid", &st)) == 0) {
+		(void)sqlite3_bind_text(st, 1, impi, -1, SQLITE_STATIC);
+		(void)sqlite3_bind_int(st, 2, irs);
+		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+			impu_row(st, &u);
+			if ((rc = fn(arg, &u)) < 0)
+				break;
+		}
+		if (rc == 0 && s != SQLITE_DONE)
+			rc = hdb_err(h, "select impus");
+		(void)sqlite3_finalize(st);
+	}
+	(void)pthread_mutex_unlock(&h->mtx);
+	return rc;
+}
+
+int
+hss_db_sub_foreach(struct hss_db *h, int (*fn)(void *, const char *),
+    void *arg)
+{
+	sqlite3_stmt *st;
+	int rc, s;
+
+	CHECK_PARAMS(h != NULL && fn != NULL);
+	(void)pthread_mutex_lock(&h->mtx);
+	if ((rc = hdb_prep(h, "SELECT impi FROM subscribers ORDER BY impi",
+	    &st)) == 0) {
+		while ((s = sqlite3_step(st)) == SQLITE_ROW)
+			if ((rc = fn(arg, (const char *)
+			    sqlite3_column_text(st, 0))) < 0)
+				break;
+		if (rc == 0 && s != SQLITE_DONE)
+			rc = hdb_err(h, "select subscribers");
+		(void)sqlite3_finalize(st);
+	}
+	(void)pthread_mutex_unlock(&h->mtx);
+	return rc;
+}
+
+/*
+ * TS 33.102 Annex C.1.1.2 / C.3.2: SQN_HE advances by aka_sqn_next for
+ * every vector.  On resynchronisation (6.3.5) the HE may reset SQN_HE to
+ * SQN_MS; we continue after the larger of the two so that no SQN is ever
+ * handed out twice, which a USIM accepts unless SEQ_HE - SEQ_MS exceeds
+ * its delta (C.2.1).  The new SQN_HE is committed before return.
+ */
+int
+hss_db_sqn_commit(struct hss_db *h, const char *impi, unsigned n,
+    const uint64_t *sqn_ms, struct hss_sub *s, uint64_t *sqns)
+{
+	sqlite3_stmt *st = NULL;
+	uint64_t base;
+	unsigned i;
+	int rc;
+
+	CHECK_PARAMS(h != NULL && impi != NULL && s != NULL && sqns != NULL);
+	CHECK_PARAMS(n >= 1 && n <= HSS_SQN_BATCH);
+	(void)pthread_mutex_lock(&h->mtx);
+	if ((rc = hdb_exec(h, "BEGIN IMMEDIATE")) < 0)
+		goto out;
+	if ((rc = hdb_sub_read(h, impi, s)) < 0)
+		goto rollback;
+	base = s->sqn;
+	if (sqn_ms != NULL && (*sqn_ms >> s->ind_bits) >= (base >> s->ind_bits))
+		base = *sqn_ms;
+	for (i = 0; i < n; i++) {
+		if ((rc = aka_sqn_next(base, s->ind_bits, &sqns[i])) < 0)
+			goto rollback;
+		base = sqns[i];
+	}
+	if ((rc = hdb_prep(h, "UPDATE subscribers SET sqn = ?1 WHERE impi = ?2",
+	    &st)) < 0)
+		goto rollback;
+	(void)sqlite3_bind_int64(st, 1, (sqlite3_int64)base);
+	(void)sqlite3_bind_text(st, 2, impi, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		rc = hdb_err(h, "update sqn");
+		goto rollback;
+	}
+	(void)sqlite3_finalize(st);
+	st = NULL;
+	if ((rc = hdb_exec(h, "COMMIT")) < 0)
+		goto rollback;
+	s->sqn = base;
+	goto out;
+rollback:
+	if (st != NULL)
+		(void)sqlite3_finalize(st);
+	(void)hdb_exec(h, "ROLLBACK");
+	secure_wipe(s, sizeof(*s));
+out:
+	(void)pthread_mutex_unlock(&h->mtx);
+	return rc;
+}
+
+int
+hss_db_assign(struct hss_db *h, const char *impu, enum hss_reg_state state,
+    const char *scscf)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	CHECK_PARAMS(h != NULL && impu != NULL);
+	(void)pthread_mutex_lock(&h->mtx);
+	rc = hdb_prep(h, "UPDATE registrations SET state = ?1,"
+	    " scscf = coalesce(?2, scscf), assigned_at = ?3,"
+	    " scscf_host = CASE WHEN ?2 = '' THEN '' ELSE scscf_host END,"
+	    " scscf_realm = CASE WHEN ?2 = '' THEN '' ELSE scscf_realm END"
+	    " WHERE impu IN (SELECT b.impu FROM public_identities a"
+	    "  JOIN public_identities b ON a.impi = b.impi AND a.irs = b.irs"
+	    "  WHERE a.impu = ?4)", &st);
+	if (rc == 0) {
+		(void)sqlite3_bind_int(st, 1, (int)state);
+		if (scscf != NULL)
+			(void)sqlite3_bind_text(st, 2, scscf, -1,
+			    SQLITE_STATIC);
+		(void)sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
+		(void)sqlite3_bind_text(st, 4, impu, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = hdb_err(h, "update registration");
+		else if (sqlite3_changes(h->db) == 0)
+			rc = -ENOENT;
+		(void)sqlite3_finalize(st);
+	}
+	(void)pthread_mutex_unlock(&h->mtx);
+	return rc;
+}
+
+int
+hss_db_profile_get(struct hss_db *h, const char *id, char **xml)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	CHECK_PARAMS(h != NULL && id != NULL && xml != NULL);
+	(void)pthread_mutex_lock(&h->mtx);
+	if ((rc = hdb_prep(h, "SELECT ifc_xml FROM service_profiles"
+	    " WHERE id = ?1", &st)) == 0) {
+		(void)sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		switch (sqlite3_step(st)) {
+		case SQLITE_ROW:
+			*xml = strdup((const char *)sqlite3_column_text(st,
+			    0) ? (const char *)sqlite3_column_text(st, 0) : "");
+			rc = *xml == NULL ? -ENOMEM : 0;
+			break;
+		case SQLITE_DONE:
+			rc = -ENOENT;
+			break;
+		default:
+			rc = hdb_err(h, "select profile");
+		}
+		(void)sqlite3_finalize(st);
+	}
+	(void)pthread_mutex_unlock(&h->mtx);
+	return rc;
+}
+
+/* The Diameter identity of the S-CSCF behind the assignment (the SAR's
+ * Origin-Host/Realm), needed to address an RTR later. */
+int
+hss_db_assign_peer(struct hss_db *h, const char *impu, const char *host,
+    const char *realm)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	CHECK_PARAMS(h != NULL && impu != NULL && host != NULL &&
+	    realm != NULL);
+	(void)pthread_mutex_lock(&h->mtx);
+	rc = hdb_prep(h, "UPDATE registrations SET scscf_host = ?1,"
+	    " scscf_realm = ?2"
+	    " WHERE impu IN (SELECT b.impu FROM public_identities a"
+	    "  JOIN public_identities b ON a.impi = b.impi AND a.irs = b.irs"
+	    "  WHERE a.impu = ?3)", &st);
+	if (rc == 0) {
+		(void)sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC);
+		(void)sqlite3_bind_text(st, 2, realm, -1, SQLITE_STATIC);
+		(void)sqlite3_bind_text(st, 3, impu, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = hdb_err(h, "update registration peer");
+		(void)sqlite3_finalize(st);
+	}
+	(void)pthread_mutex_unlock(&h->mtx);
+	return rc;
+}
+

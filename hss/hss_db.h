@@ -1,0 +1,121 @@
+/* hss_db.h - the HSS subscriber store: SQLite in WAL mode, synchronous=FULL.
+ *
+ * An SQN handed out in a vector is committed before the function that
+ * reserved it returns (hss_db_sqn_commit), so a crash at any point never
+ * leads to a reused SQN (TS 33.102 6.3.2, Annex C.1.1).
+ */
+#ifndef HSS_DB_H
+#define HSS_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HSS_ID_MAX	256
+#define HSS_VNI_MAX	512
+#define HSS_SQN_BATCH	8	/* vectors per MAR at most */
+
+struct hss_db;
+
+/* A subscription (IMPI) with its AKA data. */
+struct hss_sub {
+	char		 impi[HSS_ID_MAX];
+	uint8_t		 k[16];
+	uint8_t		 opc[16];
+	uint8_t		 amf[2];
+	uint64_t	 sqn;		/* SQN_HE: the last SQN handed out */
+	unsigned	 ind_bits;
+	/* Roaming rules: allowed Visited-Network-Identifiers, comma
+	 * separated; "*" any network (TS 29.228 6.1.1.1 step 3). */
+	char		 visited[HSS_VNI_MAX];
+};
+
+/* Registration state of a public identity (TS 29.228 Annex B 8.1). */
+enum hss_reg_state {
+	HSS_NOT_REGISTERED = 0,
+	HSS_REGISTERED = 1,
+	HSS_UNREGISTERED = 2,	/* S-CSCF holds the profile for services */
+};
+
+struct hss_impu {
+	char		 impu[HSS_ID_MAX];
+	char		 impi[HSS_ID_MAX];
+	int		 barred;
+	int		 irs;		/* implicit registration set id */
+	char		 profile[HSS_ID_MAX];	/* service profile id or "" */
+	enum hss_reg_state state;
+	char		 scscf[HSS_ID_MAX];	/* assigned S-CSCF or "" */
+	char		 scscf_host[HSS_ID_MAX]; /* its Diameter identity */
+	char		 scscf_realm[HSS_ID_MAX];
+	int64_t		 assigned_at;
+};
+
+int	hss_db_open(const char *path, struct hss_db **);
+void	hss_db_close(struct hss_db *);
+
+/* -ENOENT when absent.  Key material in *sub: wipe it after use. */
+int	hss_db_sub_get(struct hss_db *, const char *impi, struct hss_sub *);
+int	hss_db_impu_get(struct hss_db *, const char *impu, struct hss_impu *);
+
+/* Reserves n (1..HSS_SQN_BATCH) consecutive SQNs for impi and COMMITs
+ * them durably before returning.  With sqn_ms non-NULL (resynchronisation,
+ * TS 33.102 6.3.5) the series restarts after *sqn_ms.  Fills *sub (keys
+ * and AMF, SQN_HE after the reservation) and sqns[0..n-1]. */
+int	hss_db_sqn_commit(struct hss_db *, const char *impi, unsigned n,
+	    const uint64_t *sqn_ms, struct hss_sub *sub, uint64_t *sqns);
+
+/* Sets state and S-CSCF (NULL keeps it, "" clears it) of every public
+ * identity in the implicit registration set of impu. */
+int	hss_db_assign(struct hss_db *, const char *impu, enum hss_reg_state,
+	    const char *scscf);
+
+/* Records the S-CSCF's Diameter identity (SAR Origin-Host/Realm) for
+ * the implicit registration set of impu. */
+int	hss_db_assign_peer(struct hss_db *, const char *impu,
+	    const char *host, const char *realm);
+
+/* A queued Registration-Termination-Request (TS 29.228 6.1.3, kind 0) or
+ * Push-Profile-Request (TS 29.228 6.2.1, kind 1). */
+#define HSS_PUSH_RTR	0
+#define HSS_PUSH_PPR	1
+struct hss_push {
+	int64_t		 id;
+	int		 kind;
+	char		 impi[HSS_ID_MAX];
+	char		 impu[HSS_ID_MAX];
+	char		 dest_host[HSS_ID_MAX];
+	char		 dest_realm[HSS_ID_MAX];
+	uint32_t	 reason;
+};
+/* hss-ctl deregister: de-registers the implicit registration set of impu
+ * and, if an S-CSCF held it, queues an RTR (*queued = 1), atomically.
+ * *u gets the identity as it was before. */
+int	hss_db_deregister(struct hss_db *, const char *impu, uint32_t reason,
+	    struct hss_impu *u, int *queued);
+/* hss-ctl set-ifc: replaces the IMPI's service profile (named after the
+ * IMPI, given to all its public identities) and queues a PPR when an
+ * S-CSCF holds the registration (*queued = 1).  -ENOENT: no such IMPI. */
+int	hss_db_profile_update(struct hss_db *, const char *impi,
+	    const char *xml, int *queued);
+/* The hss: takes up to max queued RTRs/PPRs (deleted: sent at most once). */
+int	hss_db_push_take(struct hss_db *, struct hss_push *, size_t max,
+	    size_t *n);
+
+/* Administration (hss-ctl).  -EEXIST on a duplicate; all or nothing.
+ * With ifc_xml, a service profile named after the IMPI holds it and every
+ * public identity points to it. */
+int	hss_db_sub_add(struct hss_db *, const struct hss_sub *,
+	    const char *const *impus, size_t nimpus, const char *ifc_xml);
+int	hss_db_sub_del(struct hss_db *, const char *impi);
+int	hss_db_sqn_set(struct hss_db *, const char *impi, uint64_t sqn);
+int	hss_db_profile_set(struct hss_db *, const char *id, const char *xml);
+/* Calls fn for each IMPI, in order. */
+int	hss_db_sub_foreach(struct hss_db *,
+	    int (*fn)(void *, const char *impi), void *arg);
+/* Calls fn for each public identity of impi; irs >= 0 restricts to that
+ * implicit registration set. */
+int	hss_db_impu_foreach(struct hss_db *, const char *impi, int irs,
+	    int (*fn)(void *, const struct hss_impu *), void *arg);
+/* The iFC XML text of a service profile (malloc'd) or -ENOENT. */
+int	hss_db_profile_get(struct hss_db *, const char *id, char **xml);
+
+#endif
