@@ -6,6 +6,11 @@
 
 /* hss_cx.c: registers the UAR, SAR, LIR and MAR handlers (TS 29.228 6). */
 int	hss_cx_init(struct hss_db *);
+/* Mandatory and optional S-CSCF capabilities (TS 29.229 6.3.3-6.3.5) put
+ * in Server-Capabilities; none: the AVP is left out. */
+#define HSS_MAX_CAPS	8
+int	hss_cx_set_capabilities(const uint32_t *mand, size_t nmand,
+	    const uint32_t *opt, size_t nopt);
 
 /* hss_rtr.c: the thread sending RTRs queued by hss-ctl deregister. */
 int	hss_rtr_start(struct hss_db *);

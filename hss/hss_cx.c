@@ -74,12 +74,45 @@ roaming_allowed(const char *rules, const char *vni)
 
 /* TS 29.229 6.3.4: no stored S-CSCF; capabilities are left to the
  * I-CSCF's own list (empty group, all children optional). */
+/* Server-Capabilities announced in UAA/LIA (set once at start-up). */
+static uint32_t cap_mand[HSS_MAX_CAPS], cap_opt[HSS_MAX_CAPS];
+static size_t ncap_mand, ncap_opt;
+
 static int
 capabilities_add(struct msg *ans)
 {
 	struct avp *g;
+	size_t i;
 
-	return dia_add_group(ans, DIA_AVP_SERVER_CAPABILITIES, &g);
+	/*
+	 * TS 29.229 6.3.3: Server-Capabilities lists the capabilities the
+	 * I-CSCF selects an S-CSCF by.  With none configured the group is
+	 * left out rather than sent empty: Kamailio's cdp cannot decode an
+	 * empty grouped AVP and drops the whole UAA; without the AVP an
+	 * I-CSCF applies no requirement and uses its own S-CSCF list.
+	 */
+	if (ncap_mand + ncap_opt == 0)
+		return 0;
+	CHECK_RC(dia_add_group(ans, DIA_AVP_SERVER_CAPABILITIES, &g));
+	for (i = 0; i < ncap_mand; i++)
+		CHECK_RC(dia_add_u32(g, DIA_AVP_MANDATORY_CAPABILITY,
+		    cap_mand[i]));
+	for (i = 0; i < ncap_opt; i++)
+		CHECK_RC(dia_add_u32(g, DIA_AVP_OPTIONAL_CAPABILITY,
+		    cap_opt[i]));
+	return 0;
+}
+
+int
+hss_cx_set_capabilities(const uint32_t *mand, size_t nmand,
+    const uint32_t *opt, size_t nopt)
+{
+	CHECK_PARAMS(nmand <= HSS_MAX_CAPS && nopt <= HSS_MAX_CAPS);
+	memcpy(cap_mand, mand, nmand * sizeof(*mand));
+	memcpy(cap_opt, opt, nopt * sizeof(*opt));
+	ncap_mand = nmand;
+	ncap_opt = nopt;
+	return 0;
 }
 
 /* TS 29.228 6.1.1.1: User-Authorization-Request. */

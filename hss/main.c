@@ -24,8 +24,24 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: hss -c FDCONF --db FILE [-d]\n");
+	fprintf(stderr, "usage: hss -c FDCONF --db FILE [--capability N ...]"
+	    " [--optional-capability N ...] [-d]\n");
 	exit(2);
+}
+
+/* A capability number (TS 29.229 6.3.5: Unsigned32, operator-defined). */
+static uint32_t
+capability(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*s == '\0' || *s == '-' || *end != '\0' || errno != 0 ||
+	    v > UINT32_MAX)
+		usage();
+	return (uint32_t)v;
 }
 
 int
@@ -35,11 +51,15 @@ main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'b' },
 		{ "debug", no_argument, NULL, 'd' },
+		{ "capability", required_argument, NULL, 'm' },
+		{ "optional-capability", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *fdconf = NULL, *dbpath = NULL;
 	struct hss_db *db;
 	sigset_t set;
+	uint32_t mand[HSS_MAX_CAPS], opt[HSS_MAX_CAPS];
+	size_t nmand = 0, nopt = 0;
 	int ch, debug = 0, sig = 0, rc;
 
 	while ((ch = getopt_long(argc, argv, "c:d", longopts, NULL)) != -1) {
@@ -52,6 +72,16 @@ main(int argc, char **argv)
 			break;
 		case 'd':
 			debug = 1;
+			break;
+		case 'm':
+			if (nmand == HSS_MAX_CAPS)
+				usage();
+			mand[nmand++] = capability(optarg);
+			break;
+		case 'o':
+			if (nopt == HSS_MAX_CAPS)
+				usage();
+			opt[nopt++] = capability(optarg);
 			break;
 		default:
 			usage();
@@ -75,7 +105,8 @@ main(int argc, char **argv)
 	if ((rc = dia_init(fdconf, debug)) < 0)
 		fatalx("freeDiameter initialisation failed (%s): %s", fdconf,
 		    strerror(-rc));
-	if ((rc = hss_cx_init(db)) < 0)
+	if ((rc = hss_cx_set_capabilities(mand, nmand, opt, nopt)) < 0 ||
+	    (rc = hss_cx_init(db)) < 0)
 		fatalx("Cx handlers: %s", strerror(-rc));
 	if ((rc = dia_start()) < 0)
 		fatalx("freeDiameter start failed: %s", strerror(-rc));

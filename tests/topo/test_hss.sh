@@ -40,7 +40,7 @@ fd_conf cli.conf "cscf.$REALM" \
 
 HSS_PID=
 hss_start() {
-	ip netns exec "$NS_A" "$HSS" -c hss.conf --db "$DB" >>hss.log 2>&1 &
+	ip netns exec "$NS_A" "$HSS" -c hss.conf --db "$DB" --capability 1 --optional-capability 2 >>hss.log 2>&1 &
 	HSS_PID=$!
 	PIDS="$PIDS $HSS_PID"
 	for _ in $(seq 100); do
@@ -204,8 +204,8 @@ check "SQN_HE unchanged after the refusal" \
 out=$(cx uar --impi bob@$REALM --impu sip:bob@$REALM)
 check "UAR first registration: 2001" \
 	[ "$(echo "$out" | kv exp_result_code)" = 2001 ]
-check "UAR first registration: Server-Capabilities" \
-	[ -n "$(echo "$out" | kv server_capabilities)" ]
+check "UAR first registration: Server-Capabilities (1 mandatory, 1 optional)" \
+	[ "$(echo "$out" | kv server_capabilities)" = 1,1 ]
 out=$(cx lir --impu sip:bob@$REALM)
 check "LIR not registered: 5003" [ "$(echo "$out" | kv exp_result_code)" = 5003 ]
 out=$(cx sar --impi bob@$REALM --impu sip:bob@$REALM --type 1 \
