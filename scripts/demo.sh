@@ -1,9 +1,11 @@
 #!/bin/bash
-# The main job (until the lab arrives): builds everything, then walks one
-# subscriber through IMS AKA with the project's own tools, HSS side and UE
-# side, including a resynchronisation, derives the GBA key, and installs the
-# Gm ESP security associations keyed from CK/IK in a real kernel (qemu here
-# when this kernel has no ESP), showing the traffic cross as ESP.
+# The main job: builds everything, brings the lab up (HSS and P-/I-/S-CSCF in
+# network namespaces, Cx over Diameter), registers a UE with IMS AKA through
+# it, shows an SQN resynchronisation across the network, walks the AKA
+# computations step by step with imsauth, derives the GBA key, and installs
+# the Gm ESP security associations keyed from CK/IK in a real kernel (qemu
+# here when this kernel has no ESP), showing the traffic cross as ESP.
+# The lab stays up afterwards: eval "$(./lab env)"; ./lab down.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh all
@@ -12,6 +14,24 @@ BIN=$PWD/build/bin
 kv() { sed -n "s/^$1=//p"; }     # value of NAME from name=value output
 step() { printf '\n== %s\n' "$*"; }
 
+./lab down >/dev/null 2>&1 || true
+step "The lab: one namespace per IMS function"
+./lab up
+eval "$(./lab env)"
+ue() {
+	ip netns exec "$UE_NS" "$BIN/ims-ue" register --impi "alice@$DOMAIN" \
+	    --impu "sip:alice@$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
+	    --pcscf "$PCSCF_ADDR:$PCSCF_PORT" --state "$LAB_DIR/alice.usim"
+}
+step "ims-ue (in $UE_NS) registers alice: P-CSCF -> I-CSCF (UAR) -> S-CSCF (MAR, 401, SAR) -> 200"
+ue
+step "The HSS loses its SQN (hss-ctl set-sqn 0): the USIM answers with AUTS, the HSS resynchronises"
+$BIN/hss-ctl --db "$HSS_DB" set-sqn --impi "alice@$DOMAIN" --sqn 0 >/dev/null
+ue | grep -E '^(result|resync|sqn)='
+step "The HSS's view of alice"
+$BIN/hss-ctl --db "$HSS_DB" show --impi "alice@$DOMAIN"
+
+step "Offline: the same AKA computations, one by one, with imsauth"
 K=$(openssl rand -hex 16) OP=$(openssl rand -hex 16) AMF=8000
 IMPI=alice@ims.example.org REALM=ims.example.org
 
@@ -58,3 +78,7 @@ if [ -x tests/kernel/esp-demo.sh ]; then
 	IMS_DEMO_CK=$CK IMS_DEMO_IK=$IK tests/kernel/kernel-test.sh \
 	    tests/kernel/esp-demo.sh "$BIN/imsxfrm"
 fi
+
+step "The lab is still up"
+./lab status
+echo 'eval "$(./lab env)" to script against it; ./lab down to remove it.'

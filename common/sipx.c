@@ -1,0 +1,254 @@
+/* sipx.c - nta agent set-up and header helpers for the CSCFs. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sofia-sip/su.h>
+#include <sofia-sip/su_tag.h>
+#include <sofia-sip/nta_tag.h>
+#include <sofia-sip/sip_tag.h>
+#include <sofia-sip/msg_addr.h>
+#include <sofia-sip/nta_stateless.h>
+
+#include "check.h"
+#include "log.h"
+#include "sipx.h"
+
+/* A response that matches no client transaction (RFC 3261 16.7 step 10:
+ * 2xx retransmissions after the INVITE transaction ended): remove our Via
+ * and send it to the next one.  Requests never come here (default leg). */
+static int
+sipx_stray(nta_agent_magic_t *magic, nta_agent_t *agent, msg_t *msg,
+    sip_t *sip)
+{
+	(void)magic;
+	if (sip != NULL && sip->sip_status != NULL && sip->sip_via != NULL &&
+	    sip->sip_via->v_next != NULL) {
+		sip_via_remove(msg, sip);
+		if (nta_msg_tsend(agent, msg, NULL, TAG_END()) == 0)
+			return 0;
+		log_debug("sipx: stray response not relayed");
+		return 0;
+	}
+	nta_msg_discard(agent, msg);
+	return 0;
+}
+
+int
+sipx_agent_open(struct sipx_agent *a, const char *listen,
+    nta_request_f *req_cb, void *magic)
+{
+	const char *colon;
+	char *end;
+	unsigned long port;
+	size_t hl;
+
+	CHECK_PARAMS(a != NULL && listen != NULL && req_cb != NULL);
+	memset(a, 0, sizeof(*a));
+	if ((colon = strrchr(listen, ':')) == NULL)
+		return -EINVAL;
+	hl = (size_t)(colon - listen);
+	port = strtoul(colon + 1, &end, 10);
+	if (hl == 0 || hl >= sizeof(a->host) || *end != '\0' || port == 0 ||
+	    port > 65535)
+		return -EINVAL;
+	memcpy(a->host, listen, hl);
+	a->host[hl] = '\0';
+	a->port = (unsigned)port;
+	if (snprintf(a->self, sizeof(a->self), "sip:%s:%u", a->host,
+	    a->port) >= (int)sizeof(a->self))
+		return -EINVAL;
+	if (su_init() != 0)
+		return -EIO;
+	if ((a->root = su_root_create(NULL)) == NULL)
+		return -ENOMEM;
+	/* "sip:" without a transport parameter binds UDP and TCP. */
+	a->agent = nta_agent_create(a->root, URL_STRING_MAKE(a->self),
+	    sipx_stray, magic,
+	    NTATAG_UA(0),
+	    NTATAG_SERVER_RPORT(1),
+	    NTATAG_CLIENT_RPORT(1),
+	    NTATAG_PASS_100(0),
+	    NTATAG_CANCEL_487(0),
+	    TAG_END());
+	if (a->agent == NULL) {
+		log_err("sipx: cannot bind %s", a->self);
+		return -EADDRNOTAVAIL;
+	}
+	a->leg = nta_leg_tcreate(a->agent, req_cb, magic,
+	    NTATAG_NO_DIALOG(1), TAG_END());
+	if (a->leg == NULL)
+		return -ENOMEM;
+	log_info("sip: listening on %s (udp, tcp)", a->self);
+	return 0;
+}
+
+void
+sipx_agent_close(struct sipx_agent *a)
+{
+	if (a->leg != NULL)
+		nta_leg_destroy(a->leg);
+	if (a->agent != NULL)
+		nta_agent_destroy(a->agent);
+	if (a->root != NULL)
+		su_root_destroy(a->root);
+	a->leg = NULL;
+	a->agent = NULL;
+	a->root = NULL;
+	su_deinit();
+}
+
+int
+sipx_aor(const url_t *u, char *buf, size_t size)
+{
+	const char *scheme;
+	char *p;
+	int n;
+
+	CHECK_PARAMS(u != NULL && u->url_host != NULL && size > 0);
+	scheme = u->url_type == url_sips ? "sips" :
+	    u->url_type == url_tel ? "tel" : "sip";
+	if (u->url_type == url_tel)
+		n = snprintf(buf, size, "tel:%s", u->url_host);
+	else if (u->url_user != NULL)
+		n = snprintf(buf, size, "%s:%s@%s", scheme, u->url_user,
+		    u->url_host);
+	else
+		n = snprintf(buf, size, "%s:%s", scheme, u->url_host);
+	if (n < 0 || (size_t)n >= size)
+		return -ENOSPC;
+	/* RFC 3261 19.1.4: the host part compares case-insensitively. */
+	if ((p = strchr(buf, '@')) == NULL)
+		p = strchr(buf, ':');
+	for (; p != NULL && *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return 0;
+}
+
+int
+sipx_url_str(const url_t *u, char *buf, size_t size)
+{
+	isize_t n;
+
+	CHECK_PARAMS(u != NULL && size > 0);
+	n = url_e(buf, (isize_t)size, u);
+	if (n < 0 || (size_t)n >= size)
+		return -ENOSPC;
+	buf[n] = '\0';
+	return 0;
+}
+
+int
+sipx_url_is_self(const struct sipx_agent *a, const url_t *u)
+{
+	unsigned port;
+
+	if (u == NULL || u->url_host == NULL)
+		return 0;
+	port = u->url_port != NULL ? (unsigned)atoi(u->url_port) : 5060;
+	return strcasecmp(u->url_host, a->host) == 0 && port == a->port;
+}
+
+const char *
+sipx_hdr_get(const sip_t *sip, const char *name)
+{
+	const sip_unknown_t *un;
+
+	for (un = sip->sip_unknown; un != NULL; un = un->un_next)
+		if (un->un_name != NULL && strcasecmp(un->un_name, name) == 0)
+			return un->un_value;
+	return NULL;
+}
+
+void
+sipx_hdr_remove(msg_t *msg, sip_t *sip, const char *name)
+{
+	sip_unknown_t *un, *next;
+
+	for (un = sip->sip_unknown; un != NULL; un = next) {
+		next = un->un_next;
+		if (un->un_name != NULL && strcasecmp(un->un_name, name) == 0)
+			(void)sip_header_remove(msg, sip, (sip_header_t *)un);
+	}
+}
+
+int
+sipx_hdr_add(msg_t *msg, sip_t *sip, const char *name, const char *value)
+{
+	char line[1024];
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s: %s", name, value);
+	if (n < 0 || (size_t)n >= sizeof(line) || strpbrk(value, "\r\n"))
+		return -EINVAL;
+	if (sip_add_tl(msg, sip, SIPTAG_HEADER_STR(line), TAG_END()) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+unsigned
+sipx_contact_expires(const sip_t *sip, const sip_contact_t *m, unsigned dflt)
+{
+	if (m != NULL && m->m_expires != NULL)
+		return (unsigned)strtoul(m->m_expires, NULL, 10);
+	if (sip->sip_expires != NULL)
+		return (unsigned)sip->sip_expires->ex_delta;
+	return dflt;
+}
+
+int
+sipx_in_dialog(const sip_t *sip)
+{
+	return sip->sip_to != NULL && sip->sip_to->a_tag != NULL;
+}
+
+int
+sipx_source(msg_t *msg, char *ip, size_t ipsize, unsigned *port)
+{
+	su_addrinfo_t *ai;
+	const struct sockaddr *sa;
+
+	if ((ai = msg_addrinfo(msg)) == NULL || ai->ai_addr == NULL)
+		return -ENOENT;
+	sa = ai->ai_addr;
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)sa;
+
+		if (inet_ntop(AF_INET, &s4->sin_addr, ip, ipsize) == NULL)
+			return -ENOSPC;
+		*port = ntohs(s4->sin_port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)sa;
+
+		if (inet_ntop(AF_INET6, &s6->sin6_addr, ip, ipsize) == NULL)
+			return -ENOSPC;
+		*port = ntohs(s6->sin6_port);
+	} else
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
+int
+sipx_auth_str(const msg_auth_t *au, char *buf, size_t size)
+{
+	size_t len;
+	int n, i;
+
+	CHECK_PARAMS(au != NULL && au->au_scheme != NULL && size > 0);
+	n = snprintf(buf, size, "%s", au->au_scheme);
+	if (n < 0 || (size_t)n >= size)
+		return -ENOSPC;
+	len = (size_t)n;
+	for (i = 0; au->au_params != NULL && au->au_params[i] != NULL; i++) {
+		n = snprintf(buf + len, size - len, "%s%s", i ? ", " : " ",
+		    au->au_params[i]);
+		if (n < 0 || (size_t)n >= size - len)
+			return -ENOSPC;
+		len += (size_t)n;
+	}
+	return 0;
+}

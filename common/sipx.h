@@ -1,0 +1,128 @@
+/* sipx.h - small Sofia-SIP helpers shared by the CSCFs.
+ *
+ *	sipx.c		agent creation (UDP and TCP), URI and header helpers
+ *	sipx_proxy.c	stateful forwarding (RFC 3261 16), routing helpers
+ *	sipx_async.c	hand-off from other threads to the su_root thread
+ *
+ * Everything here runs on the su_root thread except sipx_post(), which is
+ * what a freeDiameter callback (or a signal thread) calls.
+ */
+#ifndef IMS_SIPX_H
+#define IMS_SIPX_H
+
+#include <stddef.h>
+
+#include <sofia-sip/su_wait.h>
+#include <sofia-sip/nta.h>
+#include <sofia-sip/sip.h>
+#include <sofia-sip/sip_header.h>
+#include <sofia-sip/sip_status.h>
+#include <sofia-sip/sip_util.h>
+#include <sofia-sip/msg_header.h>
+#include <sofia-sip/url.h>
+
+#define SIPX_URI_MAX	256
+
+/* ---- sipx.c ---- */
+
+/* su_init, an su_root and an nta agent bound to "sip:HOST:PORT" for UDP
+ * and TCP, with a default leg (no dialogs: a proxy sees every request on
+ * req_cb) and a stateless callback for stray responses, which are relayed
+ * along their Via (RFC 3261 16.7 step 10 for 2xx retransmissions).
+ * listen is "HOST:PORT". 0 or -errno. */
+struct sipx_agent {
+	su_root_t	*root;
+	nta_agent_t	*agent;
+	nta_leg_t	*leg;
+	char		 self[SIPX_URI_MAX];	/* sip:HOST:PORT */
+	char		 host[128];
+	unsigned	 port;
+};
+int	sipx_agent_open(struct sipx_agent *, const char *listen,
+	    nta_request_f *req_cb, void *magic);
+void	sipx_agent_close(struct sipx_agent *);
+
+/* The value of an Authorization / WWW-Authenticate header as received
+ * ("Digest a=b, c=d"), for digest_parse(). */
+int	sipx_auth_str(const msg_auth_t *, char *buf, size_t size);
+/* "sip:user@host" (no port, no params) of a URL, lower-cased host. */
+int	sipx_aor(const url_t *, char *buf, size_t size);
+/* The URL of a header's first value as text. */
+int	sipx_url_str(const url_t *, char *buf, size_t size);
+/* 1 if the URL names this agent (host and port, default 5060). */
+int	sipx_url_is_self(const struct sipx_agent *, const url_t *);
+
+/* Value of the first header called name (case-insensitive) among those
+ * Sofia does not parse, or NULL. */
+const char *sipx_hdr_get(const sip_t *, const char *name);
+/* Remove every unparsed header called name. */
+void	sipx_hdr_remove(msg_t *, sip_t *, const char *name);
+/* Append "Name: value". 0 or -EINVAL. */
+int	sipx_hdr_add(msg_t *, sip_t *, const char *name, const char *value);
+
+/* The registration expiry requested for a contact (RFC 3261 10.2.1.1):
+ * the contact's expires parameter, else the Expires header, else dflt. */
+unsigned sipx_contact_expires(const sip_t *, const sip_contact_t *,
+	    unsigned dflt);
+/* 1 if the request has a To tag (in-dialog, RFC 3261 12.2). */
+int	sipx_in_dialog(const sip_t *);
+/* The source address of a received message as "IP" and port. */
+int	sipx_source(msg_t *, char *ip, size_t ipsize, unsigned *port);
+
+/* ---- sipx_proxy.c ---- */
+
+/* Called with each response before it is relayed upstream; may edit it.
+ * Return non-zero to drop the response (it is then not relayed; a dropped
+ * final response is replaced by a 500).  A final
+ * response generated locally (timeout, transport error) is signalled with
+ * resp and sip NULL.  Every forwarded request ends with exactly one call
+ * with status >= 200, unless sipx_forward() failed (< 0): then none. */
+typedef int (*sipx_resp_hook)(void *arg, msg_t *resp, sip_t *sip,
+	    int status);
+
+/* A private copy of the request of irq, Max-Forwards decremented
+ * (RFC 3261 16.6 step 3).  NULL with *status set (483 Too many hops,
+ * 500) when it cannot be forwarded. */
+msg_t	*sipx_request_copy(nta_incoming_t *irq, int *status);
+
+/* Forward the (edited) request msg statefully to next_hop (a SIP URI
+ * string; NULL: by the Route set / Request-URI, RFC 3261 16.6 step 7) and
+ * relay every response to irq (RFC 3261 16.7).  Takes msg and irq; the
+ * hook, if any, sees each response first.  ACK is sent statelessly
+ * (RFC 3261 16.11 for ACK to 2xx).  On failure irq is answered 500 (or 503
+ * when the next hop is unusable) and -errno is returned. */
+int	sipx_forward(struct sipx_agent *, nta_incoming_t *irq, msg_t *msg,
+	    const char *next_hop, sipx_resp_hook hook, void *arg);
+
+/* RFC 3261 16.4: remove the top Route if it names this agent; returns 1 if
+ * it did (and, with user non-NULL, copies the Route URI's user part). */
+int	sipx_route_pop_self(struct sipx_agent *, msg_t *, sip_t *,
+	    char *user, size_t usersize);
+/* Prepend "Record-Route: <uri;lr>" (RFC 3261 16.6 step 4). */
+int	sipx_record_route(msg_t *, sip_t *, const char *uri);
+/* Replace the Route set with routes, a Route header value such as a
+ * stored Path or Service-Route ("<sip:a;lr>, <sip:b;lr>"; RFC 3327 5.3,
+ * RFC 3608 6); NULL or "" removes every Route. */
+int	sipx_route_set(msg_t *, sip_t *, const char *routes);
+/* Replace the Request-URI (RFC 3261 16.5, 16.6 step 2). */
+int	sipx_set_request_uri(msg_t *, sip_t *, const char *uri);
+/* Answer irq with status and destroy it. */
+void	sipx_reply(nta_incoming_t *irq, int status, const char *phrase);
+
+/* ---- sipx_async.c ---- */
+
+typedef void (*sipx_job_fn)(void *arg, void *data);
+
+/* A pipe registered with root; sipx_post() from any thread makes fn run
+ * on the root's thread. */
+int	sipx_async_init(su_root_t *root);
+void	sipx_async_fini(void);
+/* Async-signal-safe and thread-safe.  0 or -errno (the caller still owns
+ * data then). */
+int	sipx_post(sipx_job_fn fn, void *arg, void *data);
+/* A thread that sigwait()s for SIGTERM/SIGINT (blocked first in every
+ * thread by this call, so call it before starting any other thread) and
+ * then breaks root's loop. */
+int	sipx_signals_init(su_root_t *root);
+
+#endif

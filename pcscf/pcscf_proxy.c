@@ -1,0 +1,309 @@
+/* pcscf_proxy.c - the P-CSCF as a stateful proxy (TS 24.229 5.2):
+ *	REGISTER from the UE to the I-CSCF with Path (RFC 3327, 5.2.2.1),
+ *	P-Visited-Network-ID and P-Charging-Vector (RFC 7315);
+ *	401: ck/ik taken out of WWW-Authenticate and kept (TS 33.203 7.1);
+ *	200: the registration recorded (Service-Route, P-Associated-URI);
+ *	requests from registered UEs: P-Asserted-Identity asserted
+ *	(5.2.6.3), Route set to the Service-Route (RFC 3608 6);
+ *	requests from unregistered UEs: 403;
+ *	requests from the core (Route: our Path or Record-Route entry):
+ *	towards the UE (5.2.7).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include <sofia-sip/su_tag.h>
+#include <sofia-sip/sip_tag.h>
+
+#include "digest.h"
+#include "log.h"
+#include "pcscf.h"
+#include "util.h"
+
+struct reg_ctx {
+	char		 ip[64];
+	unsigned	 port;
+	char		 impi[PCSCF_ID_MAX];
+	char		 impu[PCSCF_ID_MAX];
+	char		 contact[SIPX_URI_MAX * 2];
+};
+
+/* RFC 7315 4.6: a fresh icid-value per request we originate a charging
+ * vector for. */
+static int
+charging_vector(struct pcscf *p, msg_t *msg, sip_t *sip)
+{
+	uint8_t r[16];
+	char icid[33], v[256];
+
+	if (sipx_hdr_get(sip, "P-Charging-Vector") != NULL)
+		return 0;
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		return -EIO;
+	hex_encode(r, sizeof(r), icid);
+	(void)snprintf(v, sizeof(v), "icid-value=%s;icid-generated-at=%s",
+	    icid, p->sa.host);
+	return sipx_hdr_add(msg, sip, "P-Charging-Vector", v);
+}
+
+static int
+join_list(const sip_route_t *r, su_home_t *home, char *out, size_t size)
+{
+	size_t len = 0;
+	int n;
+
+	out[0] = '\0';
+	for (; r != NULL; r = r->r_next) {
+		char *s = sip_header_as_string(home, (sip_header_t const *)r);
+
+		if (s == NULL)
+			return -ENOMEM;
+		n = snprintf(out + len, size - len, "%s%s", len ? ", " : "", s);
+		if (n < 0 || (size_t)n >= size - len)
+			return -ENOSPC;
+		len += (size_t)n;
+	}
+	return 0;
+}
+
+/* TS 24.229 5.2.2.1 / TS 33.203 7.1: keep ck/ik, send the challenge
+ * without them. */
+static int
+strip_keys(struct reg_ctx *c, msg_t *msg, sip_t *sip)
+{
+	struct digest d;
+	struct pcscf_ue *u;
+	char in[DIGEST_MAX_VALUE * 4], out[DIGEST_FORMAT_MAX];
+	uint8_t ck[16], ik[16];
+	int rc = 0;
+
+	if (sip->sip_www_authenticate == NULL)
+		return 0;
+	if (sipx_auth_str(sip->sip_www_authenticate, in, sizeof(in)) < 0 ||
+	    digest_parse(in, strlen(in), &d) < 0) {
+		rc = -EINVAL;
+		goto out;
+	}
+	if (digest_keys(&d, ck, ik) == 0 &&
+	    (u = pcscf_ue_get(c->ip, c->port, c->impi, 1)) != NULL) {
+		memcpy(u->ck, ck, sizeof(ck));
+		memcpy(u->ik, ik, sizeof(ik));
+		u->has_keys = 1;
+	}
+	if ((rc = digest_format(&d, DIGEST_FMT_CHALLENGE | DIGEST_FMT_NO_KEYS,
+	    out, sizeof(out))) < 0)
+		goto out;
+	while (sip->sip_www_authenticate != NULL)
+		if (sip_header_remove(msg, sip,
+		    (sip_header_t *)sip->sip_www_authenticate) < 0) {
+			rc = -EINVAL;
+			goto out;
+		}
+	if (sip_add_make(msg, sip, sip_www_authenticate_class, out) < 0)
+		rc = -EINVAL;
+out:
+	secure_wipe(in, sizeof(in));
+	secure_wipe(&d, sizeof(d));
+	secure_wipe(ck, sizeof(ck));
+	secure_wipe(ik, sizeof(ik));
+	return rc;
+}
+
+/* TS 24.229 5.2.2.1: the 200 OK to REGISTER. */
+static void
+record_registration(struct reg_ctx *c, msg_t *msg, sip_t *sip)
+{
+	const sip_contact_t *m;
+	struct pcscf_ue *u;
+	char uri[SIPX_URI_MAX * 2];
+	const char *pau;
+	unsigned exp = 0;
+
+	for (m = sip->sip_contact; m != NULL; m = m->m_next)
+		if (sipx_url_str(m->m_url, uri, sizeof(uri)) == 0 &&
+		    strcmp(uri, c->contact) == 0) {
+			exp = sipx_contact_expires(sip, m, 0);
+			break;
+		}
+	if ((u = pcscf_ue_get(c->ip, c->port, c->impi, exp > 0)) == NULL)
+		return;
+	if (exp == 0) {
+		log_info("pcscf: %s de-registered", c->impu);
+		pcscf_ue_forget(u);
+		return;
+	}
+	(void)snprintf(u->impu, sizeof(u->impu), "%s", c->impu);
+	(void)snprintf(u->contact, sizeof(u->contact), "%s", c->contact);
+	if (join_list(sip->sip_service_route, msg_home(msg), u->service_route,
+	    sizeof(u->service_route)) < 0)
+		u->service_route[0] = '\0';
+	pau = sipx_hdr_get(sip, "P-Associated-URI");
+	(void)snprintf(u->assoc, sizeof(u->assoc), "%s", pau ? pau : "");
+	u->expires = time(NULL) + exp;
+	u->registered = 1;
+	log_info("pcscf: %s registered from %s:%u for %u s", c->impu, c->ip,
+	    c->port, exp);
+}
+
+static int
+reg_response(void *arg, msg_t *msg, sip_t *sip, int status)
+{
+	struct reg_ctx *c = arg;
+	int drop = 0;
+
+	if (msg != NULL && status == 401 && strip_keys(c, msg, sip) < 0) {
+		log_warn("pcscf: unusable challenge for %s dropped", c->impi);
+		drop = 1;
+	}
+	if (msg != NULL && status >= 200 && status < 300)
+		record_registration(c, msg, sip);
+	if (status >= 200)
+		free(c);
+	return drop;
+}
+
+static int
+register_request(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
+    const char *ip, unsigned port)
+{
+	struct reg_ctx *c;
+	struct digest d;
+	char authz[DIGEST_MAX_VALUE * 4];
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		goto fail;
+	(void)snprintf(c->ip, sizeof(c->ip), "%s", ip);
+	c->port = port;
+	if (sipx_aor(sip->sip_to->a_url, c->impu, sizeof(c->impu)) < 0)
+		goto fail;
+	digest_init(&d);
+	if (sip->sip_authorization != NULL &&
+	    sipx_auth_str(sip->sip_authorization, authz, sizeof(authz)) == 0 &&
+	    digest_parse(authz, strlen(authz), &d) == 0 &&
+	    DIGEST_HAS(&d, DIGEST_USERNAME))
+		(void)snprintf(c->impi, sizeof(c->impi), "%.*s",
+		    (int)sizeof(c->impi) - 1, d.username);
+	else
+		(void)snprintf(c->impi, sizeof(c->impi), "%s", c->impu + 4);
+	if (sip->sip_contact != NULL && sipx_url_str(sip->sip_contact->m_url,
+	    c->contact, sizeof(c->contact)) < 0)
+		goto fail;
+	/* RFC 3327 4, TS 24.229 5.2.2.1: Path, visited network, charging. */
+	sipx_hdr_remove(msg, sip, "P-Asserted-Identity");
+	if (sip_add_make(msg, sip, sip_path_class, p->path) < 0 ||
+	    (sip->sip_supported == NULL &&
+	    sip_add_make(msg, sip, sip_supported_class, "path") < 0) ||
+	    sipx_hdr_add(msg, sip, "P-Visited-Network-ID", p->visited) < 0 ||
+	    charging_vector(p, msg, sip) < 0)
+		goto fail;
+	if (sipx_forward(&p->sa, irq, msg, p->icscf, reg_response, c) < 0)
+		free(c);
+	return 0;
+fail:
+	free(c);
+	msg_destroy(msg);
+	sipx_reply(irq, 500, "Server Internal Error");
+	return 0;
+}
+
+/* TS 24.229 5.2.6.3.3: the asserted identity: the preferred one if it is
+ * among the associated identities, else the registered one. */
+static int
+assert_identity(struct pcscf_ue *u, msg_t *msg, sip_t *sip)
+{
+	const char *ppi = sipx_hdr_get(sip, "P-Preferred-Identity");
+	char v[PCSCF_ID_MAX + 2];
+	const char *b, *e;
+
+	(void)snprintf(v, sizeof(v), "<%s>", u->impu);
+	if (ppi != NULL && (b = strchr(ppi, '<')) != NULL &&
+	    (e = strchr(b, '>')) != NULL && (size_t)(e - b + 1) < sizeof(v)) {
+		char cand[PCSCF_ID_MAX + 2];
+
+		(void)snprintf(cand, sizeof(cand), "%.*s", (int)(e - b + 1), b);
+		if (strstr(u->assoc, cand) != NULL)
+			(void)snprintf(v, sizeof(v), "%s", cand);
+	}
+	sipx_hdr_remove(msg, sip, "P-Asserted-Identity");
+	sipx_hdr_remove(msg, sip, "P-Preferred-Identity");
+	return sipx_hdr_add(msg, sip, "P-Asserted-Identity", v);
+}
+
+static int
+creates_dialog(sip_t const *sip)
+{
+	return sip->sip_request->rq_method == sip_method_invite ||
+	    sip->sip_request->rq_method == sip_method_subscribe;
+}
+
+int
+pcscf_request(struct pcscf *p, nta_incoming_t *irq, sip_t const *isip)
+{
+	struct pcscf_ue *u;
+	msg_t *msg;
+	sip_t *sip;
+	char ip[64], user[32];
+	unsigned port = 0;
+	int status, popped;
+
+	(void)isip;
+	if ((msg = sipx_request_copy(irq, &status)) == NULL) {
+		sipx_reply(irq, status, NULL);
+		return 0;
+	}
+	sip = sip_object(msg);
+	if (sipx_source(msg, ip, sizeof(ip), &port) < 0) {
+		msg_t *orig = nta_incoming_getrequest(irq);
+
+		if (orig == NULL || sipx_source(orig, ip, sizeof(ip), &port) < 0)
+			(void)snprintf(ip, sizeof(ip), "?");
+		msg_destroy(orig);
+	}
+	if (sip->sip_request->rq_method == sip_method_register)
+		return register_request(p, irq, msg, sip, ip, port);
+
+	popped = sipx_route_pop_self(&p->sa, msg, sip, user, sizeof(user));
+	u = pcscf_ue_registered(ip, port);
+	if (u == NULL) {
+		/* TS 24.229 5.2.7: from the core, routed through us. */
+		if (!popped && sip->sip_request->rq_method != sip_method_ack) {
+			log_info("pcscf: %s from unregistered %s:%u refused",
+			    sip->sip_request->rq_method_name, ip, port);
+			msg_destroy(msg);
+			sipx_reply(irq, 403, "Forbidden");
+			return 0;
+		}
+		if (!sipx_in_dialog(sip) && creates_dialog(sip) &&
+		    sipx_record_route(msg, sip, p->sa.self) < 0)
+			log_warn("pcscf: Record-Route failed");
+		(void)sipx_forward(&p->sa, irq, msg, NULL, NULL, NULL);
+		return 0;
+	}
+	/* From a registered UE. */
+	if (sipx_in_dialog(sip) ||
+	    sip->sip_request->rq_method == sip_method_ack ||
+	    sip->sip_request->rq_method == sip_method_cancel) {
+		(void)sipx_forward(&p->sa, irq, msg, NULL, NULL, NULL);
+		return 0;
+	}
+	/* TS 24.229 5.2.6.3: initial request, originating. */
+	if (assert_identity(u, msg, sip) < 0 ||
+	    sipx_route_set(msg, sip, u->service_route) < 0 ||
+	    charging_vector(p, msg, sip) < 0 ||
+	    (creates_dialog(sip) &&
+	    sipx_record_route(msg, sip, p->sa.self) < 0)) {
+		msg_destroy(msg);
+		sipx_reply(irq, 500, "Server Internal Error");
+		return 0;
+	}
+	log_info("pcscf: %s from %s along the Service-Route",
+	    sip->sip_request->rq_method_name, u->impu);
+	(void)sipx_forward(&p->sa, irq, msg, NULL, NULL, NULL);
+	return 0;
+}

@@ -1,0 +1,295 @@
+/* bindings_db.c - the S-CSCF's registration state in SQLite, so that it
+ * survives a restart (TS 24.229 5.4.1.2: the S-CSCF keeps the bindings,
+ * Path and associated identities for the registration's lifetime).
+ *
+ * Used from the su_root thread only.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "check.h"
+#include "log.h"
+#include "scscf.h"
+
+struct bdb {
+	sqlite3	*db;
+};
+
+static const char schema[] =
+	"PRAGMA journal_mode=WAL;"
+	"PRAGMA synchronous=FULL;"
+	"CREATE TABLE IF NOT EXISTS registrations ("
+	" impu TEXT PRIMARY KEY NOT NULL,"
+	" impi TEXT NOT NULL,"
+	" assoc TEXT NOT NULL DEFAULT '',"
+	" registered INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS bindings ("
+	" impu TEXT NOT NULL,"
+	" contact TEXT NOT NULL,"
+	" path TEXT NOT NULL DEFAULT '',"
+	" expires_at INTEGER NOT NULL,"
+	" call_id TEXT NOT NULL DEFAULT '',"
+	" cseq INTEGER NOT NULL DEFAULT 0,"
+	" PRIMARY KEY (impu, contact));";
+
+static int
+bdb_err(struct bdb *b, const char *what)
+{
+	log_err("bindings_db: %s: %s", what, sqlite3_errmsg(b->db));
+	return -EIO;
+}
+
+static void
+copy_col(sqlite3_stmt *st, int col, char *buf, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	if (size == 0)
+		return;
+	(void)snprintf(buf, size, "%s", t != NULL ? (const char *)t : "");
+}
+
+/* Prepare sql and bind the text arguments (NULL ends the list). */
+static int
+prep(struct bdb *b, sqlite3_stmt **st, const char *sql, const char *a1,
+    const char *a2)
+{
+	if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK)
+		return bdb_err(b, sql);
+	if ((a1 != NULL && sqlite3_bind_text(*st, 1, a1, -1,
+	    SQLITE_TRANSIENT) != SQLITE_OK) ||
+	    (a2 != NULL && sqlite3_bind_text(*st, 2, a2, -1,
+	    SQLITE_TRANSIENT) != SQLITE_OK)) {
+		(void)sqlite3_finalize(*st);
+		return bdb_err(b, "bind");
+	}
+	return 0;
+}
+
+static int
+run(struct bdb *b, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	(void)sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return bdb_err(b, "step");
+	return 0;
+}
+
+int
+bdb_open(const char *path, struct bdb **out)
+{
+	struct bdb *b;
+	char *err = NULL;
+
+	CHECK_PARAMS(path != NULL && out != NULL);
+	CHECK_MALLOC(b = calloc(1, sizeof(*b)));
+	if (sqlite3_open(path, &b->db) != SQLITE_OK) {
+		log_err("bindings_db: %s: %s", path, sqlite3_errmsg(b->db));
+		(void)sqlite3_close(b->db);
+		free(b);
+		return -EIO;
+	}
+	if (sqlite3_busy_timeout(b->db, 2000) != SQLITE_OK ||
+	    sqlite3_exec(b->db, schema, NULL, NULL, &err) != SQLITE_OK) {
+		log_err("bindings_db: schema: %s", err ? err : "?");
+		sqlite3_free(err);
+		(void)sqlite3_close(b->db);
+		free(b);
+		return -EIO;
+	}
+	*out = b;
+	return 0;
+}
+
+void
+bdb_close(struct bdb *b)
+{
+	if (b == NULL)
+		return;
+	(void)sqlite3_close(b->db);
+	free(b);
+}
+
+int
+bdb_reg_get(struct bdb *b, const char *impu, char *impi, size_t impisz,
+    int *registered, char *assoc, size_t assocsz)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	CHECK_RC(prep(b, &st, "SELECT impi, registered, assoc FROM"
+	    " registrations WHERE impu = ?", impu, NULL));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (impi != NULL)
+			copy_col(st, 0, impi, impisz);
+		if (registered != NULL)
+			*registered = sqlite3_column_int(st, 1);
+		if (assoc != NULL)
+			copy_col(st, 2, assoc, assocsz);
+	}
+	(void)sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return -ENOENT;
+	if (rc != SQLITE_ROW)
+		return bdb_err(b, "reg_get");
+	return 0;
+}
+
+int
+bdb_reg_put(struct bdb *b, const char *impu, const char *impi,
+    const char *assoc, int registered)
+{
+	sqlite3_stmt *st;
+
+	CHECK_RC(prep(b, &st, "INSERT INTO registrations"
+	    " (impu, impi, assoc, registered) VALUES (?, ?, ?, ?)"
+	    " ON CONFLICT(impu) DO UPDATE SET impi = excluded.impi,"
+	    " assoc = excluded.assoc, registered = excluded.registered",
+	    impu, impi));
+	if (sqlite3_bind_text(st, 3, assoc ? assoc : "", -1,
+	    SQLITE_TRANSIENT) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 4, registered) != SQLITE_OK) {
+		(void)sqlite3_finalize(st);
+		return bdb_err(b, "bind");
+	}
+	return run(b, st);
+}
+
+int
+bdb_binding_put(struct bdb *b, const char *impu, const struct binding *bn)
+{
+	sqlite3_stmt *st;
+
+	CHECK_RC(prep(b, &st, "INSERT OR REPLACE INTO bindings"
+	    " (impu, contact, path, expires_at, call_id, cseq)"
+	    " VALUES (?, ?, ?, ?, ?, ?)", impu, bn->contact));
+	if (sqlite3_bind_text(st, 3, bn->path, -1, SQLITE_TRANSIENT) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_int64(st, 4, bn->expires_at) != SQLITE_OK ||
+	    sqlite3_bind_text(st, 5, bn->call_id, -1, SQLITE_TRANSIENT) !=
+	    SQLITE_OK ||
+	    sqlite3_bind_int64(st, 6, bn->cseq) != SQLITE_OK) {
+		(void)sqlite3_finalize(st);
+		return bdb_err(b, "bind");
+	}
+	return run(b, st);
+}
+
+int
+bdb_binding_del(struct bdb *b, const char *impu, const char *contact)
+{
+	sqlite3_stmt *st;
+
+	CHECK_RC(prep(b, &st, "DELETE FROM bindings WHERE impu = ? AND"
+	    " contact = ?", impu, contact));
+	return run(b, st);
+}
+
+int
+bdb_deregister(struct bdb *b, const char *impu)
+{
+	sqlite3_stmt *st;
+
+	CHECK_RC(prep(b, &st, "DELETE FROM bindings WHERE impu = ?", impu,
+	    NULL));
+	CHECK_RC(run(b, st));
+	CHECK_RC(prep(b, &st, "UPDATE registrations SET registered = 0"
+	    " WHERE impu = ?", impu, NULL));
+	return run(b, st);
+}
+
+int
+bdb_bindings_get(struct bdb *b, const char *impu, int64_t now,
+    struct binding *out, size_t max, size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*n = 0;
+	CHECK_RC(prep(b, &st, "SELECT contact, path, expires_at, call_id,"
+	    " cseq FROM bindings WHERE impu = ? AND expires_at > ?"
+	    " ORDER BY expires_at DESC", impu, NULL));
+	if (sqlite3_bind_int64(st, 2, now) != SQLITE_OK) {
+		(void)sqlite3_finalize(st);
+		return bdb_err(b, "bind");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		struct binding *bn = &out[(*n)++];
+
+		copy_col(st, 0, bn->contact, sizeof(bn->contact));
+		copy_col(st, 1, bn->path, sizeof(bn->path));
+		bn->expires_at = sqlite3_column_int64(st, 2);
+		copy_col(st, 3, bn->call_id, sizeof(bn->call_id));
+		bn->cseq = (uint32_t)sqlite3_column_int64(st, 4);
+	}
+	(void)sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return bdb_err(b, "bindings_get");
+	return 0;
+}
+
+int
+bdb_expire(struct bdb *b, int64_t now,
+    void (*fn)(void *, const char *, const char *), void *arg)
+{
+	sqlite3_stmt *st;
+	char impu[SCSCF_ID_MAX], impi[SCSCF_ID_MAX];
+	int rc;
+
+	CHECK_RC(prep(b, &st, "DELETE FROM bindings WHERE expires_at <= ?",
+	    NULL, NULL));
+	if (sqlite3_bind_int64(st, 1, now) != SQLITE_OK) {
+		(void)sqlite3_finalize(st);
+		return bdb_err(b, "bind");
+	}
+	CHECK_RC(run(b, st));
+	if (sqlite3_changes(b->db) == 0)
+		return 0;
+	/* One identity at a time: fn may write to the store. */
+	for (;;) {
+		CHECK_RC(prep(b, &st, "SELECT impu, impi FROM registrations r"
+		    " WHERE registered = 1 AND NOT EXISTS (SELECT 1 FROM"
+		    " bindings b WHERE b.impu = r.impu) LIMIT 1", NULL, NULL));
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			copy_col(st, 0, impu, sizeof(impu));
+			copy_col(st, 1, impi, sizeof(impi));
+		}
+		(void)sqlite3_finalize(st);
+		if (rc == SQLITE_DONE)
+			return 0;
+		if (rc != SQLITE_ROW)
+			return bdb_err(b, "expire");
+		CHECK_RC(bdb_deregister(b, impu));
+		fn(arg, impu, impi);
+	}
+}
+
+int
+bdb_impus_of(struct bdb *b, const char *impi,
+    void (*fn)(void *, const char *), void *arg)
+{
+	sqlite3_stmt *st;
+	char impus[SCSCF_MAX_BINDINGS * 4][SCSCF_ID_MAX];
+	size_t n = 0, i;
+	int rc;
+
+	CHECK_RC(prep(b, &st, "SELECT impu FROM registrations WHERE"
+	    " impi = ? AND registered = 1", impi, NULL));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    n < sizeof(impus) / sizeof(impus[0]))
+		copy_col(st, 0, impus[n++], SCSCF_ID_MAX);
+	(void)sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return bdb_err(b, "impus_of");
+	for (i = 0; i < n; i++)
+		fn(arg, impus[i]);
+	return 0;
+}

@@ -1,0 +1,522 @@
+/* registrar.c - REGISTER at the S-CSCF (TS 24.229 5.4.1): AKA challenge
+ * through MAR (TS 29.228 6.3), registration through SAR (6.1.2), the 200 OK
+ * with Path, Service-Route and P-Associated-URI (RFC 3327, RFC 3608,
+ * RFC 3455), de-registration and binding expiry.
+ *
+ * Diameter answers arrive on freeDiameter threads and are posted to the
+ * su_root thread (sipx_post) before any Sofia object is touched.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <sofia-sip/su_tag.h>
+#include <sofia-sip/sip_tag.h>
+
+#include "check.h"
+#include "dia.h"
+#include "digest.h"
+#include "log.h"
+#include "scscf.h"
+#include "util.h"
+
+struct reg_ctx {
+	struct scscf	*s;
+	nta_incoming_t	*irq;
+	msg_t		*req;		/* our reference to the REGISTER */
+	char		 impi[SCSCF_ID_MAX];
+	char		 impu[SCSCF_ID_MAX];
+	int		 dereg;
+	uint32_t	 sar_type;
+};
+
+static void
+ctx_free(struct reg_ctx *c)
+{
+	if (c->irq != NULL)
+		nta_incoming_destroy(c->irq);
+	msg_destroy(c->req);
+	free(c);
+}
+
+static void
+ctx_reply(struct reg_ctx *c, int status, const char *phrase)
+{
+	sipx_reply(c->irq, status, phrase);
+	c->irq = NULL;
+	ctx_free(c);
+}
+
+/* TS 24.229 5.4.1.2.1: Diameter failures.  No answer or a peer that
+ * cannot be reached: 504; the HSS refusing the user: 403. */
+static int
+dia_status(const struct cx_answer *a, const char **phrase)
+{
+	if (a->status == -ETIMEDOUT || a->result_code == 3002 ||
+	    a->result_code == 3004) {
+		*phrase = "Server Time-out (HSS)";
+		return 504;
+	}
+	if (a->status < 0) {
+		*phrase = "Server Internal Error";
+		return 500;
+	}
+	if (a->exp_result_code == CX_ERROR_USER_UNKNOWN ||
+	    a->exp_result_code == CX_ERROR_IDENTITIES_DONT_MATCH ||
+	    a->exp_result_code == CX_ERROR_AUTH_SCHEME_NOT_SUPPORTED ||
+	    a->exp_result_code == CX_ERROR_ROAMING_NOT_ALLOWED ||
+	    a->result_code == 5003) {
+		*phrase = "Forbidden";
+		return 403;
+	}
+	*phrase = "Server Internal Error";
+	return 500;
+}
+
+/* ---- MAR: challenge (TS 24.229 5.4.1.2.1) ---- */
+
+static void
+mar_done(void *arg, void *data)
+{
+	struct reg_ctx *c = arg;
+	struct cx_answer *a = data;
+	char hdr[DIGEST_FORMAT_MAX];
+	const char *phrase;
+	int status;
+
+	if (a->status == 0 && a->result_code == DIA_SUCCESS && a->n_items > 0 &&
+	    auth_challenge(c->impi, c->s->domain, &a->items[0], hdr,
+	    sizeof(hdr)) == 0) {
+		if (nta_incoming_treply(c->irq, 401, "Unauthorized",
+		    SIPTAG_WWW_AUTHENTICATE_STR(hdr), TAG_END()) < 0)
+			log_warn("registrar: cannot send 401");
+		secure_wipe(hdr, sizeof(hdr));
+		log_info("registrar: %s challenged", c->impi);
+		cx_answer_free(a);
+		ctx_free(c);
+		return;
+	}
+	status = dia_status(a, &phrase);
+	log_info("registrar: MAR for %s failed (status %d, result %u/%u): %d",
+	    c->impi, a->status, a->result_code, a->exp_result_code, status);
+	cx_answer_free(a);
+	ctx_reply(c, status, phrase);
+}
+
+static void
+mar_cb(void *arg, struct cx_answer *a)
+{
+	if (sipx_post(mar_done, arg, a) < 0) {
+		log_err("registrar: cannot post MAA");
+		cx_answer_free(a);
+	}
+}
+
+static void
+challenge(struct reg_ctx *c, const char *algorithm, const uint8_t *resync,
+    size_t resync_len)
+{
+	struct cx_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.dest_realm = c->s->dest_realm;
+	r.impi = c->impi;
+	r.impu = c->impu;
+	r.server_name = c->s->name;
+	r.auth_scheme = algorithm != NULL &&
+	    strcasecmp(algorithm, "AKAv2-MD5") == 0 ?
+	    "Digest-AKAv2-MD5" : "Digest-AKAv1-MD5";
+	r.auth_items = 1;
+	r.sip_authorization = resync;
+	r.sip_authorization_len = resync_len;
+	r.timeout_ms = c->s->dia_timeout_ms;
+	if (cx_mar_send(&r, mar_cb, c) < 0)
+		ctx_reply(c, 500, "Server Internal Error");
+}
+
+/* ---- SAR and the 200 OK (TS 24.229 5.4.1.2.2) ---- */
+
+/* P-Associated-URI from the User-Data (TS 29.228 Annex B: IMSSubscription
+ * / ServiceProfile / PublicIdentity / Identity). */
+static void
+assoc_from_user_data(const char *xml, const char *impu, char *out,
+    size_t size)
+{
+	const char *p = xml, *e;
+	size_t len = 0;
+	int n;
+
+	out[0] = '\0';
+	while (p != NULL && (p = strstr(p, "<Identity>")) != NULL) {
+		p += strlen("<Identity>");
+		if ((e = strstr(p, "</Identity>")) == NULL ||
+		    memchr(p, '<', (size_t)(e - p)) != NULL ||
+		    memchr(p, '>', (size_t)(e - p)) != NULL)
+			break;
+		n = snprintf(out + len, size - len, "%s<%.*s>",
+		    len ? ", " : "", (int)(e - p), p);
+		if (n < 0 || (size_t)n >= size - len) {
+			out[len] = '\0';
+			break;
+		}
+		len += (size_t)n;
+		p = e;
+	}
+	if (len == 0)
+		(void)snprintf(out, size, "<%s>", impu);
+}
+
+static int
+join_routes(const sip_route_t *r, su_home_t *home, char *out, size_t size)
+{
+	size_t len = 0;
+	int n;
+
+	out[0] = '\0';
+	for (; r != NULL; r = r->r_next) {
+		char *s = sip_header_as_string(home, (sip_header_t const *)r);
+
+		if (s == NULL)
+			return -ENOMEM;
+		n = snprintf(out + len, size - len, "%s%s", len ? ", " : "", s);
+		if (n < 0 || (size_t)n >= size - len)
+			return -ENOSPC;
+		len += (size_t)n;
+	}
+	return 0;
+}
+
+/* RFC 3261 10.3 step 7: apply the Contact list of the request. */
+static int
+bindings_update(struct reg_ctx *c, sip_t const *sip)
+{
+	struct binding bn;
+	const sip_contact_t *m;
+	int64_t now = (int64_t)time(NULL);
+	unsigned exp;
+
+	memset(&bn, 0, sizeof(bn));
+	CHECK_RC(join_routes(sip->sip_path, msg_home(c->req), bn.path,
+	    sizeof(bn.path)));
+	(void)snprintf(bn.call_id, sizeof(bn.call_id), "%s",
+	    sip->sip_call_id->i_id);
+	bn.cseq = sip->sip_cseq->cs_seq;
+	for (m = sip->sip_contact; m != NULL; m = m->m_next) {
+		if (m->m_url->url_type == url_any)
+			continue;
+		CHECK_RC(sipx_url_str(m->m_url, bn.contact,
+		    sizeof(bn.contact)));
+		exp = sipx_contact_expires(sip, m, c->s->max_expires);
+		if (exp > c->s->max_expires)
+			exp = c->s->max_expires;
+		if (exp == 0) {
+			CHECK_RC(bdb_binding_del(c->s->db, c->impu, bn.contact));
+			continue;
+		}
+		bn.expires_at = now + exp;
+		CHECK_RC(bdb_binding_put(c->s->db, c->impu, &bn));
+	}
+	return 0;
+}
+
+static int
+reply_200(struct reg_ctx *c, sip_t const *sip, const char *assoc)
+{
+	struct binding bn[SCSCF_MAX_BINDINGS];
+	char contacts[sizeof(bn[0].contact) * 2 + 32];
+	char path[SCSCF_PATH_MAX], pau[SCSCF_ASSOC_MAX + 32];
+	int64_t now = (int64_t)time(NULL);
+	size_t n, i, len = 0;
+	int w;
+
+	CHECK_RC(bdb_bindings_get(c->s->db, c->impu, now, bn,
+	    SCSCF_MAX_BINDINGS, &n));
+	contacts[0] = '\0';
+	for (i = 0; i < n; i++) {
+		w = snprintf(contacts + len, sizeof(contacts) - len,
+		    "%s<%s>;expires=%lld", len ? ", " : "", bn[i].contact,
+		    (long long)(bn[i].expires_at - now));
+		if (w < 0 || (size_t)w >= sizeof(contacts) - len)
+			break;
+		len += (size_t)w;
+	}
+	CHECK_RC(join_routes(sip->sip_path, msg_home(c->req), path,
+	    sizeof(path)));
+	(void)snprintf(pau, sizeof(pau), "P-Associated-URI: %s", assoc);
+	if (nta_incoming_treply(c->irq, 200, "OK",
+	    TAG_IF(len > 0, SIPTAG_CONTACT_STR(contacts)),
+	    TAG_IF(path[0] != '\0', SIPTAG_PATH_STR(path)),
+	    TAG_IF(!c->dereg, SIPTAG_SERVICE_ROUTE_STR(c->s->service_route)),
+	    TAG_IF(!c->dereg, SIPTAG_HEADER_STR(pau)),
+	    TAG_END()) < 0)
+		return -EIO;
+	return 0;
+}
+
+static void
+sar_done(void *arg, void *data)
+{
+	struct reg_ctx *c = arg;
+	struct cx_answer *a = data;
+	sip_t const *sip = sip_object(c->req);
+	char assoc[SCSCF_ASSOC_MAX];
+	const char *phrase;
+	int status, registered = 0;
+
+	if (c->dereg) {
+		/* TS 24.229 5.4.1.4: the bindings go whatever the HSS says. */
+		if (bdb_deregister(c->s->db, c->impu) < 0 ||
+		    reply_200(c, sip, "") < 0)
+			log_warn("registrar: de-registration of %s: store",
+			    c->impu);
+		auth_forget(c->impi);
+		log_info("registrar: %s de-registered (SAA %u)", c->impu,
+		    a->result_code);
+		cx_answer_free(a);
+		ctx_free(c);
+		return;
+	}
+	if (a->status != 0 || a->result_code != DIA_SUCCESS) {
+		status = dia_status(a, &phrase);
+		log_info("registrar: SAR for %s failed (status %d, result "
+		    "%u/%u): %d", c->impu, a->status, a->result_code,
+		    a->exp_result_code, status);
+		cx_answer_free(a);
+		ctx_reply(c, status, phrase);
+		return;
+	}
+	if (a->user_data != NULL)
+		assoc_from_user_data(a->user_data, c->impu, assoc,
+		    sizeof(assoc));
+	else if (bdb_reg_get(c->s->db, c->impu, NULL, 0, &registered, assoc,
+	    sizeof(assoc)) < 0 || assoc[0] == '\0')
+		(void)snprintf(assoc, sizeof(assoc), "<%s>", c->impu);
+	cx_answer_free(a);
+	if (bdb_reg_put(c->s->db, c->impu, c->impi, assoc, 1) < 0 ||
+	    bindings_update(c, sip) < 0 || reply_200(c, sip, assoc) < 0) {
+		ctx_reply(c, 500, "Server Internal Error");
+		return;
+	}
+	log_info("registrar: %s registered (%s)", c->impu,
+	    c->sar_type == CX_SAT_REGISTRATION ? "REGISTRATION" :
+	    "RE_REGISTRATION");
+	ctx_free(c);
+}
+
+static void
+sar_cb(void *arg, struct cx_answer *a)
+{
+	if (sipx_post(sar_done, arg, a) < 0) {
+		log_err("registrar: cannot post SAA");
+		cx_answer_free(a);
+	}
+}
+
+/* Live bindings of the identity that this request does not remove. */
+static size_t
+bindings_kept(struct reg_ctx *c, sip_t const *sip)
+{
+	struct binding bn[SCSCF_MAX_BINDINGS];
+	const sip_contact_t *m;
+	char uri[sizeof(bn[0].contact)];
+	size_t n, i, kept = 0;
+
+	if (bdb_bindings_get(c->s->db, c->impu, (int64_t)time(NULL), bn,
+	    SCSCF_MAX_BINDINGS, &n) < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		for (m = sip->sip_contact; m != NULL; m = m->m_next) {
+			if (m->m_url->url_type == url_any)
+				return 0;	/* "*": all go */
+			if (sipx_url_str(m->m_url, uri, sizeof(uri)) == 0 &&
+			    strcmp(uri, bn[i].contact) == 0)
+				break;
+		}
+		if (m == NULL)
+			kept++;
+	}
+	return kept;
+}
+
+static void
+assign(struct reg_ctx *c)
+{
+	struct cx_req r;
+	sip_t const *sip = sip_object(c->req);
+	char assoc[SCSCF_ASSOC_MAX];
+	int registered = 0;
+
+	if (bdb_reg_get(c->s->db, c->impu, NULL, 0, &registered, assoc,
+	    sizeof(assoc)) < 0)
+		registered = 0;
+	if (c->dereg && registered && bindings_kept(c, sip) > 0) {
+		/* RFC 3261 10.3 step 7: some contacts removed, the
+		 * registration stays: no SAR. */
+		c->dereg = 0;
+		if (bindings_update(c, sip) < 0 || reply_200(c, sip, assoc) < 0)
+			log_warn("registrar: cannot update %s", c->impu);
+		ctx_free(c);
+		return;
+	}
+	if (c->dereg && !registered) {
+		/* Nothing to tell the HSS. */
+		if (reply_200(c, sip_object(c->req), "") < 0)
+			log_warn("registrar: cannot answer");
+		ctx_free(c);
+		return;
+	}
+	c->sar_type = c->dereg ? CX_SAT_USER_DEREGISTRATION :
+	    registered ? CX_SAT_RE_REGISTRATION : CX_SAT_REGISTRATION;
+	memset(&r, 0, sizeof(r));
+	r.dest_realm = c->s->dest_realm;
+	r.impi = c->impi;
+	r.impu = c->impu;
+	r.server_name = c->s->name;
+	r.sar_type = c->sar_type;
+	r.user_data_available = 0;
+	r.timeout_ms = c->s->dia_timeout_ms;
+	if (cx_sar_send(&r, sar_cb, c) < 0)
+		ctx_reply(c, 500, "Server Internal Error");
+}
+
+/* ---- the REGISTER request ---- */
+
+/* RFC 3261 10.2.2: every contact with expiry 0, or "*". */
+static int
+is_deregistration(sip_t const *sip)
+{
+	const sip_contact_t *m;
+
+	if (sip->sip_contact == NULL)
+		return 0;		/* a query */
+	for (m = sip->sip_contact; m != NULL; m = m->m_next)
+		if (m->m_url->url_type != url_any &&
+		    sipx_contact_expires(sip, m, 1) != 0)
+			return 0;
+	return 1;
+}
+
+int
+registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
+{
+	struct reg_ctx *c;
+	struct digest d;
+	uint8_t resync[16 + 14];
+	char authz[DIGEST_FORMAT_MAX];
+	int rc, have_creds = 0;
+
+	if (sip->sip_to == NULL || sip->sip_call_id == NULL ||
+	    sip->sip_cseq == NULL) {
+		sipx_reply(irq, 400, "Bad Request");
+		return 0;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		sipx_reply(irq, 500, "Server Internal Error");
+		return 0;
+	}
+	c->s = s;
+	c->irq = irq;
+	c->req = nta_incoming_getrequest(irq);
+	c->dereg = is_deregistration(sip);
+	if (c->req == NULL ||
+	    sipx_aor(sip->sip_to->a_url, c->impu, sizeof(c->impu)) < 0) {
+		ctx_reply(c, 400, "Bad Request");
+		return 0;
+	}
+	digest_init(&d);
+	if (sip->sip_authorization != NULL) {
+		if (sipx_auth_str(sip->sip_authorization, authz,
+		    sizeof(authz)) < 0 ||
+		    digest_parse(authz, strlen(authz), &d) < 0) {
+			ctx_reply(c, 400, "Bad Authorization");
+			return 0;
+		}
+		have_creds = DIGEST_HAS(&d, DIGEST_NONCE) && d.nonce[0] != '\0';
+	}
+	/* TS 24.229 5.4.1.2.1: the private identity is the username of the
+	 * Authorization header, else derived from the public one. */
+	if (DIGEST_HAS(&d, DIGEST_USERNAME) && d.username[0] != '\0')
+		rc = snprintf(c->impi, sizeof(c->impi), "%s", d.username);
+	else
+		rc = snprintf(c->impi, sizeof(c->impi), "%s",
+		    strncmp(c->impu, "sip:", 4) == 0 ? c->impu + 4 : c->impu);
+	if (rc < 0 || (size_t)rc >= sizeof(c->impi)) {
+		ctx_reply(c, 400, "Bad Request");
+		return 0;
+	}
+	if (!have_creds) {
+		challenge(c, DIGEST_HAS(&d, DIGEST_ALGORITHM) ? d.algorithm :
+		    NULL, NULL, 0);
+		return 0;
+	}
+	/* RFC 3310 3.4: synchronisation failure; MAR with RAND || AUTS
+	 * (TS 29.228 6.3.1). */
+	if (DIGEST_HAS(&d, DIGEST_AUTS)) {
+		if (auth_rand(c->impi, d.nonce, resync) < 0 ||
+		    digest_auts(&d, resync + 16) < 0) {
+			challenge(c, d.algorithm, NULL, 0);
+			return 0;
+		}
+		log_info("registrar: %s: resynchronisation", c->impi);
+		auth_forget(c->impi);
+		challenge(c, d.algorithm, resync, sizeof(resync));
+		return 0;
+	}
+	rc = auth_verify(c->impi, &d, "REGISTER");
+	if (rc == -ESTALE) {
+		challenge(c, d.algorithm, NULL, 0);
+		return 0;
+	}
+	if (rc != 1) {
+		/* TS 24.229 5.4.1.2.3: authentication failed, no SAR. */
+		log_info("registrar: %s: authentication failed (%d)", c->impi,
+		    rc);
+		auth_forget(c->impi);
+		ctx_reply(c, 403, "Forbidden");
+		return 0;
+	}
+	assign(c);
+	return 0;
+}
+
+/* ---- network-initiated de-registration ---- */
+
+static void
+timeout_sar_cb(void *arg, struct cx_answer *a)
+{
+	(void)arg;
+	if (a->status != 0 || a->result_code != DIA_SUCCESS)
+		log_warn("registrar: SAR TIMEOUT_DEREGISTRATION: status %d "
+		    "result %u", a->status, a->result_code);
+	cx_answer_free(a);
+}
+
+static void
+expired(void *arg, const char *impu, const char *impi)
+{
+	struct scscf *s = arg;
+	struct cx_req r;
+
+	/* TS 24.229 5.4.1.5 / TS 29.228 6.1.2: registration timed out. */
+	log_info("registrar: %s expired", impu);
+	auth_forget(impi);
+	memset(&r, 0, sizeof(r));
+	r.dest_realm = s->dest_realm;
+	r.impi = impi;
+	r.impu = impu;
+	r.server_name = s->name;
+	r.sar_type = CX_SAT_TIMEOUT_DEREGISTRATION;
+	r.timeout_ms = s->dia_timeout_ms;
+	if (cx_sar_send(&r, timeout_sar_cb, NULL) < 0)
+		log_warn("registrar: cannot send SAR for %s", impu);
+}
+
+void
+registrar_expire(struct scscf *s)
+{
+	if (bdb_expire(s->db, (int64_t)time(NULL), expired, s) < 0)
+		log_warn("registrar: expiry sweep failed");
+}

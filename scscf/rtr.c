@@ -1,0 +1,95 @@
+/* rtr.c - network-initiated de-registration by the HSS: the
+ * Registration-Termination-Request (TS 29.228 6.5.1, TS 29.229 6.1.9,
+ * TS 24.229 5.4.1.5).
+ *
+ * The handler runs on a freeDiameter thread: it copies the identities,
+ * answers DIAMETER_SUCCESS and posts the removal to the su_root thread.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dia_fd.h"
+#include "check.h"
+#include "dia.h"
+#include "log.h"
+#include "scscf.h"
+
+#define RTR_MAX_IMPU	8
+
+struct rtr_job {
+	char	 impi[SCSCF_ID_MAX];
+	char	 impu[RTR_MAX_IMPU][SCSCF_ID_MAX];
+	size_t	 n;
+};
+
+static void
+rtr_dereg_one(void *arg, const char *impu)
+{
+	struct scscf *s = arg;
+
+	if (bdb_deregister(s->db, impu) < 0)
+		log_warn("rtr: cannot remove %s", impu);
+	else
+		log_info("rtr: %s de-registered by the HSS", impu);
+}
+
+static void
+rtr_apply(void *arg, void *data)
+{
+	struct scscf *s = arg;
+	struct rtr_job *j = data;
+	size_t i;
+
+	if (j->n == 0) {
+		if (bdb_impus_of(s->db, j->impi, rtr_dereg_one, s) < 0)
+			log_warn("rtr: cannot list identities of %s", j->impi);
+	} else
+		for (i = 0; i < j->n; i++)
+			rtr_dereg_one(s, j->impu[i]);
+	auth_forget(j->impi);
+	free(j);
+}
+
+static int
+rtr_handle(struct msg *req, struct msg *ans, void *arg)
+{
+	struct rtr_job *j;
+	struct avp *avp;
+	int rc;
+
+	CHECK_MALLOC(j = calloc(1, sizeof(*j)));
+	if (dia_get_str(req, DIA_AVP_USER_NAME, j->impi, sizeof(j->impi)) < 0) {
+		free(j);
+		return dia_set_missing(ans, DIA_AVP_USER_NAME);
+	}
+	/* Public-Identity AVPs, if any, restrict the removal. */
+	while (j->n < RTR_MAX_IMPU && (avp = dia_get_avp(req,
+	    DIA_AVP_PUBLIC_IDENTITY, (unsigned)j->n)) != NULL) {
+		struct avp_hdr *h;
+
+		if (fd_msg_avp_hdr(avp, &h) != 0 || h->avp_value == NULL ||
+		    h->avp_value->os.len >= SCSCF_ID_MAX)
+			break;
+		memcpy(j->impu[j->n], h->avp_value->os.data,
+		    h->avp_value->os.len);
+		j->impu[j->n][h->avp_value->os.len] = '\0';
+		j->n++;
+	}
+	if ((rc = dia_set_error(ans, "DIAMETER_SUCCESS", NULL)) < 0) {
+		free(j);
+		return rc;
+	}
+	if (sipx_post(rtr_apply, arg, j) < 0) {
+		free(j);
+		return -EIO;
+	}
+	return 0;
+}
+
+int
+registrar_rtr_init(struct scscf *s)
+{
+	return dia_cx_register(CX_CMD_RTR, rtr_handle, s);
+}

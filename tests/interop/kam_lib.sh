@@ -1,0 +1,217 @@
+# kam_lib.sh - helpers of the Kamailio interop tests (tests/interop): the
+# namespaces, bridge and freeDiameter configs come from scripts/lablib.sh
+# (sourced with the test's own LAB_PREFIX, LAB_NET and LAB_DIR); this file
+# adds Kamailio nodes (configs rendered from tests/interop/kamailio/, run in
+# the node's network namespace and a private mount namespace whose
+# /etc/hosts maps the IMS names, since cdp resolves its peers by name),
+# SIPp UEs, captures, pass/fail bookkeeping and the cleanup trap.
+# The caller sets LAB_PREFIX, LAB_NET, LAB_DIR and LABLIB, KAMDIR, HSS,
+# HSS_CTL before sourcing.
+
+. "$LABLIB" || { echo "FATAL: cannot source $LABLIB" >&2; exit 1; }
+
+PASSED=0
+FAILED=0
+T0=$SECONDS
+DOMAIN=$LAB_DOMAIN
+# Keys without 0x00 and 0x5b bytes (SIPp limits, see the shared notes).
+K=f1e2d3c4b5a69788796a4a4c3d2e1f01
+OP=494d53414b41746573744f5030303136
+AMF=8001
+KAM_MODULES="tm sl pv xlog textops siputils db_text rr presence ims_dialog
+	cdp cdp_avp ims_icscf ims_auth ims_usrloc_scscf ims_registrar_scscf"
+KAM_XSD=/usr/share/doc/kamailio/examples/ims/scscf/CxDataType_Rel7.xsd
+
+pass() { PASSED=$((PASSED + 1)); echo "PASS: $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
+check() { desc=$1; shift; if "$@"; then pass "$desc"; else fail "$desc"; fi; }
+summary() {
+	echo "elapsed: $((SECONDS - T0)) s"
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
+}
+# fatal MSG: counted as a failure, summary, exit 1 (the trap cleans up).
+fatal() { fail "$*"; summary; exit 1; }
+# lablib's own error exit: same treatment (it is only called from the
+# test's shell, never from a command substitution that must survive).
+lab_die() { fatal "lab: $*"; }
+
+# kam_require: everything the test needs, or a FAILURE (never a skip).
+kam_require() {
+	[ "$(id -u)" -eq 0 ] || fatal "the interop tests need root (namespaces)"
+	for b in ip ss sipp tshark unshare mount "$HSS" "$HSS_CTL" "$@"; do
+		command -v "$b" >/dev/null 2>&1 ||
+		    fatal "missing program: $b (scripts/install-deps.sh test)"
+	done
+	command -v kamailio >/dev/null 2>&1 || fatal "kamailio is not" \
+	    "installed (apt-get install kamailio kamailio-ims-modules" \
+	    "kamailio-presence-modules, or scripts/install-deps.sh test)"
+	KAM_MPATH=
+	for d in /usr/lib/x86_64-linux-gnu/kamailio/modules \
+	    /usr/lib/$(uname -m)-linux-gnu/kamailio/modules \
+	    /usr/lib/kamailio/modules /usr/local/lib64/kamailio/modules \
+	    /usr/local/lib/kamailio/modules; do
+		[ -f "$d/tm.so" ] && { KAM_MPATH=$d/; break; }
+	done
+	[ -n "$KAM_MPATH" ] || fatal "no Kamailio module directory (tm.so)"
+	for m in $KAM_MODULES; do
+		[ -f "$KAM_MPATH$m.so" ] || fatal "Kamailio module $m.so" \
+		    "missing in $KAM_MPATH (packages kamailio-ims-modules," \
+		    "kamailio-presence-modules)"
+	done
+	[ -f "$KAM_XSD" ] || fatal "missing $KAM_XSD (package kamailio)"
+}
+
+# kam_cleanup (EXIT trap): daemons by pid file, then whatever is left in
+# our namespaces (Kamailio's children), then the namespaces.
+kam_cleanup() {
+	[ -d "$LAB_DIR" ] && lab_stop_all 2>/dev/null
+	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		case $n in "$LAB_PREFIX"*)
+			for p in $(ip netns pids "$n" 2>/dev/null); do
+				kill -9 "$p" 2>/dev/null
+			done ;;
+		esac
+	done
+	lab_net_down 2>/dev/null
+	true
+}
+
+# kam_topo NODE...: a fresh LAB_DIR and the namespaces (with the bridge).
+kam_topo() {
+	trap kam_cleanup EXIT
+	trap 'exit 1' INT TERM
+	kam_cleanup
+	rm -rf "$LAB_DIR"
+	mkdir -p "$LAB_DIR" || fatal "mkdir $LAB_DIR"
+	lab_net_up "$@"
+}
+
+# hss_up: our hss in its namespace (Cx peers of the home domain allowed).
+hss_up() {
+	echo "ALLOW_IPSEC *.$DOMAIN" >"$LAB_DIR/acl_wl.conf"
+	lab_fd_conf "$LAB_DIR/hss.conf" hss \
+	    "LoadExtension = \"$LAB_FD_EXT/acl_wl.fdx\" : \"$LAB_DIR/acl_wl.conf\";"
+	lab_start hss hss "$HSS" -c "$LAB_DIR/hss.conf" --db "$LAB_DIR/hss.db"
+	lab_wait_listen hss t 3868 hss
+}
+
+# provision USER: K/OP/AMF as above.
+provision() {
+	"$HSS_CTL" --db "$LAB_DIR/hss.db" add --impi "$1@$DOMAIN" \
+	    --impu "sip:$1@$DOMAIN" --k "$K" --op "$OP" --amf "$AMF" \
+	    >/dev/null || fatal "hss-ctl add $1"
+}
+
+SCSCF_URI() { echo "sip:$(lab_ip scscf):$(lab_port scscf)"; }
+
+# kam_render TEMPLATE OUT NODE: fill the placeholders.
+kam_render() {
+	local su; su=$(SCSCF_URI)
+	sed -e "s|@IP@|$(lab_ip "$3")|g" -e "s|@PORT@|$(lab_port "$3")|g" \
+	    -e "s|@NODE@|$3|g" -e "s|@DOMAIN@|$DOMAIN|g" \
+	    -e "s|@MPATH@|$KAM_MPATH|g" -e "s|@DIR@|$LAB_DIR/$3|g" \
+	    -e "s|@XSD@|$KAM_XSD|g" -e "s|@SCSCF_URI@|$su|g" \
+	    -e "s|@SCSCF_URI_ESC@|${su//:/\\\\:}|g" \
+	    "$1" >"$2" || fatal "render $1"
+}
+
+# kam_up NODE (scscf|icscf): config, hosts file, db; started in NODE's
+# network namespace and a private mount namespace; waits for the SIP port.
+kam_up() {
+	local n=$1 d=$LAB_DIR/$1 f
+	mkdir -p "$d/run" || fatal "mkdir $d"
+	kam_render "$KAMDIR/$n.cfg" "$d/kamailio.cfg" "$n"
+	kam_render "$KAMDIR/cdp.xml" "$d/${n}_cdp.xml" "$n"
+	if [ "$n" = icscf ]; then
+		mkdir -p "$d/icscf_db"
+		for f in "$KAMDIR"/icscf_db/*; do
+			kam_render "$f" "$d/icscf_db/${f##*/}" "$n"
+		done
+	fi
+	{
+		echo "127.0.0.1 localhost"
+		for h in hss scscf icscf pcscf; do
+			echo "$(lab_ip $h) $h.$DOMAIN"
+		done
+	} >"$d/hosts"
+	lab_start "$n" "kam-$n" unshare -m --propagation private sh -c \
+	    "mount --bind '$d/hosts' /etc/hosts && exec kamailio -DD -E \
+	    -f '$d/kamailio.cfg' -Y '$d/run' -P '$d/run/kamailio.pid' \
+	    -m 64 -M 8"
+	lab_wait_listen "$n" u "$(lab_port "$n")" "kam-$n"
+}
+
+# kam_wait_cx NODE...: until each node has its Cx link to the hss up (the
+# CER/CEA done), up to ~40 s: cdp sometimes sends a CER that freeDiameter
+# rejects and succeeds only on a later try (shared notes).
+kam_wait_cx() {
+	local t0=$SECONDS n ok
+	while [ $((SECONDS - t0)) -lt 45 ]; do
+		ok=1
+		for n in "$@"; do
+			lab_in hss ss -tnH state established "( sport = :3868 )" \
+			    2>/dev/null | grep -q " $(lab_ip "$n"):" || ok=0
+		done
+		if [ $ok = 1 ]; then
+			sleep 1	# still up after a second: CEA accepted
+			ok=1
+			for n in "$@"; do
+				lab_in hss ss -tnH state established \
+				    "( sport = :3868 )" 2>/dev/null |
+				    grep -q " $(lab_ip "$n"):" || ok=0
+			done
+			[ $ok = 1 ] && { echo "Cx links up after" \
+			    "$((SECONDS - t0)) s"; return 0; }
+		fi
+		sleep 0.5
+	done
+	return 1
+}
+
+# capture NODE NAME: tshark on NODE's eth0 (br: the bridge), into
+# LAB_DIR/NAME.pcapng; waits the ~3 s tshark needs before it captures.
+capture() {
+	local ifc=eth0
+	[ "$1" = br ] && ifc=br0
+	lab_start "$1" "tshark-$2" tshark -i $ifc -w "$LAB_DIR/$2.pcapng" -q
+	sleep 3
+}
+# capture_stop NAME: flushes the file.
+capture_stop() {
+	local p; p=$(cat "$LAB_DIR/tshark-$1.pid" 2>/dev/null) || return
+	kill "$p" 2>/dev/null
+	for _ in $(seq 30); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	rm -f "$LAB_DIR/tshark-$1.pid"
+}
+# tsk FILE FILTER [tshark args]: the matching frames (one line each).
+tsk() {
+	local f=$1 y=$2; shift 2
+	tshark -r "$LAB_DIR/$f.pcapng" "$@" -Y "$y" 2>/dev/null
+}
+
+# sipp_ue USER PORT TEMPLATE DEST PVNI [KEY]: one SIPp UE run from the ue
+# namespace; PVNI 1 adds P-Visited-Network-ID.  0 if the scenario passed.
+# Message trace: LAB_DIR/USER-TEMPLATE.msgs.
+sipp_ue() {
+	local u=$1 p=$2 t=$3 dst=$4 pv=$5 k=${6:-$K}
+	local s=$LAB_DIR/$u-$t pvni="/@PVNI@/d"
+	[ "$pv" = 1 ] && pvni="s|@PVNI@|P-Visited-Network-ID: \"$DOMAIN\"|"
+	sed -e "$pvni" -e "s/@USER@/$u/g" -e "s/@DOMAIN@/$DOMAIN/g" \
+	    -e "s/@K@/$k/g" -e "s/@OP@/$OP/g" -e "s/@AMF@/$AMF/g" \
+	    -e "s/@EXPIRES@/600/g" "$KAMDIR/../$t" >"$s" || fatal "scenario"
+	lab_in ue timeout 40 sipp -sf "$s" "$dst" -i "$(lab_ip ue)" -p "$p" \
+	    -s "$u" -m 1 -nostdin -auth_uri "$DOMAIN" -timeout 30s \
+	    -trace_msg -message_file "$s.msgs" -trace_err -error_file "$s.err" \
+	    >"$s.out" 2>&1
+}
+
+# final_status MSGS: the status codes SIPp received (one per line).
+statuses() { grep -Eo '^SIP/2.0 [0-9]{3}' "$1" 2>/dev/null | awk '{print $2}'; }
+
+# kam_logs_ok NODE: no crash or core dump in Kamailio's log.
+kam_alive() {
+	kill -0 "$(cat "$LAB_DIR/kam-$1.pid" 2>/dev/null)" 2>/dev/null &&
+	    ! grep -Eq 'signal 11|SIGSEGV|core dumped|terminated by signal' \
+	    "$LAB_DIR/kam-$1.log"
+}

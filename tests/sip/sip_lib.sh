@@ -1,0 +1,178 @@
+# sip_lib.sh - helpers of the SIP topology tests: one network namespace per
+# node (names imst-sip-*), all joined by a bridge living in its own
+# namespace; freeDiameter configs; daemons; pass/fail bookkeeping.
+# Sourced by the test scripts; cleanup() (an EXIT trap) removes everything.
+
+PASSED=0
+FAILED=0
+PIDS=
+NODES=
+TAG=$$
+NS_BR=imst-sip-br-$TAG
+NET=10.202.$((TAG % 200 + 20))
+DOMAIN=ims.example.org
+FD_EXT=/usr/lib/freeDiameter
+# Keys without 0x00 and 0x5b bytes (SIPp limits, see the shared notes).
+K=f1e2d3c4b5a69788796a4a4c3d2e1f01
+OP=494d53414b41746573744f5030303136
+AMF=8001
+
+die() { echo "FATAL: $*" >&2; exit 1; }
+pass() { PASSED=$((PASSED + 1)); echo "PASS: $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
+check() { desc=$1; shift; if "$@"; then pass "$desc"; else fail "$desc"; fi; }
+need() {
+	for b in "$@"; do
+		command -v "$b" >/dev/null 2>&1 || die "missing program: $b"
+	done
+}
+
+ns() { echo "imst-sip-$1-$TAG"; }
+ip_of() {
+	case $1 in
+	hss) echo "$NET.1" ;; scscf) echo "$NET.2" ;; icscf) echo "$NET.3" ;;
+	pcscf) echo "$NET.4" ;; ue) echo "$NET.10" ;; ext) echo "$NET.11" ;;
+	*) die "ip_of $1" ;;
+	esac
+}
+in_ns() { local n=$1; shift; ip netns exec "$(ns "$n")" "$@"; }
+# bg NODE LOG CMD...: start CMD in NODE's namespace; BG_PID is its pid
+# (ip netns exec execs, so the pid is the daemon's own).
+bg() {
+	local n=$1 l=$2
+	shift 2
+	ip netns exec "$(ns "$n")" "$@" >>"$l" 2>&1 &
+	BG_PID=$!
+	PIDS="$PIDS $BG_PID"
+}
+# capture NODE FILE: tshark on NODE's eth0; CAP_PID; waits the ~3 s
+# tshark needs before it captures.
+capture() {
+	bg "$1" "$2.log" tshark -i eth0 -w "$PWD/$2" -q
+	CAP_PID=$BG_PID
+	sleep 3
+}
+
+cleanup() {
+	for p in $PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	sleep 0.5
+	for p in $PIDS; do
+		kill -9 "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	for n in $NODES; do
+		ip netns del "$(ns "$n")" 2>/dev/null
+	done
+	ip netns del "$NS_BR" 2>/dev/null
+	true
+}
+
+# topo_up NODE...: a namespace per node with one veth on the bridge.
+topo_up() {
+	[ "$(id -u)" -eq 0 ] || die "the sip tests need root (namespaces)"
+	need ip
+	trap cleanup EXIT
+	trap 'exit 1' INT TERM
+	ip netns add "$NS_BR" || die "ip netns add"
+	ip -n "$NS_BR" link add br0 type bridge || die "bridge"
+	ip -n "$NS_BR" link set br0 up || die "bridge up"
+	for n in "$@"; do
+		NODES="$NODES $n"
+		ip netns add "$(ns "$n")" || die "ip netns add $n"
+		ip -n "$NS_BR" link add "v$n" type veth peer name eth0 \
+			netns "$(ns "$n")" || die "veth $n"
+		ip -n "$NS_BR" link set "v$n" master br0 up || die "enslave $n"
+		ip -n "$(ns "$n")" addr add "$(ip_of "$n")/24" dev eth0
+		ip -n "$(ns "$n")" link set eth0 up || die "link $n"
+		ip -n "$(ns "$n")" link set lo up || die "lo $n"
+	done
+}
+
+# fd_conf FILE IDENTITY [EXTRA...]: freeDiameter 1.2.1, TCP, no TLS.
+fd_conf() {
+	local f=$1 id=$2
+	shift 2
+	{
+		echo "Identity = \"$id\";"
+		echo "Realm = \"$DOMAIN\";"
+		echo "Port = 3868;"
+		echo "SecPort = 0;"
+		echo "No_SCTP;"
+		echo "No_IPv6;"
+		echo "TcTimer = 2;"
+		echo "LoadExtension = \"$FD_EXT/dict_nasreq.fdx\";"
+		echo "LoadExtension = \"$FD_EXT/dict_dcca.fdx\";"
+		echo "LoadExtension = \"$FD_EXT/dict_dcca_3gpp.fdx\";"
+		for l in "$@"; do echo "$l"; done
+	} >"$f"
+}
+
+# A CSCF's config: its own identity, connecting to the HSS.
+cscf_fd_conf() {
+	fd_conf "$1.conf" "$1.$DOMAIN" \
+		"ConnectPeer = \"hss.$DOMAIN\" { ConnectTo = \"$(ip_of hss)\"; Port = 3868; No_TLS; };"
+}
+
+# wait_listen NODE PROTO PORT PID LOG
+wait_listen() {
+	for _ in $(seq 100); do
+		in_ns "$1" ss -ln"$2" 2>/dev/null | grep -q ":$3 " && return 0
+		kill -0 "$4" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$5" >&2
+	die "$1 did not start"
+}
+
+# wait_log FILE REGEX [TENTHS]: until FILE has a line matching REGEX.
+wait_log() {
+	for _ in $(seq "${3:-100}"); do
+		grep -Eq "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+hss_start() {
+	echo "ALLOW_IPSEC *.$DOMAIN" >acl_wl.conf
+	fd_conf hss.conf "hss.$DOMAIN" \
+		"LoadExtension = \"$FD_EXT/acl_wl.fdx\" : \"$PWD/acl_wl.conf\";"
+	bg hss hss.log "$HSS" -c hss.conf --db "$PWD/hss.db"
+	HSS_PID=$BG_PID
+	wait_listen hss t 3868 "$HSS_PID" hss.log
+}
+
+# provision USER: K/OP/AMF as above.
+provision() {
+	"$HSS_CTL" --db "$PWD/hss.db" add --impi "$1@$DOMAIN" \
+		--impu "sip:$1@$DOMAIN" --k "$K" --op "$OP" --amf "$AMF" \
+		>/dev/null || die "hss-ctl add $1"
+}
+
+# scenario TEMPLATE OUT USER [KEY]: SIPp keeps keys literal in the file.
+scenario() {
+	sed -e "s/@USER@/$3/g" -e "s/@DOMAIN@/$DOMAIN/g" \
+	    -e "s/@K@/${4:-$K}/g" -e "s/@OP@/$OP/g" -e "s/@AMF@/$AMF/g" \
+	    -e "s/@EXPIRES@/${EXPIRES:-600}/g" \
+	    -e "s/@TARGET@/${TARGET:-bob}/g" -e "s/@STATUS@/${STATUS:-200}/g" \
+	    "$SIPDIR/$1" >"$2" || die "scenario $1"
+}
+
+# sipp_ue USER PORT TEMPLATE DEST [extra sipp args]: one UE call, 0 if the
+# scenario completed.
+sipp_ue() {
+	local u=$1 p=$2 t=$3 d=$4
+	shift 4
+	scenario "$t" "$u-$t" "$u"
+	in_ns ue timeout 30 sipp -sf "$u-$t" "$d" -i "$(ip_of ue)" -p "$p" \
+		-s "$u" -m 1 -nostdin -auth_uri "$DOMAIN" -timeout 20s \
+		-trace_msg -message_file "$u-$t.msgs" \
+		-trace_err -error_file "$u-$t.err" "$@" >"$u-$t.out" 2>&1
+}
+
+summary() {
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
+}

@@ -1,0 +1,175 @@
+#!/bin/bash
+# test_chain.sh - UE -> pcscf -> icscf -> scscf with the HSS over Cx (TCP),
+# every node in its own namespace on one bridge, tshark on the UE's veth
+# and on the bridge: AKA registration through the chain, ck/ik never on the
+# UE side, wrong response and unknown user refused, MESSAGE and an
+# INVITE/200/ACK/BYE dialog between two UEs, a terminating request through
+# the I-CSCF (LIR), unregistered senders refused, de-registration, TCP,
+# a dead HSS, and no malformed SIP or Diameter on the wire.
+# Env: HSS, HSS_CTL, SCSCF, ICSCF, PCSCF (binaries), SIPDIR.
+set -u
+: "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${PCSCF:?}"
+: "${SIPDIR:?}"
+. "$SIPDIR/sip_lib.sh"
+need sipp tshark ss python3
+
+WORK=$PWD/run-chain
+rm -rf "$WORK"; mkdir -p "$WORK" && cd "$WORK" || die "workdir"
+
+topo_up hss scscf icscf pcscf ue ext
+SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf)
+bg_br() { ip netns exec "$NS_BR" "$@" >>br.log 2>&1 & BR_PID=$!; PIDS="$PIDS $BR_PID"; }
+bg_br tshark -i br0 -w "$WORK/core.pcapng" -q
+capture ue ue.pcapng
+
+hss_start
+for u in alice bob carol dave frank; do provision "$u"; done
+# gina may only register from home.net, not from our visited network.
+"$HSS_CTL" --db "$PWD/hss.db" add --impi "gina@$DOMAIN" \
+	--impu "sip:gina@$DOMAIN" --k "$K" --op "$OP" --amf "$AMF" \
+	--visited home.net >/dev/null || die "hss-ctl add gina"
+cscf_fd_conf scscf
+cscf_fd_conf icscf
+
+bg scscf scscf.log "$SCSCF" -l "$SC:6060" --domain "$DOMAIN" \
+	--name "sip:$SC:6060" -c scscf.conf --db "$WORK/scscf.db"
+SCSCF_PID=$BG_PID
+wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
+bg icscf icscf.log "$ICSCF" -l "$IC:5060" --domain "$DOMAIN" -c icscf.conf \
+	-s "sip:$SC:6060=1,2" --dia-timeout 2000
+ICSCF_PID=$BG_PID
+wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
+bg pcscf pcscf.log "$PCSCF" -l "$PC:5060" --icscf "sip:$IC:5060" \
+	--visited "visited.example.net"
+PCSCF_PID=$BG_PID
+wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
+sleep 4		# Cx links up (TcTimer 2)
+
+bindings() {
+	python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1]);
+print(c.execute("select count(*) from bindings where impu=? and expires_at>?",
+(sys.argv[2], int(time.time()))).fetchone()[0])' "$WORK/scscf.db" "$1"
+}
+
+check "alice registers through pcscf/icscf/scscf (AKA, 200)" \
+	sipp_ue alice 5071 reg.xml "$PC:5060"
+check "bob registers through the chain" sipp_ue bob 5072 reg.xml "$PC:5060"
+check "the UE saw the challenge without ck/ik" \
+	eval "grep -q 'algorithm=AKAv1-MD5' alice-reg.xml.msgs && ! grep -qi 'ck=' alice-reg.xml.msgs"
+check "the S-CSCF has alice's binding" [ "$(bindings sip:alice@$DOMAIN)" = 1 ]
+check "the pcscf added Path and P-Visited-Network-ID (UAR used it)" \
+	grep -q "REGISTER for sip:alice@$DOMAIN to sip:$SC:6060" icscf.log
+check "a wrong AKA response gets 403" sipp_ue carol 5073 reg_fail.xml "$PC:5060"
+check "an unknown user gets 403 (UAR 5001)" \
+	sipp_ue mallory 5074 reg_fail.xml "$PC:5060"
+check "roaming not allowed (UAR 5004): 403" \
+	sipp_ue gina 5075 reg_fail.xml "$PC:5060"
+check "the I-CSCF mapped 5004 to 403" \
+	grep -q "UAR for sip:gina@$DOMAIN: status 0 result 0/5004 -> 403" icscf.log
+check "dave registers over TCP" \
+	sipp_ue dave 5076 reg.xml "$PC:5060" -t t1
+
+# bob answers calls on his registered contact.
+scenario uas.xml bob-uas.xml bob
+bg ue bob-uas.out sipp -sf bob-uas.xml -i "$(ip_of ue)" -p 5072 -s bob \
+	-nostdin -trace_msg -message_file bob-uas.msgs -trace_err \
+	-error_file bob-uas.err
+UAS_PID=$BG_PID
+sleep 1
+check "alice -> bob MESSAGE: 200" sipp_ue alice 5071 msg.xml "$PC:5060"
+check "the forged P-Asserted-Identity was replaced by the pcscf" \
+	eval "grep -q 'P-Asserted-Identity: <sip:alice@$DOMAIN>' bob-uas.msgs && ! grep -q forged bob-uas.msgs"
+check "alice -> bob INVITE/180/200/ACK/BYE/200" \
+	sipp_ue alice 5071 call.xml "$PC:5060"
+check "bob got the ACK and the BYE" \
+	eval "grep -q '^ACK ' bob-uas.msgs && grep -q '^BYE ' bob-uas.msgs"
+
+# From another network: straight to the I-CSCF, LIR, then the S-CSCF.
+ext_msg() {	# TARGET STATUS
+	TARGET=$1 STATUS=$2 scenario msg.xml "ext-$1.xml" ext
+	in_ns ext timeout 20 sipp -sf "ext-$1.xml" "$IC:5060" \
+		-i "$(ip_of ext)" -p 5080 -s ext -m 1 -nostdin -timeout 15s \
+		-trace_msg -message_file "ext-$1.msgs" >"ext-$1.out" 2>&1
+}
+check "terminating MESSAGE via the I-CSCF (LIR) reaches bob: 200" \
+	ext_msg bob 200
+check "LIR for an unknown identity: 404" ext_msg nobody 404
+check "LIR for a never registered identity (5003): 480" ext_msg frank 480
+check "S-CSCF named by LIR but the identity not registered: 480" \
+	ext_msg carol 480
+
+# CANCEL through the chain: frank only rings.
+check "frank registers" sipp_ue frank 5081 reg.xml "$PC:5060"
+scenario uas_ring.xml frank-ring.xml frank
+bg ue frank-ring.out sipp -sf frank-ring.xml -i "$(ip_of ue)" -p 5081 \
+	-s frank -m 1 -nostdin -trace_msg -message_file frank-ring.msgs
+RING_PID=$BG_PID
+sleep 1
+TARGET=frank check "alice -> frank INVITE, 180, CANCEL, 487, ACK" \
+	sipp_ue alice 5071 cancel.xml "$PC:5060"
+check "frank got the CANCEL" grep -q '^CANCEL ' frank-ring.msgs
+kill "$RING_PID" 2>/dev/null
+
+TARGET=bob STATUS=403 check "an unregistered UE's MESSAGE: 403 at the pcscf" \
+	sipp_ue eve 5077 msg.xml "$PC:5060"
+TARGET=nobody STATUS=404 check "alice -> unknown identity: 404" \
+	sipp_ue alice 5071 msg.xml "$PC:5060"
+
+check "bob de-registers through the chain" \
+	sipp_ue bob 5078 dereg.xml "$PC:5060"
+check "the S-CSCF forgot that binding, kept bob's other one" \
+	[ "$(bindings sip:bob@$DOMAIN)" = 1 ]
+
+kill "$UAS_PID" 2>/dev/null
+
+for n in icscf pcscf; do
+	in_ns ue python3 "$SIPDIR/malformed.py" "$(ip_of $n)" 5060 \
+		>"bad-$n.out" 2>&1
+	check "$n answers malformed SIP with 400" \
+		grep -q "^SIP/2.0 400" "bad-$n.out"
+done
+
+# A silent HSS (stopped): the Cx request times out (--dia-timeout 2000)
+# and the I-CSCF answers 504.
+kill -STOP "$HSS_PID"
+t0=$(date +%s)
+in_ns ue timeout 20 sipp -sf "$SIPDIR/reg_5xx.xml" "$PC:5060" \
+	-i "$(ip_of ue)" -p 5079 -s carol -m 1 -nostdin -timeout 15s \
+	-trace_msg -message_file silent.msgs >silent.out 2>&1
+rc=$?
+kill -CONT "$HSS_PID"
+check "silent HSS: REGISTER gets 504 after the Cx timeout" \
+	eval "[ $rc -eq 0 ] && grep -q '^SIP/2.0 504' silent.msgs"
+check "silent HSS: answered within 8 s" [ $(($(date +%s) - t0)) -le 8 ]
+
+# Dead HSS: the I-CSCF answers 500/504 quickly, never hangs.
+kill "$HSS_PID"; wait "$HSS_PID" 2>/dev/null
+t0=$(date +%s)
+in_ns ue timeout 20 sipp -sf "$SIPDIR/reg_5xx.xml" "$PC:5060" \
+	-i "$(ip_of ue)" -p 5079 -s carol -m 1 -nostdin -timeout 15s \
+	-trace_msg -message_file dead.msgs >dead.out 2>&1
+rc=$?
+check "dead HSS: REGISTER gets 500/504 through the chain" [ $rc -eq 0 ]
+check "dead HSS: answered within 8 s" [ $(($(date +%s) - t0)) -le 8 ]
+
+for p in "$SCSCF_PID" "$ICSCF_PID" "$PCSCF_PID"; do
+	check "daemon $p still running" kill -0 "$p"
+done
+sleep 1
+kill "$CAP_PID" "$BR_PID" 2>/dev/null; wait "$CAP_PID" "$BR_PID" 2>/dev/null
+DEC="-d udp.port==6060,sip -d tcp.port==6060,sip"
+check "no ck= on the UE's wire" eval \
+	"[ -z \"\$(tshark -r ue.pcapng -Y 'sip contains \"ck=\"' 2>/dev/null)\" ]"
+check "the UE's wire carried SIP" eval \
+	"[ -n \"\$(tshark -r ue.pcapng -Y sip 2>/dev/null)\" ]"
+check "ck= present on the core side (S-CSCF -> P-CSCF)" eval \
+	"[ -n \"\$(tshark -r core.pcapng $DEC -Y 'sip contains \"ck=\"' 2>/dev/null)\" ]"
+check "Diameter on the core wire" eval \
+	"[ -n \"\$(tshark -r core.pcapng -Y diameter 2>/dev/null)\" ]"
+check "no malformed SIP or Diameter (UE side)" eval \
+	"[ -z \"\$(tshark -r ue.pcapng -Y _ws.malformed 2>/dev/null)\" ]"
+check "no malformed SIP or Diameter (core)" eval \
+	"[ -z \"\$(tshark -r core.pcapng $DEC -Y _ws.malformed 2>/dev/null)\" ]"
+check "no key material in the daemons' logs" \
+	eval "! grep -Eqi 'ck=|ik=' scscf.log icscf.log pcscf.log"
+summary
