@@ -14,6 +14,8 @@
 
 #include "check.h"
 #include "digest.h"
+#include "hdrlex.h"
+#include "strbuf.h"
 #include "util.h"
 
 /* Known parameters: name, where the value lives, and whether RFC 2617 /
@@ -42,102 +44,6 @@ static const struct field_desc {
 
 #define FIELD(d, f)	((char *)(d) + fields[f].off)
 #define CFIELD(d, f)	((const char *)(d) + fields[f].off)
-
-/* ---- lexer (RFC 3261 25.1 / RFC 2616 2.2) ---- */
-
-struct lex {
-	const char	*p;
-	const char	*end;
-};
-
-/* token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" /
- * "'" / "~") */
-static int
-is_tchar(int c)
-{
-	if (c >= 0x80 || c <= 0x20)
-		return 0;
-	if (isalnum(c))
-		return 1;
-	return strchr("-.!%*_+`'~", c) != NULL;
-}
-
-static int
-is_token(const char *s)
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!is_tchar((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
-/* LWS = [*WSP CRLF] 1*WSP; also eats plain runs of WSP. */
-static void
-skip_lws(struct lex *l)
-{
-	for (;;) {
-		if (l->p < l->end && (*l->p == ' ' || *l->p == '\t'))
-			l->p++;
-		else if (l->end - l->p >= 3 && l->p[0] == '\r' &&
-		    l->p[1] == '\n' && (l->p[2] == ' ' || l->p[2] == '\t'))
-			l->p += 3;
-		else
-			return;
-	}
-}
-
-static int
-lex_token(struct lex *l, char *out, size_t outsz)
-{
-	size_t n = 0;
-
-	while (l->p < l->end && is_tchar((unsigned char)*l->p)) {
-		if (n + 1 >= outsz)
-			return -EINVAL;
-		out[n++] = *l->p++;
-	}
-	out[n] = '\0';
-	return n == 0 ? -EINVAL : 0;
-}
-
-/* A character allowed inside a quoted-string here: anything but CTLs,
- * except HT (qdtext and quoted-pair of RFC 3261 25.1 minus controls). */
-static int
-is_qchar(int c)
-{
-	return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
-
-/* quoted-string = DQUOTE *(qdtext / quoted-pair) DQUOTE */
-static int
-lex_quoted(struct lex *l, char *out, size_t outsz)
-{
-	size_t n = 0;
-	int c;
-
-	if (l->p >= l->end || *l->p != '"')
-		return -EINVAL;
-	l->p++;
-	for (;;) {
-		if (l->p >= l->end)
-			return -EINVAL;		/* unterminated */
-		c = (unsigned char)*l->p++;
-		if (c == '"')
-			break;
-		if (c == '\\') {
-			if (l->p >= l->end)
-				return -EINVAL;
-			c = (unsigned char)*l->p++;
-		}
-		if (!is_qchar(c) || n + 1 >= outsz)
-			return -EINVAL;
-		out[n++] = (char)c;
-	}
-	out[n] = '\0';
-	return 0;
-}
 
 /* ---- parsing ---- */
 
@@ -170,16 +76,17 @@ is_hexstr(const char *s, size_t len)
 static int
 qop_valid(const char *s)
 {
-	struct lex l = { s, s + strlen(s) };
+	struct hdrlex l;
 	char tok[DIGEST_MAX_VALUE + 1];
 
+	hdrlex_init(&l, s, strlen(s));
 	for (;;) {
-		skip_lws(&l);
-		CHECK_RC(lex_token(&l, tok, sizeof(tok)));
-		skip_lws(&l);
-		if (l.p == l.end)
+		hdrlex_skip_sws(&l);
+		CHECK_RC(hdrlex_token(&l, tok, sizeof(tok)));
+		hdrlex_skip_sws(&l);
+		if (hdrlex_eof(&l))
 			return 0;
-		if (*l.p++ != ',')
+		if (!hdrlex_accept(&l, ','))
 			return -EINVAL;
 	}
 }
@@ -233,22 +140,21 @@ store_param(struct digest *d, const char *name, const char *value, int quoted)
 
 /* auth-param = token "=" ( token | quoted-string ) (RFC 2617 1.2) */
 static int
-parse_param(struct lex *l, struct digest *d)
+parse_param(struct hdrlex *l, struct digest *d)
 {
 	char name[DIGEST_MAX_NAME + 1], value[DIGEST_MAX_VALUE + 1];
 	int quoted;
 
-	CHECK_RC(lex_token(l, name, sizeof(name)));
-	skip_lws(l);
-	if (l->p >= l->end || *l->p != '=')
+	CHECK_RC(hdrlex_token(l, name, sizeof(name)));
+	hdrlex_skip_sws(l);
+	if (!hdrlex_accept(l, '='))
 		return -EINVAL;
-	l->p++;
-	skip_lws(l);
-	quoted = l->p < l->end && *l->p == '"';
+	hdrlex_skip_sws(l);
+	quoted = hdrlex_peek(l, '"');
 	if (quoted)
-		CHECK_RC(lex_quoted(l, value, sizeof(value)));
+		CHECK_RC(hdrlex_quoted(l, value, sizeof(value)));
 	else
-		CHECK_RC(lex_token(l, value, sizeof(value)));
+		CHECK_RC(hdrlex_token(l, value, sizeof(value)));
 	return store_param(d, name, value, quoted);
 }
 
@@ -262,7 +168,7 @@ digest_init(struct digest *d)
 int
 digest_parse(const char *s, size_t len, struct digest *d)
 {
-	struct lex l;
+	struct hdrlex l;
 	char scheme[16];
 	const char *before;
 	int nparams = 0;
@@ -270,31 +176,28 @@ digest_parse(const char *s, size_t len, struct digest *d)
 	CHECK_PARAMS(d != NULL);
 	digest_init(d);
 	CHECK_PARAMS(s != NULL);
-	l.p = s;
-	l.end = s + len;
-	skip_lws(&l);
+	hdrlex_init(&l, s, len);
+	hdrlex_skip_sws(&l);
 	/* credentials = "Digest" digest-response (RFC 2617 3.2.2) */
-	CHECK_RC(lex_token(&l, scheme, sizeof(scheme)));
+	CHECK_RC(hdrlex_token(&l, scheme, sizeof(scheme)));
 	if (strcasecmp(scheme, "Digest") != 0)
 		return -EINVAL;
 	before = l.p;
-	skip_lws(&l);
+	hdrlex_skip_sws(&l);
 	if (l.p == before)
 		return -EINVAL;			/* "Digest" 1*LWS */
 	for (;;) {
-		skip_lws(&l);
-		if (l.p == l.end)
+		hdrlex_skip_sws(&l);
+		if (hdrlex_eof(&l))
 			break;
-		if (*l.p == ',') {		/* null element */
-			l.p++;
+		if (hdrlex_accept(&l, ','))	/* null element */
 			continue;
-		}
 		CHECK_RC(parse_param(&l, d));
 		nparams++;
-		skip_lws(&l);
-		if (l.p == l.end)
+		hdrlex_skip_sws(&l);
+		if (hdrlex_eof(&l))
 			break;
-		if (*l.p++ != ',')
+		if (!hdrlex_accept(&l, ','))
 			return -EINVAL;
 	}
 	return nparams > 0 ? 0 : -EINVAL;
@@ -302,71 +205,35 @@ digest_parse(const char *s, size_t len, struct digest *d)
 
 /* ---- formatting ---- */
 
-struct outbuf {
-	char	*p;
-	size_t	 len;
-	size_t	 size;
-	int	 overflow;
-};
-
-static void
-out_putc(struct outbuf *o, char c)
-{
-	if (o->len + 1 >= o->size) {
-		o->overflow = 1;
-		return;
-	}
-	o->p[o->len++] = c;
-	o->p[o->len] = '\0';
-}
-
-static void
-out_puts(struct outbuf *o, const char *s)
-{
-	for (; *s != '\0'; s++)
-		out_putc(o, *s);
-}
-
 static int
-format_param(struct outbuf *o, const char *name, const char *value,
+format_param(struct strbuf *o, const char *name, const char *value,
     int quoted)
 {
-	const char *s;
-
-	if (!is_token(name))
+	if (!hdr_is_token(name))
 		return -EINVAL;
-	if (!quoted && !is_token(value))
+	if (!quoted && !hdr_is_token(value))
 		quoted = 1;
 	if (o->len > 7)
-		out_puts(o, ", ");
-	out_puts(o, name);
-	out_putc(o, '=');
+		strbuf_puts(o, ", ");
+	strbuf_puts(o, name);
+	strbuf_putc(o, '=');
 	if (!quoted) {
-		out_puts(o, value);
+		strbuf_puts(o, value);
 		return 0;
 	}
-	out_putc(o, '"');
-	for (s = value; *s != '\0'; s++) {
-		if (!is_qchar((unsigned char)*s))
-			return -EINVAL;
-		if (*s == '"' || *s == '\\')
-			out_putc(o, '\\');
-		out_putc(o, *s);
-	}
-	out_putc(o, '"');
-	return 0;
+	return hdr_put_quoted(o, value);
 }
 
 int
 digest_format(const struct digest *d, int flags, char *out, size_t outsz)
 {
-	struct outbuf o = { out, 0, outsz, 0 };
+	struct strbuf o;
 	size_t i;
 	int f, quoted;
 
 	CHECK_PARAMS(d != NULL && out != NULL && outsz > 0);
-	out[0] = '\0';
-	out_puts(&o, "Digest ");
+	strbuf_init(&o, out, outsz);
+	strbuf_puts(&o, "Digest ");
 	for (f = 0; f < DIGEST_NFIELDS; f++) {
 		if (!DIGEST_HAS(d, f))
 			continue;
@@ -392,7 +259,7 @@ digest_format(const struct digest *d, int flags, char *out, size_t outsz)
 	}
 	if (o.len == 7)
 		return -EINVAL;			/* no parameters */
-	return o.overflow ? -ENOSPC : 0;
+	return strbuf_status(&o);
 }
 
 int
@@ -440,21 +307,20 @@ digest_set(struct digest *d, enum digest_field f, const char *s)
 int
 digest_qop_has(const struct digest *d, const char *opt)
 {
-	struct lex l;
+	struct hdrlex l;
 	char tok[DIGEST_MAX_VALUE + 1];
 
 	if (d == NULL || opt == NULL || !DIGEST_HAS(d, DIGEST_QOP))
 		return 0;
-	l.p = d->qop;
-	l.end = d->qop + strlen(d->qop);
+	hdrlex_init(&l, d->qop, strlen(d->qop));
 	for (;;) {
-		skip_lws(&l);
-		if (lex_token(&l, tok, sizeof(tok)) < 0)
+		hdrlex_skip_sws(&l);
+		if (hdrlex_token(&l, tok, sizeof(tok)) < 0)
 			return 0;
 		if (strcasecmp(tok, opt) == 0)
 			return 1;
-		skip_lws(&l);
-		if (l.p >= l.end || *l.p++ != ',')
+		hdrlex_skip_sws(&l);
+		if (!hdrlex_accept(&l, ','))
 			return 0;
 	}
 }

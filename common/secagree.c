@@ -8,7 +8,9 @@
 #include <strings.h>
 
 #include "check.h"
+#include "hdrlex.h"
 #include "secagree.h"
+#include "strbuf.h"
 
 static const char *const alg_names[] = {
 	[SECAGREE_ALG_NONE] = NULL,
@@ -44,103 +46,12 @@ secagree_ealg_name(enum secagree_ealg e)
 	return (unsigned)e < NELEM(ealg_names) ? ealg_names[e] : NULL;
 }
 
-/* ---- lexer (RFC 3261 25.1) ---- */
-
-struct lex {
-	const char	*p;
-	const char	*end;
-};
-
-static int
-is_tchar(int c)
-{
-	if (c >= 0x80 || c <= 0x20)
-		return 0;
-	if (isalnum(c))
-		return 1;
-	return strchr("-.!%*_+`'~", c) != NULL;
-}
-
 /* gen-value = token / host / quoted-string (RFC 3261 25.1): the unquoted
  * forms are token characters plus ":[]" of IPv6 references. */
 static int
 is_vchar(int c)
 {
-	return is_tchar(c) || (c != '\0' && strchr(":[]", c) != NULL);
-}
-
-static int
-is_qchar(int c)
-{
-	return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
-
-static int
-all_of(const char *s, int (*pred)(int))
-{
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (!pred((unsigned char)*s))
-			return 0;
-	return 1;
-}
-
-/* SWS = [LWS], LWS = [*WSP CRLF] 1*WSP */
-static void
-skip_sws(struct lex *l)
-{
-	for (;;) {
-		if (l->p < l->end && (*l->p == ' ' || *l->p == '\t'))
-			l->p++;
-		else if (l->end - l->p >= 3 && l->p[0] == '\r' &&
-		    l->p[1] == '\n' && (l->p[2] == ' ' || l->p[2] == '\t'))
-			l->p += 3;
-		else
-			return;
-	}
-}
-
-static int
-lex_run(struct lex *l, int (*pred)(int), char *out, size_t outsz)
-{
-	size_t n = 0;
-
-	while (l->p < l->end && pred((unsigned char)*l->p)) {
-		if (n + 1 >= outsz)
-			return -EINVAL;
-		out[n++] = *l->p++;
-	}
-	out[n] = '\0';
-	return n == 0 ? -EINVAL : 0;
-}
-
-static int
-lex_quoted(struct lex *l, char *out, size_t outsz)
-{
-	size_t n = 0;
-	int c;
-
-	if (l->p >= l->end || *l->p != '"')
-		return -EINVAL;
-	l->p++;
-	for (;;) {
-		if (l->p >= l->end)
-			return -EINVAL;
-		c = (unsigned char)*l->p++;
-		if (c == '"')
-			break;
-		if (c == '\\') {
-			if (l->p >= l->end)
-				return -EINVAL;
-			c = (unsigned char)*l->p++;
-		}
-		if (!is_qchar(c) || n + 1 >= outsz)
-			return -EINVAL;
-		out[n++] = (char)c;
-	}
-	out[n] = '\0';
-	return 0;
+	return hdr_is_tchar(c) || (c != '\0' && strchr(":[]", c) != NULL);
 }
 
 /* ---- value decoding ---- */
@@ -298,7 +209,7 @@ decode_known(struct secagree_mech *m, unsigned bit, const char *v)
 
 /* mech-parameters = token [ EQUAL gen-value ] */
 static int
-parse_param(struct lex *l, struct secagree_mech *m)
+parse_param(struct hdrlex *l, struct secagree_mech *m)
 {
 	char name[SECAGREE_MAX_NAME + 1], value[SECAGREE_MAX_VALUE + 1];
 	struct secagree_param *p;
@@ -306,19 +217,18 @@ parse_param(struct lex *l, struct secagree_mech *m)
 	unsigned bit;
 	size_t i;
 
-	CHECK_RC(lex_run(l, is_tchar, name, sizeof(name)));
-	skip_sws(l);
+	CHECK_RC(hdrlex_token(l, name, sizeof(name)));
+	hdrlex_skip_sws(l);
 	value[0] = '\0';
-	if (l->p < l->end && *l->p == '=') {
-		l->p++;
-		skip_sws(l);
+	if (hdrlex_accept(l, '=')) {
+		hdrlex_skip_sws(l);
 		has_value = 1;
-		quoted = l->p < l->end && *l->p == '"';
+		quoted = hdrlex_peek(l, '"');
 		if (quoted)
-			CHECK_RC(lex_quoted(l, value, sizeof(value)));
+			CHECK_RC(hdrlex_quoted(l, value, sizeof(value)));
 		else
-			CHECK_RC(lex_run(l, is_vchar, value, sizeof(value)));
-		skip_sws(l);
+			CHECK_RC(hdrlex_run(l, is_vchar, value, sizeof(value)));
+		hdrlex_skip_sws(l);
 	}
 	if ((bit = known_param(m, name)) != 0) {
 		if ((m->have & bit) || !has_value || quoted)
@@ -342,15 +252,14 @@ parse_param(struct lex *l, struct secagree_mech *m)
 
 /* sec-mechanism = mechanism-name *(SEMI mech-parameters) */
 static int
-parse_mech(struct lex *l, struct secagree_mech *m)
+parse_mech(struct hdrlex *l, struct secagree_mech *m)
 {
 	memset(m, 0, sizeof(*m));
-	CHECK_RC(lex_run(l, is_tchar, m->name, sizeof(m->name)));
+	CHECK_RC(hdrlex_token(l, m->name, sizeof(m->name)));
 	m->ipsec3gpp = strcasecmp(m->name, "ipsec-3gpp") == 0;
-	skip_sws(l);
-	while (l->p < l->end && *l->p == ';') {
-		l->p++;
-		skip_sws(l);
+	hdrlex_skip_sws(l);
+	while (hdrlex_accept(l, ';')) {
+		hdrlex_skip_sws(l);
 		CHECK_RC(parse_param(l, m));
 	}
 	/* TS 33.203 Annex H: alg, spi-c, spi-s, port-c, port-s mandatory. */
@@ -363,65 +272,39 @@ parse_mech(struct lex *l, struct secagree_mech *m)
 int
 secagree_parse(const char *s, size_t len, struct secagree *sa)
 {
-	struct lex l;
+	struct hdrlex l;
 
 	CHECK_PARAMS(sa != NULL);
 	sa->nmech = 0;
 	CHECK_PARAMS(s != NULL);
-	l.p = s;
-	l.end = s + len;
-	skip_sws(&l);
+	hdrlex_init(&l, s, len);
+	hdrlex_skip_sws(&l);
 	for (;;) {
 		if (sa->nmech >= SECAGREE_MAX_MECHS)
 			return -EINVAL;
 		CHECK_RC(parse_mech(&l, &sa->mech[sa->nmech]));
 		sa->nmech++;
-		if (l.p == l.end)
+		if (hdrlex_eof(&l))
 			return 0;
-		if (*l.p++ != ',')
+		if (!hdrlex_accept(&l, ','))
 			return -EINVAL;
-		skip_sws(&l);
+		hdrlex_skip_sws(&l);
 	}
 }
 
 /* ---- formatting ---- */
 
-struct outbuf {
-	char	*p;
-	size_t	 len;
-	size_t	 size;
-	int	 overflow;
-};
-
 static void
-out_putc(struct outbuf *o, char c)
+out_kv(struct strbuf *o, const char *name, const char *value)
 {
-	if (o->len + 1 >= o->size) {
-		o->overflow = 1;
-		return;
-	}
-	o->p[o->len++] = c;
-	o->p[o->len] = '\0';
-}
-
-static void
-out_puts(struct outbuf *o, const char *s)
-{
-	for (; *s != '\0'; s++)
-		out_putc(o, *s);
-}
-
-static void
-out_kv(struct outbuf *o, const char *name, const char *value)
-{
-	out_putc(o, ';');
-	out_puts(o, name);
-	out_putc(o, '=');
-	out_puts(o, value);
+	strbuf_putc(o, ';');
+	strbuf_puts(o, name);
+	strbuf_putc(o, '=');
+	strbuf_puts(o, value);
 }
 
 static int
-out_qvalue(struct outbuf *o, int q)
+out_qvalue(struct strbuf *o, int q)
 {
 	char buf[8];
 	size_t n;
@@ -439,7 +322,7 @@ out_qvalue(struct outbuf *o, int q)
 }
 
 static int
-format_ipsec(struct outbuf *o, const struct secagree_mech *m)
+format_ipsec(struct strbuf *o, const struct secagree_mech *m)
 {
 	char num[16];
 	const char *s;
@@ -484,46 +367,35 @@ format_ipsec(struct outbuf *o, const struct secagree_mech *m)
 }
 
 static int
-format_param(struct outbuf *o, const struct secagree_param *p)
+format_param(struct strbuf *o, const struct secagree_param *p)
 {
-	const char *s;
-
 	if (memchr(p->name, '\0', sizeof(p->name)) == NULL ||
 	    memchr(p->value, '\0', sizeof(p->value)) == NULL ||
-	    !all_of(p->name, is_tchar))
+	    !hdr_is_token(p->name))
 		return -EINVAL;
-	out_putc(o, ';');
-	out_puts(o, p->name);
+	strbuf_putc(o, ';');
+	strbuf_puts(o, p->name);
 	if (!p->has_value)
 		return 0;
-	out_putc(o, '=');
-	if (!p->quoted && all_of(p->value, is_vchar)) {
-		out_puts(o, p->value);
+	strbuf_putc(o, '=');
+	if (!p->quoted && hdr_all_of(p->value, is_vchar)) {
+		strbuf_puts(o, p->value);
 		return 0;
 	}
-	out_putc(o, '"');
-	for (s = p->value; *s != '\0'; s++) {
-		if (!is_qchar((unsigned char)*s))
-			return -EINVAL;
-		if (*s == '"' || *s == '\\')
-			out_putc(o, '\\');
-		out_putc(o, *s);
-	}
-	out_putc(o, '"');
-	return 0;
+	return hdr_put_quoted(o, p->value);
 }
 
 static int
-format_mech(struct outbuf *o, const struct secagree_mech *m)
+format_mech(struct strbuf *o, const struct secagree_mech *m)
 {
 	size_t i;
 
 	if (memchr(m->name, '\0', sizeof(m->name)) == NULL ||
-	    !all_of(m->name, is_tchar) || m->nparams > SECAGREE_MAX_PARAMS)
+	    !hdr_is_token(m->name) || m->nparams > SECAGREE_MAX_PARAMS)
 		return -EINVAL;
 	if (!m->ipsec3gpp != !(strcasecmp(m->name, "ipsec-3gpp") == 0))
 		return -EINVAL;
-	out_puts(o, m->name);
+	strbuf_puts(o, m->name);
 	if (m->have & SECAGREE_HAVE_Q)
 		CHECK_RC(out_qvalue(o, m->q));
 	if (m->ipsec3gpp)
@@ -536,18 +408,18 @@ format_mech(struct outbuf *o, const struct secagree_mech *m)
 int
 secagree_format(const struct secagree *sa, char *out, size_t outsz)
 {
-	struct outbuf o = { out, 0, outsz, 0 };
+	struct strbuf o;
 	size_t i;
 
 	CHECK_PARAMS(sa != NULL && out != NULL && outsz > 0);
-	out[0] = '\0';
+	strbuf_init(&o, out, outsz);
 	CHECK_PARAMS(sa->nmech > 0 && sa->nmech <= SECAGREE_MAX_MECHS);
 	for (i = 0; i < sa->nmech; i++) {
 		if (i > 0)
-			out_puts(&o, ", ");
+			strbuf_puts(&o, ", ");
 		CHECK_RC(format_mech(&o, &sa->mech[i]));
 	}
-	return o.overflow ? -ENOSPC : 0;
+	return strbuf_status(&o);
 }
 
 int

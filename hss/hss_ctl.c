@@ -21,18 +21,11 @@
 #include <string.h>
 
 #include "aka.h"
+#include "cliopts.h"
 #include "hss_db.h"
 #include "log.h"
 #include "milenage.h"
 #include "util.h"
-
-#define MAX_OPTS	40
-
-struct opts {
-	const char	*cmd;
-	int		 n;
-	const char	*name[MAX_OPTS], *val[MAX_OPTS];
-};
 
 static void __attribute__((format(printf, 2, 3), noreturn))
 die(int status, const char *fmt, ...)
@@ -47,94 +40,15 @@ die(int status, const char *fmt, ...)
 	exit(status);
 }
 
-/* --name value pairs; names must be in `allowed` (space separated);
- * only names listed in `multi` may repeat. */
-static void
-opts_parse(struct opts *o, const char *cmd, int argc, char **argv,
-    const char *allowed, const char *multi)
-{
-	char key[64];
-	int i, j;
-
-	memset(o, 0, sizeof(*o));
-	o->cmd = cmd;
-	for (i = 0; i < argc; i += 2) {
-		if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0')
-			die(2, "%s: unexpected argument \"%s\"", cmd, argv[i]);
-		if (i + 1 >= argc)
-			die(2, "%s: option %s needs a value", cmd, argv[i]);
-		(void)snprintf(key, sizeof(key), " %s ", argv[i] + 2);
-		if (strlen(argv[i] + 2) > 48 || strstr(allowed, key) == NULL)
-			die(2, "%s: unknown option %s", cmd, argv[i]);
-		for (j = 0; j < o->n; j++)
-			if (strcmp(o->name[j], argv[i] + 2) == 0 &&
-			    strstr(multi, key) == NULL)
-				die(2, "%s: option %s given twice", cmd,
-				    argv[i]);
-		if (o->n == MAX_OPTS)
-			die(2, "%s: too many options", cmd);
-		o->name[o->n] = argv[i] + 2;
-		o->val[o->n++] = argv[i + 1];
-	}
-}
-
+/* opts_need, and the value must fit the store's identities. */
 static const char *
-opt_get(const struct opts *o, const char *name, int nth)
+need_id(const struct opts *o, const char *name)
 {
-	int i;
+	const char *v = opts_need(o, name);
 
-	for (i = 0; i < o->n; i++)
-		if (strcmp(o->name[i], name) == 0 && nth-- == 0)
-			return o->val[i];
-	return NULL;
-}
-
-static const char *
-opt_need(const struct opts *o, const char *name)
-{
-	const char *v = opt_get(o, name, 0);
-
-	if (v == NULL)
-		die(2, "%s: missing --%s", o->cmd, name);
 	if (*v == '\0' || strlen(v) >= HSS_ID_MAX)
-		die(2, "%s: invalid --%s", o->cmd, name);
+		usage_error(o->cmd, "invalid --%s", name);
 	return v;
-}
-
-static void
-opt_hex(const struct opts *o, const char *name, uint8_t *out, size_t len)
-{
-	if (hex_decode(opt_need(o, name), out, len) < 0)
-		die(2, "%s: --%s must be %zu hex bytes", o->cmd, name, len);
-}
-
-static uint64_t
-opt_sqn(const struct opts *o, const char *name)
-{
-	const char *v = opt_need(o, name);
-	uint64_t sqn = 0;
-	size_t i, n = strlen(v);
-
-	if (n > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
-		v += 2;
-		n -= 2;
-	}
-	if (n == 0 || n > 12)
-		die(2, "%s: --%s must be 1 to 12 hex digits", o->cmd, name);
-	for (i = 0; i < n; i++) {
-		int c = v[i], d;
-
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			die(2, "%s: --%s is not hex", o->cmd, name);
-		sqn = sqn << 4 | (uint64_t)d;
-	}
-	return sqn;
 }
 
 static int
@@ -167,52 +81,50 @@ cmd_add(struct hss_db *db, int argc, char **argv)
 {
 	struct opts o;
 	struct hss_sub s;
-	const char *impus[MAX_OPTS], *v;
+	const char *impus[OPTS_MAX], *v;
 	uint8_t op[16];
 	char *ifc = NULL;
 	size_t n = 0;
 	int rc;
 
-	opts_parse(&o, "add", argc, argv, " impi impu k op opc amf sqn"
-	    " ind-bits visited ifc ", " impu ");
+	opts_parse_rep(&o, "add", argc, argv, "impi impu k op opc amf sqn"
+	    " ind-bits visited ifc", "impu");
 	memset(&s, 0, sizeof(s));
-	(void)snprintf(s.impi, sizeof(s.impi), "%s", opt_need(&o, "impi"));
+	(void)snprintf(s.impi, sizeof(s.impi), "%s", need_id(&o, "impi"));
 	if (strpbrk(s.impi, " \t\r\n<>\"") != NULL)
 		die(2, "add: invalid --impi");
-	while ((v = opt_get(&o, "impu", (int)n)) != NULL) {
+	while ((v = opts_get_nth(&o, "impu", n)) != NULL) {
 		if (!sip_uri_ok(v) || strlen(v) >= HSS_ID_MAX)
 			die(2, "add: invalid --impu \"%s\"", v);
 		impus[n++] = v;
 	}
 	if (n == 0)
 		die(2, "add: missing --impu");
-	opt_hex(&o, "k", s.k, 16);
-	if ((opt_get(&o, "op", 0) == NULL) == (opt_get(&o, "opc", 0) == NULL))
-		die(2, "add: exactly one of --op and --opc");
-	if (opt_get(&o, "op", 0) != NULL) {
-		opt_hex(&o, "op", op, 16);
+	opts_hex(&o, "k", s.k, 16);
+	if (opts_one_of(&o, "op", "opc") == 0) {
+		opts_hex(&o, "op", op, 16);
 		if (milenage_opc(s.k, op, s.opc) < 0)
 			die(2, "add: cannot compute OPc");
 		secure_wipe(op, sizeof(op));
 	} else
-		opt_hex(&o, "opc", s.opc, 16);
-	if (opt_get(&o, "amf", 0) != NULL)
-		opt_hex(&o, "amf", s.amf, 2);
+		opts_hex(&o, "opc", s.opc, 16);
+	if (opts_get(&o, "amf") != NULL)
+		opts_hex(&o, "amf", s.amf, 2);
 	/* else 0000: IMS AKA vectors have the AMF separation bit 0 (TS 33.102
 	 * Annex H; only E-UTRAN vectors set it, TS 33.401 6.1.1). */
-	s.sqn = opt_get(&o, "sqn", 0) ? opt_sqn(&o, "sqn") : 0;
+	s.sqn = opts_get(&o, "sqn") ? opts_sqn(&o, "sqn") : 0;
 	s.ind_bits = AKA_IND_BITS_DEFAULT;
-	if ((v = opt_get(&o, "ind-bits", 0)) != NULL) {
+	if ((v = opts_get(&o, "ind-bits")) != NULL) {
 		if (strlen(v) != 1 || v[0] < '0' || v[0] > '5')
 			die(2, "add: --ind-bits must be 0..5");
 		s.ind_bits = (unsigned)(v[0] - '0');
 	}
-	v = opt_get(&o, "visited", 0);
+	v = opts_get(&o, "visited");
 	(void)snprintf(s.visited, sizeof(s.visited), "%s", v ? v : "*");
 	if (v != NULL && (*v == '\0' || strlen(v) >= sizeof(s.visited) ||
 	    strpbrk(v, " \t\r\n") != NULL))
 		die(2, "add: invalid --visited");
-	if ((v = opt_get(&o, "ifc", 0)) != NULL)
+	if ((v = opts_get(&o, "ifc")) != NULL)
 		ifc = file_read("add", v);
 	rc = hss_db_sub_add(db, &s, impus, n, ifc);
 	secure_wipe(&s, sizeof(s));
@@ -221,7 +133,7 @@ cmd_add(struct hss_db *db, int argc, char **argv)
 		die(1, "add: IMPI or IMPU already exists");
 	if (rc < 0)
 		die(1, "add: %s", strerror(-rc));
-	printf("impi=%s\n", opt_get(&o, "impi", 0));
+	printf("impi=%s\n", opts_get(&o, "impi"));
 	return 0;
 }
 
@@ -258,8 +170,8 @@ cmd_show(struct hss_db *db, int argc, char **argv)
 	char hex[13];
 	int rc;
 
-	opts_parse(&o, "show", argc, argv, " impi ", "");
-	if ((rc = hss_db_sub_get(db, opt_need(&o, "impi"), &s)) == -ENOENT)
+	opts_parse(&o, "show", argc, argv, "impi");
+	if ((rc = hss_db_sub_get(db, need_id(&o, "impi"), &s)) == -ENOENT)
 		die(1, "show: no such IMPI");
 	if (rc < 0)
 		die(1, "show: %s", strerror(-rc));
@@ -272,7 +184,7 @@ cmd_show(struct hss_db *db, int argc, char **argv)
 	printf("ind_bits=%u\n", s.ind_bits);
 	printf("visited=%s\n", s.visited);
 	secure_wipe(&s, sizeof(s));
-	if ((rc = hss_db_impu_foreach(db, opt_need(&o, "impi"), -1,
+	if ((rc = hss_db_impu_foreach(db, need_id(&o, "impi"), -1,
 	    show_impu, NULL)) < 0)
 		die(1, "show: %s", strerror(-rc));
 	return 0;
@@ -292,7 +204,7 @@ cmd_list(struct hss_db *db, int argc, char **argv)
 	struct opts o;
 	int rc;
 
-	opts_parse(&o, "list", argc, argv, " ", "");
+	opts_parse(&o, "list", argc, argv, "");
 	if ((rc = hss_db_sub_foreach(db, list_one, NULL)) < 0)
 		die(1, "list: %s", strerror(-rc));
 	return 0;
@@ -304,12 +216,12 @@ cmd_del(struct hss_db *db, int argc, char **argv)
 	struct opts o;
 	int rc;
 
-	opts_parse(&o, "del", argc, argv, " impi ", "");
-	if ((rc = hss_db_sub_del(db, opt_need(&o, "impi"))) == -ENOENT)
+	opts_parse(&o, "del", argc, argv, "impi");
+	if ((rc = hss_db_sub_del(db, need_id(&o, "impi"))) == -ENOENT)
 		die(1, "del: no such IMPI");
 	if (rc < 0)
 		die(1, "del: %s", strerror(-rc));
-	printf("deleted=%s\n", opt_need(&o, "impi"));
+	printf("deleted=%s\n", need_id(&o, "impi"));
 	return 0;
 }
 
@@ -320,9 +232,9 @@ cmd_set_sqn(struct hss_db *db, int argc, char **argv)
 	uint64_t sqn;
 	int rc;
 
-	opts_parse(&o, "set-sqn", argc, argv, " impi sqn ", "");
-	sqn = opt_sqn(&o, "sqn");
-	if ((rc = hss_db_sqn_set(db, opt_need(&o, "impi"), sqn)) == -ENOENT)
+	opts_parse(&o, "set-sqn", argc, argv, "impi sqn");
+	sqn = opts_sqn(&o, "sqn");
+	if ((rc = hss_db_sqn_set(db, need_id(&o, "impi"), sqn)) == -ENOENT)
 		die(1, "set-sqn: no such IMPI");
 	if (rc < 0)
 		die(1, "set-sqn: %s", strerror(-rc));
@@ -342,13 +254,13 @@ cmd_deregister(struct hss_db *db, int argc, char **argv)
 	uint32_t reason = 0;
 	int rc, queued;
 
-	opts_parse(&o, "deregister", argc, argv, " impu reason ", "");
-	if ((v = opt_get(&o, "reason", 0)) != NULL) {
+	opts_parse(&o, "deregister", argc, argv, "impu reason");
+	if ((v = opts_get(&o, "reason")) != NULL) {
 		if (strlen(v) != 1 || v[0] < '0' || v[0] > '3')
 			die(2, "deregister: --reason must be 0..3");
 		reason = (uint32_t)(v[0] - '0');
 	}
-	rc = hss_db_deregister(db, opt_need(&o, "impu"), reason, &u, &queued);
+	rc = hss_db_deregister(db, need_id(&o, "impu"), reason, &u, &queued);
 	if (rc == -ENOENT)
 		die(1, "deregister: no such IMPU");
 	if (rc < 0)
@@ -368,15 +280,15 @@ cmd_set_ifc(struct hss_db *db, int argc, char **argv)
 	char *xml;
 	int rc, queued;
 
-	opts_parse(&o, "set-ifc", argc, argv, " impi ifc ", "");
-	xml = file_read("set-ifc", opt_need(&o, "ifc"));
-	rc = hss_db_profile_update(db, opt_need(&o, "impi"), xml, &queued);
+	opts_parse(&o, "set-ifc", argc, argv, "impi ifc");
+	xml = file_read("set-ifc", need_id(&o, "ifc"));
+	rc = hss_db_profile_update(db, need_id(&o, "impi"), xml, &queued);
 	free(xml);
 	if (rc == -ENOENT)
 		die(1, "set-ifc: no such IMPI");
 	if (rc < 0)
 		die(1, "set-ifc: %s", strerror(-rc));
-	printf("impi=%s\nppr=%s\n", opt_need(&o, "impi"),
+	printf("impi=%s\nppr=%s\n", need_id(&o, "impi"),
 	    queued ? "queued" : "none");
 	return 0;
 }

@@ -130,6 +130,73 @@ hdb_prep(struct hss_db *h, const char *sql, sqlite3_stmt **st)
 }
 
 void
+hdb_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	(void)sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+}
+
+int
+hdb_run(struct hss_db *h, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_changes(h->db);
+	else if (rc == SQLITE_CONSTRAINT)
+		rc = -EEXIST;
+	else
+		rc = hdb_err(h, what);
+	(void)sqlite3_finalize(st);
+	return rc;
+}
+
+int
+hdb_row(struct hss_db *h, sqlite3_stmt *st, const char *what)
+{
+	switch (sqlite3_step(st)) {
+	case SQLITE_ROW:
+		return 1;
+	case SQLITE_DONE:
+		return -ENOENT;
+	default:
+		return hdb_err(h, what);
+	}
+}
+
+int
+hdb_begin(struct hss_db *h)
+{
+	return hdb_exec(h, "BEGIN IMMEDIATE");
+}
+
+int
+hdb_finish(struct hss_db *h, int rc)
+{
+	int c;
+
+	if (rc >= 0) {
+		if ((c = hdb_exec(h, "COMMIT")) == 0)
+			return rc;
+		rc = c;
+	}
+	(void)hdb_exec(h, "ROLLBACK");
+	return rc;
+}
+
+int
+hdb_sqn_write(struct hss_db *h, const char *impi, uint64_t sqn,
+    const char *what)
+{
+	sqlite3_stmt *st;
+
+	CHECK_RC(hdb_prep(h, "UPDATE subscribers SET sqn = ?1 WHERE impi = ?2",
+	    &st));
+	(void)sqlite3_bind_int64(st, 1, (sqlite3_int64)sqn);
+	hdb_bind_text(st, 2, impi);
+	return hdb_run(h, st, what);
+}
+
+void
 hdb_col_str(sqlite3_stmt *st, int i, char *buf, size_t size)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
@@ -159,25 +226,17 @@ hdb_sub_read(struct hss_db *h, const char *impi, struct hss_sub *s)
 
 	CHECK_RC(hdb_prep(h, "SELECT k, opc, amf, sqn, ind_bits,"
 	    " visited_networks FROM subscribers WHERE impi = ?1", &st));
-	(void)sqlite3_bind_text(st, 1, impi, -1, SQLITE_STATIC);
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
+	hdb_bind_text(st, 1, impi);
+	if ((rc = hdb_row(h, st, "select subscriber")) > 0) {
 		memset(s, 0, sizeof(*s));
 		(void)snprintf(s->impi, sizeof(s->impi), "%s", impi);
-		if ((rc = hdb_col_blob(st, 0, s->k, 16)) < 0 ||
-		    (rc = hdb_col_blob(st, 1, s->opc, 16)) < 0 ||
-		    (rc = hdb_col_blob(st, 2, s->amf, 2)) < 0)
-			break;
-		s->sqn = (uint64_t)sqlite3_column_int64(st, 3);
-		s->ind_bits = (unsigned)sqlite3_column_int(st, 4);
-		hdb_col_str(st, 5, s->visited, sizeof(s->visited));
-		rc = 0;
-		break;
-	case SQLITE_DONE:
-		rc = -ENOENT;
-		break;
-	default:
-		rc = hdb_err(h, "select subscriber");
+		if ((rc = hdb_col_blob(st, 0, s->k, 16)) == 0 &&
+		    (rc = hdb_col_blob(st, 1, s->opc, 16)) == 0 &&
+		    (rc = hdb_col_blob(st, 2, s->amf, 2)) == 0) {
+			s->sqn = (uint64_t)sqlite3_column_int64(st, 3);
+			s->ind_bits = (unsigned)sqlite3_column_int(st, 4);
+			hdb_col_str(st, 5, s->visited, sizeof(s->visited));
+		}
 	}
 	(void)sqlite3_finalize(st);
 	return rc;
@@ -228,16 +287,10 @@ hss_db_impu_get(struct hss_db *h, const char *impu, struct hss_impu *u)
 	CHECK_PARAMS(h != NULL && impu != NULL && u != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_prep(h, IMPU_SELECT "WHERE p.impu = ?1", &st)) == 0) {
-		(void)sqlite3_bind_text(st, 1, impu, -1, SQLITE_STATIC);
-		switch (sqlite3_step(st)) {
-		case SQLITE_ROW:
+		hdb_bind_text(st, 1, impu);
+		if ((rc = hdb_row(h, st, "select impu")) > 0) {
 			impu_row(st, u);
-			break;
-		case SQLITE_DONE:
-			rc = -ENOENT;
-			break;
-		default:
-			rc = hdb_err(h, "select impu");
+			rc = 0;
 		}
 		(void)sqlite3_finalize(st);
 	}
@@ -257,7 +310,7 @@ hss_db_impu_foreach(struct hss_db *h, const char *impi, int irs,
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_prep(h, IMPU_SELECT "WHERE p.impi = ?1 AND"
 	    " (?2 < 0 OR p.irs = ?2) ORDER BY p.rowid", &st)) == 0) {
-		(void)sqlite3_bind_text(st, 1, impi, -1, SQLITE_STATIC);
+		hdb_bind_text(st, 1, impi);
 		(void)sqlite3_bind_int(st, 2, irs);
 		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 			impu_row(st, &u);
@@ -302,51 +355,46 @@ hss_db_sub_foreach(struct hss_db *h, int (*fn)(void *, const char *),
  * handed out twice, which a USIM accepts unless SEQ_HE - SEQ_MS exceeds
  * its delta (C.2.1).  The new SQN_HE is committed before return.
  */
+/* The work of hss_db_sqn_commit inside its transaction; *next gets the new
+ * SQN_HE. */
+static int
+sqn_advance(struct hss_db *h, const char *impi, unsigned n,
+    const uint64_t *sqn_ms, struct hss_sub *s, uint64_t *sqns, uint64_t *next)
+{
+	uint64_t base;
+	unsigned i;
+
+	CHECK_RC(hdb_sub_read(h, impi, s));
+	base = s->sqn;
+	if (sqn_ms != NULL && (*sqn_ms >> s->ind_bits) >= (base >> s->ind_bits))
+		base = *sqn_ms;
+	for (i = 0; i < n; i++) {
+		CHECK_RC(aka_sqn_next(base, s->ind_bits, &sqns[i]));
+		base = sqns[i];
+	}
+	*next = base;
+	return hdb_sqn_write(h, impi, base, "update sqn");
+}
+
 int
 hss_db_sqn_commit(struct hss_db *h, const char *impi, unsigned n,
     const uint64_t *sqn_ms, struct hss_sub *s, uint64_t *sqns)
 {
-	sqlite3_stmt *st = NULL;
-	uint64_t base;
-	unsigned i;
+	uint64_t next = 0;
 	int rc;
 
 	CHECK_PARAMS(h != NULL && impi != NULL && s != NULL && sqns != NULL);
 	CHECK_PARAMS(n >= 1 && n <= HSS_SQN_BATCH);
 	(void)pthread_mutex_lock(&h->mtx);
-	if ((rc = hdb_exec(h, "BEGIN IMMEDIATE")) < 0)
-		goto out;
-	if ((rc = hdb_sub_read(h, impi, s)) < 0)
-		goto rollback;
-	base = s->sqn;
-	if (sqn_ms != NULL && (*sqn_ms >> s->ind_bits) >= (base >> s->ind_bits))
-		base = *sqn_ms;
-	for (i = 0; i < n; i++) {
-		if ((rc = aka_sqn_next(base, s->ind_bits, &sqns[i])) < 0)
-			goto rollback;
-		base = sqns[i];
+	if ((rc = hdb_begin(h)) == 0) {
+		rc = hdb_finish(h, sqn_advance(h, impi, n, sqn_ms, s, sqns,
+		    &next));
+		if (rc >= 0) {
+			s->sqn = next;
+			rc = 0;
+		} else
+			secure_wipe(s, sizeof(*s));
 	}
-	if ((rc = hdb_prep(h, "UPDATE subscribers SET sqn = ?1 WHERE impi = ?2",
-	    &st)) < 0)
-		goto rollback;
-	(void)sqlite3_bind_int64(st, 1, (sqlite3_int64)base);
-	(void)sqlite3_bind_text(st, 2, impi, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = hdb_err(h, "update sqn");
-		goto rollback;
-	}
-	(void)sqlite3_finalize(st);
-	st = NULL;
-	if ((rc = hdb_exec(h, "COMMIT")) < 0)
-		goto rollback;
-	s->sqn = base;
-	goto out;
-rollback:
-	if (st != NULL)
-		(void)sqlite3_finalize(st);
-	(void)hdb_exec(h, "ROLLBACK");
-	secure_wipe(s, sizeof(*s));
-out:
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc;
 }
@@ -370,15 +418,11 @@ hss_db_assign(struct hss_db *h, const char *impu, enum hss_reg_state state,
 	if (rc == 0) {
 		(void)sqlite3_bind_int(st, 1, (int)state);
 		if (scscf != NULL)
-			(void)sqlite3_bind_text(st, 2, scscf, -1,
-			    SQLITE_STATIC);
+			hdb_bind_text(st, 2, scscf);
 		(void)sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
-		(void)sqlite3_bind_text(st, 4, impu, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = hdb_err(h, "update registration");
-		else if (sqlite3_changes(h->db) == 0)
-			rc = -ENOENT;
-		(void)sqlite3_finalize(st);
+		hdb_bind_text(st, 4, impu);
+		if ((rc = hdb_run(h, st, "update registration")) >= 0)
+			rc = rc == 0 ? -ENOENT : 0;
 	}
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc;
@@ -394,18 +438,11 @@ hss_db_profile_get(struct hss_db *h, const char *id, char **xml)
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_prep(h, "SELECT ifc_xml FROM service_profiles"
 	    " WHERE id = ?1", &st)) == 0) {
-		(void)sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		switch (sqlite3_step(st)) {
-		case SQLITE_ROW:
+		hdb_bind_text(st, 1, id);
+		if ((rc = hdb_row(h, st, "select profile")) > 0) {
 			*xml = strdup((const char *)sqlite3_column_text(st,
 			    0) ? (const char *)sqlite3_column_text(st, 0) : "");
 			rc = *xml == NULL ? -ENOMEM : 0;
-			break;
-		case SQLITE_DONE:
-			rc = -ENOENT;
-			break;
-		default:
-			rc = hdb_err(h, "select profile");
 		}
 		(void)sqlite3_finalize(st);
 	}
@@ -431,12 +468,11 @@ hss_db_assign_peer(struct hss_db *h, const char *impu, const char *host,
 	    "  JOIN public_identities b ON a.impi = b.impi AND a.irs = b.irs"
 	    "  WHERE a.impu = ?3)", &st);
 	if (rc == 0) {
-		(void)sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC);
-		(void)sqlite3_bind_text(st, 2, realm, -1, SQLITE_STATIC);
-		(void)sqlite3_bind_text(st, 3, impu, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = hdb_err(h, "update registration peer");
-		(void)sqlite3_finalize(st);
+		hdb_bind_text(st, 1, host);
+		hdb_bind_text(st, 2, realm);
+		hdb_bind_text(st, 3, impu);
+		if ((rc = hdb_run(h, st, "update registration peer")) > 0)
+			rc = 0;
 	}
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc;

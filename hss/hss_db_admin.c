@@ -22,81 +22,72 @@ static int
 exec_text(struct hss_db *h, const char *sql, const char *a, const char *b)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	CHECK_RC(hdb_prep(h, sql, &st));
 	if (a != NULL)
-		(void)sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+		hdb_bind_text(st, 1, a);
 	if (b != NULL)
-		(void)sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_CONSTRAINT)
-		rc = -EEXIST;
-	else if (rc != SQLITE_DONE)
-		rc = hdb_err(h, sql);
-	else
-		rc = sqlite3_changes(h->db);
-	(void)sqlite3_finalize(st);
-	return rc;
+		hdb_bind_text(st, 2, b);
+	return hdb_run(h, st, sql);
+}
+
+static int
+profile_write(struct hss_db *h, const char *id, const char *xml)
+{
+	return exec_text(h, "INSERT OR REPLACE INTO service_profiles"
+	    " (id, ifc_xml) VALUES (?1, ?2)", id, xml);
 }
 
 static int
 sub_insert(struct hss_db *h, const struct hss_sub *s)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	CHECK_RC(hdb_prep(h, "INSERT INTO subscribers (impi, k, opc, amf, sqn,"
 	    " ind_bits, visited_networks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	    &st));
-	(void)sqlite3_bind_text(st, 1, s->impi, -1, SQLITE_STATIC);
+	hdb_bind_text(st, 1, s->impi);
 	(void)sqlite3_bind_blob(st, 2, s->k, 16, SQLITE_STATIC);
 	(void)sqlite3_bind_blob(st, 3, s->opc, 16, SQLITE_STATIC);
 	(void)sqlite3_bind_blob(st, 4, s->amf, 2, SQLITE_STATIC);
 	(void)sqlite3_bind_int64(st, 5, (sqlite3_int64)s->sqn);
 	(void)sqlite3_bind_int(st, 6, (int)s->ind_bits);
-	(void)sqlite3_bind_text(st, 7, s->visited[0] ? s->visited : "*", -1,
-	    SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	rc = rc == SQLITE_DONE ? 0 : rc == SQLITE_CONSTRAINT ? -EEXIST :
-	    hdb_err(h, "insert subscriber");
-	(void)sqlite3_finalize(st);
-	return rc;
+	hdb_bind_text(st, 7, s->visited[0] ? s->visited : "*");
+	return hdb_run(h, st, "insert subscriber");
+}
+
+/* The inserts of hss_db_sub_add, inside its transaction. */
+static int
+sub_add_rows(struct hss_db *h, const struct hss_sub *s,
+    const char *const *impus, size_t nimpus, const char *ifc_xml)
+{
+	size_t i;
+
+	CHECK_RC(sub_insert(h, s));
+	/* The service profile is named after the IMPI. */
+	if (ifc_xml != NULL)
+		CHECK_RC(profile_write(h, s->impi, ifc_xml));
+	for (i = 0; i < nimpus; i++) {
+		CHECK_RC(exec_text(h, ifc_xml != NULL ?
+		    "INSERT INTO public_identities (impu, impi, profile_id)"
+		    " VALUES (?1, ?2, ?2)" : "INSERT INTO public_identities"
+		    " (impu, impi) VALUES (?1, ?2)", impus[i], s->impi));
+		CHECK_RC(exec_text(h, "INSERT INTO registrations (impu)"
+		    " VALUES (?1)", impus[i], NULL));
+	}
+	return 0;
 }
 
 int
 hss_db_sub_add(struct hss_db *h, const struct hss_sub *s,
     const char *const *impus, size_t nimpus, const char *ifc_xml)
 {
-	size_t i;
 	int rc;
 
 	CHECK_PARAMS(h != NULL && s != NULL && impus != NULL && nimpus > 0);
 	(void)pthread_mutex_lock(&h->mtx);
-	if ((rc = hdb_exec(h, "BEGIN IMMEDIATE")) < 0)
-		goto out;
-	if ((rc = sub_insert(h, s)) < 0)
-		goto rollback;
-	/* The service profile is named after the IMPI. */
-	if (ifc_xml != NULL && (rc = exec_text(h, "INSERT OR REPLACE INTO"
-	    " service_profiles (id, ifc_xml) VALUES (?1, ?2)", s->impi,
-	    ifc_xml)) < 0)
-		goto rollback;
-	for (i = 0; i < nimpus; i++) {
-		if ((rc = exec_text(h, ifc_xml != NULL ?
-		    "INSERT INTO public_identities (impu, impi, profile_id)"
-		    " VALUES (?1, ?2, ?2)" : "INSERT INTO public_identities"
-		    " (impu, impi) VALUES (?1, ?2)", impus[i], s->impi)) < 0 ||
-		    (rc = exec_text(h, "INSERT INTO registrations (impu)"
-		    " VALUES (?1)", impus[i], NULL)) < 0)
-			goto rollback;
-	}
-	if ((rc = hdb_exec(h, "COMMIT")) < 0)
-		goto rollback;
-	goto out;
-rollback:
-	(void)hdb_exec(h, "ROLLBACK");
-out:
+	if ((rc = hdb_begin(h)) == 0)
+		rc = hdb_finish(h, sub_add_rows(h, s, impus, nimpus, ifc_xml));
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc < 0 ? rc : 0;
 }
@@ -119,23 +110,15 @@ hss_db_sub_del(struct hss_db *h, const char *impi)
 int
 hss_db_sqn_set(struct hss_db *h, const char *impi, uint64_t sqn)
 {
-	sqlite3_stmt *st;
 	int rc;
 
 	CHECK_PARAMS(h != NULL && impi != NULL && sqn <= AKA_SQN_MAX);
 	(void)pthread_mutex_lock(&h->mtx);
-	if ((rc = hdb_prep(h, "UPDATE subscribers SET sqn = ?1 WHERE impi = ?2",
-	    &st)) == 0) {
-		(void)sqlite3_bind_int64(st, 1, (sqlite3_int64)sqn);
-		(void)sqlite3_bind_text(st, 2, impi, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = hdb_err(h, "set sqn");
-		else if (sqlite3_changes(h->db) == 0)
-			rc = -ENOENT;
-		(void)sqlite3_finalize(st);
-	}
+	rc = hdb_sqn_write(h, impi, sqn, "set sqn");
 	(void)pthread_mutex_unlock(&h->mtx);
-	return rc;
+	if (rc < 0)
+		return rc;
+	return rc == 0 ? -ENOENT : 0;
 }
 
 int
@@ -145,10 +128,40 @@ hss_db_profile_set(struct hss_db *h, const char *id, const char *xml)
 
 	CHECK_PARAMS(h != NULL && id != NULL && xml != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
-	rc = exec_text(h, "INSERT OR REPLACE INTO service_profiles"
-	    " (id, ifc_xml) VALUES (?1, ?2)", id, xml);
+	rc = profile_write(h, id, xml);
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc < 0 ? rc : 0;
+}
+
+/* The statements of hss_db_deregister, inside its transaction: 1 when an
+ * RTR was queued, 0 when not, or <0. */
+static int
+deregister_rows(struct hss_db *h, const char *impu, uint32_t reason,
+    const struct hss_impu *u)
+{
+	sqlite3_stmt *st;
+
+	CHECK_RC(hdb_prep(h, "UPDATE registrations SET state = 0, scscf = '',"
+	    " scscf_host = '', scscf_realm = '', assigned_at = ?2"
+	    " WHERE impu IN (SELECT b.impu FROM public_identities a"
+	    "  JOIN public_identities b ON a.impi = b.impi AND a.irs = b.irs"
+	    "  WHERE a.impu = ?1)", &st));
+	hdb_bind_text(st, 1, impu);
+	(void)sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
+	CHECK_RC(hdb_run(h, st, "deregister"));
+	if (u->scscf[0] == '\0' || u->scscf_host[0] == '\0')
+		return 0;
+	CHECK_RC(hdb_prep(h, "INSERT INTO push_queue (impi, impu,"
+	    " dest_host, dest_realm, reason, queued_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st));
+	hdb_bind_text(st, 1, u->impi);
+	hdb_bind_text(st, 2, u->impu);
+	hdb_bind_text(st, 3, u->scscf_host);
+	hdb_bind_text(st, 4, u->scscf_realm);
+	(void)sqlite3_bind_int(st, 5, (int)reason);
+	(void)sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
+	CHECK_RC(hdb_run(h, st, "queue rtr"));
+	return 1;
 }
 
 /* TS 29.228 6.1.3: administrative de-registration.  In one transaction
@@ -158,81 +171,34 @@ int
 hss_db_deregister(struct hss_db *h, const char *impu, uint32_t reason,
     struct hss_impu *u, int *queued)
 {
-	sqlite3_stmt *st = NULL;
 	int rc;
 
 	CHECK_PARAMS(h != NULL && impu != NULL && u != NULL && queued != NULL);
 	*queued = 0;
 	CHECK_RC(hss_db_impu_get(h, impu, u));
 	(void)pthread_mutex_lock(&h->mtx);
-	if ((rc = hdb_exec(h, "BEGIN IMMEDIATE")) < 0)
-		goto out;
-	if ((rc = hdb_prep(h, "UPDATE registrations SET state = 0, scscf = '',"
-	    " scscf_host = '', scscf_realm = '', assigned_at = ?2"
-	    " WHERE impu IN (SELECT b.impu FROM public_identities a"
-	    "  JOIN public_identities b ON a.impi = b.impi AND a.irs = b.irs"
-	    "  WHERE a.impu = ?1)", &st)) < 0)
-		goto rollback;
-	(void)sqlite3_bind_text(st, 1, impu, -1, SQLITE_STATIC);
-	(void)sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = hdb_err(h, "deregister");
-		goto rollback;
-	}
-	(void)sqlite3_finalize(st);
-	st = NULL;
-	if (u->scscf[0] != '\0' && u->scscf_host[0] != '\0') {
-		if ((rc = hdb_prep(h, "INSERT INTO push_queue (impi, impu,"
-		    " dest_host, dest_realm, reason, queued_at)"
-		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st)) < 0)
-			goto rollback;
-		(void)sqlite3_bind_text(st, 1, u->impi, -1, SQLITE_STATIC);
-		(void)sqlite3_bind_text(st, 2, u->impu, -1, SQLITE_STATIC);
-		(void)sqlite3_bind_text(st, 3, u->scscf_host, -1,
-		    SQLITE_STATIC);
-		(void)sqlite3_bind_text(st, 4, u->scscf_realm, -1,
-		    SQLITE_STATIC);
-		(void)sqlite3_bind_int(st, 5, (int)reason);
-		(void)sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = hdb_err(h, "queue rtr");
-			goto rollback;
-		}
-		(void)sqlite3_finalize(st);
-		st = NULL;
+	if ((rc = hdb_begin(h)) == 0 &&
+	    (rc = hdb_finish(h, deregister_rows(h, impu, reason, u))) > 0) {
 		*queued = 1;
+		rc = 0;
 	}
-	if ((rc = hdb_exec(h, "COMMIT")) < 0)
-		goto rollback;
-	goto out;
-rollback:
-	if (st != NULL)
-		(void)sqlite3_finalize(st);
-	(void)hdb_exec(h, "ROLLBACK");
-	*queued = 0;
-out:
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc;
 }
 
-/* Takes (reads and deletes) up to max queued RTRs/PPRs: at most once. */
-int
-hss_db_push_take(struct hss_db *h, struct hss_push *out, size_t max, size_t *n)
+/* The statements of hss_db_push_take, inside its transaction; *n gets
+ * the number of rows taken. */
+static int
+push_rows(struct hss_db *h, struct hss_push *out, size_t max, size_t *np)
 {
-	sqlite3_stmt *st = NULL;
-	int rc, s;
+	sqlite3_stmt *st;
+	size_t n = 0;
 
-	CHECK_PARAMS(h != NULL && out != NULL && n != NULL);
-	*n = 0;
-	(void)pthread_mutex_lock(&h->mtx);
-	if ((rc = hdb_exec(h, "BEGIN IMMEDIATE")) < 0)
-		goto out;
-	if ((rc = hdb_prep(h, "SELECT id, impi, impu, dest_host, dest_realm,"
-	    " reason, kind FROM push_queue ORDER BY id LIMIT ?1", &st)) < 0)
-		goto rollback;
+	CHECK_RC(hdb_prep(h, "SELECT id, impi, impu, dest_host, dest_realm,"
+	    " reason, kind FROM push_queue ORDER BY id LIMIT ?1", &st));
 	(void)sqlite3_bind_int(st, 1, (int)max);
-	while (*n < max && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		struct hss_push *r = &out[*n];
+	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+		struct hss_push *r = &out[n];
 
 		r->id = sqlite3_column_int64(st, 0);
 		hdb_col_str(st, 1, r->impi, sizeof(r->impi));
@@ -241,31 +207,57 @@ hss_db_push_take(struct hss_db *h, struct hss_push *out, size_t max, size_t *n)
 		hdb_col_str(st, 4, r->dest_realm, sizeof(r->dest_realm));
 		r->reason = (uint32_t)sqlite3_column_int(st, 5);
 		r->kind = sqlite3_column_int(st, 6);
-		(*n)++;
+		n++;
 	}
 	(void)sqlite3_finalize(st);
-	st = NULL;
-	if (*n > 0 && (rc = hdb_prep(h, "DELETE FROM push_queue WHERE id <= ?1",
-	    &st)) == 0) {
-		(void)sqlite3_bind_int64(st, 1, out[*n - 1].id);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = hdb_err(h, "delete rtr");
-		(void)sqlite3_finalize(st);
-		st = NULL;
-	}
-	if (rc < 0)
-		goto rollback;
-	if ((rc = hdb_exec(h, "COMMIT")) < 0)
-		goto rollback;
-	goto out;
-rollback:
-	if (st != NULL)
-		(void)sqlite3_finalize(st);
-	(void)hdb_exec(h, "ROLLBACK");
+	*np = n;
+	if (n == 0)
+		return 0;
+	CHECK_RC(hdb_prep(h, "DELETE FROM push_queue WHERE id <= ?1", &st));
+	(void)sqlite3_bind_int64(st, 1, out[n - 1].id);
+	CHECK_RC(hdb_run(h, st, "delete rtr"));
+	return 0;
+}
+
+/* Takes (reads and deletes) up to max queued RTRs/PPRs: at most once. */
+int
+hss_db_push_take(struct hss_db *h, struct hss_push *out, size_t max, size_t *n)
+{
+	int rc;
+
+	CHECK_PARAMS(h != NULL && out != NULL && n != NULL);
 	*n = 0;
-out:
+	(void)pthread_mutex_lock(&h->mtx);
+	if ((rc = hdb_begin(h)) == 0 &&
+	    (rc = hdb_finish(h, push_rows(h, out, max, n))) < 0)
+		*n = 0;
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc;
+}
+
+/* The statements of hss_db_profile_update, inside its transaction: 1 when
+ * a PPR was queued, 0 when not, or <0. */
+static int
+profile_update_rows(struct hss_db *h, const char *impi, const char *xml)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	CHECK_RC(profile_write(h, impi, xml));
+	CHECK_RC(rc = exec_text(h, "UPDATE public_identities SET profile_id = ?1"
+	    " WHERE impi = ?1", impi, NULL));
+	if (rc == 0)
+		return -ENOENT;
+	CHECK_RC(hdb_prep(h, "INSERT INTO push_queue (kind, impi, impu,"
+	    " dest_host, dest_realm, queued_at)"
+	    " SELECT 1, p.impi, p.impu, r.scscf_host, r.scscf_realm, ?2"
+	    " FROM public_identities p JOIN registrations r"
+	    " ON r.impu = p.impu WHERE p.impi = ?1 AND r.scscf != ''"
+	    " AND r.scscf_host != '' ORDER BY p.rowid LIMIT 1", &st));
+	hdb_bind_text(st, 1, impi);
+	(void)sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
+	CHECK_RC(rc = hdb_run(h, st, "queue ppr"));
+	return rc > 0;
 }
 
 /* TS 29.228 6.2.1 (Push-Profile): the IMPI's service profile changes and,
@@ -274,49 +266,17 @@ int
 hss_db_profile_update(struct hss_db *h, const char *impi, const char *xml,
     int *queued)
 {
-	sqlite3_stmt *st = NULL;
 	int rc;
 
 	CHECK_PARAMS(h != NULL && impi != NULL && xml != NULL &&
 	    queued != NULL);
 	*queued = 0;
 	(void)pthread_mutex_lock(&h->mtx);
-	if ((rc = hdb_exec(h, "BEGIN IMMEDIATE")) < 0)
-		goto out;
-	if ((rc = exec_text(h, "INSERT OR REPLACE INTO service_profiles"
-	    " (id, ifc_xml) VALUES (?1, ?2)", impi, xml)) < 0 ||
-	    (rc = exec_text(h, "UPDATE public_identities SET profile_id = ?1"
-	    " WHERE impi = ?1", impi, NULL)) < 0)
-		goto rollback;
-	if (rc == 0) {
-		rc = -ENOENT;
-		goto rollback;
+	if ((rc = hdb_begin(h)) == 0 &&
+	    (rc = hdb_finish(h, profile_update_rows(h, impi, xml))) > 0) {
+		*queued = 1;
+		rc = 0;
 	}
-	if ((rc = hdb_prep(h, "INSERT INTO push_queue (kind, impi, impu,"
-	    " dest_host, dest_realm, queued_at)"
-	    " SELECT 1, p.impi, p.impu, r.scscf_host, r.scscf_realm, ?2"
-	    " FROM public_identities p JOIN registrations r"
-	    " ON r.impu = p.impu WHERE p.impi = ?1 AND r.scscf != ''"
-	    " AND r.scscf_host != '' ORDER BY p.rowid LIMIT 1", &st)) < 0)
-		goto rollback;
-	(void)sqlite3_bind_text(st, 1, impi, -1, SQLITE_STATIC);
-	(void)sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		rc = hdb_err(h, "queue ppr");
-		goto rollback;
-	}
-	*queued = sqlite3_changes(h->db) > 0;
-	(void)sqlite3_finalize(st);
-	st = NULL;
-	if ((rc = hdb_exec(h, "COMMIT")) < 0)
-		goto rollback;
-	goto out;
-rollback:
-	if (st != NULL)
-		(void)sqlite3_finalize(st);
-	(void)hdb_exec(h, "ROLLBACK");
-	*queued = 0;
-out:
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc;
 }

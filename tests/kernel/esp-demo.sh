@@ -32,17 +32,10 @@ UE_IP=10.45.0.10 PC_IP=10.45.0.1
 port_uc=5070 port_us=5072 port_pc=5062 port_ps=5064
 spi_uc=0x00001001 spi_us=0x00001002 spi_pc=0x00002001 spi_ps=0x00002002
 AUTH=hmac-sha-1-96 ENC=aes-cbc
-work=$(mktemp -d "${TMPDIR:-/tmp}/ims-gm.XXXXXX")
-tpid=
 start=$(date +%s)
-
-fail() { echo "esp-demo: FAIL: $*" >&2; exit 1; }
-cleanup() {
-	[ -z "$tpid" ] || kill "$tpid" 2>/dev/null
-	ip netns del $UE 2>/dev/null; ip netns del $PC 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+. "$here/klib.sh"
+klib_init esp-demo ims-gm
 inUE() { ip netns exec $UE "$@"; }
 inPC() { ip netns exec $PC "$@"; }
 
@@ -58,11 +51,7 @@ AK=$(sed -n 's/^auth_key=//p' <<<"$keys") EK=$(sed -n 's/^enc_key=//p' <<<"$keys
 echo "keys (not shown): $AUTH IK_ESP = IK || 32 zero bits (160 bits), $ENC CK_ESP = CK (128 bits)"
 
 # --- topology -----------------------------------------------------------------------
-ip netns add $UE && ip netns add $PC || fail "cannot create namespaces $UE/$PC"
-ip link add gm-ue netns $UE type veth peer name gm-pcscf netns $PC &&
-ip -n $UE addr add $UE_IP/24 dev gm-ue && ip -n $PC addr add $PC_IP/24 dev gm-pcscf &&
-ip -n $UE link set lo up && ip -n $PC link set lo up &&
-ip -n $UE link set gm-ue up && ip -n $PC link set gm-pcscf up || fail "veth/addresses"
+klib_pair $UE gm-ue $UE_IP/24 $PC gm-pcscf $PC_IP/24
 
 # --- the four SAs and their policies, with imsxfrm, in both namespaces ----------------
 # name src sport dst dport spi reqid (src/dst: ue|pc)
@@ -156,8 +145,8 @@ CSeq: 1 NOTIFY
 Content-Length: 0
 "
 pcap=$work/gm.pcap
-ip netns exec $PC tcpdump -Z root -U --immediate-mode -n -s 0 -i gm-pcscf -w "$pcap" \
-    2>"$work/tcpdump.err" & tpid=$!
+bg $PC tcpdump tcpdump -Z root -U --immediate-mode -n -s 0 -i gm-pcscf -w "$pcap" \
+    2>"$work/tcpdump.err"
 for _ in $(seq 100); do [ -s "$pcap" ] && break; sleep 0.1; done
 [ -s "$pcap" ] || fail "tcpdump did not start: $(cat "$work/tcpdump.err")"
 
@@ -178,7 +167,7 @@ echo "traffic:"
 exchange register $PC $PC_IP:$port_ps $UE $UE_IP:$port_uc "$register" "$answer"
 exchange notify $UE $UE_IP:$port_us $PC $PC_IP:$port_pc "$notify" "$notify_ok"
 sleep 0.5
-kill -INT $tpid 2>/dev/null; wait $tpid 2>/dev/null; tpid=
+stop tcpdump
 
 # --- the SA table ---------------------------------------------------------------------
 # counters NS DST SPI -> "packets/bytes"

@@ -9,42 +9,11 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 PY=/usr/bin/python3
 A=imsA$$ B=imsB$$
-work=$(mktemp -d "${TMPDIR:-/tmp}/ims-sctp.XXXXXX")
-pids=()
-checks=0
-
-# bg NS NAME COMMAND...: start COMMAND in namespace NS in the background; its
-# own pid (not that of `ip netns exec`, which may fork) lands in $work/NAME.pid.
-bg() {
-	local ns=$1 name=$2
-	shift 2
-	ip netns exec $ns /bin/sh -c 'echo $$ >"$0"; exec "$@"' "$work/$name.pid" "$@" &
-	for _ in $(seq 50); do [ -s "$work/$name.pid" ] && break; sleep 0.1; done
-	pids+=("$(cat "$work/$name.pid")")
-}
-stop() { # NAME: SIGINT and wait until gone
-	local p
-	p=$(cat "$work/$1.pid")
-	kill -INT "$p" 2>/dev/null
-	for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
-	kill "$p" 2>/dev/null
-}
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	ip netns del $A 2>/dev/null; ip netns del $B 2>/dev/null
-	[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "test-sctp: FAIL: $*" >&2; exit 1; }
-ok() { checks=$((checks + 1)); echo "test-sctp: ok: $*"; }
+. "$here/klib.sh"
+klib_init test-sctp ims-sctp
 
 echo "test-sctp: kernel $(uname -r)"
-ip netns add $A && ip netns add $B || fail "cannot create namespaces"
-ip link add va netns $A type veth peer name vb netns $B || fail "veth"
-ip -n $A addr add 10.78.0.1/24 dev va && ip -n $B addr add 10.78.0.2/24 dev vb &&
-ip -n $A addr add fd78::1/64 dev va nodad && ip -n $B addr add fd78::2/64 dev vb nodad &&
-ip -n $A link set lo up && ip -n $B link set lo up &&
-ip -n $A link set va up && ip -n $B link set vb up || fail "addresses"
+klib_pair $A va "10.78.0.1/24 fd78::1/64" $B vb "10.78.0.2/24 fd78::2/64"
 
 pcap=$work/sctp.pcap
 bg $B tcpdump tcpdump -Z root -U --immediate-mode -n -s 0 -i vb -w "$pcap" sctp 2>"$work/tcpdump.err"

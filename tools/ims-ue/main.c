@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "opts.h"
+#include "cliopts.h"
 #include "ue.h"
 #include "util.h"
 

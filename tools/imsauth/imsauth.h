@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "opts.h"
+#include "cliopts.h"
 
 struct milenage_ctx;
 

@@ -1,11 +1,11 @@
-/* opts.c - option tables for the command-line tools. */
+/* cliopts.c - option tables for the command-line tools.  See cliopts.h. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "opts.h"
+#include "cliopts.h"
 #include "util.h"
 
 void
@@ -21,14 +21,17 @@ usage_error(const char *cmd, const char *fmt, ...)
 	exit(2);
 }
 
+/* Whether the space-separated `list` holds `name`. */
 static int
-allowed_name(const char *allowed, const char *name)
+in_list(const char *list, const char *name)
 {
 	size_t len = strlen(name);
-	const char *p = allowed;
+	const char *p = list;
 
+	if (list == NULL || strchr(name, ' ') != NULL)
+		return 0;
 	while ((p = strstr(p, name)) != NULL) {
-		if ((p == allowed || p[-1] == ' ') &&
+		if ((p == list || p[-1] == ' ') &&
 		    (p[len] == ' ' || p[len] == '\0'))
 			return 1;
 		p += len;
@@ -37,8 +40,8 @@ allowed_name(const char *allowed, const char *name)
 }
 
 void
-opts_parse(struct opts *o, const char *cmd, int argc, char **argv,
-    const char *allowed)
+opts_parse_rep(struct opts *o, const char *cmd, int argc, char **argv,
+    const char *allowed, const char *repeatable)
 {
 	int i;
 	size_t k;
@@ -51,10 +54,10 @@ opts_parse(struct opts *o, const char *cmd, int argc, char **argv,
 		if (strncmp(a, "--", 2) != 0 || a[2] == '\0')
 			usage_error(cmd, "unexpected argument \"%s\"", a);
 		a += 2;
-		if (!allowed_name(allowed, a))
+		if (!in_list(allowed, a))
 			usage_error(cmd, "unknown option --%s (allowed: %s)",
-			    a, allowed);
-		for (k = 0; k < o->n; k++)
+			    a, *allowed != '\0' ? allowed : "none");
+		for (k = 0; k < o->n && !in_list(repeatable, a); k++)
 			if (strcmp(o->name[k], a) == 0)
 				usage_error(cmd, "--%s given twice", a);
 		if (i + 1 >= argc)
@@ -66,15 +69,28 @@ opts_parse(struct opts *o, const char *cmd, int argc, char **argv,
 	}
 }
 
+void
+opts_parse(struct opts *o, const char *cmd, int argc, char **argv,
+    const char *allowed)
+{
+	opts_parse_rep(o, cmd, argc, argv, allowed, NULL);
+}
+
 const char *
-opts_get(const struct opts *o, const char *name)
+opts_get_nth(const struct opts *o, const char *name, size_t nth)
 {
 	size_t k;
 
 	for (k = 0; k < o->n; k++)
-		if (strcmp(o->name[k], name) == 0)
+		if (strcmp(o->name[k], name) == 0 && nth-- == 0)
 			return o->val[k];
 	return NULL;
+}
+
+const char *
+opts_get(const struct opts *o, const char *name)
+{
+	return opts_get_nth(o, name, 0);
 }
 
 const char *
