@@ -20,7 +20,17 @@
 #include "scscf.h"
 #include "util.h"
 
-#define AUTH_SLOTS		256
+/*
+ * The vectors live in a fixed table of AUTH_SLOTS entries; an IMPI hashes
+ * to a window of AUTH_WINDOW consecutive slots and lives somewhere in it.
+ * When its window is full, the slot given up is, in order: an expired
+ * challenge, the oldest verified vector (its UE is simply challenged again
+ * at re-registration), the oldest pending challenge.  A challenge in
+ * progress is thus only lost when AUTH_WINDOW challenges hashing near it
+ * are pending at once.
+ */
+#define AUTH_SLOTS		8192
+#define AUTH_WINDOW		64
 #define AUTH_CHALLENGE_TTL	60	/* s to answer a challenge */
 #define AUTH_REUSE_TTL		3600	/* s a verified vector may be reused */
 
@@ -39,33 +49,62 @@ struct auth_vec {
 
 static struct auth_vec slots[AUTH_SLOTS];
 
+/* FNV-1a: where the IMPI's window starts. */
+static size_t
+auth_window(const char *impi)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *impi != '\0'; impi++)
+		h = (h ^ (uint8_t)*impi) * 16777619u;
+	return h % AUTH_SLOTS;
+}
+
+#define SLOT(w, i)	(&slots[((w) + (i)) % AUTH_SLOTS])
+
 static struct auth_vec *
 auth_find(const char *impi)
 {
-	size_t i;
+	size_t w = auth_window(impi), i;
 
-	for (i = 0; i < AUTH_SLOTS; i++)
-		if (slots[i].impi[0] != '\0' && strcmp(slots[i].impi, impi) == 0)
-			return &slots[i];
+	for (i = 0; i < AUTH_WINDOW; i++)
+		if (SLOT(w, i)->impi[0] != '\0' &&
+		    strcmp(SLOT(w, i)->impi, impi) == 0)
+			return SLOT(w, i);
 	return NULL;
 }
 
-/* The slot for impi: its own, a free one, or the oldest. */
+/* How willing we are to give a slot up (higher: sooner). */
+static int
+auth_victim_rank(const struct auth_vec *v, time_t now)
+{
+	if (v->impi[0] == '\0')
+		return 3;
+	if (!v->verified && now - v->created > AUTH_CHALLENGE_TTL)
+		return 2;
+	return v->verified ? 1 : 0;
+}
+
+/* The slot for impi: its own, else the best victim of its window. */
 static struct auth_vec *
 auth_slot(const char *impi)
 {
-	struct auth_vec *v, *old = &slots[0];
-	size_t i;
+	struct auth_vec *v, *best = NULL;
+	size_t w = auth_window(impi), i;
+	time_t now = time(NULL);
+	int r, best_r = -1;
 
 	if ((v = auth_find(impi)) != NULL)
 		return v;
-	for (i = 0; i < AUTH_SLOTS; i++) {
-		if (slots[i].impi[0] == '\0')
-			return &slots[i];
-		if (slots[i].created < old->created)
-			old = &slots[i];
+	for (i = 0; i < AUTH_WINDOW; i++) {
+		v = SLOT(w, i);
+		r = auth_victim_rank(v, now);
+		if (r > best_r || (r == best_r && v->created < best->created)) {
+			best = v;
+			best_r = r;
+		}
 	}
-	return old;
+	return best;
 }
 
 void
