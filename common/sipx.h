@@ -104,6 +104,10 @@ int	sipx_record_route(msg_t *, sip_t *, const char *uri);
  * stored Path or Service-Route ("<sip:a;lr>, <sip:b;lr>"; RFC 3327 5.3,
  * RFC 3608 6); NULL or "" removes every Route. */
 int	sipx_route_set(msg_t *, sip_t *, const char *routes);
+/* The inverse: a Path / Service-Route / Route header list as one value
+ * ("<sip:a;lr>, <sip:b;lr>") to store.  0, -ENOMEM or -ENOSPC. */
+int	sipx_route_join(const sip_route_t *, su_home_t *, char *out,
+	    size_t size);
 /* Replace the Request-URI (RFC 3261 16.5, 16.6 step 2). */
 int	sipx_set_request_uri(msg_t *, sip_t *, const char *uri);
 /* Answer irq with status and destroy it. */

@@ -335,6 +335,27 @@ sipx_record_route(msg_t *msg, sip_t *sip, const char *uri)
 }
 
 int
+sipx_route_join(const sip_route_t *r, su_home_t *home, char *out, size_t size)
+{
+	size_t len = 0;
+	int n;
+
+	out[0] = '\0';
+	for (; r != NULL; r = r->r_next) {
+		char *s = sip_header_as_string(home, (sip_header_t const *)r);
+
+		if (s == NULL)
+			return -ENOMEM;
+		n = snprintf(out + len, size - len, "%s%s", len ? ", " : "", s);
+		su_free(home, s);
+		if (n < 0 || (size_t)n >= size - len)
+			return -ENOSPC;
+		len += (size_t)n;
+	}
+	return 0;
+}
+
+int
 sipx_route_set(msg_t *msg, sip_t *sip, const char *routes)
 {
 	CHECK_RC(list_rebuild(msg, sip, sip_route_class, &sip->sip_route,

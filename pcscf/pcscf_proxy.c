@@ -52,26 +52,6 @@ charging_vector(struct pcscf *p, msg_t *msg, sip_t *sip)
 	return sipx_hdr_add(msg, sip, "P-Charging-Vector", v);
 }
 
-static int
-join_list(const sip_route_t *r, su_home_t *home, char *out, size_t size)
-{
-	size_t len = 0;
-	int n;
-
-	out[0] = '\0';
-	for (; r != NULL; r = r->r_next) {
-		char *s = sip_header_as_string(home, (sip_header_t const *)r);
-
-		if (s == NULL)
-			return -ENOMEM;
-		n = snprintf(out + len, size - len, "%s%s", len ? ", " : "", s);
-		if (n < 0 || (size_t)n >= size - len)
-			return -ENOSPC;
-		len += (size_t)n;
-	}
-	return 0;
-}
-
 /* TS 24.229 5.2.2.1 / TS 33.203 7.1: keep ck/ik, send the challenge
  * without them. */
 static int
@@ -140,8 +120,8 @@ record_registration(struct reg_ctx *c, msg_t *msg, sip_t *sip)
 	}
 	(void)snprintf(u->impu, sizeof(u->impu), "%s", c->impu);
 	(void)snprintf(u->contact, sizeof(u->contact), "%s", c->contact);
-	if (join_list(sip->sip_service_route, msg_home(msg), u->service_route,
-	    sizeof(u->service_route)) < 0)
+	if (sipx_route_join(sip->sip_service_route, msg_home(msg),
+	    u->service_route, sizeof(u->service_route)) < 0)
 		u->service_route[0] = '\0';
 	pau = sipx_hdr_get(sip, "P-Associated-URI");
 	(void)snprintf(u->assoc, sizeof(u->assoc), "%s", pau ? pau : "");

@@ -169,26 +169,6 @@ assoc_from_user_data(const char *xml, const char *impu, char *out,
 		(void)snprintf(out, size, "<%s>", impu);
 }
 
-static int
-join_routes(const sip_route_t *r, su_home_t *home, char *out, size_t size)
-{
-	size_t len = 0;
-	int n;
-
-	out[0] = '\0';
-	for (; r != NULL; r = r->r_next) {
-		char *s = sip_header_as_string(home, (sip_header_t const *)r);
-
-		if (s == NULL)
-			return -ENOMEM;
-		n = snprintf(out + len, size - len, "%s%s", len ? ", " : "", s);
-		if (n < 0 || (size_t)n >= size - len)
-			return -ENOSPC;
-		len += (size_t)n;
-	}
-	return 0;
-}
-
 /* RFC 3261 10.3 step 7: apply the Contact list of the request. */
 static int
 bindings_update(struct reg_ctx *c, sip_t const *sip)
@@ -199,7 +179,7 @@ bindings_update(struct reg_ctx *c, sip_t const *sip)
 	unsigned exp;
 
 	memset(&bn, 0, sizeof(bn));
-	CHECK_RC(join_routes(sip->sip_path, msg_home(c->req), bn.path,
+	CHECK_RC(sipx_route_join(sip->sip_path, msg_home(c->req), bn.path,
 	    sizeof(bn.path)));
 	(void)snprintf(bn.call_id, sizeof(bn.call_id), "%s",
 	    sip->sip_call_id->i_id);
@@ -243,7 +223,7 @@ reply_200(struct reg_ctx *c, sip_t const *sip, const char *assoc)
 			break;
 		len += (size_t)w;
 	}
-	CHECK_RC(join_routes(sip->sip_path, msg_home(c->req), path,
+	CHECK_RC(sipx_route_join(sip->sip_path, msg_home(c->req), path,
 	    sizeof(path)));
 	(void)snprintf(pau, sizeof(pau), "P-Associated-URI: %s", assoc);
 	if (nta_incoming_treply(c->irq, 200, "OK",
