@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "daemon.h"
 #include "log.h"
 #include "sipx.h"
 
@@ -118,9 +119,7 @@ signal_thread(void *arg)
 	sigset_t set;
 	int sig;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
+	daemon_sigset(&set, 0);
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
@@ -136,11 +135,8 @@ sipx_signals_init(su_root_t *root)
 	sigset_t set;
 	int rc;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	if ((rc = pthread_sigmask(SIG_BLOCK, &set, NULL)) != 0)
-		return -rc;
+	if ((rc = daemon_sigmask_block(&set, 0)) < 0)
+		return rc;
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		return -errno;
 	if ((rc = pthread_create(&t, NULL, signal_thread, root)) != 0)

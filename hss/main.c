@@ -8,13 +8,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "dia.h"
 #include "hss.h"
 #include "log.h"
@@ -33,13 +33,9 @@ usage(void)
 static uint32_t
 capability(const char *s)
 {
-	char *end;
 	unsigned long v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*s == '\0' || *s == '-' || *end != '\0' || errno != 0 ||
-	    v > UINT32_MAX)
+	if (daemon_parse_uint(s, 0, UINT32_MAX, &v) < 0)
 		usage();
 	return (uint32_t)v;
 }
@@ -93,12 +89,8 @@ main(int argc, char **argv)
 
 	/* Blocked before freeDiameter starts its threads, which inherit the
 	 * mask: only the main thread's sigwait() sees them. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	if ((rc = pthread_sigmask(SIG_BLOCK, &set, NULL)) != 0)
-		fatalx("pthread_sigmask: %s", strerror(rc));
+	if ((rc = daemon_sigmask_block(&set, 1)) < 0)
+		fatalx("pthread_sigmask: %s", strerror(-rc));
 
 	if ((rc = hss_db_open(dbpath, &db)) < 0)
 		fatalx("cannot open database %s: %s", dbpath, strerror(-rc));

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "dia.h"
 #include "icscf.h"
 #include "log.h"
@@ -55,7 +56,6 @@ main(int argc, char **argv)
 	};
 	struct icscf ic;
 	const char *listen = NULL, *fdconf = NULL;
-	char *end;
 	unsigned long v;
 	int ch, debug = 0, rc;
 
@@ -84,9 +84,7 @@ main(int argc, char **argv)
 			ic.nscscf++;
 			break;
 		case 't':
-			v = strtoul(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v == 0 ||
-			    v > 60000)
+			if (daemon_parse_uint(optarg, 1, 60000, &v) < 0)
 				usage();
 			ic.dia_timeout_ms = (unsigned)v;
 			break;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "dia.h"
 #include "log.h"
 #include "scscf.h"
@@ -58,10 +59,9 @@ scscf_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 static unsigned
 num(const char *s, unsigned max)
 {
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
+	unsigned long v;
 
-	if (*s == '\0' || *end != '\0' || v > max)
+	if (daemon_parse_uint(s, 0, max, &v) < 0)
 		usage();
 	return (unsigned)v;
 }

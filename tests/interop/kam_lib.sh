@@ -4,14 +4,15 @@
 # adds Kamailio nodes (configs rendered from tests/interop/kamailio/, run in
 # the node's network namespace and a private mount namespace whose
 # /etc/hosts maps the IMS names, since cdp resolves its peers by name),
-# SIPp UEs, captures, pass/fail bookkeeping and the cleanup trap.
+# SIPp UEs, captures, pass/fail bookkeeping (tests/lib/testlib.sh) and the
+# cleanup trap.
 # The caller sets LAB_PREFIX, LAB_NET, LAB_DIR and LABLIB, KAMDIR, HSS,
 # HSS_CTL before sourcing.
 
 . "$LABLIB" || { echo "FATAL: cannot source $LABLIB" >&2; exit 1; }
+. "${BASH_SOURCE[0]%/*}/../lib/testlib.sh" ||
+	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
 
-PASSED=0
-FAILED=0
 T0=$SECONDS
 DOMAIN=$LAB_DOMAIN
 # Keys without 0x00 and 0x5b bytes (SIPp limits, see the shared notes).
@@ -22,13 +23,9 @@ KAM_MODULES="tm sl pv xlog textops siputils db_text rr presence ims_dialog
 	cdp cdp_avp ims_icscf ims_auth ims_usrloc_scscf ims_registrar_scscf"
 KAM_XSD=/usr/share/doc/kamailio/examples/ims/scscf/CxDataType_Rel7.xsd
 
-pass() { PASSED=$((PASSED + 1)); echo "PASS: $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
-check() { desc=$1; shift; if "$@"; then pass "$desc"; else fail "$desc"; fi; }
 summary() {
 	echo "elapsed: $((SECONDS - T0)) s"
-	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
+	testlib_summary
 }
 # fatal MSG: counted as a failure, summary, exit 1 (the trap cleans up).
 fatal() { fail "$*"; summary; exit 1; }

@@ -10,10 +10,8 @@ set -u
 root=$(cd "$(dirname "$0")/../.." && pwd -P)
 export BUILD_DIR=$1 LAB_DIAMETER=sctp LAB_PREFIX=imsk- LAB_NET=10.204.0
 export LAB_DIR=${TMPDIR:-/tmp}/lab-sctp
-PASSED=0 FAILED=0
-pass() { PASSED=$((PASSED + 1)); echo "PASS: $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
-check() { d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
+. "$root/tests/lib/testlib.sh" ||
+	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
 lab=$root/lab
 trap '"$lab" down >/dev/null 2>&1' EXIT
 
@@ -58,5 +56,4 @@ tshark -r "$pcap" -Y 'sctp && diameter' -T fields -e ip.src -e ip.dst \
 
 "$lab" down >/dev/null 2>&1
 trap - EXIT
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+summary

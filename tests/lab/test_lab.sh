@@ -8,13 +8,9 @@
 set -u
 : "${LAB:?}" "${BUILD_DIR:?}" "${SIPDIR:?}"
 export BUILD_DIR LAB_PREFIX=imst-lab- LAB_NET=10.203.0 LAB_DIR=$PWD/lab
-PASSED=0 FAILED=0
-pass() { PASSED=$((PASSED + 1)); echo "PASS: $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
-check() { d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
-for b in sipp ip; do
-	command -v $b >/dev/null || { echo "FATAL: missing $b" >&2; exit 1; }
-done
+. "$(dirname "$0")/../lib/testlib.sh" ||
+	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
+need sipp ip
 trap '"$LAB" down >/dev/null 2>&1' EXIT
 
 "$LAB" down >/dev/null 2>&1
@@ -75,5 +71,4 @@ check "no lab namespace left" \
 check "no lab daemon left" \
     eval "! pgrep -f -- '--db $LAB_DIR/' >/dev/null"
 trap - EXIT
-echo "$PASSED passed, $FAILED failed"
-[ "$FAILED" -eq 0 ]
+summary

@@ -1,10 +1,11 @@
 # sip_lib.sh - helpers of the SIP topology tests: one network namespace per
 # node (names imst-sip-*), all joined by a bridge living in its own
-# namespace; freeDiameter configs; daemons; pass/fail bookkeeping.
+# namespace; freeDiameter configs (scripts/lablib.sh's lab_fd_conf); daemons;
+# pass/fail bookkeeping (tests/lib/testlib.sh).
 # Sourced by the test scripts; cleanup() (an EXIT trap) removes everything.
 
-PASSED=0
-FAILED=0
+. "${BASH_SOURCE[0]%/*}/../lib/testlib.sh" ||
+	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
 PIDS=
 NODES=
 TAG=$$
@@ -16,16 +17,9 @@ FD_EXT=/usr/lib/freeDiameter
 K=f1e2d3c4b5a69788796a4a4c3d2e1f01
 OP=494d53414b41746573744f5030303136
 AMF=8001
-
-die() { echo "FATAL: $*" >&2; exit 1; }
-pass() { PASSED=$((PASSED + 1)); echo "PASS: $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
-check() { desc=$1; shift; if "$@"; then pass "$desc"; else fail "$desc"; fi; }
-need() {
-	for b in "$@"; do
-		command -v "$b" >/dev/null 2>&1 || die "missing program: $b"
-	done
-}
+# lab_fd_conf: freeDiameter 1.2.1 over TCP, no TLS, identity NODE.$DOMAIN.
+LAB_DOMAIN=$DOMAIN LAB_FD_EXT=$FD_EXT LAB_DIAMETER=tcp
+. "${BASH_SOURCE[0]%/*}/../../scripts/lablib.sh" || die "cannot source lablib.sh"
 
 ns() { echo "imst-sip-$1-$TAG"; }
 ip_of() {
@@ -90,28 +84,9 @@ topo_up() {
 	done
 }
 
-# fd_conf FILE IDENTITY [EXTRA...]: freeDiameter 1.2.1, TCP, no TLS.
-fd_conf() {
-	local f=$1 id=$2
-	shift 2
-	{
-		echo "Identity = \"$id\";"
-		echo "Realm = \"$DOMAIN\";"
-		echo "Port = 3868;"
-		echo "SecPort = 0;"
-		echo "No_SCTP;"
-		echo "No_IPv6;"
-		echo "TcTimer = 2;"
-		echo "LoadExtension = \"$FD_EXT/dict_nasreq.fdx\";"
-		echo "LoadExtension = \"$FD_EXT/dict_dcca.fdx\";"
-		echo "LoadExtension = \"$FD_EXT/dict_dcca_3gpp.fdx\";"
-		for l in "$@"; do echo "$l"; done
-	} >"$f"
-}
-
 # A CSCF's config: its own identity, connecting to the HSS.
 cscf_fd_conf() {
-	fd_conf "$1.conf" "$1.$DOMAIN" \
+	lab_fd_conf "$1.conf" "$1" \
 		"ConnectPeer = \"hss.$DOMAIN\" { ConnectTo = \"$(ip_of hss)\"; Port = 3868; No_TLS; };"
 }
 
@@ -137,7 +112,7 @@ wait_log() {
 
 hss_start() {
 	echo "ALLOW_IPSEC *.$DOMAIN" >acl_wl.conf
-	fd_conf hss.conf "hss.$DOMAIN" \
+	lab_fd_conf hss.conf hss \
 		"LoadExtension = \"$FD_EXT/acl_wl.fdx\" : \"$PWD/acl_wl.conf\";"
 	bg hss hss.log "$HSS" -c hss.conf --db "$PWD/hss.db"
 	HSS_PID=$BG_PID
@@ -172,7 +147,3 @@ sipp_ue() {
 		-trace_err -error_file "$u-$t.err" "$@" >"$u-$t.out" 2>&1
 }
 
-summary() {
-	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
-}

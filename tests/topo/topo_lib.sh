@@ -1,9 +1,10 @@
 # topo_lib.sh - shared helpers of the topo tests: network namespaces joined
-# by a veth pair, freeDiameter configs, pass/fail bookkeeping.
+# by a veth pair, freeDiameter configs, pass/fail bookkeeping
+# (tests/lib/testlib.sh).
 # Sourced by the test scripts; everything created is removed by cleanup().
 
-PASSED=0
-FAILED=0
+. "${BASH_SOURCE[0]%/*}/../lib/testlib.sh" ||
+	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
 PIDS=
 NS_A=imst-a-$$
 NS_B=imst-b-$$
@@ -13,34 +14,6 @@ IP_A=10.201.0.1
 IP_B=10.201.0.2
 REALM=imst.test
 FD_EXT=/usr/lib/freeDiameter
-
-die() {
-	echo "FATAL: $*" >&2
-	exit 1
-}
-
-pass() {
-	PASSED=$((PASSED + 1))
-	echo "PASS: $*"
-}
-
-fail() {
-	FAILED=$((FAILED + 1))
-	echo "FAIL: $*"
-}
-
-# check DESC COND...: evaluates the test command
-check() {
-	desc=$1
-	shift
-	if "$@"; then pass "$desc"; else fail "$desc"; fi
-}
-
-need() {
-	for b in "$@"; do
-		command -v "$b" >/dev/null 2>&1 || die "missing program: $b"
-	done
-}
 
 # kv NAME [N]: the N-th (1-based) value of NAME=... on stdin
 kv() {
@@ -100,7 +73,3 @@ fd_conf() {
 	} >"$f"
 }
 
-summary() {
-	echo "$PASSED passed, $FAILED failed"
-	[ "$FAILED" -eq 0 ] && [ "$PASSED" -gt 0 ]
-}

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "daemon.h"
 #include "dia_fd.h"
 #include "dia.h"
 #include "log.h"
@@ -108,12 +109,9 @@ on_answer(void *arg, struct cx_answer *a)
 static unsigned
 num(const char *s, unsigned max)
 {
-	char *end;
 	unsigned long v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v > max)
+	if (daemon_parse_uint(s, 0, max, &v) < 0)
 		usage("invalid number");
 	return (unsigned)v;
 }
