@@ -32,7 +32,7 @@
 static const char *cmd;		/* the command, once known */
 
 struct args {
-	const char	*src, *dst, *tmpl_src, *tmpl_dst;
+	const char	*src, *dst, *tmpl_src, *tmpl_dst, *sel_src, *sel_dst;
 	const char	*mode, *dir, *proto;
 	const char	*auth, *auth_key, *enc, *enc_key, *aead, *aead_key;
 	const char	*spi, *reqid, *sport, *dport, *min, *max;
@@ -65,6 +65,7 @@ usage(void)
 	    "      [--auth ALG --auth-key HEX] [--enc ALG --enc-key HEX]\n"
 	    "      [--aead aes-gcm --aead-key HEX] [--replay N]\n"
 	    "      [--encap-sport P --encap-dport P]\n"
+	    "      [--sel-src A[/LEN] --sel-dst B[/LEN]]   (tunnel: inner selector)\n"
 	    "  sa-del --dst B --spi N\n"
 	    "  sa-get --dst B --spi N\n"
 	    "  policy-add --src A --dst B --dir in|out|fwd [--proto udp --sport P\n"
@@ -189,6 +190,29 @@ kernel_error(int rc)
 	return EX_KERNEL;
 }
 
+/* --sel-src/--sel-dst ADDR[/LEN]: the inner selector of a tunnel-mode SA;
+ * no /LEN means the host. */
+static void
+sel_arg(const char *name, const char *s, struct xfrm_ip *out, uint8_t *plen)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *slash;
+	size_t n;
+
+	need(name, s);
+	slash = strchr(s, '/');
+	n = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	if (n >= sizeof(buf))
+		usage_error("bad --%s: %s", name, s);
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (xfrm_ip_parse(buf, out) < 0)
+		usage_error("bad --%s: %s", name, s);
+	*plen = out->family == AF_INET ? 32 : 128;
+	if (slash != NULL)
+		*plen = (uint8_t)num(name, slash + 1, *plen);
+}
+
 static int
 cmd_sa_add(struct xfrm_nl *h, const struct args *a, int update)
 {
@@ -206,6 +230,15 @@ cmd_sa_add(struct xfrm_nl *h, const struct args *a, int update)
 		usage_error("--spi must be >= 256 (RFC 4303)");
 	sa.mode = mode_arg(a->mode);
 	ports_arg(a, &sa.ports);
+	if (a->sel_src != NULL || a->sel_dst != NULL) {
+		if (sa.mode != IMS_XFRM_MODE_TUNNEL)
+			usage_error("--sel-src/--sel-dst need --mode tunnel");
+		sel_arg("sel-src", a->sel_src, &sa.sel_src, &sa.sel_src_plen);
+		sel_arg("sel-dst", a->sel_dst, &sa.sel_dst, &sa.sel_dst_plen);
+		if (sa.sel_src.family != sa.sel_dst.family)
+			usage_error("--sel-src and --sel-dst of different "
+			    "families");
+	}
 	if (a->reqid != NULL)
 		sa.reqid = (uint32_t)num("reqid", a->reqid, UINT32_MAX);
 	if (a->replay != NULL)
@@ -464,6 +497,8 @@ static const struct option longopts[] = {
 	{ "reqid", required_argument, NULL, 'r' },
 	{ "tmpl-src", required_argument, NULL, 't' },
 	{ "tmpl-dst", required_argument, NULL, 'T' },
+	{ "sel-src", required_argument, NULL, 'j' },
+	{ "sel-dst", required_argument, NULL, 'J' },
 	{ "min", required_argument, NULL, 'n' },
 	{ "max", required_argument, NULL, 'x' },
 	{ "priority", required_argument, NULL, 'y' },
@@ -504,6 +539,8 @@ parse(int argc, char **argv, struct args *a)
 		case 'r': a->reqid = optarg; break;
 		case 't': a->tmpl_src = optarg; break;
 		case 'T': a->tmpl_dst = optarg; break;
+		case 'j': a->sel_src = optarg; break;
+		case 'J': a->sel_dst = optarg; break;
 		case 'n': a->min = optarg; break;
 		case 'x': a->max = optarg; break;
 		case 'y': a->priority = optarg; break;
