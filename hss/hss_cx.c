@@ -10,7 +10,7 @@
 
 #include "aka.h"
 #include "check.h"
-#include "dia.h"
+#include "cx.h"
 #include "hss.h"
 #include "log.h"
 #include "milenage.h"
@@ -22,7 +22,7 @@
 static int
 success(struct msg *ans)
 {
-	return dia_set_error(ans, "DIAMETER_SUCCESS", NULL);
+	return dia_set_error(ans, DIA_SUCCESS, NULL);
 }
 
 /* TS 29.228 6.1.1.1 step 1-2, 6.3.1 step 1: the identities exist and belong
@@ -36,7 +36,7 @@ identities_check(struct hss_db *db, const char *impi, const char *impu,
 	rc = hss_db_impu_get(db, impu, u);
 	if (rc == -ENOENT)
 		return CX_ERROR_USER_UNKNOWN;
-	CHECK_RC(rc);
+	IMS_CHECK_RC(rc);
 	if (impi == NULL)
 		return 0;
 	if (strcmp(u->impi, impi) != 0) {
@@ -46,7 +46,7 @@ identities_check(struct hss_db *db, const char *impi, const char *impu,
 		secure_wipe(&s, sizeof(s));
 		if (rc == -ENOENT)
 			return CX_ERROR_USER_UNKNOWN;
-		CHECK_RC(rc);
+		IMS_CHECK_RC(rc);
 		return CX_ERROR_IDENTITIES_DONT_MATCH;
 	}
 	return 0;
@@ -93,12 +93,12 @@ capabilities_add(struct msg *ans)
 	 */
 	if (ncap_mand + ncap_opt == 0)
 		return 0;
-	CHECK_RC(dia_add_group(ans, DIA_AVP_SERVER_CAPABILITIES, &g));
+	IMS_CHECK_RC(dia_add_group(ans, DIA_AVP_SERVER_CAPABILITIES, &g));
 	for (i = 0; i < ncap_mand; i++)
-		CHECK_RC(dia_add_u32(g, DIA_AVP_MANDATORY_CAPABILITY,
+		IMS_CHECK_RC(dia_add_u32(g, DIA_AVP_MANDATORY_CAPABILITY,
 		    cap_mand[i]));
 	for (i = 0; i < ncap_opt; i++)
-		CHECK_RC(dia_add_u32(g, DIA_AVP_OPTIONAL_CAPABILITY,
+		IMS_CHECK_RC(dia_add_u32(g, DIA_AVP_OPTIONAL_CAPABILITY,
 		    cap_opt[i]));
 	return 0;
 }
@@ -107,7 +107,7 @@ int
 hss_cx_set_capabilities(const uint32_t *mand, size_t nmand,
     const uint32_t *opt, size_t nopt)
 {
-	CHECK_PARAMS(nmand <= HSS_MAX_CAPS && nopt <= HSS_MAX_CAPS);
+	IMS_CHECK_PARAMS(nmand <= HSS_MAX_CAPS && nopt <= HSS_MAX_CAPS);
 	memcpy(cap_mand, mand, nmand * sizeof(*mand));
 	memcpy(cap_opt, opt, nopt * sizeof(*opt));
 	ncap_mand = nmand;
@@ -136,7 +136,7 @@ hss_uar_handle(struct msg *req, struct msg *ans, void *arg)
 		    DIA_AVP_VISITED_NETWORK_IDENTIFIER);
 	(void)dia_get_u32(req, DIA_AVP_USER_AUTHORIZATION_TYPE, &type);
 	if (type > CX_UAT_REGISTRATION_AND_CAPABILITIES)
-		return dia_set_error(ans, "DIAMETER_INVALID_AVP_VALUE",
+		return dia_set_error(ans, DIA_INVALID_AVP_VALUE,
 		    "User-Authorization-Type");
 	if ((rc = identities_check(db, impi, impu, &u)) != 0)
 		return rc < 0 ? rc : dia_add_exp_result(ans, (uint32_t)rc);
@@ -145,9 +145,9 @@ hss_uar_handle(struct msg *req, struct msg *ans, void *arg)
 		/* Step 2: barring; step 3: roaming rules. */
 		if (u.barred)
 			return dia_set_error(ans,
-			    "DIAMETER_AUTHORIZATION_REJECTED",
+			    DIA_AUTHORIZATION_REJECTED,
 			    "public identity barred");
-		CHECK_RC(hss_db_sub_get(db, impi, &s));
+		IMS_CHECK_RC(hss_db_sub_get(db, impi, &s));
 		rc = roaming_allowed(s.visited, vni);
 		secure_wipe(&s, sizeof(s));
 		if (!rc)
@@ -159,20 +159,20 @@ hss_uar_handle(struct msg *req, struct msg *ans, void *arg)
 	case CX_UAT_REGISTRATION:
 		if (u.scscf[0] != '\0') {
 			/* Registered, unregistered, or a name kept. */
-			CHECK_RC(dia_add_exp_result(ans,
+			IMS_CHECK_RC(dia_add_exp_result(ans,
 			    CX_SUBSEQUENT_REGISTRATION));
 			return dia_add_str(ans, DIA_AVP_SERVER_NAME, u.scscf);
 		}
-		CHECK_RC(dia_add_exp_result(ans, CX_FIRST_REGISTRATION));
+		IMS_CHECK_RC(dia_add_exp_result(ans, CX_FIRST_REGISTRATION));
 		return capabilities_add(ans);
 	case CX_UAT_DE_REGISTRATION:
 		if (u.state == HSS_NOT_REGISTERED || u.scscf[0] == '\0')
 			return dia_add_exp_result(ans,
 			    CX_ERROR_IDENTITY_NOT_REGISTERED);
-		CHECK_RC(success(ans));
+		IMS_CHECK_RC(success(ans));
 		return dia_add_str(ans, DIA_AVP_SERVER_NAME, u.scscf);
 	default:	/* REGISTRATION_AND_CAPABILITIES */
-		CHECK_RC(success(ans));
+		IMS_CHECK_RC(success(ans));
 		return capabilities_add(ans);
 	}
 }
@@ -184,7 +184,7 @@ user_data_add(struct hss_db *db, struct msg *ans, const struct hss_impu *u)
 	size_t len;
 	int rc;
 
-	CHECK_RC(hss_user_data(db, u, &xml, &len));
+	IMS_CHECK_RC(hss_user_data(db, u, &xml, &len));
 	rc = dia_add_os(ans, DIA_AVP_USER_DATA, (const uint8_t *)xml, len);
 	free(xml);
 	return rc;
@@ -245,15 +245,15 @@ hss_sar_handle(struct msg *req, struct msg *ans, void *arg)
 	switch (type) {
 	case CX_SAT_REGISTRATION:
 	case CX_SAT_RE_REGISTRATION:
-		CHECK_RC(hss_db_assign(db, impu, HSS_REGISTERED, server));
+		IMS_CHECK_RC(hss_db_assign(db, impu, HSS_REGISTERED, server));
 		send_data = udaa == 0;
 		break;
 	case CX_SAT_UNREGISTERED_USER:
 		if (u.state == HSS_REGISTERED && strcmp(u.scscf, server) != 0)
-			return dia_set_error(ans, "DIAMETER_UNABLE_TO_COMPLY",
+			return dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
 			    "registered at another S-CSCF");
 		if (u.state != HSS_REGISTERED)
-			CHECK_RC(hss_db_assign(db, impu, HSS_UNREGISTERED,
+			IMS_CHECK_RC(hss_db_assign(db, impu, HSS_UNREGISTERED,
 			    server));
 		send_data = udaa == 0;
 		break;
@@ -261,23 +261,23 @@ hss_sar_handle(struct msg *req, struct msg *ans, void *arg)
 	case CX_SAT_USER_DEREGISTRATION:
 	case CX_SAT_ADMINISTRATIVE_DEREGISTRATION:
 	case CX_SAT_DEREGISTRATION_TOO_MUCH_DATA:
-		CHECK_RC(hss_db_assign(db, impu, HSS_NOT_REGISTERED, ""));
+		IMS_CHECK_RC(hss_db_assign(db, impu, HSS_NOT_REGISTERED, ""));
 		break;
 	case CX_SAT_TIMEOUT_DEREGISTRATION_STORE_SERVER_NAME:
 	case CX_SAT_USER_DEREGISTRATION_STORE_SERVER_NAME:
 		/* The HSS keeps the name (else 2004 would be returned). */
-		CHECK_RC(hss_db_assign(db, impu, HSS_NOT_REGISTERED, server));
+		IMS_CHECK_RC(hss_db_assign(db, impu, HSS_NOT_REGISTERED, server));
 		break;
 	case CX_SAT_AUTHENTICATION_FAILURE:
 	case CX_SAT_AUTHENTICATION_TIMEOUT:
 		/* Clears an "authentication pending" name only. */
 		if (u.state == HSS_NOT_REGISTERED)
-			CHECK_RC(hss_db_assign(db, impu, HSS_NOT_REGISTERED,
+			IMS_CHECK_RC(hss_db_assign(db, impu, HSS_NOT_REGISTERED,
 			    ""));
 		break;
 	case CX_SAT_NO_ASSIGNMENT:
 		if (strcmp(u.scscf, server) != 0)
-			return dia_set_error(ans, "DIAMETER_UNABLE_TO_COMPLY",
+			return dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
 			    "not the assigned S-CSCF");
 		send_data = 1;
 		break;
@@ -286,11 +286,11 @@ hss_sar_handle(struct msg *req, struct msg *ans, void *arg)
 	}
 	if (type == CX_SAT_REGISTRATION || type == CX_SAT_RE_REGISTRATION ||
 	    type == CX_SAT_UNREGISTERED_USER)
-		CHECK_RC(peer_remember(db, req, impu));
-	CHECK_RC(success(ans));
-	CHECK_RC(dia_add_str(ans, DIA_AVP_USER_NAME, u.impi));
+		IMS_CHECK_RC(peer_remember(db, req, impu));
+	IMS_CHECK_RC(success(ans));
+	IMS_CHECK_RC(dia_add_str(ans, DIA_AVP_USER_NAME, u.impi));
 	if (send_data)
-		CHECK_RC(user_data_add(db, ans, &u));
+		IMS_CHECK_RC(user_data_add(db, ans, &u));
 	return 0;
 }
 
@@ -308,13 +308,13 @@ hss_lir_handle(struct msg *req, struct msg *ans, void *arg)
 	if ((rc = identities_check(db, NULL, impu, &u)) != 0)
 		return rc < 0 ? rc : dia_add_exp_result(ans, (uint32_t)rc);
 	if (u.scscf[0] != '\0') {
-		CHECK_RC(success(ans));
+		IMS_CHECK_RC(success(ans));
 		return dia_add_str(ans, DIA_AVP_SERVER_NAME, u.scscf);
 	}
 	/* Not registered: services for unregistered state exist when the
 	 * identity has a service profile. */
 	if (u.profile[0] != '\0') {
-		CHECK_RC(dia_add_exp_result(ans, CX_UNREGISTERED_SERVICE));
+		IMS_CHECK_RC(dia_add_exp_result(ans, CX_UNREGISTERED_SERVICE));
 		return capabilities_add(ans);
 	}
 	return dia_add_exp_result(ans, CX_ERROR_IDENTITY_NOT_REGISTERED);
@@ -339,21 +339,21 @@ vectors_make(struct hss_db *db, const char *impi, unsigned n,
 	*auts_bad = 0;
 	if (resync != NULL) {
 		/* TS 33.102 6.3.5: SIP-Authorization = RAND || AUTS. */
-		CHECK_RC(hss_db_sub_get(db, impi, &s));
+		IMS_CHECK_RC(hss_db_sub_get(db, impi, &s));
 		ctx = milenage_new(s.k, s.opc);
 		secure_wipe(&s, sizeof(s));
-		CHECK_MALLOC(ctx);
+		IMS_CHECK_MALLOC(ctx);
 		rc = aka_auts_verify(ctx, resync, resync + 16, &sqn_ms);
 		milenage_free(ctx);
 		if (rc == -EBADMSG) {
 			*auts_bad = 1;
 			return 0;
 		}
-		CHECK_RC(rc);
+		IMS_CHECK_RC(rc);
 		log_info("hss: resynchronisation for %s", impi);
 	}
 	/* The SQNs are durable before any vector exists. */
-	CHECK_RC(hss_db_sqn_commit(db, impi, n, resync ? &sqn_ms : NULL, &s,
+	IMS_CHECK_RC(hss_db_sqn_commit(db, impi, n, resync ? &sqn_ms : NULL, &s,
 	    sqns));
 	if ((ctx = milenage_new(s.k, s.opc)) == NULL) {
 		secure_wipe(&s, sizeof(s));
@@ -427,7 +427,7 @@ hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
 	rc = dia_get_os(item, DIA_AVP_SIP_AUTHORIZATION, authz, sizeof(authz),
 	    &authz_len);
 	if (rc < 0 && rc != -ENOENT)
-		return dia_set_error(ans, "DIAMETER_INVALID_AVP_LENGTH",
+		return dia_set_error(ans, DIA_INVALID_AVP_LENGTH,
 		    "SIP-Authorization");
 	(void)dia_get_u32(req, DIA_AVP_SIP_NUMBER_AUTH_ITEMS, &n);
 	if (n == 0)
@@ -443,21 +443,21 @@ hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
 		return dia_add_exp_result(ans,
 		    CX_ERROR_AUTH_SCHEME_NOT_SUPPORTED);
 	if (authz_len != 0 && authz_len != 16 + AKA_AUTS_LEN)
-		return dia_set_error(ans, "DIAMETER_INVALID_AVP_LENGTH",
+		return dia_set_error(ans, DIA_INVALID_AVP_LENGTH,
 		    "SIP-Authorization: RAND || AUTS expected");
 	/* Step 3: an S-CSCF name is stored while authentication is
 	 * pending, unless one is already assigned. */
 	if (dia_get_str(req, DIA_AVP_SERVER_NAME, server,
 	    sizeof(server)) == 0 && server[0] != '\0' && u.scscf[0] == '\0')
-		CHECK_RC(hss_db_assign(db, impu, u.state, server));
+		IMS_CHECK_RC(hss_db_assign(db, impu, u.state, server));
 
-	CHECK_MALLOC(mv = calloc(1, sizeof(*mv)));
+	IMS_CHECK_MALLOC(mv = calloc(1, sizeof(*mv)));
 	rc = vectors_make(db, impi, n, authz_len ? authz : NULL, mv,
 	    &auts_bad);
 	secure_wipe(authz, sizeof(authz));
 	if (rc == 0 && auts_bad) {
 		log_warn("hss: AUTS verification failed for %s", impi);
-		rc = dia_set_error(ans, "DIAMETER_UNABLE_TO_COMPLY",
+		rc = dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
 		    "AUTS verification failed");
 	} else if (rc == 0) {
 		if ((rc = success(ans)) == 0 &&
@@ -476,9 +476,9 @@ hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
 int
 hss_cx_init(struct hss_db *db)
 {
-	CHECK_RC(dia_cx_register(CX_CMD_UAR, hss_uar_handle, db));
-	CHECK_RC(dia_cx_register(CX_CMD_SAR, hss_sar_handle, db));
-	CHECK_RC(dia_cx_register(CX_CMD_LIR, hss_lir_handle, db));
-	CHECK_RC(dia_cx_register(CX_CMD_MAR, hss_mar_handle, db));
+	IMS_CHECK_RC(cx_register(CX_CMD_UAR, hss_uar_handle, db));
+	IMS_CHECK_RC(cx_register(CX_CMD_SAR, hss_sar_handle, db));
+	IMS_CHECK_RC(cx_register(CX_CMD_LIR, hss_lir_handle, db));
+	IMS_CHECK_RC(cx_register(CX_CMD_MAR, hss_mar_handle, db));
 	return 0;
 }

@@ -85,8 +85,8 @@ hss_db_open(const char *path, struct hss_db **out)
 	struct hss_db *h;
 	int rc;
 
-	CHECK_PARAMS(path != NULL && out != NULL);
-	CHECK_MALLOC(h = calloc(1, sizeof(*h)));
+	IMS_CHECK_PARAMS(path != NULL && out != NULL);
+	IMS_CHECK_MALLOC(h = calloc(1, sizeof(*h)));
 	if ((rc = pthread_mutex_init(&h->mtx, NULL)) != 0) {
 		free(h);
 		return -rc;
@@ -189,7 +189,7 @@ hdb_sqn_write(struct hss_db *h, const char *impi, uint64_t sqn,
 {
 	sqlite3_stmt *st;
 
-	CHECK_RC(hdb_prep(h, "UPDATE subscribers SET sqn = ?1 WHERE impi = ?2",
+	IMS_CHECK_RC(hdb_prep(h, "UPDATE subscribers SET sqn = ?1 WHERE impi = ?2",
 	    &st));
 	(void)sqlite3_bind_int64(st, 1, (sqlite3_int64)sqn);
 	hdb_bind_text(st, 2, impi);
@@ -224,7 +224,7 @@ hdb_sub_read(struct hss_db *h, const char *impi, struct hss_sub *s)
 	sqlite3_stmt *st;
 	int rc;
 
-	CHECK_RC(hdb_prep(h, "SELECT k, opc, amf, sqn, ind_bits,"
+	IMS_CHECK_RC(hdb_prep(h, "SELECT k, opc, amf, sqn, ind_bits,"
 	    " visited_networks FROM subscribers WHERE impi = ?1", &st));
 	hdb_bind_text(st, 1, impi);
 	if ((rc = hdb_row(h, st, "select subscriber")) > 0) {
@@ -247,7 +247,7 @@ hss_db_sub_get(struct hss_db *h, const char *impi, struct hss_sub *s)
 {
 	int rc;
 
-	CHECK_PARAMS(h != NULL && impi != NULL && s != NULL);
+	IMS_CHECK_PARAMS(h != NULL && impi != NULL && s != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
 	rc = hdb_sub_read(h, impi, s);
 	(void)pthread_mutex_unlock(&h->mtx);
@@ -284,7 +284,7 @@ hss_db_impu_get(struct hss_db *h, const char *impu, struct hss_impu *u)
 	sqlite3_stmt *st;
 	int rc;
 
-	CHECK_PARAMS(h != NULL && impu != NULL && u != NULL);
+	IMS_CHECK_PARAMS(h != NULL && impu != NULL && u != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_prep(h, IMPU_SELECT "WHERE p.impu = ?1", &st)) == 0) {
 		hdb_bind_text(st, 1, impu);
@@ -306,7 +306,7 @@ hss_db_impu_foreach(struct hss_db *h, const char *impi, int irs,
 	sqlite3_stmt *st;
 	int rc, s;
 
-	CHECK_PARAMS(h != NULL && impi != NULL && fn != NULL);
+	IMS_CHECK_PARAMS(h != NULL && impi != NULL && fn != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_prep(h, IMPU_SELECT "WHERE p.impi = ?1 AND"
 	    " (?2 < 0 OR p.irs = ?2) ORDER BY p.rowid", &st)) == 0) {
@@ -332,7 +332,7 @@ hss_db_sub_foreach(struct hss_db *h, int (*fn)(void *, const char *),
 	sqlite3_stmt *st;
 	int rc, s;
 
-	CHECK_PARAMS(h != NULL && fn != NULL);
+	IMS_CHECK_PARAMS(h != NULL && fn != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_prep(h, "SELECT impi FROM subscribers ORDER BY impi",
 	    &st)) == 0) {
@@ -364,12 +364,12 @@ sqn_advance(struct hss_db *h, const char *impi, unsigned n,
 	uint64_t base;
 	unsigned i;
 
-	CHECK_RC(hdb_sub_read(h, impi, s));
+	IMS_CHECK_RC(hdb_sub_read(h, impi, s));
 	base = s->sqn;
 	if (sqn_ms != NULL && (*sqn_ms >> s->ind_bits) >= (base >> s->ind_bits))
 		base = *sqn_ms;
 	for (i = 0; i < n; i++) {
-		CHECK_RC(aka_sqn_next(base, s->ind_bits, &sqns[i]));
+		IMS_CHECK_RC(aka_sqn_next(base, s->ind_bits, &sqns[i]));
 		base = sqns[i];
 	}
 	*next = base;
@@ -383,8 +383,8 @@ hss_db_sqn_commit(struct hss_db *h, const char *impi, unsigned n,
 	uint64_t next = 0;
 	int rc;
 
-	CHECK_PARAMS(h != NULL && impi != NULL && s != NULL && sqns != NULL);
-	CHECK_PARAMS(n >= 1 && n <= HSS_SQN_BATCH);
+	IMS_CHECK_PARAMS(h != NULL && impi != NULL && s != NULL && sqns != NULL);
+	IMS_CHECK_PARAMS(n >= 1 && n <= HSS_SQN_BATCH);
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_begin(h)) == 0) {
 		rc = hdb_finish(h, sqn_advance(h, impi, n, sqn_ms, s, sqns,
@@ -406,7 +406,7 @@ hss_db_assign(struct hss_db *h, const char *impu, enum hss_reg_state state,
 	sqlite3_stmt *st;
 	int rc;
 
-	CHECK_PARAMS(h != NULL && impu != NULL);
+	IMS_CHECK_PARAMS(h != NULL && impu != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
 	rc = hdb_prep(h, "UPDATE registrations SET state = ?1,"
 	    " scscf = coalesce(?2, scscf), assigned_at = ?3,"
@@ -434,7 +434,7 @@ hss_db_profile_get(struct hss_db *h, const char *id, char **xml)
 	sqlite3_stmt *st;
 	int rc;
 
-	CHECK_PARAMS(h != NULL && id != NULL && xml != NULL);
+	IMS_CHECK_PARAMS(h != NULL && id != NULL && xml != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_prep(h, "SELECT ifc_xml FROM service_profiles"
 	    " WHERE id = ?1", &st)) == 0) {
@@ -459,7 +459,7 @@ hss_db_assign_peer(struct hss_db *h, const char *impu, const char *host,
 	sqlite3_stmt *st;
 	int rc;
 
-	CHECK_PARAMS(h != NULL && impu != NULL && host != NULL &&
+	IMS_CHECK_PARAMS(h != NULL && impu != NULL && host != NULL &&
 	    realm != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
 	rc = hdb_prep(h, "UPDATE registrations SET scscf_host = ?1,"

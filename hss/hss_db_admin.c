@@ -23,7 +23,7 @@ exec_text(struct hss_db *h, const char *sql, const char *a, const char *b)
 {
 	sqlite3_stmt *st;
 
-	CHECK_RC(hdb_prep(h, sql, &st));
+	IMS_CHECK_RC(hdb_prep(h, sql, &st));
 	if (a != NULL)
 		hdb_bind_text(st, 1, a);
 	if (b != NULL)
@@ -43,7 +43,7 @@ sub_insert(struct hss_db *h, const struct hss_sub *s)
 {
 	sqlite3_stmt *st;
 
-	CHECK_RC(hdb_prep(h, "INSERT INTO subscribers (impi, k, opc, amf, sqn,"
+	IMS_CHECK_RC(hdb_prep(h, "INSERT INTO subscribers (impi, k, opc, amf, sqn,"
 	    " ind_bits, visited_networks) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	    &st));
 	hdb_bind_text(st, 1, s->impi);
@@ -63,16 +63,16 @@ sub_add_rows(struct hss_db *h, const struct hss_sub *s,
 {
 	size_t i;
 
-	CHECK_RC(sub_insert(h, s));
+	IMS_CHECK_RC(sub_insert(h, s));
 	/* The service profile is named after the IMPI. */
 	if (ifc_xml != NULL)
-		CHECK_RC(profile_write(h, s->impi, ifc_xml));
+		IMS_CHECK_RC(profile_write(h, s->impi, ifc_xml));
 	for (i = 0; i < nimpus; i++) {
-		CHECK_RC(exec_text(h, ifc_xml != NULL ?
+		IMS_CHECK_RC(exec_text(h, ifc_xml != NULL ?
 		    "INSERT INTO public_identities (impu, impi, profile_id)"
 		    " VALUES (?1, ?2, ?2)" : "INSERT INTO public_identities"
 		    " (impu, impi) VALUES (?1, ?2)", impus[i], s->impi));
-		CHECK_RC(exec_text(h, "INSERT INTO registrations (impu)"
+		IMS_CHECK_RC(exec_text(h, "INSERT INTO registrations (impu)"
 		    " VALUES (?1)", impus[i], NULL));
 	}
 	return 0;
@@ -84,7 +84,7 @@ hss_db_sub_add(struct hss_db *h, const struct hss_sub *s,
 {
 	int rc;
 
-	CHECK_PARAMS(h != NULL && s != NULL && impus != NULL && nimpus > 0);
+	IMS_CHECK_PARAMS(h != NULL && s != NULL && impus != NULL && nimpus > 0);
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_begin(h)) == 0)
 		rc = hdb_finish(h, sub_add_rows(h, s, impus, nimpus, ifc_xml));
@@ -97,7 +97,7 @@ hss_db_sub_del(struct hss_db *h, const char *impi)
 {
 	int rc;
 
-	CHECK_PARAMS(h != NULL && impi != NULL);
+	IMS_CHECK_PARAMS(h != NULL && impi != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
 	rc = exec_text(h, "DELETE FROM subscribers WHERE impi = ?1", impi,
 	    NULL);
@@ -112,7 +112,7 @@ hss_db_sqn_set(struct hss_db *h, const char *impi, uint64_t sqn)
 {
 	int rc;
 
-	CHECK_PARAMS(h != NULL && impi != NULL && sqn <= AKA_SQN_MAX);
+	IMS_CHECK_PARAMS(h != NULL && impi != NULL && sqn <= AKA_SQN_MAX);
 	(void)pthread_mutex_lock(&h->mtx);
 	rc = hdb_sqn_write(h, impi, sqn, "set sqn");
 	(void)pthread_mutex_unlock(&h->mtx);
@@ -126,7 +126,7 @@ hss_db_profile_set(struct hss_db *h, const char *id, const char *xml)
 {
 	int rc;
 
-	CHECK_PARAMS(h != NULL && id != NULL && xml != NULL);
+	IMS_CHECK_PARAMS(h != NULL && id != NULL && xml != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
 	rc = profile_write(h, id, xml);
 	(void)pthread_mutex_unlock(&h->mtx);
@@ -141,17 +141,17 @@ deregister_rows(struct hss_db *h, const char *impu, uint32_t reason,
 {
 	sqlite3_stmt *st;
 
-	CHECK_RC(hdb_prep(h, "UPDATE registrations SET state = 0, scscf = '',"
+	IMS_CHECK_RC(hdb_prep(h, "UPDATE registrations SET state = 0, scscf = '',"
 	    " scscf_host = '', scscf_realm = '', assigned_at = ?2"
 	    " WHERE impu IN (SELECT b.impu FROM public_identities a"
 	    "  JOIN public_identities b ON a.impi = b.impi AND a.irs = b.irs"
 	    "  WHERE a.impu = ?1)", &st));
 	hdb_bind_text(st, 1, impu);
 	(void)sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
-	CHECK_RC(hdb_run(h, st, "deregister"));
+	IMS_CHECK_RC(hdb_run(h, st, "deregister"));
 	if (u->scscf[0] == '\0' || u->scscf_host[0] == '\0')
 		return 0;
-	CHECK_RC(hdb_prep(h, "INSERT INTO push_queue (impi, impu,"
+	IMS_CHECK_RC(hdb_prep(h, "INSERT INTO push_queue (impi, impu,"
 	    " dest_host, dest_realm, reason, queued_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st));
 	hdb_bind_text(st, 1, u->impi);
@@ -160,7 +160,7 @@ deregister_rows(struct hss_db *h, const char *impu, uint32_t reason,
 	hdb_bind_text(st, 4, u->scscf_realm);
 	(void)sqlite3_bind_int(st, 5, (int)reason);
 	(void)sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
-	CHECK_RC(hdb_run(h, st, "queue rtr"));
+	IMS_CHECK_RC(hdb_run(h, st, "queue rtr"));
 	return 1;
 }
 
@@ -173,9 +173,9 @@ hss_db_deregister(struct hss_db *h, const char *impu, uint32_t reason,
 {
 	int rc;
 
-	CHECK_PARAMS(h != NULL && impu != NULL && u != NULL && queued != NULL);
+	IMS_CHECK_PARAMS(h != NULL && impu != NULL && u != NULL && queued != NULL);
 	*queued = 0;
-	CHECK_RC(hss_db_impu_get(h, impu, u));
+	IMS_CHECK_RC(hss_db_impu_get(h, impu, u));
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_begin(h)) == 0 &&
 	    (rc = hdb_finish(h, deregister_rows(h, impu, reason, u))) > 0) {
@@ -194,7 +194,7 @@ push_rows(struct hss_db *h, struct hss_push *out, size_t max, size_t *np)
 	sqlite3_stmt *st;
 	size_t n = 0;
 
-	CHECK_RC(hdb_prep(h, "SELECT id, impi, impu, dest_host, dest_realm,"
+	IMS_CHECK_RC(hdb_prep(h, "SELECT id, impi, impu, dest_host, dest_realm,"
 	    " reason, kind FROM push_queue ORDER BY id LIMIT ?1", &st));
 	(void)sqlite3_bind_int(st, 1, (int)max);
 	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
@@ -213,9 +213,9 @@ push_rows(struct hss_db *h, struct hss_push *out, size_t max, size_t *np)
 	*np = n;
 	if (n == 0)
 		return 0;
-	CHECK_RC(hdb_prep(h, "DELETE FROM push_queue WHERE id <= ?1", &st));
+	IMS_CHECK_RC(hdb_prep(h, "DELETE FROM push_queue WHERE id <= ?1", &st));
 	(void)sqlite3_bind_int64(st, 1, out[n - 1].id);
-	CHECK_RC(hdb_run(h, st, "delete rtr"));
+	IMS_CHECK_RC(hdb_run(h, st, "delete rtr"));
 	return 0;
 }
 
@@ -225,7 +225,7 @@ hss_db_push_take(struct hss_db *h, struct hss_push *out, size_t max, size_t *n)
 {
 	int rc;
 
-	CHECK_PARAMS(h != NULL && out != NULL && n != NULL);
+	IMS_CHECK_PARAMS(h != NULL && out != NULL && n != NULL);
 	*n = 0;
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_begin(h)) == 0 &&
@@ -243,12 +243,12 @@ profile_update_rows(struct hss_db *h, const char *impi, const char *xml)
 	sqlite3_stmt *st;
 	int rc;
 
-	CHECK_RC(profile_write(h, impi, xml));
-	CHECK_RC(rc = exec_text(h, "UPDATE public_identities SET profile_id = ?1"
+	IMS_CHECK_RC(profile_write(h, impi, xml));
+	IMS_CHECK_RC(rc = exec_text(h, "UPDATE public_identities SET profile_id = ?1"
 	    " WHERE impi = ?1", impi, NULL));
 	if (rc == 0)
 		return -ENOENT;
-	CHECK_RC(hdb_prep(h, "INSERT INTO push_queue (kind, impi, impu,"
+	IMS_CHECK_RC(hdb_prep(h, "INSERT INTO push_queue (kind, impi, impu,"
 	    " dest_host, dest_realm, queued_at)"
 	    " SELECT 1, p.impi, p.impu, r.scscf_host, r.scscf_realm, ?2"
 	    " FROM public_identities p JOIN registrations r"
@@ -256,7 +256,7 @@ profile_update_rows(struct hss_db *h, const char *impi, const char *xml)
 	    " AND r.scscf_host != '' ORDER BY p.rowid LIMIT 1", &st));
 	hdb_bind_text(st, 1, impi);
 	(void)sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
-	CHECK_RC(rc = hdb_run(h, st, "queue ppr"));
+	IMS_CHECK_RC(rc = hdb_run(h, st, "queue ppr"));
 	return rc > 0;
 }
 
@@ -268,7 +268,7 @@ hss_db_profile_update(struct hss_db *h, const char *impi, const char *xml,
 {
 	int rc;
 
-	CHECK_PARAMS(h != NULL && impi != NULL && xml != NULL &&
+	IMS_CHECK_PARAMS(h != NULL && impi != NULL && xml != NULL &&
 	    queued != NULL);
 	*queued = 0;
 	(void)pthread_mutex_lock(&h->mtx);

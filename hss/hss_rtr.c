@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "check.h"
-#include "dia.h"
+#include "cx.h"
 #include "hss.h"
 #include "log.h"
 
@@ -150,7 +150,7 @@ hss_rtr_start(struct hss_db *db)
 {
 	int rc;
 
-	CHECK_PARAMS(db != NULL && !rtr_running);
+	IMS_CHECK_PARAMS(db != NULL && !rtr_running);
 	rtr_stop = 0;
 	if ((rc = pthread_create(&rtr_thread, NULL, rtr_loop, db)) != 0)
 		return -rc;

@@ -95,8 +95,8 @@ hss_user_data(struct hss_db *db, const struct hss_impu *u, char **xml,
 	size_t i, j;
 	int rc;
 
-	CHECK_PARAMS(db != NULL && u != NULL && xml != NULL && len != NULL);
-	CHECK_MALLOC(s = calloc(1, sizeof(*s)));
+	IMS_CHECK_PARAMS(db != NULL && u != NULL && xml != NULL && len != NULL);
+	IMS_CHECK_MALLOC(s = calloc(1, sizeof(*s)));
 	if ((rc = hss_db_impu_foreach(db, u->impi, u->irs, irs_add, s)) < 0) {
 		free(s);
 		return rc;

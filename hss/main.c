@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
-#include "dia.h"
+#include "cx.h"
 #include "hss.h"
 #include "log.h"
 
@@ -97,6 +97,8 @@ main(int argc, char **argv)
 	if ((rc = dia_init(fdconf, debug)) < 0)
 		fatalx("freeDiameter initialisation failed (%s): %s", fdconf,
 		    strerror(-rc));
+	if ((rc = cx_dict_init()) < 0)
+		fatalx("Cx dictionary: %s", strerror(-rc));
 	if ((rc = hss_cx_set_capabilities(mand, nmand, opt, nopt)) < 0 ||
 	    (rc = hss_cx_init(db)) < 0)
 		fatalx("Cx handlers: %s", strerror(-rc));

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "dia.h"
+#include "cx.h"
 #include "sipx.h"
 
 #define ICSCF_MAX_SCSCF	8

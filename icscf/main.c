@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
-#include "dia.h"
+#include "cx.h"
 #include "icscf.h"
 #include "log.h"
 
@@ -110,6 +110,8 @@ main(int argc, char **argv)
 	if ((rc = dia_init(fdconf, debug)) < 0)
 		fatalx("freeDiameter initialisation failed (%s): %s", fdconf,
 		    strerror(-rc));
+	if ((rc = cx_dict_init()) < 0)
+		fatalx("Cx dictionary: %s", strerror(-rc));
 	if ((rc = dia_start()) < 0)
 		fatalx("freeDiameter start failed: %s", strerror(-rc));
 	log_info("icscf: ready, %s (domain %s, %u S-CSCFs configured)",

@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "check.h"
-#include "dia.h"
+#include "cx.h"
 #include "digest.h"
 #include "log.h"
 #include "scscf.h"
@@ -126,7 +126,7 @@ auth_challenge(const char *impi, const char *realm,
 	char ck[33], ik[33];
 	int rc;
 
-	CHECK_PARAMS(impi != NULL && strlen(impi) < SCSCF_ID_MAX);
+	IMS_CHECK_PARAMS(impi != NULL && strlen(impi) < SCSCF_ID_MAX);
 	if (it->authenticate_len < 32 || it->authorization_len < 4 ||
 	    it->authorization_len > 16 || !it->has_ck || !it->has_ik) {
 		log_warn("auth: unusable vector for %s", impi);

@@ -87,8 +87,8 @@ bdb_open(const char *path, struct bdb **out)
 	struct bdb *b;
 	char *err = NULL;
 
-	CHECK_PARAMS(path != NULL && out != NULL);
-	CHECK_MALLOC(b = calloc(1, sizeof(*b)));
+	IMS_CHECK_PARAMS(path != NULL && out != NULL);
+	IMS_CHECK_MALLOC(b = calloc(1, sizeof(*b)));
 	if (sqlite3_open(path, &b->db) != SQLITE_OK) {
 		log_err("bindings_db: %s: %s", path, sqlite3_errmsg(b->db));
 		(void)sqlite3_close(b->db);
@@ -123,7 +123,7 @@ bdb_reg_get(struct bdb *b, const char *impu, char *impi, size_t impisz,
 	sqlite3_stmt *st;
 	int rc;
 
-	CHECK_RC(prep(b, &st, "SELECT impi, registered, assoc FROM"
+	IMS_CHECK_RC(prep(b, &st, "SELECT impi, registered, assoc FROM"
 	    " registrations WHERE impu = ?", impu, NULL));
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -148,7 +148,7 @@ bdb_reg_put(struct bdb *b, const char *impu, const char *impi,
 {
 	sqlite3_stmt *st;
 
-	CHECK_RC(prep(b, &st, "INSERT INTO registrations"
+	IMS_CHECK_RC(prep(b, &st, "INSERT INTO registrations"
 	    " (impu, impi, assoc, registered) VALUES (?, ?, ?, ?)"
 	    " ON CONFLICT(impu) DO UPDATE SET impi = excluded.impi,"
 	    " assoc = excluded.assoc, registered = excluded.registered",
@@ -167,7 +167,7 @@ bdb_binding_put(struct bdb *b, const char *impu, const struct binding *bn)
 {
 	sqlite3_stmt *st;
 
-	CHECK_RC(prep(b, &st, "INSERT OR REPLACE INTO bindings"
+	IMS_CHECK_RC(prep(b, &st, "INSERT OR REPLACE INTO bindings"
 	    " (impu, contact, path, expires_at, call_id, cseq)"
 	    " VALUES (?, ?, ?, ?, ?, ?)", impu, bn->contact));
 	if (sqlite3_bind_text(st, 3, bn->path, -1, SQLITE_TRANSIENT) !=
@@ -187,7 +187,7 @@ bdb_binding_del(struct bdb *b, const char *impu, const char *contact)
 {
 	sqlite3_stmt *st;
 
-	CHECK_RC(prep(b, &st, "DELETE FROM bindings WHERE impu = ? AND"
+	IMS_CHECK_RC(prep(b, &st, "DELETE FROM bindings WHERE impu = ? AND"
 	    " contact = ?", impu, contact));
 	return run(b, st);
 }
@@ -197,10 +197,10 @@ bdb_deregister(struct bdb *b, const char *impu)
 {
 	sqlite3_stmt *st;
 
-	CHECK_RC(prep(b, &st, "DELETE FROM bindings WHERE impu = ?", impu,
+	IMS_CHECK_RC(prep(b, &st, "DELETE FROM bindings WHERE impu = ?", impu,
 	    NULL));
-	CHECK_RC(run(b, st));
-	CHECK_RC(prep(b, &st, "UPDATE registrations SET registered = 0"
+	IMS_CHECK_RC(run(b, st));
+	IMS_CHECK_RC(prep(b, &st, "UPDATE registrations SET registered = 0"
 	    " WHERE impu = ?", impu, NULL));
 	return run(b, st);
 }
@@ -213,7 +213,7 @@ bdb_bindings_get(struct bdb *b, const char *impu, int64_t now,
 	int rc;
 
 	*n = 0;
-	CHECK_RC(prep(b, &st, "SELECT contact, path, expires_at, call_id,"
+	IMS_CHECK_RC(prep(b, &st, "SELECT contact, path, expires_at, call_id,"
 	    " cseq FROM bindings WHERE impu = ? AND expires_at > ?"
 	    " ORDER BY expires_at DESC", impu, NULL));
 	if (sqlite3_bind_int64(st, 2, now) != SQLITE_OK) {
@@ -243,18 +243,18 @@ bdb_expire(struct bdb *b, int64_t now,
 	char impu[SCSCF_ID_MAX], impi[SCSCF_ID_MAX];
 	int rc;
 
-	CHECK_RC(prep(b, &st, "DELETE FROM bindings WHERE expires_at <= ?",
+	IMS_CHECK_RC(prep(b, &st, "DELETE FROM bindings WHERE expires_at <= ?",
 	    NULL, NULL));
 	if (sqlite3_bind_int64(st, 1, now) != SQLITE_OK) {
 		(void)sqlite3_finalize(st);
 		return bdb_err(b, "bind");
 	}
-	CHECK_RC(run(b, st));
+	IMS_CHECK_RC(run(b, st));
 	if (sqlite3_changes(b->db) == 0)
 		return 0;
 	/* One identity at a time: fn may write to the store. */
 	for (;;) {
-		CHECK_RC(prep(b, &st, "SELECT impu, impi FROM registrations r"
+		IMS_CHECK_RC(prep(b, &st, "SELECT impu, impi FROM registrations r"
 		    " WHERE registered = 1 AND NOT EXISTS (SELECT 1 FROM"
 		    " bindings b WHERE b.impu = r.impu) LIMIT 1", NULL, NULL));
 		rc = sqlite3_step(st);
@@ -267,7 +267,7 @@ bdb_expire(struct bdb *b, int64_t now,
 			return 0;
 		if (rc != SQLITE_ROW)
 			return bdb_err(b, "expire");
-		CHECK_RC(bdb_deregister(b, impu));
+		IMS_CHECK_RC(bdb_deregister(b, impu));
 		fn(arg, impu, impi);
 	}
 }
@@ -281,7 +281,7 @@ bdb_impus_of(struct bdb *b, const char *impi,
 	size_t n = 0, i;
 	int rc;
 
-	CHECK_RC(prep(b, &st, "SELECT impu FROM registrations WHERE"
+	IMS_CHECK_RC(prep(b, &st, "SELECT impu FROM registrations WHERE"
 	    " impi = ? AND registered = 1", impi, NULL));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
 	    n < sizeof(impus) / sizeof(impus[0]))

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
-#include "dia.h"
+#include "cx.h"
 #include "log.h"
 #include "scscf.h"
 
@@ -157,6 +157,8 @@ main(int argc, char **argv)
 	if ((rc = dia_init(fdconf, debug)) < 0)
 		fatalx("freeDiameter initialisation failed (%s): %s", fdconf,
 		    strerror(-rc));
+	if ((rc = cx_dict_init()) < 0)
+		fatalx("Cx dictionary: %s", strerror(-rc));
 	if ((rc = registrar_rtr_init(&s)) < 0)
 		fatalx("RTR handler: %s", strerror(-rc));
 	if ((rc = dia_start()) < 0)

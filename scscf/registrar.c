@@ -17,7 +17,7 @@
 #include <sofia-sip/sip_tag.h>
 
 #include "check.h"
-#include "dia.h"
+#include "cx.h"
 #include "digest.h"
 #include "log.h"
 #include "scscf.h"
@@ -179,7 +179,7 @@ bindings_update(struct reg_ctx *c, sip_t const *sip)
 	unsigned exp;
 
 	memset(&bn, 0, sizeof(bn));
-	CHECK_RC(sipx_route_join(sip->sip_path, msg_home(c->req), bn.path,
+	IMS_CHECK_RC(sipx_route_join(sip->sip_path, msg_home(c->req), bn.path,
 	    sizeof(bn.path)));
 	(void)snprintf(bn.call_id, sizeof(bn.call_id), "%s",
 	    sip->sip_call_id->i_id);
@@ -187,17 +187,17 @@ bindings_update(struct reg_ctx *c, sip_t const *sip)
 	for (m = sip->sip_contact; m != NULL; m = m->m_next) {
 		if (m->m_url->url_type == url_any)
 			continue;
-		CHECK_RC(sipx_url_str(m->m_url, bn.contact,
+		IMS_CHECK_RC(sipx_url_str(m->m_url, bn.contact,
 		    sizeof(bn.contact)));
 		exp = sipx_contact_expires(sip, m, c->s->max_expires);
 		if (exp > c->s->max_expires)
 			exp = c->s->max_expires;
 		if (exp == 0) {
-			CHECK_RC(bdb_binding_del(c->s->db, c->impu, bn.contact));
+			IMS_CHECK_RC(bdb_binding_del(c->s->db, c->impu, bn.contact));
 			continue;
 		}
 		bn.expires_at = now + exp;
-		CHECK_RC(bdb_binding_put(c->s->db, c->impu, &bn));
+		IMS_CHECK_RC(bdb_binding_put(c->s->db, c->impu, &bn));
 	}
 	return 0;
 }
@@ -212,7 +212,7 @@ reply_200(struct reg_ctx *c, sip_t const *sip, const char *assoc)
 	size_t n, i, len = 0;
 	int w;
 
-	CHECK_RC(bdb_bindings_get(c->s->db, c->impu, now, bn,
+	IMS_CHECK_RC(bdb_bindings_get(c->s->db, c->impu, now, bn,
 	    SCSCF_MAX_BINDINGS, &n));
 	contacts[0] = '\0';
 	for (i = 0; i < n; i++) {
@@ -223,7 +223,7 @@ reply_200(struct reg_ctx *c, sip_t const *sip, const char *assoc)
 			break;
 		len += (size_t)w;
 	}
-	CHECK_RC(sipx_route_join(sip->sip_path, msg_home(c->req), path,
+	IMS_CHECK_RC(sipx_route_join(sip->sip_path, msg_home(c->req), path,
 	    sizeof(path)));
 	(void)snprintf(pau, sizeof(pau), "P-Associated-URI: %s", assoc);
 	if (nta_incoming_treply(c->irq, 200, "OK",

@@ -12,7 +12,7 @@
 
 #include "dia_fd.h"
 #include "check.h"
-#include "dia.h"
+#include "cx.h"
 #include "log.h"
 #include "scscf.h"
 
@@ -59,7 +59,7 @@ rtr_handle(struct msg *req, struct msg *ans, void *arg)
 	struct avp *avp;
 	int rc;
 
-	CHECK_MALLOC(j = calloc(1, sizeof(*j)));
+	IMS_CHECK_MALLOC(j = calloc(1, sizeof(*j)));
 	if (dia_get_str(req, DIA_AVP_USER_NAME, j->impi, sizeof(j->impi)) < 0) {
 		free(j);
 		return dia_set_missing(ans, DIA_AVP_USER_NAME);
@@ -77,7 +77,7 @@ rtr_handle(struct msg *req, struct msg *ans, void *arg)
 		j->impu[j->n][h->avp_value->os.len] = '\0';
 		j->n++;
 	}
-	if ((rc = dia_set_error(ans, "DIAMETER_SUCCESS", NULL)) < 0) {
+	if ((rc = dia_set_error(ans, DIA_SUCCESS, NULL)) < 0) {
 		free(j);
 		return rc;
 	}
@@ -91,5 +91,5 @@ rtr_handle(struct msg *req, struct msg *ans, void *arg)
 int
 registrar_rtr_init(struct scscf *s)
 {
-	return dia_cx_register(CX_CMD_RTR, rtr_handle, s);
+	return cx_register(CX_CMD_RTR, rtr_handle, s);
 }

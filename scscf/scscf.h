@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "dia.h"
+#include "cx.h"
 #include "digest.h"
 #include "sipx.h"
 

@@ -25,7 +25,7 @@
 
 #include "daemon.h"
 #include "dia_fd.h"
-#include "dia.h"
+#include "cx.h"
 #include "log.h"
 #include "util.h"
 
@@ -69,7 +69,7 @@ on_rtr(struct msg *req, struct msg *ans, void *arg)
 	rtr_seen++;
 	(void)pthread_cond_signal(&cond);
 	(void)pthread_mutex_unlock(&mtx);
-	return dia_set_error(ans, "DIAMETER_SUCCESS", NULL);
+	return dia_set_error(ans, DIA_SUCCESS, NULL);
 }
 
 /* freeDiameter thread: a PPR (TS 29.229 6.1.11) for the test S-CSCF. */
@@ -92,7 +92,7 @@ on_ppr(struct msg *req, struct msg *ans, void *arg)
 	rtr_seen++;
 	(void)pthread_cond_signal(&cond);
 	(void)pthread_mutex_unlock(&mtx);
-	return dia_set_error(ans, "DIAMETER_SUCCESS", NULL);
+	return dia_set_error(ans, DIA_SUCCESS, NULL);
 }
 
 /* freeDiameter thread: hand the answer to the main thread. */
@@ -269,15 +269,16 @@ main(int argc, char **argv)
 
 	log_init("cxclient", debug ? LOG_LVL_DEBUG : LOG_LVL_WARN);
 	if ((rc = dia_init(fdconf, debug)) < 0 ||
+	    (rc = cx_dict_init()) < 0 ||
 	    (strcmp(cmd, "listen") == 0 &&
-	    ((rc = dia_cx_register(CX_CMD_RTR, on_rtr, NULL)) < 0 ||
-	    (rc = dia_cx_register(CX_CMD_PPR, on_ppr, NULL)) < 0)) ||
+	    ((rc = cx_register(CX_CMD_RTR, on_rtr, NULL)) < 0 ||
+	    (rc = cx_register(CX_CMD_PPR, on_ppr, NULL)) < 0)) ||
 	    (rc = dia_start()) < 0) {
 		fprintf(stderr, "cxclient: freeDiameter start failed: %s\n",
 		    strerror(-rc));
 		_exit(1);
 	}
-	if (dia_wait_peer(r.dest_host, timeout + 10000) < 0) {
+	if (dia_wait_peer(r.dest_host, DIA_APP_CX, timeout + 10000) < 0) {
 		fprintf(stderr, "cxclient: no Cx peer connected\n");
 		printf("status=no-peer\n");
 		(void)dia_stop(2000);

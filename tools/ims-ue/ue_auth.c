@@ -22,11 +22,11 @@ ue_auth_initial(const struct ue_conf *c, const char *uri, char *out,
 	struct digest d;
 
 	digest_init(&d);
-	CHECK_RC(digest_set(&d, DIGEST_USERNAME, c->impi));
-	CHECK_RC(digest_set(&d, DIGEST_REALM, c->domain));
-	CHECK_RC(digest_set(&d, DIGEST_NONCE, ""));
-	CHECK_RC(digest_set(&d, DIGEST_URI, uri));
-	CHECK_RC(digest_set(&d, DIGEST_RESPONSE, ""));
+	IMS_CHECK_RC(digest_set(&d, DIGEST_USERNAME, c->impi));
+	IMS_CHECK_RC(digest_set(&d, DIGEST_REALM, c->domain));
+	IMS_CHECK_RC(digest_set(&d, DIGEST_NONCE, ""));
+	IMS_CHECK_RC(digest_set(&d, DIGEST_URI, uri));
+	IMS_CHECK_RC(digest_set(&d, DIGEST_RESPONSE, ""));
 	return digest_format(&d, 0, out, outsz);
 }
 
@@ -37,14 +37,14 @@ answer_common(const struct ue_conf *c, const struct digest *chal,
     const char *uri, struct digest *d)
 {
 	digest_init(d);
-	CHECK_RC(digest_set(d, DIGEST_USERNAME, c->impi));
-	CHECK_RC(digest_set(d, DIGEST_REALM, digest_get(chal, DIGEST_REALM) ?
+	IMS_CHECK_RC(digest_set(d, DIGEST_USERNAME, c->impi));
+	IMS_CHECK_RC(digest_set(d, DIGEST_REALM, digest_get(chal, DIGEST_REALM) ?
 	    digest_get(chal, DIGEST_REALM) : c->domain));
-	CHECK_RC(digest_set(d, DIGEST_NONCE, chal->nonce));
-	CHECK_RC(digest_set(d, DIGEST_URI, uri));
-	CHECK_RC(digest_set(d, DIGEST_ALGORITHM, chal->algorithm));
+	IMS_CHECK_RC(digest_set(d, DIGEST_NONCE, chal->nonce));
+	IMS_CHECK_RC(digest_set(d, DIGEST_URI, uri));
+	IMS_CHECK_RC(digest_set(d, DIGEST_ALGORITHM, chal->algorithm));
 	if (DIGEST_HAS(chal, DIGEST_OPAQUE))
-		CHECK_RC(digest_set(d, DIGEST_OPAQUE, chal->opaque));
+		IMS_CHECK_RC(digest_set(d, DIGEST_OPAQUE, chal->opaque));
 	return 0;
 }
 
@@ -64,24 +64,24 @@ ue_auth_answer(const struct ue_conf *c, const struct digest *chal,
 	char cnonce[33], response[33], b64[32];
 	const char *qop = NULL;
 
-	CHECK_RC(answer_common(c, chal, uri, &d));
+	IMS_CHECK_RC(answer_common(c, chal, uri, &d));
 	if (DIGEST_HAS(chal, DIGEST_QOP)) {
 		if (!digest_qop_has(chal, "auth"))
 			return -ENOTSUP;
 		qop = "auth";
-		CHECK_RC(ue_random_hex(cnonce, 16));
-		CHECK_RC(digest_set(&d, DIGEST_CNONCE, cnonce));
-		CHECK_RC(digest_set(&d, DIGEST_QOP, qop));
-		CHECK_RC(digest_set(&d, DIGEST_NC, UE_NC));
+		IMS_CHECK_RC(ue_random_hex(cnonce, 16));
+		IMS_CHECK_RC(digest_set(&d, DIGEST_CNONCE, cnonce));
+		IMS_CHECK_RC(digest_set(&d, DIGEST_QOP, qop));
+		IMS_CHECK_RC(digest_set(&d, DIGEST_NC, UE_NC));
 	}
-	CHECK_RC(digest_aka_response(chal->algorithm, c->impi, d.realm, method,
+	IMS_CHECK_RC(digest_aka_response(chal->algorithm, c->impi, d.realm, method,
 	    uri, chal->nonce, res, res_len, ck, ik, qop,
 	    qop != NULL ? UE_NC : NULL, qop != NULL ? cnonce : NULL,
 	    response));
-	CHECK_RC(digest_set(&d, DIGEST_RESPONSE, response));
+	IMS_CHECK_RC(digest_set(&d, DIGEST_RESPONSE, response));
 	if (auts != NULL) {
 		base64_encode(auts, AKA_AUTS_LEN, b64);
-		CHECK_RC(digest_set(&d, DIGEST_AUTS, b64));
+		IMS_CHECK_RC(digest_set(&d, DIGEST_AUTS, b64));
 	}
 	return digest_format(&d, 0, out, outsz);
 }
@@ -98,8 +98,8 @@ ue_auth_reject(const struct ue_conf *c, const struct digest *chal,
 {
 	struct digest d;
 
-	CHECK_RC(answer_common(c, chal, uri, &d));
-	CHECK_RC(digest_set(&d, DIGEST_RESPONSE, ""));
+	IMS_CHECK_RC(answer_common(c, chal, uri, &d));
+	IMS_CHECK_RC(digest_set(&d, DIGEST_RESPONSE, ""));
 	return digest_format(&d, 0, out, outsz);
 }
 

@@ -116,13 +116,13 @@ usim_check(struct ue_reg *u, const struct digest *chal, struct ue_result *res,
 		int i;
 
 		/* SQN = (SQN xor AK) xor AK, for the report only. */
-		CHECK_RC(milenage_f2345(u->mil, rand, NULL, NULL, NULL, ak));
+		IMS_CHECK_RC(milenage_f2345(u->mil, rand, NULL, NULL, NULL, ak));
 		for (i = 0; i < 6; i++)
 			sqnb[i] = autn[i] ^ ak[i];
 		secure_wipe(ak, sizeof(ak));
 		res->sqn = aka_sqn_from_bytes(sqnb);
 		res->have_sqn = 1;
-		CHECK_RC(ue_sqn_save(u->conf->state_path, &u->sqn));
+		IMS_CHECK_RC(ue_sqn_save(u->conf->state_path, &u->sqn));
 	}
 	return rc;
 }
@@ -149,9 +149,9 @@ ue_reg_register(struct ue_reg *u, unsigned expires, struct ue_result *res)
 
 	memset(res, 0, sizeof(*res));
 	res->expires = -1;
-	CHECK_RC(ue_auth_initial(c, u->request_uri, u->auth, sizeof(u->auth)));
+	IMS_CHECK_RC(ue_auth_initial(c, u->request_uri, u->auth, sizeof(u->auth)));
 	for (;;) {
-		CHECK_RC(send_register(u, expires, &resp));
+		IMS_CHECK_RC(send_register(u, expires, &resp));
 		if (resp.status == 0) {
 			res->outcome = resp.unreachable ? UE_UNREACHABLE :
 			    UE_TIMEOUT;
@@ -194,9 +194,9 @@ ue_reg_register(struct ue_reg *u, unsigned expires, struct ue_result *res)
 		case AKA_AMF_FAILURE:
 			/* TS 24.229 5.1.1.5.3: tell the network, then stop
 			 * whatever it answers. */
-			CHECK_RC(ue_auth_reject(c, &chal, u->request_uri,
+			IMS_CHECK_RC(ue_auth_reject(c, &chal, u->request_uri,
 			    u->auth, sizeof(u->auth)));
-			CHECK_RC(send_register(u, expires, &resp));
+			IMS_CHECK_RC(send_register(u, expires, &resp));
 			res->status = resp.status;
 			res->outcome = check == AKA_MAC_FAILURE ?
 			    UE_MAC_FAILURE : UE_AMF_FAILURE;
@@ -211,7 +211,7 @@ ue_reg_register(struct ue_reg *u, unsigned expires, struct ue_result *res)
 			res->outcome = UE_NO_CHALLENGE;
 			return 0;
 		}
-		CHECK_RC(rc);
+		IMS_CHECK_RC(rc);
 	}
 }
 
@@ -227,7 +227,7 @@ ue_reg_message(struct ue_reg *u, const char *to, const char *body,
 	char to_hdr[600], call_id[128], rnd[33];
 	struct ue_req q;
 
-	CHECK_RC(ue_random_hex(rnd, 16));
+	IMS_CHECK_RC(ue_random_hex(rnd, 16));
 	snprintf(call_id, sizeof(call_id), "%s@%s", rnd,
 	    ue_sip_local_host(u->sip));
 	snprintf(to_hdr, sizeof(to_hdr), "<%s>", to);

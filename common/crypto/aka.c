@@ -49,7 +49,7 @@ aka_sqn_next(uint64_t sqn_he, unsigned ind_bits, uint64_t *next)
 {
 	uint64_t seq, ind, mask, seq_max;
 
-	CHECK_PARAMS(next != NULL && ind_bits < 48 && sqn_he <= AKA_SQN_MAX);
+	IMS_CHECK_PARAMS(next != NULL && ind_bits < 48 && sqn_he <= AKA_SQN_MAX);
 	mask = (1ULL << ind_bits) - 1;
 	seq_max = AKA_SQN_MAX >> ind_bits;
 	seq = sqn_he >> ind_bits;
@@ -69,8 +69,8 @@ aka_vector_fill(struct milenage_ctx *m, uint64_t sqn, const uint8_t amf[2],
 	int i;
 
 	aka_sqn_to_bytes(sqn, sqnb);
-	CHECK_RC(milenage_f1(m, v->rand, sqnb, amf, v->autn + 8, NULL));
-	CHECK_RC(milenage_f2345(m, v->rand, v->xres, v->ck, v->ik, v->ak));
+	IMS_CHECK_RC(milenage_f1(m, v->rand, sqnb, amf, v->autn + 8, NULL));
+	IMS_CHECK_RC(milenage_f2345(m, v->rand, v->xres, v->ck, v->ik, v->ak));
 	for (i = 0; i < MILENAGE_SQN_LEN; i++)
 		v->autn[i] = sqnb[i] ^ v->ak[i];
 	memcpy(v->autn + 6, amf, MILENAGE_AMF_LEN);
@@ -85,13 +85,13 @@ aka_vector_make(struct milenage_ctx *m, uint64_t sqn, const uint8_t amf[2],
 {
 	int rc;
 
-	CHECK_PARAMS(m != NULL && amf != NULL && out != NULL);
-	CHECK_PARAMS(sqn <= AKA_SQN_MAX);
+	IMS_CHECK_PARAMS(m != NULL && amf != NULL && out != NULL);
+	IMS_CHECK_PARAMS(sqn <= AKA_SQN_MAX);
 	memset(out, 0, sizeof(*out));
 	if (rand_in != NULL)
 		memcpy(out->rand, rand_in, MILENAGE_RAND_LEN);
 	else
-		CHECK_SSL(RAND_bytes(out->rand, MILENAGE_RAND_LEN));
+		IMS_CHECK_SSL(RAND_bytes(out->rand, MILENAGE_RAND_LEN));
 	if ((rc = aka_vector_fill(m, sqn, amf, out)) < 0)
 		aka_vector_wipe(out);
 	return rc;
@@ -185,10 +185,10 @@ ue_check_authentic(struct milenage_ctx *m, struct aka_ue_sqn *s,
 		return AKA_AMF_FAILURE;
 	if (!ue_sqn_fresh(s, sqn)) {
 		if (auts != NULL)
-			CHECK_RC(aka_auts_make(m, rand, aka_ue_sqn_ms(s), auts));
+			IMS_CHECK_RC(aka_auts_make(m, rand, aka_ue_sqn_ms(s), auts));
 		return AKA_SYNC_FAILURE;
 	}
-	CHECK_RC(milenage_f2345(m, rand, res, ck, ik, NULL));
+	IMS_CHECK_RC(milenage_f2345(m, rand, res, ck, ik, NULL));
 	ue_sqn_accept(s, sqn);
 	return AKA_OK;
 }
@@ -208,8 +208,8 @@ aka_ue_check(struct milenage_ctx *m, struct aka_ue_sqn *s,
 	const uint8_t *amf = autn + 6, *mac = autn + 8;
 	int i, rc;
 
-	CHECK_PARAMS(m != NULL && ue_sqn_ok(s) && rand != NULL && autn != NULL);
-	CHECK_PARAMS(amf_sep_required >= -1 && amf_sep_required <= 1);
+	IMS_CHECK_PARAMS(m != NULL && ue_sqn_ok(s) && rand != NULL && autn != NULL);
+	IMS_CHECK_PARAMS(amf_sep_required >= -1 && amf_sep_required <= 1);
 	if ((rc = milenage_f2345(m, rand, NULL, NULL, NULL, ak)) < 0)
 		goto done;
 	for (i = 0; i < MILENAGE_SQN_LEN; i++)
@@ -235,8 +235,8 @@ aka_auts_make(struct milenage_ctx *m, const uint8_t rand[16],
 	uint8_t ak_s[MILENAGE_AK_LEN], sqnb[MILENAGE_SQN_LEN];
 	int i, rc;
 
-	CHECK_PARAMS(m != NULL && rand != NULL && auts != NULL);
-	CHECK_PARAMS(sqn_ms <= AKA_SQN_MAX);
+	IMS_CHECK_PARAMS(m != NULL && rand != NULL && auts != NULL);
+	IMS_CHECK_PARAMS(sqn_ms <= AKA_SQN_MAX);
 	aka_sqn_to_bytes(sqn_ms, sqnb);
 	if ((rc = milenage_f5star(m, rand, ak_s)) == 0 &&
 	    (rc = milenage_f1(m, rand, sqnb, aka_resync_amf, NULL,
@@ -256,7 +256,7 @@ aka_auts_verify(struct milenage_ctx *m, const uint8_t rand[16],
 	uint8_t xmac_s[MILENAGE_MAC_LEN];
 	int i, rc;
 
-	CHECK_PARAMS(m != NULL && rand != NULL && auts != NULL &&
+	IMS_CHECK_PARAMS(m != NULL && rand != NULL && auts != NULL &&
 	    sqn_ms != NULL);
 	if ((rc = milenage_f5star(m, rand, ak_s)) < 0)
 		goto done;

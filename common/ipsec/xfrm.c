@@ -30,7 +30,7 @@
 int
 xfrm_ip_parse(const char *s, struct xfrm_ip *ip)
 {
-	CHECK_PARAMS(s != NULL && ip != NULL);
+	IMS_CHECK_PARAMS(s != NULL && ip != NULL);
 	memset(ip, 0, sizeof(*ip));
 	if (inet_pton(AF_INET, s, &ip->u.v4) == 1) {
 		ip->family = AF_INET;
@@ -100,7 +100,7 @@ int
 xfrm_set_owner(struct xfrm_nl *h, uint8_t tag)
 {
 	/* Tag 0 would claim the kernel's own low policy indices. */
-	CHECK_PARAMS(h != NULL && tag != 0);
+	IMS_CHECK_PARAMS(h != NULL && tag != 0);
 	h->owner = tag;
 	return 0;
 }
@@ -151,14 +151,14 @@ xfrm_send(struct xfrm_nl *h, struct nlmsghdr *nlh, int dump)
 int
 xfrm_request(struct xfrm_nl *h, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	CHECK_RC(xfrm_send(h, nlh, 0));
+	IMS_CHECK_RC(xfrm_send(h, nlh, 0));
 	return xfrm_recv(h, nlh->nlmsg_seq, cb, data);
 }
 
 int
 xfrm_dump(struct xfrm_nl *h, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
-	CHECK_RC(xfrm_send(h, nlh, 1));
+	IMS_CHECK_RC(xfrm_send(h, nlh, 1));
 	return xfrm_recv(h, nlh->nlmsg_seq, cb, data);
 }
 

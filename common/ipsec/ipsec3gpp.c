@@ -40,12 +40,12 @@ ipsec3gpp_esp_keys(enum secagree_alg alg, enum secagree_ealg ealg,
 {
 	int alen, elen;
 
-	CHECK_PARAMS(ck != NULL && ik != NULL);
-	CHECK_PARAMS(auth_key != NULL && auth_len != NULL && enc_len != NULL);
+	IMS_CHECK_PARAMS(ck != NULL && ik != NULL);
+	IMS_CHECK_PARAMS(auth_key != NULL && auth_len != NULL && enc_len != NULL);
 	if ((alen = ipsec3gpp_auth_keylen(alg)) < 0 ||
 	    (elen = ipsec3gpp_enc_keylen(ealg)) < 0)
 		return -EINVAL;
-	CHECK_PARAMS(elen == 0 || enc_key != NULL);
+	IMS_CHECK_PARAMS(elen == 0 || enc_key != NULL);
 	if (*auth_len < (size_t)alen || (elen > 0 && *enc_len < (size_t)elen))
 		return -ENOSPC;
 

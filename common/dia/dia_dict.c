@@ -1,10 +1,10 @@
-/* dia_cx.c - the Cx/Dx dictionary (TS 29.229 6.1, 6.3).
+/* dia_dict.c - the AVPs the project uses (RFC 6733 base, TS 29.229 6.3)
+ * and the 3GPP vendor, looked up once in freeDiameter's dictionary.
  *
- * freeDiameter 1.2.1's dict_dcca_3gpp defines most Cx AVPs but neither the
- * application nor its commands.  Every object is searched first (AVPs by
- * code and vendor, since names collide across interfaces, e.g. Sh's
- * User-Data 702) and defined only when missing, so the code keeps working
- * when a later dictionary extension brings them.
+ * freeDiameter 1.2.1's dict_dcca_3gpp defines most 3GPP AVPs.  Every AVP
+ * is searched first (by code and vendor, since names collide across
+ * interfaces, e.g. Sh's User-Data 702) and defined only when missing, so
+ * the code keeps working when a later dictionary extension brings it.
  */
 #include <errno.h>
 #include <string.h>
@@ -84,29 +84,10 @@ static const struct avp_def {
 	  K_OS },
 };
 
-/* TS 29.229 6.1: the commands, all with the 'P' bit. */
-static const struct cmd_def {
-	uint32_t	 code;
-	const char	*req, *ans;
-} cmd_defs[] = {
-	{ CX_CMD_UAR, "User-Authorization-Request",
-	  "User-Authorization-Answer" },
-	{ CX_CMD_SAR, "Server-Assignment-Request",
-	  "Server-Assignment-Answer" },
-	{ CX_CMD_LIR, "Location-Info-Request", "Location-Info-Answer" },
-	{ CX_CMD_MAR, "Multimedia-Auth-Request", "Multimedia-Auth-Answer" },
-	{ CX_CMD_RTR, "Registration-Termination-Request",
-	  "Registration-Termination-Answer" },
-	{ CX_CMD_PPR, "Push-Profile-Request", "Push-Profile-Answer" },
-};
-#define NCMDS	(sizeof(cmd_defs) / sizeof(cmd_defs[0]))
-
 static struct dict_object *avps[DIA_AVP_MAX];
-static struct dict_object *cx_app;
-static struct dict_object *cx_req[NCMDS], *cx_ans[NCMDS];
 
-static int
-vendor_get(struct dict_object **out)
+int
+dia_dict_vendor_3gpp(struct dict_object **out)
 {
 	struct dictionary *d = fd_g_config->cnf_dict;
 	struct dict_vendor_data vd;
@@ -123,7 +104,7 @@ vendor_get(struct dict_object **out)
 	memset(&vd, 0, sizeof(vd));
 	vd.vendor_id = DIA_VENDOR_3GPP;
 	vd.vendor_name = (char *)"3GPP";
-	CHECK_FD(fd_dict_new(d, DICT_VENDOR, &vd, NULL, out));
+	IMS_CHECK_FD(fd_dict_new(d, DICT_VENDOR, &vd, NULL, out));
 	return 0;
 }
 
@@ -147,7 +128,7 @@ avp_define(const struct avp_def *a, struct dict_object **out)
 	case K_UTF8:
 	case K_URI:
 		ad.avp_basetype = AVP_TYPE_OCTETSTRING;
-		CHECK_FD(fd_dict_search(d, DICT_TYPE, TYPE_BY_NAME,
+		IMS_CHECK_FD(fd_dict_search(d, DICT_TYPE, TYPE_BY_NAME,
 		    a->kind == K_UTF8 ? "UTF8String" : "DiameterURI", &type,
 		    ENOENT));
 		break;
@@ -161,7 +142,7 @@ avp_define(const struct avp_def *a, struct dict_object **out)
 		ad.avp_basetype = AVP_TYPE_GROUPED;
 		break;
 	}
-	CHECK_FD(fd_dict_new(d, DICT_AVP, &ad, type, out));
+	IMS_CHECK_FD(fd_dict_new(d, DICT_AVP, &ad, type, out));
 	log_info("dia: defined missing AVP %s (%u, vendor %u)", a->name,
 	    a->code, a->vendor);
 	return 0;
@@ -194,78 +175,19 @@ avps_init(void)
 				log_err("dia: base AVP %s missing", a->name);
 				return -ENOENT;
 			}
-			CHECK_RC(avp_define(a, &avps[a->id]));
+			IMS_CHECK_RC(avp_define(a, &avps[a->id]));
 		}
 	}
 	return 0;
 }
 
-static int
-cmds_init(void)
-{
-	struct dictionary *d = fd_g_config->cnf_dict;
-	struct dict_cmd_data cd;
-	command_code_t code;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < NCMDS; i++) {
-		code = cmd_defs[i].code;
-		cx_req[i] = cx_ans[i] = NULL;
-		rc = fd_dict_search(d, DICT_COMMAND, CMD_BY_CODE_R, &code,
-		    &cx_req[i], ENOENT);
-		if (rc != 0 && rc != ENOENT)
-			return -rc;
-		if (cx_req[i] == NULL) {
-			memset(&cd, 0, sizeof(cd));
-			cd.cmd_code = code;
-			cd.cmd_name = (char *)cmd_defs[i].req;
-			cd.cmd_flag_mask = CMD_FLAG_REQUEST |
-			    CMD_FLAG_PROXIABLE | CMD_FLAG_ERROR;
-			cd.cmd_flag_val = CMD_FLAG_REQUEST | CMD_FLAG_PROXIABLE;
-			CHECK_FD(fd_dict_new(d, DICT_COMMAND, &cd, cx_app,
-			    &cx_req[i]));
-			cd.cmd_name = (char *)cmd_defs[i].ans;
-			cd.cmd_flag_mask = CMD_FLAG_REQUEST |
-			    CMD_FLAG_PROXIABLE;
-			cd.cmd_flag_val = CMD_FLAG_PROXIABLE;
-			CHECK_FD(fd_dict_new(d, DICT_COMMAND, &cd, cx_app,
-			    &cx_ans[i]));
-		} else
-			CHECK_FD(fd_dict_search(d, DICT_COMMAND, CMD_ANSWER,
-			    cx_req[i], &cx_ans[i], ENOENT));
-	}
-	return 0;
-}
-
 int
-dia_cx_dict_init(void)
+dia_dict_init(void)
 {
-	struct dictionary *d = fd_g_config->cnf_dict;
-	struct dict_application_data ad;
-	struct dict_object *vendor = NULL;
-	application_id_t aid = DIA_APP_CX;
-	int rc;
+	struct dict_object *vendor;
 
-	CHECK_RC(vendor_get(&vendor));
-	cx_app = NULL;
-	rc = fd_dict_search(d, DICT_APPLICATION, APPLICATION_BY_ID, &aid,
-	    &cx_app, ENOENT);
-	if (rc != 0 && rc != ENOENT)
-		return -rc;
-	if (cx_app == NULL) {
-		memset(&ad, 0, sizeof(ad));
-		ad.application_id = DIA_APP_CX;
-		ad.application_name = (char *)"3GPP Cx/Dx";
-		CHECK_FD(fd_dict_new(d, DICT_APPLICATION, &ad, vendor,
-		    &cx_app));
-	}
-	CHECK_RC(avps_init());
-	CHECK_RC(cmds_init());
-	/* Advertised in CER/CEA as Vendor-Specific-Application-Id
-	 * { Vendor-Id 10415, Auth-Application-Id 16777216 } (TS 29.229 6.1). */
-	CHECK_FD(fd_disp_app_support(cx_app, vendor, 1, 0));
-	return 0;
+	IMS_CHECK_RC(dia_dict_vendor_3gpp(&vendor));
+	return avps_init();
 }
 
 struct dict_object *
@@ -274,21 +196,4 @@ dia_avp(enum dia_avp id)
 	if ((int)id < 0 || id >= DIA_AVP_MAX)
 		return NULL;
 	return avps[id];
-}
-
-struct dict_object *
-dia_cx_app(void)
-{
-	return cx_app;
-}
-
-struct dict_object *
-dia_cx_cmd(uint32_t code, int request)
-{
-	size_t i;
-
-	for (i = 0; i < NCMDS; i++)
-		if (cmd_defs[i].code == code)
-			return request ? cx_req[i] : cx_ans[i];
-	return NULL;
 }

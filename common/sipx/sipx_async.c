@@ -53,7 +53,7 @@ sipx_async_init(su_root_t *root)
 {
 	int i, fl;
 
-	CHECK_PARAMS(root != NULL);
+	IMS_CHECK_PARAMS(root != NULL);
 	if (pipe(async_pipe) != 0)
 		return -errno;
 	for (i = 0; i < 2; i++) {

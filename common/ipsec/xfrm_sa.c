@@ -45,10 +45,10 @@ xfrm_sa_selector(struct xfrm_selector *s, const struct xfrm_sa *sa)
 		xfrm_addr_set(&s->daddr, &sa->dst);
 		s->prefixlen_s = s->prefixlen_d = xfrm_host_plen(fam);
 	} else if (sa->sel_src.family != 0 || sa->sel_dst.family != 0) {
-		CHECK_PARAMS(xfrm_family_ok(&sa->sel_src) &&
+		IMS_CHECK_PARAMS(xfrm_family_ok(&sa->sel_src) &&
 		    sa->sel_src.family == sa->sel_dst.family);
 		fam = s->family = sa->sel_src.family;
-		CHECK_PARAMS(sa->sel_src_plen <= xfrm_host_plen(fam) &&
+		IMS_CHECK_PARAMS(sa->sel_src_plen <= xfrm_host_plen(fam) &&
 		    sa->sel_dst_plen <= xfrm_host_plen(fam));
 		xfrm_addr_set(&s->saddr, &sa->sel_src);
 		xfrm_addr_set(&s->daddr, &sa->sel_dst);
@@ -65,7 +65,7 @@ xfrm_sa_attrs(struct nlmsghdr *nlh, size_t len, const struct xfrm_sa *sa,
 {
 	struct xfrm_encap_tmpl enc;
 
-	CHECK_RC(xfrm_sa_algs(nlh, len, sa));
+	IMS_CHECK_RC(xfrm_sa_algs(nlh, len, sa));
 	if (sa->encap_sport != 0 || sa->encap_dport != 0) {
 		/* ESP-in-UDP, RFC 3948 (port 4500). */
 		memset(&enc, 0, sizeof(enc));
@@ -90,18 +90,18 @@ xfrm_sa_build(const struct xfrm_nl *h, const struct xfrm_sa *sa, int update,
 	struct nlmsghdr *nlh;
 	struct xfrm_usersa_info *p;
 
-	CHECK_PARAMS(sa != NULL && buf != NULL && len >= 512);
-	CHECK_PARAMS(xfrm_family_ok(&sa->src) &&
+	IMS_CHECK_PARAMS(sa != NULL && buf != NULL && len >= 512);
+	IMS_CHECK_PARAMS(xfrm_family_ok(&sa->src) &&
 	    sa->src.family == sa->dst.family);
-	CHECK_PARAMS(sa->mode == IMS_XFRM_MODE_TRANSPORT ||
+	IMS_CHECK_PARAMS(sa->mode == IMS_XFRM_MODE_TRANSPORT ||
 	    sa->mode == IMS_XFRM_MODE_TUNNEL);
 	/* SPIs 1-255 are reserved by IANA, 0 is never sent (RFC 4303 2.1). */
-	CHECK_PARAMS(sa->spi >= 256);
+	IMS_CHECK_PARAMS(sa->spi >= 256);
 	memset(buf, 0, len < XFRM_SBUF ? len : XFRM_SBUF);
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = update ? XFRM_MSG_UPDSA : XFRM_MSG_NEWSA;
 	p = mnl_nlmsg_put_extra_header(nlh, sizeof(*p));
-	CHECK_RC(xfrm_sa_selector(&p->sel, sa));
+	IMS_CHECK_RC(xfrm_sa_selector(&p->sel, sa));
 	xfrm_addr_set(&p->id.daddr, &sa->dst);
 	p->id.spi = htonl(sa->spi);
 	p->id.proto = IPPROTO_ESP;
@@ -112,7 +112,7 @@ xfrm_sa_build(const struct xfrm_nl *h, const struct xfrm_sa *sa, int update,
 	p->mode = sa->mode == IMS_XFRM_MODE_TUNNEL ? XFRM_MODE_TUNNEL :
 	    XFRM_MODE_TRANSPORT;
 	p->replay_window = sa->replay_window;
-	CHECK_RC(xfrm_sa_attrs(nlh, len, sa, xfrm_owner(h)));
+	IMS_CHECK_RC(xfrm_sa_attrs(nlh, len, sa, xfrm_owner(h)));
 	return (int)nlh->nlmsg_len;
 }
 
@@ -183,7 +183,7 @@ xfrm_sa_del(struct xfrm_nl *h, const struct xfrm_ip *dst, uint32_t spi)
 {
 	uint8_t buf[512];
 
-	CHECK_PARAMS(h != NULL && xfrm_family_ok(dst));
+	IMS_CHECK_PARAMS(h != NULL && xfrm_family_ok(dst));
 	memset(buf, 0, sizeof(buf));
 	return xfrm_request(h, xfrm_sa_id_msg(buf, XFRM_MSG_DELSA, dst, spi),
 	    NULL, NULL);
@@ -256,10 +256,10 @@ xfrm_sa_get(struct xfrm_nl *h, const struct xfrm_ip *dst, uint32_t spi,
 	uint8_t buf[512];
 	struct xfrm_get_ctx c = { 0, out, 0 };
 
-	CHECK_PARAMS(h != NULL && xfrm_family_ok(dst) && out != NULL);
+	IMS_CHECK_PARAMS(h != NULL && xfrm_family_ok(dst) && out != NULL);
 	c.owner = h->owner;
 	memset(buf, 0, sizeof(buf));
-	CHECK_RC(xfrm_request(h, xfrm_sa_id_msg(buf, XFRM_MSG_GETSA, dst, spi),
+	IMS_CHECK_RC(xfrm_request(h, xfrm_sa_id_msg(buf, XFRM_MSG_GETSA, dst, spi),
 	    xfrm_sa_get_cb, &c));
 	return c.found ? 0 : -ENOENT;
 }
@@ -291,7 +291,7 @@ xfrm_spi_alloc(struct xfrm_nl *h, const struct xfrm_ip *src,
 	struct xfrm_userspi_info *u;
 	uint32_t got = 0;
 
-	CHECK_PARAMS(h != NULL && spi != NULL && xfrm_family_ok(src) &&
+	IMS_CHECK_PARAMS(h != NULL && spi != NULL && xfrm_family_ok(src) &&
 	    src->family == dst->family && min >= 256 && min <= max);
 	memset(buf, 0, sizeof(buf));
 	nlh = mnl_nlmsg_put_header(buf);
@@ -305,7 +305,7 @@ xfrm_spi_alloc(struct xfrm_nl *h, const struct xfrm_ip *src,
 	u->info.mode = XFRM_MODE_TRANSPORT;
 	u->min = min;
 	u->max = max;
-	CHECK_RC(xfrm_request(h, nlh, xfrm_spi_cb, &got));
+	IMS_CHECK_RC(xfrm_request(h, nlh, xfrm_spi_cb, &got));
 	if (got < min || got > max)
 		return -EPROTO;
 	*spi = got;

@@ -10,7 +10,7 @@
 
 #include "dia_fd.h"
 #include "check.h"
-#include "dia.h"
+#include "cx.h"
 #include "log.h"
 #include "util.h"
 
@@ -31,15 +31,15 @@ cx_req_new(uint32_t code, const char *dest_realm, const char *dest_host,
 	struct msg *m = NULL;
 	int rc;
 
-	CHECK_PARAMS(dest_realm != NULL);
-	CHECK_PARAMS((cmd = dia_cx_cmd(code, 1)) != NULL);
-	CHECK_FD(fd_msg_new(cmd, MSGFL_ALLOC_ETEID, &m));
+	IMS_CHECK_PARAMS(dest_realm != NULL);
+	IMS_CHECK_PARAMS((cmd = dia_cx_cmd(code, 1)) != NULL);
+	IMS_CHECK_FD(fd_msg_new(cmd, MSGFL_ALLOC_ETEID, &m));
 	if ((rc = fd_msg_hdr(m, &h)) != 0)
 		goto fail;
 	h->msg_appl = DIA_APP_CX;
 	if ((rc = fd_msg_new_session(m, NULL, 0)) != 0)
 		goto fail;
-	if ((rc = -dia_add_vsai(m)) != 0 ||
+	if ((rc = -dia_add_vsai(m, DIA_APP_CX)) != 0 ||
 	    (rc = -dia_add_u32(m, DIA_AVP_AUTH_SESSION_STATE, 1)) != 0)
 		goto fail;
 	if ((rc = fd_msg_add_origin(m, 0)) != 0)
@@ -205,9 +205,9 @@ cx_mar_send(const struct cx_req *r, cx_answer_cb cb, void *arg)
 	struct avp *g;
 	int rc;
 
-	CHECK_PARAMS(r != NULL && cb != NULL && r->impi != NULL &&
+	IMS_CHECK_PARAMS(r != NULL && cb != NULL && r->impi != NULL &&
 	    r->impu != NULL);
-	CHECK_RC(cx_req_new(CX_CMD_MAR, r->dest_realm, r->dest_host, &m));
+	IMS_CHECK_RC(cx_req_new(CX_CMD_MAR, r->dest_realm, r->dest_host, &m));
 	if ((rc = dia_add_str(m, DIA_AVP_USER_NAME, r->impi)) < 0 ||
 	    (rc = dia_add_str(m, DIA_AVP_PUBLIC_IDENTITY, r->impu)) < 0 ||
 	    (rc = dia_add_group(m, DIA_AVP_SIP_AUTH_DATA_ITEM, &g)) < 0 ||
@@ -236,9 +236,9 @@ cx_uar_send(const struct cx_req *r, cx_answer_cb cb, void *arg)
 	struct msg *m;
 	int rc;
 
-	CHECK_PARAMS(r != NULL && cb != NULL && r->impi != NULL &&
+	IMS_CHECK_PARAMS(r != NULL && cb != NULL && r->impi != NULL &&
 	    r->impu != NULL);
-	CHECK_RC(cx_req_new(CX_CMD_UAR, r->dest_realm, r->dest_host, &m));
+	IMS_CHECK_RC(cx_req_new(CX_CMD_UAR, r->dest_realm, r->dest_host, &m));
 	if ((rc = dia_add_str(m, DIA_AVP_USER_NAME, r->impi)) < 0 ||
 	    (rc = dia_add_str(m, DIA_AVP_PUBLIC_IDENTITY, r->impu)) < 0 ||
 	    (rc = dia_add_str(m, DIA_AVP_VISITED_NETWORK_IDENTIFIER,
@@ -259,9 +259,9 @@ cx_sar_send(const struct cx_req *r, cx_answer_cb cb, void *arg)
 	struct msg *m;
 	int rc;
 
-	CHECK_PARAMS(r != NULL && cb != NULL && r->server_name != NULL &&
+	IMS_CHECK_PARAMS(r != NULL && cb != NULL && r->server_name != NULL &&
 	    (r->impi != NULL || r->impu != NULL));
-	CHECK_RC(cx_req_new(CX_CMD_SAR, r->dest_realm, r->dest_host, &m));
+	IMS_CHECK_RC(cx_req_new(CX_CMD_SAR, r->dest_realm, r->dest_host, &m));
 	if (r->impi != NULL &&
 	    (rc = dia_add_str(m, DIA_AVP_USER_NAME, r->impi)) < 0)
 		goto fail;
@@ -287,8 +287,8 @@ cx_lir_send(const struct cx_req *r, cx_answer_cb cb, void *arg)
 	struct msg *m;
 	int rc;
 
-	CHECK_PARAMS(r != NULL && cb != NULL && r->impu != NULL);
-	CHECK_RC(cx_req_new(CX_CMD_LIR, r->dest_realm, r->dest_host, &m));
+	IMS_CHECK_PARAMS(r != NULL && cb != NULL && r->impu != NULL);
+	IMS_CHECK_RC(cx_req_new(CX_CMD_LIR, r->dest_realm, r->dest_host, &m));
 	if ((rc = dia_add_str(m, DIA_AVP_PUBLIC_IDENTITY, r->impu)) < 0)
 		goto fail;
 	return cx_send(m, CX_CMD_LIR, r->timeout_ms, cb, arg);
@@ -306,9 +306,9 @@ cx_rtr_send(const struct cx_rtr *r, cx_answer_cb cb, void *arg)
 	unsigned i;
 	int rc;
 
-	CHECK_PARAMS(r != NULL && cb != NULL && r->dest_host != NULL &&
+	IMS_CHECK_PARAMS(r != NULL && cb != NULL && r->dest_host != NULL &&
 	    r->impi != NULL && r->n_impus <= CX_RTR_MAX_IMPU);
-	CHECK_RC(cx_req_new(CX_CMD_RTR, r->dest_realm, r->dest_host, &m));
+	IMS_CHECK_RC(cx_req_new(CX_CMD_RTR, r->dest_realm, r->dest_host, &m));
 	if ((rc = dia_add_str(m, DIA_AVP_USER_NAME, r->impi)) < 0)
 		goto fail;
 	for (i = 0; i < r->n_impus; i++)
@@ -334,9 +334,9 @@ cx_ppr_send(const struct cx_ppr *r, cx_answer_cb cb, void *arg)
 	struct msg *m;
 	int rc;
 
-	CHECK_PARAMS(r != NULL && cb != NULL && r->dest_host != NULL &&
+	IMS_CHECK_PARAMS(r != NULL && cb != NULL && r->dest_host != NULL &&
 	    r->impi != NULL && r->user_data != NULL);
-	CHECK_RC(cx_req_new(CX_CMD_PPR, r->dest_realm, r->dest_host, &m));
+	IMS_CHECK_RC(cx_req_new(CX_CMD_PPR, r->dest_realm, r->dest_host, &m));
 	if ((rc = dia_add_str(m, DIA_AVP_USER_NAME, r->impi)) < 0 ||
 	    (rc = dia_add_os(m, DIA_AVP_USER_DATA,
 	    (const uint8_t *)r->user_data, r->user_data_len)) < 0) {

@@ -22,14 +22,14 @@ kdf_feed(EVP_MAC_CTX *mac, uint8_t fc, const struct kdf_param *params,
 	uint8_t l[2];
 	size_t i;
 
-	CHECK_SSL(EVP_MAC_update(mac, &fc, 1));
+	IMS_CHECK_SSL(EVP_MAC_update(mac, &fc, 1));
 	for (i = 0; i < nparams; i++) {
 		if (params[i].len > 0)
-			CHECK_SSL(EVP_MAC_update(mac, params[i].p,
+			IMS_CHECK_SSL(EVP_MAC_update(mac, params[i].p,
 			    params[i].len));
 		l[0] = (uint8_t)(params[i].len >> 8);
 		l[1] = (uint8_t)params[i].len;
-		CHECK_SSL(EVP_MAC_update(mac, l, sizeof(l)));
+		IMS_CHECK_SSL(EVP_MAC_update(mac, l, sizeof(l)));
 	}
 	return 0;
 }
@@ -44,9 +44,9 @@ kdf_hmac(EVP_MAC_CTX *mac, const uint8_t *key, size_t keylen, uint8_t fc,
 	mp[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
 	    (char *)"SHA256", 0);
 	mp[1] = OSSL_PARAM_construct_end();
-	CHECK_SSL(EVP_MAC_init(mac, key, keylen, mp));
-	CHECK_RC(kdf_feed(mac, fc, params, nparams));
-	CHECK_SSL(EVP_MAC_final(mac, out, &outl, KDF_OUT_LEN));
+	IMS_CHECK_SSL(EVP_MAC_init(mac, key, keylen, mp));
+	IMS_CHECK_RC(kdf_feed(mac, fc, params, nparams));
+	IMS_CHECK_SSL(EVP_MAC_final(mac, out, &outl, KDF_OUT_LEN));
 	if (outl != KDF_OUT_LEN) {
 		log_err("%s: HMAC-SHA-256 gave %zu bytes", __func__, outl);
 		return -EIO;
@@ -65,11 +65,11 @@ kdf_derive(const uint8_t *key, size_t keylen, uint8_t fc,
 	size_t i;
 	int rc;
 
-	CHECK_PARAMS(key != NULL && keylen > 0 && out != NULL);
-	CHECK_PARAMS(nparams <= KDF_MAX_PARAMS &&
+	IMS_CHECK_PARAMS(key != NULL && keylen > 0 && out != NULL);
+	IMS_CHECK_PARAMS(nparams <= KDF_MAX_PARAMS &&
 	    (params != NULL || nparams == 0));
 	for (i = 0; i < nparams; i++)
-		CHECK_PARAMS(params[i].len < 65536 &&
+		IMS_CHECK_PARAMS(params[i].len < 65536 &&
 		    (params[i].p != NULL || params[i].len == 0));
 	if ((hmac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL) {
 		log_err("%s: EVP_MAC_fetch(HMAC) failed", __func__);
@@ -101,7 +101,7 @@ kdf_ks_naf_label(const char *label, const uint8_t ck[16],
 	struct kdf_param p[4];
 	int rc;
 
-	CHECK_PARAMS(label != NULL && ck != NULL && ik != NULL &&
+	IMS_CHECK_PARAMS(label != NULL && ck != NULL && ik != NULL &&
 	    rand != NULL && impi != NULL && naf_id != NULL && ks_naf != NULL);
 	p[0].p = (const uint8_t *)label;
 	p[0].len = strlen(label);
@@ -134,7 +134,7 @@ kdf_btid(const uint8_t rand[16], const char *bsf_name, char *out,
 {
 	size_t b64len, namelen;
 
-	CHECK_PARAMS(rand != NULL && bsf_name != NULL && out != NULL);
+	IMS_CHECK_PARAMS(rand != NULL && bsf_name != NULL && out != NULL);
 	b64len = base64_encoded_len(GBA_RAND_LEN);
 	namelen = strlen(bsf_name);
 	if (outlen < b64len + 1 + namelen + 1)

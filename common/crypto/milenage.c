@@ -29,7 +29,7 @@ enum { C1 = 0x00, C2 = 0x01, C3 = 0x02, C4 = 0x04, C5 = 0x08 };
 static int
 aes_init(EVP_CIPHER_CTX **evp, const uint8_t k[BLK])
 {
-	CHECK_MALLOC(*evp = EVP_CIPHER_CTX_new());
+	IMS_CHECK_MALLOC(*evp = EVP_CIPHER_CTX_new());
 	if (EVP_EncryptInit_ex(*evp, EVP_aes_128_ecb(), NULL, k, NULL) != 1 ||
 	    EVP_CIPHER_CTX_set_padding(*evp, 0) != 1) {
 		log_err("%s: AES-128-ECB init failed", __func__);
@@ -46,7 +46,7 @@ aes_block(EVP_CIPHER_CTX *evp, const uint8_t in[BLK], uint8_t out[BLK])
 {
 	int outl = 0;
 
-	CHECK_SSL(EVP_EncryptUpdate(evp, out, &outl, in, BLK));
+	IMS_CHECK_SSL(EVP_EncryptUpdate(evp, out, &outl, in, BLK));
 	if (outl != BLK) {
 		log_err("%s: short AES output", __func__);
 		return -EIO;
@@ -61,8 +61,8 @@ milenage_opc(const uint8_t k[16], const uint8_t op[16], uint8_t opc[16])
 	EVP_CIPHER_CTX *evp;
 	int i, rc;
 
-	CHECK_PARAMS(k != NULL && op != NULL && opc != NULL);
-	CHECK_RC(aes_init(&evp, k));
+	IMS_CHECK_PARAMS(k != NULL && op != NULL && opc != NULL);
+	IMS_CHECK_RC(aes_init(&evp, k));
 	rc = aes_block(evp, op, opc);
 	EVP_CIPHER_CTX_free(evp);
 	if (rc < 0)
@@ -153,7 +153,7 @@ milenage_f1(struct milenage_ctx *m, const uint8_t rand[16],
 	uint8_t temp[BLK], in1[BLK], out1[BLK];
 	int rc;
 
-	CHECK_PARAMS(m != NULL && rand != NULL && sqn != NULL && amf != NULL);
+	IMS_CHECK_PARAMS(m != NULL && rand != NULL && sqn != NULL && amf != NULL);
 	memcpy(in1, sqn, 6);
 	memcpy(in1 + 6, amf, 2);
 	memcpy(in1 + 8, in1, 8);
@@ -179,7 +179,7 @@ milenage_f2345(struct milenage_ctx *m, const uint8_t rand[16],
 	uint8_t temp[BLK], out[BLK];
 	int rc;
 
-	CHECK_PARAMS(m != NULL && rand != NULL);
+	IMS_CHECK_PARAMS(m != NULL && rand != NULL);
 	if ((rc = milenage_temp(m, rand, temp)) < 0)
 		goto done;
 	if (res != NULL || ak != NULL) {
@@ -208,7 +208,7 @@ milenage_f5star(struct milenage_ctx *m, const uint8_t rand[16],
 	uint8_t temp[BLK], out[BLK];
 	int rc;
 
-	CHECK_PARAMS(m != NULL && rand != NULL && ak_s != NULL);
+	IMS_CHECK_PARAMS(m != NULL && rand != NULL && ak_s != NULL);
 	if ((rc = milenage_temp(m, rand, temp)) == 0 &&
 	    (rc = milenage_out(m, temp, NULL, R5, C5, out)) == 0)
 		memcpy(ak_s, out, 6);

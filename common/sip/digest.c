@@ -82,7 +82,7 @@ qop_valid(const char *s)
 	hdrlex_init(&l, s, strlen(s));
 	for (;;) {
 		hdrlex_skip_sws(&l);
-		CHECK_RC(hdrlex_token(&l, tok, sizeof(tok)));
+		IMS_CHECK_RC(hdrlex_token(&l, tok, sizeof(tok)));
 		hdrlex_skip_sws(&l);
 		if (hdrlex_eof(&l))
 			return 0;
@@ -123,7 +123,7 @@ store_param(struct digest *d, const char *name, const char *value, int quoted)
 	if ((f = find_field(name)) >= 0) {
 		if (DIGEST_HAS(d, f))
 			return -EINVAL;		/* duplicated */
-		CHECK_RC(field_valid(f, value));
+		IMS_CHECK_RC(field_valid(f, value));
 		memcpy(FIELD(d, f), value, strlen(value) + 1);
 		d->present |= 1u << f;
 		return 0;
@@ -145,16 +145,16 @@ parse_param(struct hdrlex *l, struct digest *d)
 	char name[DIGEST_MAX_NAME + 1], value[DIGEST_MAX_VALUE + 1];
 	int quoted;
 
-	CHECK_RC(hdrlex_token(l, name, sizeof(name)));
+	IMS_CHECK_RC(hdrlex_token(l, name, sizeof(name)));
 	hdrlex_skip_sws(l);
 	if (!hdrlex_accept(l, '='))
 		return -EINVAL;
 	hdrlex_skip_sws(l);
 	quoted = hdrlex_peek(l, '"');
 	if (quoted)
-		CHECK_RC(hdrlex_quoted(l, value, sizeof(value)));
+		IMS_CHECK_RC(hdrlex_quoted(l, value, sizeof(value)));
 	else
-		CHECK_RC(hdrlex_token(l, value, sizeof(value)));
+		IMS_CHECK_RC(hdrlex_token(l, value, sizeof(value)));
 	return store_param(d, name, value, quoted);
 }
 
@@ -173,13 +173,13 @@ digest_parse(const char *s, size_t len, struct digest *d)
 	const char *before;
 	int nparams = 0;
 
-	CHECK_PARAMS(d != NULL);
+	IMS_CHECK_PARAMS(d != NULL);
 	digest_init(d);
-	CHECK_PARAMS(s != NULL);
+	IMS_CHECK_PARAMS(s != NULL);
 	hdrlex_init(&l, s, len);
 	hdrlex_skip_sws(&l);
 	/* credentials = "Digest" digest-response (RFC 2617 3.2.2) */
-	CHECK_RC(hdrlex_token(&l, scheme, sizeof(scheme)));
+	IMS_CHECK_RC(hdrlex_token(&l, scheme, sizeof(scheme)));
 	if (strcasecmp(scheme, "Digest") != 0)
 		return -EINVAL;
 	before = l.p;
@@ -192,7 +192,7 @@ digest_parse(const char *s, size_t len, struct digest *d)
 			break;
 		if (hdrlex_accept(&l, ','))	/* null element */
 			continue;
-		CHECK_RC(parse_param(&l, d));
+		IMS_CHECK_RC(parse_param(&l, d));
 		nparams++;
 		hdrlex_skip_sws(&l);
 		if (hdrlex_eof(&l))
@@ -231,7 +231,7 @@ digest_format(const struct digest *d, int flags, char *out, size_t outsz)
 	size_t i;
 	int f, quoted;
 
-	CHECK_PARAMS(d != NULL && out != NULL && outsz > 0);
+	IMS_CHECK_PARAMS(d != NULL && out != NULL && outsz > 0);
 	strbuf_init(&o, out, outsz);
 	strbuf_puts(&o, "Digest ");
 	for (f = 0; f < DIGEST_NFIELDS; f++) {
@@ -245,7 +245,7 @@ digest_format(const struct digest *d, int flags, char *out, size_t outsz)
 			quoted = 1;
 		if (memchr(CFIELD(d, f), '\0', DIGEST_MAX_VALUE + 1) == NULL)
 			return -EINVAL;
-		CHECK_RC(format_param(&o, fields[f].name, CFIELD(d, f), quoted));
+		IMS_CHECK_RC(format_param(&o, fields[f].name, CFIELD(d, f), quoted));
 	}
 	if (d->nunknown > DIGEST_MAX_PARAMS)
 		return -EINVAL;
@@ -255,7 +255,7 @@ digest_format(const struct digest *d, int flags, char *out, size_t outsz)
 		if (memchr(u->name, '\0', sizeof(u->name)) == NULL ||
 		    memchr(u->value, '\0', sizeof(u->value)) == NULL)
 			return -EINVAL;
-		CHECK_RC(format_param(&o, u->name, u->value, u->quoted));
+		IMS_CHECK_RC(format_param(&o, u->name, u->value, u->quoted));
 	}
 	if (o.len == 7)
 		return -EINVAL;			/* no parameters */
@@ -295,10 +295,10 @@ digest_set(struct digest *d, enum digest_field f, const char *s)
 {
 	size_t n;
 
-	CHECK_PARAMS(d != NULL && s != NULL && (int)f >= 0 &&
+	IMS_CHECK_PARAMS(d != NULL && s != NULL && (int)f >= 0 &&
 	    f < DIGEST_NFIELDS);
 	n = strlen(s);
-	CHECK_PARAMS(n <= DIGEST_MAX_VALUE);
+	IMS_CHECK_PARAMS(n <= DIGEST_MAX_VALUE);
 	memcpy(FIELD(d, f), s, n + 1);
 	d->present |= 1u << f;
 	return 0;
@@ -334,11 +334,11 @@ digest_aka_nonce_make(const uint8_t rand[16], const uint8_t autn[16],
 	uint8_t buf[DIGEST_MAX_VALUE];
 	size_t n;
 
-	CHECK_PARAMS(rand != NULL && autn != NULL && out != NULL);
-	CHECK_PARAMS(extra_len == 0 || extra != NULL);
-	CHECK_PARAMS(extra_len <= sizeof(buf) - 32);
+	IMS_CHECK_PARAMS(rand != NULL && autn != NULL && out != NULL);
+	IMS_CHECK_PARAMS(extra_len == 0 || extra != NULL);
+	IMS_CHECK_PARAMS(extra_len <= sizeof(buf) - 32);
 	n = 32 + extra_len;
-	CHECK_PARAMS(base64_encoded_len(n) <= DIGEST_MAX_VALUE);
+	IMS_CHECK_PARAMS(base64_encoded_len(n) <= DIGEST_MAX_VALUE);
 	if (outsz < base64_encoded_len(n) + 1)
 		return -ENOSPC;
 	memcpy(buf, rand, 16);
@@ -356,10 +356,10 @@ digest_aka_nonce_split(const char *nonce, uint8_t rand[16], uint8_t autn[16],
 	uint8_t buf[DIGEST_MAX_VALUE];
 	size_t n, len;
 
-	CHECK_PARAMS(nonce != NULL && rand != NULL && autn != NULL);
+	IMS_CHECK_PARAMS(nonce != NULL && rand != NULL && autn != NULL);
 	len = strnlen(nonce, DIGEST_MAX_VALUE + 1);
-	CHECK_PARAMS(len <= DIGEST_MAX_VALUE);
-	CHECK_RC(base64_decode(nonce, len, buf, sizeof(buf), &n));
+	IMS_CHECK_PARAMS(len <= DIGEST_MAX_VALUE);
+	IMS_CHECK_RC(base64_decode(nonce, len, buf, sizeof(buf), &n));
 	if (n < 32)
 		return -EINVAL;
 	if (extra != NULL) {
@@ -380,10 +380,10 @@ digest_auts(const struct digest *d, uint8_t auts[14])
 	uint8_t buf[16];
 	size_t n;
 
-	CHECK_PARAMS(d != NULL && auts != NULL);
+	IMS_CHECK_PARAMS(d != NULL && auts != NULL);
 	if (!DIGEST_HAS(d, DIGEST_AUTS))
 		return -ENOENT;
-	CHECK_RC(base64_decode(d->auts, strnlen(d->auts, DIGEST_MAX_VALUE),
+	IMS_CHECK_RC(base64_decode(d->auts, strnlen(d->auts, DIGEST_MAX_VALUE),
 	    buf, sizeof(buf), &n));
 	if (n != 14)
 		return -EINVAL;
@@ -394,10 +394,10 @@ digest_auts(const struct digest *d, uint8_t auts[14])
 int
 digest_keys(const struct digest *d, uint8_t ck[16], uint8_t ik[16])
 {
-	CHECK_PARAMS(d != NULL && ck != NULL && ik != NULL);
+	IMS_CHECK_PARAMS(d != NULL && ck != NULL && ik != NULL);
 	if (!DIGEST_HAS(d, DIGEST_CK) || !DIGEST_HAS(d, DIGEST_IK))
 		return -ENOENT;
-	CHECK_RC(hex_decode(d->ck, ck, 16));
+	IMS_CHECK_RC(hex_decode(d->ck, ck, 16));
 	if (hex_decode(d->ik, ik, 16) < 0) {
 		secure_wipe(ck, 16);
 		return -EINVAL;
@@ -430,10 +430,10 @@ digest_aka_password(const char *algorithm, const uint8_t *res, size_t res_len,
 	char b64[DIGEST_AKA_PW_MAX + 1];
 	int v;
 
-	CHECK_PARAMS(pw != NULL && pw_len != NULL);
+	IMS_CHECK_PARAMS(pw != NULL && pw_len != NULL);
 	*pw_len = 0;
-	CHECK_RC(v = aka_version(algorithm));
-	CHECK_PARAMS(res_len == 0 || (res != NULL && res_len >= 4 &&
+	IMS_CHECK_RC(v = aka_version(algorithm));
+	IMS_CHECK_PARAMS(res_len == 0 || (res != NULL && res_len >= 4 &&
 	    res_len <= 16));
 	if (res_len == 0)
 		return 0;		/* RFC 3310 3.4: empty password */
@@ -442,7 +442,7 @@ digest_aka_password(const char *algorithm, const uint8_t *res, size_t res_len,
 		*pw_len = res_len;
 		return 0;
 	}
-	CHECK_PARAMS(ck != NULL && ik != NULL);
+	IMS_CHECK_PARAMS(ck != NULL && ik != NULL);
 	memcpy(key, res, res_len);
 	memcpy(key + res_len, ik, 16);
 	memcpy(key + res_len + 16, ck, 16);
@@ -476,7 +476,7 @@ md5_join_hex(const void *const *parts, const size_t *lens, size_t n,
 	size_t i;
 	int ok;
 
-	CHECK_MALLOC(ctx = EVP_MD_CTX_new());
+	IMS_CHECK_MALLOC(ctx = EVP_MD_CTX_new());
 	ok = EVP_DigestInit_ex(ctx, EVP_md5(), NULL) == 1;
 	for (i = 0; ok && i < n; i++) {
 		if (i > 0)
@@ -506,9 +506,9 @@ digest_response_md5(const char *username, const char *realm,
 	size_t l[6];
 	int rc, authint = 0;
 
-	CHECK_PARAMS(username != NULL && realm != NULL && method != NULL &&
+	IMS_CHECK_PARAMS(username != NULL && realm != NULL && method != NULL &&
 	    uri != NULL && nonce != NULL && out != NULL);
-	CHECK_PARAMS(pw_len == 0 || pw != NULL);
+	IMS_CHECK_PARAMS(pw_len == 0 || pw != NULL);
 	if (qop != NULL) {
 		if (strcmp(qop, "auth-int") == 0)
 			authint = 1;
@@ -516,14 +516,14 @@ digest_response_md5(const char *username, const char *realm,
 			return -EINVAL;
 		if (nc == NULL || cnonce == NULL || !is_hexstr(nc, 8))
 			return -EINVAL;
-		CHECK_PARAMS(body_len == 0 || body != NULL);
+		IMS_CHECK_PARAMS(body_len == 0 || body != NULL);
 	}
 
 	/* HA1 = MD5(A1), A1 = unq(username) ":" unq(realm) ":" passwd */
 	p[0] = username; l[0] = strlen(username);
 	p[1] = realm; l[1] = strlen(realm);
 	p[2] = pw; l[2] = pw_len;
-	CHECK_RC(md5_join_hex(p, l, 3, ha1));
+	IMS_CHECK_RC(md5_join_hex(p, l, 3, ha1));
 
 	/* HA2 = MD5(A2), A2 = Method ":" uri [ ":" H(entity-body) ] */
 	p[0] = method; l[0] = strlen(method);
@@ -565,12 +565,12 @@ digest_aka_response(const char *algorithm, const char *username,
 	size_t pw_len;
 	int rc;
 
-	CHECK_PARAMS(out != NULL);
+	IMS_CHECK_PARAMS(out != NULL);
 	if (qop != NULL && strcmp(qop, "auth") != 0)
 		return -EINVAL;
 	if (qop == NULL)
 		nc = cnonce = NULL;
-	CHECK_RC(digest_aka_password(algorithm, res, res_len, ck, ik, pw,
+	IMS_CHECK_RC(digest_aka_password(algorithm, res, res_len, ck, ik, pw,
 	    &pw_len));
 	rc = digest_response_md5(username, realm, pw, pw_len, method, uri,
 	    nonce, qop, nc, cnonce, NULL, 0, out);
@@ -590,7 +590,7 @@ digest_aka_verify(const struct digest *c, const char *method,
 	size_t i;
 	int rc, eq;
 
-	CHECK_PARAMS(c != NULL && method != NULL);
+	IMS_CHECK_PARAMS(c != NULL && method != NULL);
 	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++)
 		if (!DIGEST_HAS(c, need[i]))
 			return -EINVAL;

@@ -176,17 +176,17 @@ decode_known(struct secagree_mech *m, unsigned bit, const char *v)
 		m->ealg = SECAGREE_EALG_OTHER;
 		return keep_other(v, m->ealg_other, sizeof(m->ealg_other));
 	case SECAGREE_HAVE_PROT:
-		CHECK_RC(i = lookup(prot_names, NELEM(prot_names), v));
+		IMS_CHECK_RC(i = lookup(prot_names, NELEM(prot_names), v));
 		m->prot = (enum secagree_prot)i;
 		return 0;
 	case SECAGREE_HAVE_MOD:
-		CHECK_RC(i = lookup(mode_names, NELEM(mode_names), v));
+		IMS_CHECK_RC(i = lookup(mode_names, NELEM(mode_names), v));
 		m->mode = (enum secagree_mode)i;
 		return 0;
 	case SECAGREE_HAVE_SPI_C:
 	case SECAGREE_HAVE_SPI_S:
 		/* spivalue = 10DIGIT; up to 4294967295 (Annex H) */
-		CHECK_RC(parse_uint(v, 10, UINT32_MAX, &n));
+		IMS_CHECK_RC(parse_uint(v, 10, UINT32_MAX, &n));
 		if (bit == SECAGREE_HAVE_SPI_C)
 			m->spi_c = (uint32_t)n;
 		else
@@ -195,7 +195,7 @@ decode_known(struct secagree_mech *m, unsigned bit, const char *v)
 	case SECAGREE_HAVE_PORT_C:
 	case SECAGREE_HAVE_PORT_S:
 		/* port1 = 1*5DIGIT; a port number, 0 excluded */
-		CHECK_RC(parse_uint(v, 5, 65535, &n));
+		IMS_CHECK_RC(parse_uint(v, 5, 65535, &n));
 		if (n == 0)
 			return -EINVAL;
 		if (bit == SECAGREE_HAVE_PORT_C)
@@ -217,7 +217,7 @@ parse_param(struct hdrlex *l, struct secagree_mech *m)
 	unsigned bit;
 	size_t i;
 
-	CHECK_RC(hdrlex_token(l, name, sizeof(name)));
+	IMS_CHECK_RC(hdrlex_token(l, name, sizeof(name)));
 	hdrlex_skip_sws(l);
 	value[0] = '\0';
 	if (hdrlex_accept(l, '=')) {
@@ -225,15 +225,15 @@ parse_param(struct hdrlex *l, struct secagree_mech *m)
 		has_value = 1;
 		quoted = hdrlex_peek(l, '"');
 		if (quoted)
-			CHECK_RC(hdrlex_quoted(l, value, sizeof(value)));
+			IMS_CHECK_RC(hdrlex_quoted(l, value, sizeof(value)));
 		else
-			CHECK_RC(hdrlex_run(l, is_vchar, value, sizeof(value)));
+			IMS_CHECK_RC(hdrlex_run(l, is_vchar, value, sizeof(value)));
 		hdrlex_skip_sws(l);
 	}
 	if ((bit = known_param(m, name)) != 0) {
 		if ((m->have & bit) || !has_value || quoted)
 			return -EINVAL;
-		CHECK_RC(decode_known(m, bit, value));
+		IMS_CHECK_RC(decode_known(m, bit, value));
 		m->have |= bit;
 		return 0;
 	}
@@ -255,12 +255,12 @@ static int
 parse_mech(struct hdrlex *l, struct secagree_mech *m)
 {
 	memset(m, 0, sizeof(*m));
-	CHECK_RC(hdrlex_token(l, m->name, sizeof(m->name)));
+	IMS_CHECK_RC(hdrlex_token(l, m->name, sizeof(m->name)));
 	m->ipsec3gpp = strcasecmp(m->name, "ipsec-3gpp") == 0;
 	hdrlex_skip_sws(l);
 	while (hdrlex_accept(l, ';')) {
 		hdrlex_skip_sws(l);
-		CHECK_RC(parse_param(l, m));
+		IMS_CHECK_RC(parse_param(l, m));
 	}
 	/* TS 33.203 Annex H: alg, spi-c, spi-s, port-c, port-s mandatory. */
 	if (m->ipsec3gpp &&
@@ -274,15 +274,15 @@ secagree_parse(const char *s, size_t len, struct secagree *sa)
 {
 	struct hdrlex l;
 
-	CHECK_PARAMS(sa != NULL);
+	IMS_CHECK_PARAMS(sa != NULL);
 	sa->nmech = 0;
-	CHECK_PARAMS(s != NULL);
+	IMS_CHECK_PARAMS(s != NULL);
 	hdrlex_init(&l, s, len);
 	hdrlex_skip_sws(&l);
 	for (;;) {
 		if (sa->nmech >= SECAGREE_MAX_MECHS)
 			return -EINVAL;
-		CHECK_RC(parse_mech(&l, &sa->mech[sa->nmech]));
+		IMS_CHECK_RC(parse_mech(&l, &sa->mech[sa->nmech]));
 		sa->nmech++;
 		if (hdrlex_eof(&l))
 			return 0;
@@ -397,11 +397,11 @@ format_mech(struct strbuf *o, const struct secagree_mech *m)
 		return -EINVAL;
 	strbuf_puts(o, m->name);
 	if (m->have & SECAGREE_HAVE_Q)
-		CHECK_RC(out_qvalue(o, m->q));
+		IMS_CHECK_RC(out_qvalue(o, m->q));
 	if (m->ipsec3gpp)
-		CHECK_RC(format_ipsec(o, m));
+		IMS_CHECK_RC(format_ipsec(o, m));
 	for (i = 0; i < m->nparams; i++)
-		CHECK_RC(format_param(o, &m->params[i]));
+		IMS_CHECK_RC(format_param(o, &m->params[i]));
 	return 0;
 }
 
@@ -411,13 +411,13 @@ secagree_format(const struct secagree *sa, char *out, size_t outsz)
 	struct strbuf o;
 	size_t i;
 
-	CHECK_PARAMS(sa != NULL && out != NULL && outsz > 0);
+	IMS_CHECK_PARAMS(sa != NULL && out != NULL && outsz > 0);
 	strbuf_init(&o, out, outsz);
-	CHECK_PARAMS(sa->nmech > 0 && sa->nmech <= SECAGREE_MAX_MECHS);
+	IMS_CHECK_PARAMS(sa->nmech > 0 && sa->nmech <= SECAGREE_MAX_MECHS);
 	for (i = 0; i < sa->nmech; i++) {
 		if (i > 0)
 			strbuf_puts(&o, ", ");
-		CHECK_RC(format_mech(&o, &sa->mech[i]));
+		IMS_CHECK_RC(format_mech(&o, &sa->mech[i]));
 	}
 	return strbuf_status(&o);
 }
@@ -433,7 +433,7 @@ secagree_format_header(enum secagree_header h, const struct secagree *sa,
 	};
 	size_t n;
 
-	CHECK_PARAMS((unsigned)h < NELEM(names) && out != NULL);
+	IMS_CHECK_PARAMS((unsigned)h < NELEM(names) && out != NULL);
 	n = strlen(names[h]);
 	if (outsz <= n)
 		return -ENOSPC;
@@ -599,9 +599,9 @@ secagree_choose(const struct secagree *client,
 	const struct secagree_mech *m, *best = NULL;
 	size_t i, p, bestp = 0;
 
-	CHECK_PARAMS(client != NULL && idx != NULL &&
+	IMS_CHECK_PARAMS(client != NULL && idx != NULL &&
 	    (policy != NULL || npolicy == 0));
-	CHECK_PARAMS(client->nmech <= SECAGREE_MAX_MECHS);
+	IMS_CHECK_PARAMS(client->nmech <= SECAGREE_MAX_MECHS);
 	for (i = 0; i < client->nmech; i++) {
 		m = &client->mech[i];
 		if (!m->ipsec3gpp || m->prot != SECAGREE_PROT_ESP ||

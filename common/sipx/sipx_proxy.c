@@ -358,7 +358,7 @@ sipx_route_join(const sip_route_t *r, su_home_t *home, char *out, size_t size)
 int
 sipx_route_set(msg_t *msg, sip_t *sip, const char *routes)
 {
-	CHECK_RC(list_rebuild(msg, sip, sip_route_class, &sip->sip_route,
+	IMS_CHECK_RC(list_rebuild(msg, sip, sip_route_class, &sip->sip_route,
 	    NULL, 0));
 	if (routes != NULL && routes[0] != '\0' &&
 	    sip_add_make(msg, sip, sip_route_class, routes) < 0)
@@ -373,7 +373,7 @@ sipx_set_request_uri(msg_t *msg, sip_t *sip, const char *uri)
 	sip_request_t *rq;
 	url_t *u;
 
-	CHECK_PARAMS(sip->sip_request != NULL && uri != NULL);
+	IMS_CHECK_PARAMS(sip->sip_request != NULL && uri != NULL);
 	if ((u = url_make(home, uri)) == NULL)
 		return -EINVAL;
 	rq = sip_request_create(home, sip->sip_request->rq_method,

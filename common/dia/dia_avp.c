@@ -19,7 +19,7 @@ avp_new(enum dia_avp id, struct avp **out)
 
 	if ((model = dia_avp(id)) == NULL)
 		return -EINVAL;
-	CHECK_FD(fd_msg_avp_new(model, 0, out));
+	IMS_CHECK_FD(fd_msg_avp_new(model, 0, out));
 	return 0;
 }
 
@@ -55,19 +55,19 @@ dia_add_os(void *parent, enum dia_avp id, const uint8_t *p, size_t len)
 	struct avp *a;
 	union avp_value v;
 
-	CHECK_PARAMS(parent != NULL && (p != NULL || len == 0));
-	CHECK_RC(avp_new(id, &a));
+	IMS_CHECK_PARAMS(parent != NULL && (p != NULL || len == 0));
+	IMS_CHECK_RC(avp_new(id, &a));
 	memset(&v, 0, sizeof(v));
 	v.os.data = (uint8_t *)(uintptr_t)p;	/* copied by setvalue */
 	v.os.len = len;
-	CHECK_RC(avp_setvalue(a, &v));
+	IMS_CHECK_RC(avp_setvalue(a, &v));
 	return avp_append(parent, a);
 }
 
 int
 dia_add_str(void *parent, enum dia_avp id, const char *s)
 {
-	CHECK_PARAMS(s != NULL);
+	IMS_CHECK_PARAMS(s != NULL);
 	return dia_add_os(parent, id, (const uint8_t *)s, strlen(s));
 }
 
@@ -77,11 +77,11 @@ dia_add_u32(void *parent, enum dia_avp id, uint32_t u)
 	struct avp *a;
 	union avp_value v;
 
-	CHECK_PARAMS(parent != NULL);
-	CHECK_RC(avp_new(id, &a));
+	IMS_CHECK_PARAMS(parent != NULL);
+	IMS_CHECK_RC(avp_new(id, &a));
 	memset(&v, 0, sizeof(v));
 	v.u32 = u;	/* Enumerated (Integer32) shares the representation */
-	CHECK_RC(avp_setvalue(a, &v));
+	IMS_CHECK_RC(avp_setvalue(a, &v));
 	return avp_append(parent, a);
 }
 
@@ -90,21 +90,21 @@ dia_add_group(void *parent, enum dia_avp id, struct avp **out)
 {
 	struct avp *a;
 
-	CHECK_PARAMS(parent != NULL && out != NULL);
-	CHECK_RC(avp_new(id, &a));
-	CHECK_RC(avp_append(parent, a));
+	IMS_CHECK_PARAMS(parent != NULL && out != NULL);
+	IMS_CHECK_RC(avp_new(id, &a));
+	IMS_CHECK_RC(avp_append(parent, a));
 	*out = a;
 	return 0;
 }
 
 int
-dia_add_vsai(struct msg *m)
+dia_add_vsai(struct msg *m, uint32_t app_id)
 {
 	struct avp *g;
 
-	CHECK_RC(dia_add_group(m, DIA_AVP_VENDOR_SPECIFIC_APPLICATION_ID, &g));
-	CHECK_RC(dia_add_u32(g, DIA_AVP_VENDOR_ID, DIA_VENDOR_3GPP));
-	CHECK_RC(dia_add_u32(g, DIA_AVP_AUTH_APPLICATION_ID, DIA_APP_CX));
+	IMS_CHECK_RC(dia_add_group(m, DIA_AVP_VENDOR_SPECIFIC_APPLICATION_ID, &g));
+	IMS_CHECK_RC(dia_add_u32(g, DIA_AVP_VENDOR_ID, DIA_VENDOR_3GPP));
+	IMS_CHECK_RC(dia_add_u32(g, DIA_AVP_AUTH_APPLICATION_ID, app_id));
 	return 0;
 }
 
@@ -113,9 +113,9 @@ dia_add_exp_result(struct msg *m, uint32_t code)
 {
 	struct avp *g;
 
-	CHECK_RC(dia_add_group(m, DIA_AVP_EXPERIMENTAL_RESULT, &g));
-	CHECK_RC(dia_add_u32(g, DIA_AVP_VENDOR_ID, DIA_VENDOR_3GPP));
-	CHECK_RC(dia_add_u32(g, DIA_AVP_EXPERIMENTAL_RESULT_CODE, code));
+	IMS_CHECK_RC(dia_add_group(m, DIA_AVP_EXPERIMENTAL_RESULT, &g));
+	IMS_CHECK_RC(dia_add_u32(g, DIA_AVP_VENDOR_ID, DIA_VENDOR_3GPP));
+	IMS_CHECK_RC(dia_add_u32(g, DIA_AVP_EXPERIMENTAL_RESULT_CODE, code));
 	return 0;
 }
 
@@ -155,7 +155,7 @@ avp_value(void *parent, enum dia_avp id, union avp_value **v)
 
 	if ((a = dia_get_avp(parent, id, 0)) == NULL)
 		return -ENOENT;
-	CHECK_FD(fd_msg_avp_hdr(a, &h));
+	IMS_CHECK_FD(fd_msg_avp_hdr(a, &h));
 	if (h->avp_value == NULL)
 		return -EBADMSG;
 	*v = h->avp_value;
@@ -168,7 +168,7 @@ dia_get_os(void *parent, enum dia_avp id, uint8_t *buf, size_t max,
 {
 	union avp_value *v;
 
-	CHECK_RC(avp_value(parent, id, &v));
+	IMS_CHECK_RC(avp_value(parent, id, &v));
 	if (v->os.len > max)
 		return -ENOSPC;
 	if (v->os.len > 0)
@@ -182,8 +182,8 @@ dia_get_str(void *parent, enum dia_avp id, char *buf, size_t size)
 {
 	union avp_value *v;
 
-	CHECK_PARAMS(size > 0);
-	CHECK_RC(avp_value(parent, id, &v));
+	IMS_CHECK_PARAMS(size > 0);
+	IMS_CHECK_RC(avp_value(parent, id, &v));
 	if (v->os.len >= size)
 		return -ENOSPC;
 	if (memchr(v->os.data, '\0', v->os.len) != NULL)
@@ -198,7 +198,7 @@ dia_get_u32(void *parent, enum dia_avp id, uint32_t *u)
 {
 	union avp_value *v;
 
-	CHECK_RC(avp_value(parent, id, &v));
+	IMS_CHECK_RC(avp_value(parent, id, &v));
 	*u = v->u32;
 	return 0;
 }

@@ -20,8 +20,8 @@ xfrm_policy_selector(struct xfrm_selector *s, const struct xfrm_policy *pol)
 {
 	int fam = pol->src.family;
 
-	CHECK_PARAMS(xfrm_family_ok(&pol->src) && fam == pol->dst.family);
-	CHECK_PARAMS(pol->src_plen <= xfrm_host_plen(fam) &&
+	IMS_CHECK_PARAMS(xfrm_family_ok(&pol->src) && fam == pol->dst.family);
+	IMS_CHECK_PARAMS(pol->src_plen <= xfrm_host_plen(fam) &&
 	    pol->dst_plen <= xfrm_host_plen(fam));
 	memset(s, 0, sizeof(*s));
 	s->family = fam;
@@ -40,8 +40,8 @@ xfrm_policy_tmpl(struct xfrm_user_tmpl *t, const struct xfrm_policy *pol)
 
 	ts = pol->tmpl_src.family != 0 ? &pol->tmpl_src : &pol->src;
 	td = pol->tmpl_dst.family != 0 ? &pol->tmpl_dst : &pol->dst;
-	CHECK_PARAMS(xfrm_family_ok(ts) && ts->family == td->family);
-	CHECK_PARAMS(pol->mode == IMS_XFRM_MODE_TRANSPORT ||
+	IMS_CHECK_PARAMS(xfrm_family_ok(ts) && ts->family == td->family);
+	IMS_CHECK_PARAMS(pol->mode == IMS_XFRM_MODE_TRANSPORT ||
 	    pol->mode == IMS_XFRM_MODE_TUNNEL);
 	memset(t, 0, sizeof(*t));
 	xfrm_addr_set(&t->id.daddr, td);
@@ -107,15 +107,15 @@ xfrm_policy_add(struct xfrm_nl *h, struct xfrm_policy *pol)
 	struct xfrm_user_tmpl t;
 	uint32_t index;
 
-	CHECK_PARAMS(h != NULL && pol != NULL);
-	CHECK_PARAMS(pol->dir >= IMS_XFRM_DIR_IN && pol->dir <= IMS_XFRM_DIR_FWD);
-	CHECK_RC(xfrm_policy_tmpl(&t, pol));
-	CHECK_RC(xfrm_policy_index_pick(h, pol->dir, &index));
+	IMS_CHECK_PARAMS(h != NULL && pol != NULL);
+	IMS_CHECK_PARAMS(pol->dir >= IMS_XFRM_DIR_IN && pol->dir <= IMS_XFRM_DIR_FWD);
+	IMS_CHECK_RC(xfrm_policy_tmpl(&t, pol));
+	IMS_CHECK_RC(xfrm_policy_index_pick(h, pol->dir, &index));
 	memset(buf, 0, sizeof(buf));
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = XFRM_MSG_NEWPOLICY;
 	p = mnl_nlmsg_put_extra_header(nlh, sizeof(*p));
-	CHECK_RC(xfrm_policy_selector(&p->sel, pol));
+	IMS_CHECK_RC(xfrm_policy_selector(&p->sel, pol));
 	p->lft.soft_byte_limit = p->lft.hard_byte_limit = XFRM_INF;
 	p->lft.soft_packet_limit = p->lft.hard_packet_limit = XFRM_INF;
 	p->priority = pol->priority;
@@ -125,7 +125,7 @@ xfrm_policy_add(struct xfrm_nl *h, struct xfrm_policy *pol)
 	p->share = XFRM_SHARE_ANY;
 	if (!mnl_attr_put_check(nlh, sizeof(buf), XFRMA_TMPL, sizeof(t), &t))
 		return -EMSGSIZE;
-	CHECK_RC(xfrm_request(h, nlh, NULL, NULL));
+	IMS_CHECK_RC(xfrm_request(h, nlh, NULL, NULL));
 	pol->index = index;
 	return 0;
 }
@@ -154,8 +154,8 @@ xfrm_policy_del(struct xfrm_nl *h, const struct xfrm_policy *pol)
 {
 	struct xfrm_selector sel;
 
-	CHECK_PARAMS(h != NULL && pol != NULL);
-	CHECK_PARAMS(pol->dir >= IMS_XFRM_DIR_IN && pol->dir <= IMS_XFRM_DIR_FWD);
-	CHECK_RC(xfrm_policy_selector(&sel, pol));
+	IMS_CHECK_PARAMS(h != NULL && pol != NULL);
+	IMS_CHECK_PARAMS(pol->dir >= IMS_XFRM_DIR_IN && pol->dir <= IMS_XFRM_DIR_FWD);
+	IMS_CHECK_RC(xfrm_policy_selector(&sel, pol));
 	return xfrm_policy_del_msg(h, &sel, 0, pol->dir);
 }

@@ -163,8 +163,8 @@ tuak_topc(const uint8_t *k, size_t klen, const uint8_t top[32],
 	struct tuak_in in = { .top = top, .k = k, .klen = klen };
 	uint8_t st[STATE_LEN];
 
-	CHECK_PARAMS(key_ok(k, klen) && top != NULL && topc != NULL);
-	CHECK_PARAMS(keccak_iterations >= 1);
+	IMS_CHECK_PARAMS(key_ok(k, klen) && top != NULL && topc != NULL);
+	IMS_CHECK_PARAMS(keccak_iterations >= 1);
 	in.instance = klen == 32 ? INST_K256 : 0;
 	tuak_core(&in, keccak_iterations, st);
 	get_reversed(st, OUT_MAC, topc, TOP_LEN);
@@ -196,9 +196,9 @@ tuak_f1(const struct tuak_params *p, const uint8_t *k, size_t klen,
 	    .sqn = sqn, .k = k, .klen = klen };
 	uint8_t code;
 
-	CHECK_PARAMS(params_ok(p) && key_ok(k, klen));
-	CHECK_PARAMS(topc != NULL && rand != NULL && sqn != NULL && amf != NULL);
-	CHECK_RC(mac_code(p->mac_bits, &code));
+	IMS_CHECK_PARAMS(params_ok(p) && key_ok(k, klen));
+	IMS_CHECK_PARAMS(topc != NULL && rand != NULL && sqn != NULL && amf != NULL);
+	IMS_CHECK_RC(mac_code(p->mac_bits, &code));
 	in.instance = code | (klen == 32 ? INST_K256 : 0);
 	if (mac_a != NULL)
 		tuak_f1_one(p, &in, 0, mac_a);
@@ -216,9 +216,9 @@ tuak_f2345(const struct tuak_params *p, const uint8_t *k, size_t klen,
 	struct tuak_in in = { .top = topc, .rand = rand, .k = k, .klen = klen };
 	uint8_t st[STATE_LEN], code;
 
-	CHECK_PARAMS(params_ok(p) && key_ok(k, klen));
-	CHECK_PARAMS(topc != NULL && rand != NULL);
-	CHECK_RC(res_code(p->res_bits, &code));
+	IMS_CHECK_PARAMS(params_ok(p) && key_ok(k, klen));
+	IMS_CHECK_PARAMS(topc != NULL && rand != NULL);
+	IMS_CHECK_RC(res_code(p->res_bits, &code));
 	in.instance = INST_F2345 | code |
 	    (p->ck_bits == 256 ? INST_CK256 : 0) |
 	    (p->ik_bits == 256 ? INST_IK256 : 0) |
@@ -240,8 +240,8 @@ tuak_f5star(const struct tuak_params *p, const uint8_t *k, size_t klen,
 	struct tuak_in in = { .top = topc, .rand = rand, .k = k, .klen = klen };
 	uint8_t st[STATE_LEN];
 
-	CHECK_PARAMS(p != NULL && p->keccak_iterations >= 1 && key_ok(k, klen));
-	CHECK_PARAMS(topc != NULL && rand != NULL && ak_s != NULL);
+	IMS_CHECK_PARAMS(p != NULL && p->keccak_iterations >= 1 && key_ok(k, klen));
+	IMS_CHECK_PARAMS(topc != NULL && rand != NULL && ak_s != NULL);
 	in.instance = INST_STAR | INST_F2345 | (klen == 32 ? INST_K256 : 0);
 	tuak_core(&in, p->keccak_iterations, st);
 	get_reversed(st, OUT_AK, ak_s, 6);

@@ -138,7 +138,7 @@ xfrm_collect(struct xfrm_nl *h, struct xfrm_collect *c)
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = XFRM_MSG_GETSA;
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct xfrm_usersa_info));
-	CHECK_RC(xfrm_dump(h, nlh, xfrm_collect_sa_cb, c));
+	IMS_CHECK_RC(xfrm_dump(h, nlh, xfrm_collect_sa_cb, c));
 
 	memset(buf, 0, sizeof(buf));
 	nlh = mnl_nlmsg_put_header(buf);
@@ -173,7 +173,7 @@ xfrm_list_ours(struct xfrm_nl *h, void (*cb)(const struct xfrm_item *, void *),
 	size_t i;
 	int rc;
 
-	CHECK_PARAMS(h != NULL);
+	IMS_CHECK_PARAMS(h != NULL);
 	memset(&c, 0, sizeof(c));
 	c.owner = h->owner;
 	rc = xfrm_collect(h, &c);
@@ -194,7 +194,7 @@ xfrm_flush_ours(struct xfrm_nl *h, int *nsa, int *npol)
 	size_t i;
 	int rc, first = 0, s = 0, p = 0;
 
-	CHECK_PARAMS(h != NULL);
+	IMS_CHECK_PARAMS(h != NULL);
 	memset(&c, 0, sizeof(c));
 	c.owner = h->owner;
 	if ((rc = xfrm_collect(h, &c)) < 0) {

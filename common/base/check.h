@@ -11,7 +11,7 @@
 #include "log.h"
 
 /* expr must be true, else log and return -EINVAL. */
-#define CHECK_PARAMS(expr) do {						\
+#define IMS_CHECK_PARAMS(expr) do {					\
 	if (!(expr)) {							\
 		log_debug("%s: invalid parameter: %s", __func__, #expr);	\
 		return -EINVAL;						\
@@ -19,7 +19,7 @@
 } while (0)
 
 /* expr is an OpenSSL call that returns 1 on success. */
-#define CHECK_SSL(expr) do {						\
+#define IMS_CHECK_SSL(expr) do {					\
 	if ((expr) != 1) {						\
 		log_err("%s: %s failed", __func__, #expr);		\
 		return -EIO;						\
@@ -27,14 +27,14 @@
 } while (0)
 
 /* expr returns 0 or a negative errno: propagate the error. */
-#define CHECK_RC(expr) do {						\
+#define IMS_CHECK_RC(expr) do {						\
 	int check_rc_ = (expr);						\
 	if (check_rc_ < 0)						\
 		return check_rc_;					\
 } while (0)
 
 /* expr is an allocation: NULL -> -ENOMEM. */
-#define CHECK_MALLOC(expr) do {						\
+#define IMS_CHECK_MALLOC(expr) do {					\
 	if ((expr) == NULL) {						\
 		log_err("%s: out of memory: %s", __func__, #expr);	\
 		return -ENOMEM;						\

@@ -123,13 +123,13 @@ int
 xfrm_sa_algs(struct nlmsghdr *nlh, size_t len, const struct xfrm_sa *sa)
 {
 	if (sa->aead_alg[0] != '\0') {
-		CHECK_PARAMS(sa->auth_alg[0] == '\0' && sa->enc_alg[0] == '\0');
+		IMS_CHECK_PARAMS(sa->auth_alg[0] == '\0' && sa->enc_alg[0] == '\0');
 		return xfrm_put_alg(nlh, len, sa->aead_alg, sa->aead_key,
 		    sa->aead_keylen, XFRM_ALG_AEAD);
 	}
-	CHECK_PARAMS(sa->auth_alg[0] != '\0' || sa->enc_alg[0] != '\0');
+	IMS_CHECK_PARAMS(sa->auth_alg[0] != '\0' || sa->enc_alg[0] != '\0');
 	if (sa->auth_alg[0] != '\0')
-		CHECK_RC(xfrm_put_alg(nlh, len, sa->auth_alg, sa->auth_key,
+		IMS_CHECK_RC(xfrm_put_alg(nlh, len, sa->auth_alg, sa->auth_key,
 		    sa->auth_keylen, XFRM_ALG_AUTH));
 	/* ESP needs an encryption transform: integrity only is ESP-NULL
 	 * (RFC 4303 section 3.2, TS 33.203 allows NULL encryption). */

@@ -1,0 +1,148 @@
+/* dia_server.c - the server side: one dispatch callback per registered
+ * command, the answer's common AVPs, and the error helpers handlers use.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dia_fd.h"
+#include "check.h"
+#include "dia.h"
+#include "log.h"
+
+/* Base Result-Code names as freeDiameter's dictionary knows them. */
+static const struct {
+	enum dia_result	 code;
+	const char	*name;
+} result_names[] = {
+	{ DIA_SUCCESS, "DIAMETER_SUCCESS" },
+	{ DIA_UNABLE_TO_DELIVER, "DIAMETER_UNABLE_TO_DELIVER" },
+	{ DIA_REALM_NOT_SERVED, "DIAMETER_REALM_NOT_SERVED" },
+	{ DIA_TOO_BUSY, "DIAMETER_TOO_BUSY" },
+	{ DIA_AUTHORIZATION_REJECTED, "DIAMETER_AUTHORIZATION_REJECTED" },
+	{ DIA_INVALID_AVP_VALUE, "DIAMETER_INVALID_AVP_VALUE" },
+	{ DIA_MISSING_AVP, "DIAMETER_MISSING_AVP" },
+	{ DIA_UNABLE_TO_COMPLY, "DIAMETER_UNABLE_TO_COMPLY" },
+	{ DIA_INVALID_AVP_LENGTH, "DIAMETER_INVALID_AVP_LENGTH" },
+};
+
+/* A handler registered for one command of one application. */
+struct dia_reg {
+	dia_handler	 fn;
+	void		*arg;
+	uint32_t	 app_id;
+	uint32_t	 code;
+};
+
+static const char *
+result_name(enum dia_result code)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(result_names) / sizeof(result_names[0]); i++)
+		if (result_names[i].code == code)
+			return result_names[i].name;
+	return NULL;
+}
+
+int
+dia_set_error(struct msg *ans, enum dia_result code, const char *text)
+{
+	const char *name = result_name(code);
+
+	IMS_CHECK_PARAMS(name != NULL);
+	IMS_CHECK_FD(fd_msg_rescode_set(ans, (char *)name, (char *)text, NULL,
+	    0));
+	return 0;
+}
+
+int
+dia_set_missing(struct msg *ans, enum dia_avp id)
+{
+	struct dict_object *model;
+	struct dict_avp_data md;
+	struct avp *g, *a;
+	union avp_value v;
+	char text[128];
+	int rc;
+
+	IMS_CHECK_PARAMS((model = dia_avp(id)) != NULL);
+	IMS_CHECK_FD(fd_dict_getval(model, &md));
+	(void)snprintf(text, sizeof(text), "missing AVP %s", md.avp_name);
+	IMS_CHECK_RC(dia_set_error(ans, DIA_MISSING_AVP, text));
+	/* RFC 6733 7.5: Failed-AVP holds an example of the missing AVP, with
+	 * an empty or zero value.  (fd_msg_rescode_set's own Failed-AVP
+	 * copies raw data and only works for received AVPs.) */
+	IMS_CHECK_RC(dia_add_group(ans, DIA_AVP_FAILED_AVP, &g));
+	IMS_CHECK_FD(fd_msg_avp_new(model, 0, &a));
+	memset(&v, 0, sizeof(v));
+	v.os.data = (uint8_t *)text;	/* len 0 */
+	if (md.avp_basetype != AVP_TYPE_GROUPED &&
+	    (rc = fd_msg_avp_setvalue(a, &v)) != 0) {
+		(void)fd_msg_free(a);
+		return -rc;
+	}
+	if ((rc = fd_msg_avp_add(g, MSG_BRW_LAST_CHILD, a)) != 0) {
+		(void)fd_msg_free(a);
+		return -rc;
+	}
+	return 0;
+}
+
+/* Called on a freeDiameter dispatch thread. */
+static int
+dia_dispatch(struct msg **msg, struct avp *avp, struct session *sess,
+    void *opaque, enum disp_action *act)
+{
+	struct dia_reg *r = opaque;
+	struct msg *req = *msg, *ans;
+	struct msg_hdr *h;
+	int rc;
+
+	(void)avp;
+	(void)sess;
+	*act = DISP_ACT_CONT;
+	IMS_CHECK_FD(fd_msg_hdr(req, &h));
+	if (!(h->msg_flags & CMD_FLAG_REQUEST))
+		return 0;
+	IMS_CHECK_FD(fd_msg_new_answer_from_req(fd_g_config->cnf_dict, msg, 0));
+	ans = *msg;
+	/* e.g. TS 29.229 6.1.x: every Cx answer carries the VSAI. */
+	IMS_CHECK_RC(dia_add_vsai(ans, r->app_id));
+	/* A failing handler has added no result yet (its contract). */
+	if ((rc = r->fn(req, ans, r->arg)) < 0) {
+		log_warn("dia: handler for command %u failed: %s", r->code,
+		    strerror(-rc));
+		IMS_CHECK_RC(dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
+		    "internal error"));
+	}
+	/* Auth-Session-State NO_STATE_MAINTAINED (1): the 3GPP applications
+	 * here (Cx, Zh, Zn) are stateless. */
+	IMS_CHECK_RC(dia_add_u32(ans, DIA_AVP_AUTH_SESSION_STATE, 1));
+	IMS_CHECK_FD(fd_msg_add_origin(ans, 0));
+	*act = DISP_ACT_SEND;
+	return 0;
+}
+
+int
+dia_register(struct dict_object *app, uint32_t app_id, uint32_t code,
+    struct dict_object *cmd, dia_handler fn, void *arg)
+{
+	struct disp_when when;
+	struct dia_reg *r;
+
+	IMS_CHECK_PARAMS(fn != NULL && app != NULL && cmd != NULL);
+	/* Lives as long as the process: freeDiameter keeps the pointer. */
+	IMS_CHECK_MALLOC(r = calloc(1, sizeof(*r)));
+	r->fn = fn;
+	r->arg = arg;
+	r->app_id = app_id;
+	r->code = code;
+	memset(&when, 0, sizeof(when));
+	when.app = app;
+	when.command = cmd;
+	IMS_CHECK_FD(fd_disp_register(dia_dispatch, DISP_HOW_CC, &when, r,
+	    NULL));
+	return 0;
+}

@@ -1,1 +1,0 @@
-ims_unit_test(test_xfrm ims_xfrm)
