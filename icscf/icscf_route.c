@@ -17,6 +17,8 @@
 #include "log.h"
 
 struct icx {
+	struct handoff_job job;		/* the Cx answer, to the su_root thread */
+	struct cx_answer *ans;
 	struct icscf	*ic;
 	nta_incoming_t	*irq;
 	char		 impu[SIPX_URI_MAX];
@@ -108,10 +110,10 @@ answer_ok(const struct cx_answer *a)
 }
 
 static void
-answered(void *arg, void *data)
+answered(struct handoff_job *job)
 {
-	struct icx *c = arg;
-	struct cx_answer *a = data;
+	struct icx *c = IMS_CONTAINER_OF(job, struct icx, job);
+	struct cx_answer *a = c->ans;
 	const char *phrase, *target;
 	msg_t *msg;
 	int status;
@@ -149,10 +151,10 @@ answered(void *arg, void *data)
 static void
 answer_cb(void *arg, struct cx_answer *a)
 {
-	if (sipx_post(answered, arg, a) < 0) {
-		log_err("icscf: cannot post a Cx answer");
-		cx_answer_free(a);
-	}
+	struct icx *c = arg;
+
+	c->ans = a;
+	sipx_post(&c->ic->sa, &c->job, answered);
 }
 
 static int

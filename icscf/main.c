@@ -104,8 +104,8 @@ main(int argc, char **argv)
 
 	if ((rc = sipx_agent_open(&ic.sa, listen, icscf_leg, (void *)&ic)) < 0)
 		fatalx("cannot listen on %s: %s", listen, strerror(-rc));
-	if ((rc = sipx_async_init(ic.sa.root)) < 0 ||
-	    (rc = sipx_signals_init(ic.sa.root)) < 0)
+	if ((rc = sipx_async_init(&ic.sa)) < 0 ||
+	    (rc = sipx_signals_init(&ic.sa)) < 0)
 		fatalx("event loop set-up: %s", strerror(-rc));
 	if ((rc = dia_init(fdconf, debug)) < 0)
 		fatalx("freeDiameter initialisation failed (%s): %s", fdconf,
@@ -120,7 +120,7 @@ main(int argc, char **argv)
 	su_root_run(ic.sa.root);
 
 	rc = dia_stop(ICSCF_STOP_TIMEOUT_MS);
-	sipx_async_fini();
+	sipx_async_fini(&ic.sa);
 	sipx_agent_close(&ic.sa);
 	if (rc == -ETIMEDOUT)
 		_exit(1);

@@ -78,14 +78,14 @@ main(int argc, char **argv)
 	/* RFC 3327 4: the Path entry terminating requests come back on. */
 	(void)snprintf(p.path, sizeof(p.path), "<sip:term@%s:%u;lr>",
 	    p.sa.host, p.sa.port);
-	if ((rc = sipx_async_init(p.sa.root)) < 0 ||
-	    (rc = sipx_signals_init(p.sa.root)) < 0)
+	if ((rc = sipx_async_init(&p.sa)) < 0 ||
+	    (rc = sipx_signals_init(&p.sa)) < 0)
 		fatalx("event loop set-up: %s", strerror(-rc));
 	log_info("pcscf: ready, %s, I-CSCF %s", p.sa.self, p.icscf);
 
 	su_root_run(p.sa.root);
 
-	sipx_async_fini();
+	sipx_async_fini(&p.sa);
 	sipx_agent_close(&p.sa);
 	return 0;
 }

@@ -151,8 +151,8 @@ main(int argc, char **argv)
 	/* RFC 3608 6 / TS 24.229 5.4.1.2.2: our originating entry point. */
 	(void)snprintf(s.service_route, sizeof(s.service_route),
 	    "<sip:orig@%s:%u;lr>", s.sa.host, s.sa.port);
-	if ((rc = sipx_async_init(s.sa.root)) < 0 ||
-	    (rc = sipx_signals_init(s.sa.root)) < 0)
+	if ((rc = sipx_async_init(&s.sa)) < 0 ||
+	    (rc = sipx_signals_init(&s.sa)) < 0)
 		fatalx("event loop set-up: %s", strerror(-rc));
 	if ((rc = dia_init(fdconf, debug)) < 0)
 		fatalx("freeDiameter initialisation failed (%s): %s", fdconf,
@@ -173,7 +173,7 @@ main(int argc, char **argv)
 
 	su_timer_destroy(s.timer);
 	rc = dia_stop(SCSCF_STOP_TIMEOUT_MS);
-	sipx_async_fini();
+	sipx_async_fini(&s.sa);
 	sipx_agent_close(&s.sa);
 	bdb_close(s.db);
 	if (rc == -ETIMEDOUT)

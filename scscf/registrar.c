@@ -24,6 +24,8 @@
 #include "util.h"
 
 struct reg_ctx {
+	struct handoff_job job;		/* the Cx answer, to the su_root thread */
+	struct cx_answer *ans;
 	struct scscf	*s;
 	nta_incoming_t	*irq;
 	msg_t		*req;		/* our reference to the REGISTER */
@@ -79,10 +81,10 @@ dia_status(const struct cx_answer *a, const char **phrase)
 /* ---- MAR: challenge (TS 24.229 5.4.1.2.1) ---- */
 
 static void
-mar_done(void *arg, void *data)
+mar_done(struct handoff_job *job)
 {
-	struct reg_ctx *c = arg;
-	struct cx_answer *a = data;
+	struct reg_ctx *c = IMS_CONTAINER_OF(job, struct reg_ctx, job);
+	struct cx_answer *a = c->ans;
 	char hdr[DIGEST_FORMAT_MAX];
 	const char *phrase;
 	int status;
@@ -109,10 +111,10 @@ mar_done(void *arg, void *data)
 static void
 mar_cb(void *arg, struct cx_answer *a)
 {
-	if (sipx_post(mar_done, arg, a) < 0) {
-		log_err("registrar: cannot post MAA");
-		cx_answer_free(a);
-	}
+	struct reg_ctx *c = arg;
+
+	c->ans = a;
+	sipx_post(&c->s->sa, &c->job, mar_done);
 }
 
 static void
@@ -237,10 +239,10 @@ reply_200(struct reg_ctx *c, sip_t const *sip, const char *assoc)
 }
 
 static void
-sar_done(void *arg, void *data)
+sar_done(struct handoff_job *job)
 {
-	struct reg_ctx *c = arg;
-	struct cx_answer *a = data;
+	struct reg_ctx *c = IMS_CONTAINER_OF(job, struct reg_ctx, job);
+	struct cx_answer *a = c->ans;
 	sip_t const *sip = sip_object(c->req);
 	char assoc[SCSCF_ASSOC_MAX];
 	const char *phrase;
@@ -289,10 +291,10 @@ sar_done(void *arg, void *data)
 static void
 sar_cb(void *arg, struct cx_answer *a)
 {
-	if (sipx_post(sar_done, arg, a) < 0) {
-		log_err("registrar: cannot post SAA");
-		cx_answer_free(a);
-	}
+	struct reg_ctx *c = arg;
+
+	c->ans = a;
+	sipx_post(&c->s->sa, &c->job, sar_done);
 }
 
 /* Live bindings of the identity that this request does not remove. */

@@ -19,6 +19,8 @@
 #define RTR_MAX_IMPU	8
 
 struct rtr_job {
+	struct handoff_job job;
+	struct scscf *s;
 	char	 impi[SCSCF_ID_MAX];
 	char	 impu[RTR_MAX_IMPU][SCSCF_ID_MAX];
 	size_t	 n;
@@ -36,10 +38,10 @@ rtr_dereg_one(void *arg, const char *impu)
 }
 
 static void
-rtr_apply(void *arg, void *data)
+rtr_apply(struct handoff_job *job)
 {
-	struct scscf *s = arg;
-	struct rtr_job *j = data;
+	struct rtr_job *j = IMS_CONTAINER_OF(job, struct rtr_job, job);
+	struct scscf *s = j->s;
 	size_t i;
 
 	if (j->n == 0) {
@@ -77,14 +79,14 @@ rtr_handle(struct msg *req, struct msg *ans, void *arg)
 		j->impu[j->n][h->avp_value->os.len] = '\0';
 		j->n++;
 	}
+	/* The one result, then the hand-off, which cannot fail: a failing
+	 * handler has added no result (dia.h contract). */
 	if ((rc = dia_set_error(ans, DIA_SUCCESS, NULL)) < 0) {
 		free(j);
 		return rc;
 	}
-	if (sipx_post(rtr_apply, arg, j) < 0) {
-		free(j);
-		return -EIO;
-	}
+	j->s = arg;
+	sipx_post(&j->s->sa, &j->job, rtr_apply);
 	return 0;
 }
 

@@ -1,16 +1,20 @@
 /* sipx.h - small Sofia-SIP helpers shared by the CSCFs.
  *
- *	sipx.c		agent creation (UDP and TCP), URI and header helpers
+ *	sipx_agent.c	agent creation (UDP and TCP)
+ *	sipx_hdr.c	URI and header helpers
  *	sipx_proxy.c	stateful forwarding (RFC 3261 16), routing helpers
  *	sipx_async.c	hand-off from other threads to the su_root thread
  *
- * Everything here runs on the su_root thread except sipx_post(), which is
- * what a freeDiameter callback (or a signal thread) calls.
+ * Everything here runs on the su_root thread except sipx_post() and
+ * sipx_agent_stop(), which freeDiameter callbacks and the signal thread
+ * call.
  */
 #ifndef IMS_SIPX_H
 #define IMS_SIPX_H
 
 #include <stddef.h>
+
+#include "handoff.h"
 
 #include <sofia-sip/su_wait.h>
 #include <sofia-sip/nta.h>
@@ -37,6 +41,10 @@ struct sipx_agent {
 	char		 self[SIPX_URI_MAX];	/* sip:HOST:PORT */
 	char		 host[128];
 	unsigned	 port;
+	struct handoff	*handoff;	/* sipx_async.c */
+	su_wait_t	 handoff_wait[1];
+	int		 handoff_index;
+	struct handoff_job stop_job;
 };
 int	sipx_agent_open(struct sipx_agent *, const char *listen,
 	    nta_request_f *req_cb, void *magic);
@@ -115,18 +123,21 @@ void	sipx_reply(nta_incoming_t *irq, int status, const char *phrase);
 
 /* ---- sipx_async.c ---- */
 
-typedef void (*sipx_job_fn)(void *arg, void *data);
-
-/* A pipe registered with root; sipx_post() from any thread makes fn run
- * on the root's thread. */
-int	sipx_async_init(su_root_t *root);
-void	sipx_async_fini(void);
-/* Async-signal-safe and thread-safe.  0 or -errno (the caller still owns
- * data then). */
-int	sipx_post(sipx_job_fn fn, void *arg, void *data);
+/* The agent's hand-off (common/base handoff.h) registered with its root:
+ * sipx_post() from any thread makes fn(job) run on the root's thread.
+ * 0 or -errno. */
+int	sipx_async_init(struct sipx_agent *);
+void	sipx_async_fini(struct sipx_agent *);
+/* Any thread; never fails (the job is the caller's, embedded in its
+ * context, and must stay valid until fn ran). */
+void	sipx_post(struct sipx_agent *, struct handoff_job *,
+	    void (*fn)(struct handoff_job *));
+/* Any thread: makes su_root_run() return (through the hand-off, so work
+ * posted before runs first). */
+void	sipx_agent_stop(struct sipx_agent *);
 /* A thread that sigwait()s for SIGTERM/SIGINT (blocked first in every
  * thread by this call, so call it before starting any other thread) and
- * then breaks root's loop. */
-int	sipx_signals_init(su_root_t *root);
+ * then stops the agent's loop. */
+int	sipx_signals_init(struct sipx_agent *);
 
 #endif

@@ -1,116 +1,89 @@
 /* sipx_async.c - hand work from freeDiameter threads (and the signal
- * thread) to the su_root thread: a pipe carrying pointers to jobs,
- * registered with su_root_register.  A Diameter answer callback only
- * allocates a job and writes its pointer; Sofia objects are touched by the
- * job function on the root's thread alone.
+ * thread) to the su_root thread over the agent's hand-off (common/base
+ * handoff.c): its eventfd is registered with su_root_register.  A Diameter
+ * answer callback only fills the job embedded in its request context and
+ * posts it; Sofia objects are touched by the job function on the root's
+ * thread alone.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "check.h"
 #include "daemon.h"
 #include "log.h"
 #include "sipx.h"
 
-struct sipx_job {
-	sipx_job_fn	 fn;
-	void		*arg;
-	void		*data;
-};
-
-static int	 async_pipe[2] = { -1, -1 };
-static su_wait_t async_wait[1];
-static int	 async_index = -1;
-static su_root_t *async_root;
-
 static int
 async_wakeup(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
 {
-	struct sipx_job *job;
-	ssize_t n;
+	struct sipx_agent *a = (struct sipx_agent *)arg;
 
 	(void)magic;
 	(void)w;
-	(void)arg;
-	for (;;) {
-		n = read(async_pipe[0], &job, sizeof(job));
-		if (n != (ssize_t)sizeof(job))
-			break;
-		if (job->fn != NULL)
-			job->fn(job->arg, job->data);
-		free(job);
-	}
+	(void)handoff_run(a->handoff);
 	return 0;
 }
 
 int
-sipx_async_init(su_root_t *root)
+sipx_async_init(struct sipx_agent *a)
 {
-	int i, fl;
+	int rc;
 
-	IMS_CHECK_PARAMS(root != NULL);
-	if (pipe(async_pipe) != 0)
-		return -errno;
-	for (i = 0; i < 2; i++) {
-		if ((fl = fcntl(async_pipe[i], F_GETFL)) < 0 ||
-		    fcntl(async_pipe[i], F_SETFL, fl | O_NONBLOCK) < 0 ||
-		    fcntl(async_pipe[i], F_SETFD, FD_CLOEXEC) < 0)
-			return -errno;
+	IMS_CHECK_PARAMS(a != NULL && a->root != NULL);
+	a->handoff_index = -1;
+	IMS_CHECK_RC(handoff_new(&a->handoff));
+	if (su_wait_create(a->handoff_wait, handoff_fd(a->handoff),
+	    SU_WAIT_IN) != 0) {
+		rc = -EIO;
+		goto fail;
 	}
-	if (su_wait_create(async_wait, async_pipe[0], SU_WAIT_IN) != 0)
-		return -EIO;
-	async_index = su_root_register(root, async_wait, async_wakeup, NULL,
-	    0);
-	if (async_index < 0)
-		return -EIO;
-	async_root = root;
+	a->handoff_index = su_root_register(a->root, a->handoff_wait,
+	    async_wakeup, (su_wakeup_arg_t *)a, 0);
+	if (a->handoff_index < 0) {
+		rc = -EIO;
+		goto fail;
+	}
 	return 0;
+fail:
+	handoff_free(a->handoff);
+	a->handoff = NULL;
+	return rc;
 }
 
 void
-sipx_async_fini(void)
+sipx_async_fini(struct sipx_agent *a)
 {
-	if (async_root != NULL && async_index >= 0)
-		(void)su_root_deregister(async_root, async_index);
-	async_index = -1;
-	async_root = NULL;
+	if (a->root != NULL && a->handoff_index >= 0)
+		(void)su_root_deregister(a->root, a->handoff_index);
+	a->handoff_index = -1;
+	handoff_free(a->handoff);
+	a->handoff = NULL;
 }
 
-int
-sipx_post(sipx_job_fn fn, void *arg, void *data)
+void
+sipx_post(struct sipx_agent *a, struct handoff_job *job,
+    void (*fn)(struct handoff_job *))
 {
-	struct sipx_job *job;
-	ssize_t n;
-
-	if (async_pipe[1] < 0)
-		return -EBADF;
-	if ((job = malloc(sizeof(*job))) == NULL)
-		return -ENOMEM;
-	job->fn = fn;
-	job->arg = arg;
-	job->data = data;
-	/* One pointer: below PIPE_BUF, so the write is atomic. */
-	do {
-		n = write(async_pipe[1], &job, sizeof(job));
-	} while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(job)) {
-		free(job);
-		return n < 0 ? -errno : -EIO;
-	}
-	return 0;
+	handoff_post(a->handoff, job, fn);
 }
 
 static void
-signal_job(void *arg, void *data)
+stop_job(struct handoff_job *job)
 {
-	(void)data;
-	log_info("signal received, stopping");
-	su_root_break(arg);
+	struct sipx_agent *a = IMS_CONTAINER_OF(job, struct sipx_agent,
+	    stop_job);
+
+	log_info("stopping");
+	su_root_break(a->root);
+}
+
+void
+sipx_agent_stop(struct sipx_agent *a)
+{
+	handoff_post(a->handoff, &a->stop_job, stop_job);
 }
 
 static void *
@@ -120,16 +93,15 @@ signal_thread(void *arg)
 	int sig;
 
 	daemon_sigset(&set, 0);
-	for (;;) {
-		if (sigwait(&set, &sig) != 0)
-			continue;
-		if (sipx_post(signal_job, arg, NULL) == 0)
-			return NULL;
-	}
+	while (sigwait(&set, &sig) != 0)
+		;
+	log_info("signal %d received", sig);
+	sipx_agent_stop(arg);
+	return NULL;
 }
 
 int
-sipx_signals_init(su_root_t *root)
+sipx_signals_init(struct sipx_agent *a)
 {
 	pthread_t t;
 	sigset_t set;
@@ -139,7 +111,7 @@ sipx_signals_init(su_root_t *root)
 		return rc;
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
 		return -errno;
-	if ((rc = pthread_create(&t, NULL, signal_thread, root)) != 0)
+	if ((rc = pthread_create(&t, NULL, signal_thread, a)) != 0)
 		return -rc;
 	if ((rc = pthread_detach(t)) != 0)
 		return -rc;
