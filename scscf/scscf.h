@@ -43,6 +43,11 @@ struct binding {
 };
 int	bdb_open(const char *path, struct bdb **);
 void	bdb_close(struct bdb *);
+/* One transaction (BEGIN IMMEDIATE) around the writes of a REGISTER; a
+ * failed commit is rolled back.  Not nested.  0 or -errno. */
+int	bdb_begin(struct bdb *);
+int	bdb_commit(struct bdb *);
+void	bdb_rollback(struct bdb *);
 /* -ENOENT when the public identity was never registered here. */
 int	bdb_reg_get(struct bdb *, const char *impu, char *impi, size_t,
 	    int *registered, char *assoc, size_t);
@@ -51,7 +56,8 @@ int	bdb_reg_put(struct bdb *, const char *impu, const char *impi,
 int	bdb_binding_put(struct bdb *, const char *impu,
 	    const struct binding *);
 int	bdb_binding_del(struct bdb *, const char *impu, const char *contact);
-/* Forget every binding of impu and mark it not registered. */
+/* Forget every binding of impu and mark it not registered; atomic (its
+ * own transaction unless the caller's is open). */
 int	bdb_deregister(struct bdb *, const char *impu);
 /* The live bindings (expires_at > now) of impu. */
 int	bdb_bindings_get(struct bdb *, const char *impu, int64_t now,
