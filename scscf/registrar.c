@@ -97,36 +97,6 @@ challenge(struct reg_ctx *c, const char *algorithm, const uint8_t *resync,
 
 /* ---- SAR and the 200 OK (TS 24.229 5.4.1.2.2) ---- */
 
-/* P-Associated-URI from the User-Data (TS 29.228 Annex B: IMSSubscription
- * / ServiceProfile / PublicIdentity / Identity). */
-static void
-assoc_from_user_data(const char *xml, const char *impu, char *out,
-    size_t size)
-{
-	const char *p = xml, *e;
-	size_t len = 0;
-	int n;
-
-	out[0] = '\0';
-	while (p != NULL && (p = strstr(p, "<Identity>")) != NULL) {
-		p += strlen("<Identity>");
-		if ((e = strstr(p, "</Identity>")) == NULL ||
-		    memchr(p, '<', (size_t)(e - p)) != NULL ||
-		    memchr(p, '>', (size_t)(e - p)) != NULL)
-			break;
-		n = snprintf(out + len, size - len, "%s<%.*s>",
-		    len ? ", " : "", (int)(e - p), p);
-		if (n < 0 || (size_t)n >= size - len) {
-			out[len] = '\0';
-			break;
-		}
-		len += (size_t)n;
-		p = e;
-	}
-	if (len == 0)
-		(void)snprintf(out, size, "<%s>", impu);
-}
-
 /* RFC 3261 10.3 step 7: apply the Contact list of the request. */
 static int
 bindings_update(struct reg_ctx *c, sip_t const *sip)
@@ -242,10 +212,14 @@ sar_done(struct sipx_cx *cx, const struct cx_answer *a)
 		sipx_cx_reply(cx, status, phrase);
 		return;
 	}
-	if (a->user_data != NULL)
-		assoc_from_user_data(a->user_data, c->impu, assoc,
-		    sizeof(assoc));
-	else if (bdb_reg_get(c->s->db, c->impu, NULL, 0, &registered, assoc,
+	if (a->user_data != NULL) {
+		if (user_data_assoc(a->user_data, a->user_data_len, c->impu,
+		    assoc, sizeof(assoc)) < 0)
+			log_warn("registrar: P-Associated-URI for %s cut to %s",
+			    c->impu, assoc);
+		if (assoc[0] == '\0')
+			(void)snprintf(assoc, sizeof(assoc), "<%s>", c->impu);
+	} else if (bdb_reg_get(c->s->db, c->impu, NULL, 0, &registered, assoc,
 	    sizeof(assoc)) < 0 || assoc[0] == '\0')
 		(void)snprintf(assoc, sizeof(assoc), "<%s>", c->impu);
 	if (store_and_reply(c, sip, assoc, 1) < 0)

@@ -12,6 +12,7 @@
 #include "cx.h"
 #include "digest.h"
 #include "sipx.h"
+#include "user_data.h"
 
 #define SCSCF_ID_MAX		256
 #define SCSCF_ASSOC_MAX		1024
