@@ -45,25 +45,50 @@ ctx_release(struct sipx_cx *cx)
 
 /* ---- MAR: challenge (TS 24.229 5.4.1.2.1) ---- */
 
+/* RFC 3261 21.5.4, 20.33: no room for another pending challenge now;
+ * Retry-After says when the oldest one expires. */
+static void
+reply_busy(struct reg_ctx *c)
+{
+	struct auth_stats st;
+	char ra[16];
+
+	auth_store_stats(c->s->auth, &st);
+	(void)snprintf(ra, sizeof(ra), "%u",
+	    auth_store_retry_after(c->s->auth));
+	log_warn("registrar: %s: %zu challenges pending (capacity %zu): 503",
+	    c->impi, st.pending, st.capacity);
+	if (sipx_cx_treply(&c->cx, 503, "Service Unavailable",
+	    SIPTAG_RETRY_AFTER_STR(ra), TAG_END()) < 0)
+		log_warn("registrar: cannot send 503");
+}
+
 static void
 mar_done(struct sipx_cx *cx, const struct cx_answer *a)
 {
 	struct reg_ctx *c = IMS_CONTAINER_OF(cx, struct reg_ctx, cx);
 	char hdr[DIGEST_FORMAT_MAX];
 	const char *phrase;
-	int status;
+	int status, rc;
 
 	if ((status = sipx_cx_status(a, &phrase)) != 0) {
 		log_info("registrar: MAR for %s failed (status %d, result "
 		    "%u/%u): %d", c->impi, a->status, a->result_code,
 		    a->exp_result_code, status);
+		auth_release(c->s->auth, c->impi);
 		sipx_cx_reply(cx, status, phrase);
 		return;
 	}
-	if (a->n_items == 0 || auth_challenge(c->impi, c->s->domain,
-	    &a->items[0], hdr, sizeof(hdr)) < 0) {
+	rc = a->n_items == 0 ? -EINVAL : auth_challenge(c->s->auth, c->impi,
+	    c->s->domain, &a->items[0], hdr, sizeof(hdr));
+	if (rc == -ENOSPC) {
+		reply_busy(c);
+		return;
+	}
+	if (rc < 0) {
 		log_warn("registrar: MAA for %s without a usable vector",
 		    c->impi);
+		auth_release(c->s->auth, c->impi);
 		return;		/* 500 */
 	}
 	if (sipx_cx_treply(cx, 401, "Unauthorized",
@@ -74,12 +99,19 @@ mar_done(struct sipx_cx *cx, const struct cx_answer *a)
 	secure_wipe(hdr, sizeof(hdr));
 }
 
+/* TS 24.229 5.4.1.2.1: MAR, then the 401.  The challenge's room is
+ * reserved first: without room nothing goes to the HSS (503). */
 static void
 challenge(struct reg_ctx *c, const char *algorithm, const uint8_t *resync,
     size_t resync_len)
 {
 	struct cx_req r;
 
+	if (auth_reserve(c->s->auth, c->impi) == -ENOSPC) {
+		reply_busy(c);
+		sipx_cx_finish(&c->cx, 500, "Server Internal Error");
+		return;
+	}
 	memset(&r, 0, sizeof(r));
 	r.dest_realm = c->s->dest_realm;
 	r.impi = c->impi;
@@ -193,7 +225,7 @@ sar_done(struct sipx_cx *cx, const struct cx_answer *a)
 
 	if (c->dereg) {
 		/* TS 24.229 5.4.1.4: the bindings go whatever the HSS says. */
-		auth_forget(c->impi);
+		auth_forget(c->s->auth, c->impi);
 		if (bdb_deregister(c->s->db, c->impu) < 0) {
 			log_warn("registrar: de-registration of %s: store",
 			    c->impu);
@@ -368,17 +400,17 @@ registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
 	/* RFC 3310 3.4: synchronisation failure; MAR with RAND || AUTS
 	 * (TS 29.228 6.3.1). */
 	if (DIGEST_HAS(&d, DIGEST_AUTS)) {
-		if (auth_rand(c->impi, d.nonce, resync) < 0 ||
+		if (auth_rand(c->s->auth, c->impi, d.nonce, resync) < 0 ||
 		    digest_auts(&d, resync + 16) < 0) {
 			challenge(c, d.algorithm, NULL, 0);
 			return 0;
 		}
 		log_info("registrar: %s: resynchronisation", c->impi);
-		auth_forget(c->impi);
+		auth_forget(c->s->auth, c->impi);
 		challenge(c, d.algorithm, resync, sizeof(resync));
 		return 0;
 	}
-	rc = auth_verify(c->impi, &d, "REGISTER");
+	rc = auth_verify(c->s->auth, c->impi, &d, "REGISTER");
 	if (rc == -ESTALE) {
 		challenge(c, d.algorithm, NULL, 0);
 		return 0;
@@ -387,7 +419,7 @@ registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
 		/* TS 24.229 5.4.1.2.3: authentication failed, no SAR. */
 		log_info("registrar: %s: authentication failed (%d)", c->impi,
 		    rc);
-		auth_forget(c->impi);
+		auth_forget(c->s->auth, c->impi);
 		sipx_cx_finish(&c->cx, 403, "Forbidden");
 		return 0;
 	}
@@ -415,7 +447,7 @@ expired(void *arg, const char *impu, const char *impi)
 
 	/* TS 24.229 5.4.1.5 / TS 29.228 6.1.2: registration timed out. */
 	log_info("registrar: %s expired", impu);
-	auth_forget(impi);
+	auth_forget(s->auth, impi);
 	memset(&r, 0, sizeof(r));
 	r.dest_realm = s->dest_realm;
 	r.impi = impi;
@@ -425,6 +457,24 @@ expired(void *arg, const char *impu, const char *impi)
 	r.timeout_ms = s->dia_timeout_ms;
 	if (cx_sar_send(&r, timeout_sar_cb, NULL) < 0)
 		log_warn("registrar: cannot send SAR for %s", impu);
+}
+
+int
+registrar_init(struct scscf *s)
+{
+	size_t cap = s->max_challenges ? s->max_challenges :
+	    SCSCF_MAX_CHALLENGES_DEFAULT;
+
+	IMS_CHECK_MALLOC(s->auth = auth_store_new(cap));
+	log_info("registrar: room for %zu challenges", cap);
+	return 0;
+}
+
+void
+registrar_fini(struct scscf *s)
+{
+	auth_store_free(s->auth);
+	s->auth = NULL;
 }
 
 void
