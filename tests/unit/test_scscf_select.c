@@ -44,9 +44,11 @@ answer(struct cx_answer *a, const uint32_t *mand, unsigned nm,
 {
 	memset(a, 0, sizeof(*a));
 	a->has_capabilities = nm + no > 0;
-	memcpy(a->mandatory, mand, nm * sizeof(*mand));
+	if (nm > 0)
+		memcpy(a->mandatory, mand, nm * sizeof(*mand));
 	a->n_mandatory = nm;
-	memcpy(a->optional, opt, no * sizeof(*opt));
+	if (no > 0)
+		memcpy(a->optional, opt, no * sizeof(*opt));
 	a->n_optional = no;
 }
 
