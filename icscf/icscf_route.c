@@ -3,7 +3,8 @@
  *	(TS 24.229 5.3.1.2, TS 29.228 6.1.1);
  *	initial requests from outside: LIR, then forward to the S-CSCF
  *	serving the called identity (TS 24.229 5.3.2.1, TS 29.228 6.1.4).
- * Diameter answers are posted to the su_root thread before use.
+ * Each request is one sipx_cx (common/sipx): the answer is handled on the
+ * su_root thread and the request gets exactly one final response.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,144 +18,49 @@
 #include "log.h"
 
 struct icx {
-	struct handoff_job job;		/* the Cx answer, to the su_root thread */
-	struct cx_answer *ans;
+	struct sipx_cx	 cx;		/* the UAR or LIR and its SIP reply */
 	struct icscf	*ic;
-	nta_incoming_t	*irq;
 	char		 impu[SIPX_URI_MAX];
 	int		 lir;
 };
 
 static void
-icx_reply(struct icx *c, int status, const char *phrase)
+icx_release(struct sipx_cx *cx)
 {
-	sipx_reply(c->irq, status, phrase);
-	free(c);
+	free(IMS_CONTAINER_OF(cx, struct icx, cx));
 }
 
-/* Failures common to UAR and LIR: no answer, peer unreachable. */
-static int
-transport_status(const struct cx_answer *a, const char **phrase)
-{
-	if (a->status == -ETIMEDOUT || a->result_code == 3002 ||
-	    a->result_code == 3004) {
-		*phrase = "Server Time-out (HSS)";
-		return 504;
-	}
-	if (a->status < 0) {
-		*phrase = "Server Internal Error";
-		return 500;
-	}
-	return 0;
-}
-
-/* TS 24.229 5.3.1.2: UAA errors. */
-static int
-uar_status(const struct cx_answer *a, const char **phrase)
-{
-	int st;
-
-	if ((st = transport_status(a, phrase)) != 0)
-		return st;
-	switch (a->exp_result_code) {
-	case CX_ERROR_USER_UNKNOWN:
-	case CX_ERROR_IDENTITIES_DONT_MATCH:
-	case CX_ERROR_ROAMING_NOT_ALLOWED:
-	case CX_ERROR_IDENTITY_NOT_REGISTERED:
-		*phrase = "Forbidden";
-		return 403;
-	default:
-		break;
-	}
-	if (a->result_code == 5003) {	/* DIAMETER_AUTHORIZATION_REJECTED */
-		*phrase = "Forbidden";
-		return 403;
-	}
-	*phrase = "Server Internal Error";
-	return 500;
-}
-
-/* TS 24.229 5.3.2.1: LIA errors. */
-static int
-lir_status(const struct cx_answer *a, const char **phrase)
-{
-	int st;
-
-	if ((st = transport_status(a, phrase)) != 0)
-		return st;
-	switch (a->exp_result_code) {
-	case CX_ERROR_USER_UNKNOWN:
-		*phrase = "Not Found";
-		return 404;
-	case CX_ERROR_IDENTITY_NOT_REGISTERED:
-		*phrase = "Temporarily Unavailable";
-		return 480;
-	case CX_ERROR_ROAMING_NOT_ALLOWED:
-		*phrase = "Forbidden";
-		return 403;
-	default:
-		break;
-	}
-	*phrase = "Server Internal Error";
-	return 500;
-}
-
-static int
-answer_ok(const struct cx_answer *a)
-{
-	return a->status == 0 && (a->result_code == DIA_SUCCESS ||
-	    a->exp_result_code == CX_FIRST_REGISTRATION ||
-	    a->exp_result_code == CX_SUBSEQUENT_REGISTRATION ||
-	    a->exp_result_code == CX_UNREGISTERED_SERVICE ||
-	    a->exp_result_code == CX_SUCCESS_SERVER_NAME_NOT_STORED);
-}
-
+/* su_root thread: the UAA or LIA (TS 24.229 5.3.1.2, 5.3.2.1). */
 static void
-answered(struct handoff_job *job)
+answered(struct sipx_cx *cx, const struct cx_answer *a)
 {
-	struct icx *c = IMS_CONTAINER_OF(job, struct icx, job);
-	struct cx_answer *a = c->ans;
+	struct icx *c = IMS_CONTAINER_OF(cx, struct icx, cx);
 	const char *phrase, *target;
 	msg_t *msg;
 	int status;
 
-	if (!answer_ok(a)) {
-		status = c->lir ? lir_status(a, &phrase) :
-		    uar_status(a, &phrase);
+	if ((status = sipx_cx_status(a, &phrase)) != 0) {
 		log_info("icscf: %s for %s: status %d result %u/%u -> %d",
 		    c->lir ? "LIR" : "UAR", c->impu, a->status,
 		    a->result_code, a->exp_result_code, status);
-		cx_answer_free(a);
-		icx_reply(c, status, phrase);
+		sipx_cx_reply(cx, status, phrase);
 		return;
 	}
-	if ((target = scscf_select(c->ic, a)) == NULL) {
+	if ((target = scscf_select(c->ic->scscf, c->ic->nscscf, a)) == NULL) {
 		log_info("icscf: no S-CSCF fits the capabilities for %s",
 		    c->impu);
-		cx_answer_free(a);
-		icx_reply(c, 600, "Busy Everywhere");
+		sipx_cx_reply(cx, 600, "Busy Everywhere");
 		return;
 	}
-	if ((msg = sipx_request_copy(c->irq, &status)) == NULL) {
-		cx_answer_free(a);
-		icx_reply(c, status, NULL);
+	if ((msg = sipx_request_copy(cx->irq, &status)) == NULL) {
+		sipx_cx_reply(cx, status, NULL);
 		return;
 	}
 	(void)sipx_route_pop_self(&c->ic->sa, msg, sip_object(msg), NULL, 0);
 	log_info("icscf: %s for %s to %s", c->lir ? "request" : "REGISTER",
 	    c->impu, target);
-	(void)sipx_forward(&c->ic->sa, c->irq, msg, target, NULL, NULL);
-	cx_answer_free(a);
-	free(c);
-}
-
-static void
-answer_cb(void *arg, struct cx_answer *a)
-{
-	struct icx *c = arg;
-
-	c->ans = a;
-	sipx_post(&c->ic->sa, &c->job, answered);
+	(void)sipx_forward(&c->ic->sa, sipx_cx_take(cx), msg, target, NULL,
+	    NULL);
 }
 
 static int
@@ -191,7 +97,7 @@ visited_network(sip_t const *sip, const char *dflt, char *out, size_t size)
 	out[len] = '\0';
 }
 
-static int
+static void
 uar(struct icx *c, sip_t const *sip)
 {
 	struct cx_req r;
@@ -219,10 +125,10 @@ uar(struct icx *c, sip_t const *sip)
 	r.uar_type = is_deregistration(sip) ? CX_UAT_DE_REGISTRATION :
 	    CX_UAT_REGISTRATION;
 	r.timeout_ms = c->ic->dia_timeout_ms;
-	return cx_uar_send(&r, answer_cb, c);
+	sipx_cx_send(&c->cx, CX_CMD_UAR, &r, answered);
 }
 
-static int
+static void
 lir(struct icx *c)
 {
 	struct cx_req r;
@@ -231,7 +137,7 @@ lir(struct icx *c)
 	r.dest_realm = c->ic->dest_realm;
 	r.impu = c->impu;
 	r.timeout_ms = c->ic->dia_timeout_ms;
-	return cx_lir_send(&r, answer_cb, c);
+	sipx_cx_send(&c->cx, CX_CMD_LIR, &r, answered);
 }
 
 int
@@ -239,7 +145,7 @@ icscf_request(struct icscf *ic, nta_incoming_t *irq, sip_t const *sip)
 {
 	struct icx *c;
 	msg_t *msg;
-	int status, rc;
+	int status;
 
 	/* Requests within a dialog, or routed beyond us: proxy them
 	 * (RFC 3261 16.4). */
@@ -261,16 +167,17 @@ icscf_request(struct icscf *ic, nta_incoming_t *irq, sip_t const *sip)
 		sipx_reply(irq, 500, "Server Internal Error");
 		return 0;
 	}
+	sipx_cx_init(&c->cx, &ic->sa, irq, icx_release);
 	c->ic = ic;
-	c->irq = irq;
 	c->lir = sip->sip_request->rq_method != sip_method_register;
 	if (sipx_aor(c->lir ? sip->sip_request->rq_url : sip->sip_to->a_url,
 	    c->impu, sizeof(c->impu)) < 0) {
-		icx_reply(c, 400, "Bad Request");
+		sipx_cx_finish(&c->cx, 400, "Bad Request");
 		return 0;
 	}
-	rc = c->lir ? lir(c) : uar(c, sip);
-	if (rc < 0)
-		icx_reply(c, 500, "Server Internal Error");
+	if (c->lir)
+		lir(c);
+	else
+		uar(c, sip);
 	return 0;
 }

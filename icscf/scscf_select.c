@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "icscf.h"
+#include "scscf_select.h"
 
 int
 scscf_entry_parse(const char *arg, struct scscf_entry *e)
@@ -45,15 +45,16 @@ has_cap(const struct scscf_entry *e, uint32_t c)
 }
 
 const char *
-scscf_select(const struct icscf *ic, const struct cx_answer *a)
+scscf_select(const struct scscf_entry *list, unsigned n,
+    const struct cx_answer *a)
 {
 	const struct scscf_entry *best = NULL;
 	unsigned i, j, score, best_score = 0;
 
 	if (a->server_name[0] != '\0')
 		return a->server_name;
-	for (i = 0; i < ic->nscscf; i++) {
-		const struct scscf_entry *e = &ic->scscf[i];
+	for (i = 0; i < n; i++) {
+		const struct scscf_entry *e = &list[i];
 
 		for (j = 0; j < a->n_mandatory; j++)
 			if (!has_cap(e, a->mandatory[j]))

@@ -1,6 +1,7 @@
 /* main.c - pcscf: the Proxy-CSCF (TS 24.229 5.2), without Gm IPsec.
  *
- *   pcscf -l HOST:PORT --icscf SIPURI [--visited NETWORK-ID] [-d]
+ *   pcscf -l HOST:PORT --icscf SIPURI [--visited NETWORK-ID]
+ *         [--max-ues N] [-d]
  *
  * --icscf is the home network's entry point for REGISTER; --visited the
  * P-Visited-Network-ID value (default: the I-CSCF's host).  Exit status:
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon.h"
 #include "log.h"
 #include "pcscf.h"
 
@@ -19,7 +21,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: pcscf -l HOST:PORT --icscf SIPURI"
-	    " [--visited NETWORK-ID] [-d]\n");
+	    " [--visited NETWORK-ID] [--max-ues N] [-d]\n");
 	exit(2);
 }
 
@@ -40,11 +42,13 @@ main(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "icscf", required_argument, NULL, 'i' },
 		{ "visited", required_argument, NULL, 'v' },
+		{ "max-ues", required_argument, NULL, 'U' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct pcscf p;
 	const char *listen = NULL;
+	unsigned long v;
 	int ch, debug = 0, rc;
 
 	memset(&p, 0, sizeof(p));
@@ -59,6 +63,11 @@ main(int argc, char **argv)
 		case 'v':
 			p.visited = optarg;
 			break;
+		case 'U':
+			if (daemon_parse_uint(optarg, 0, 1u << 24, &v) < 0)
+				usage();
+			p.max_ues = (unsigned)v;
+			break;
 		case 'd':
 			debug = 1;
 			break;
@@ -72,6 +81,8 @@ main(int argc, char **argv)
 	if (p.visited == NULL)
 		p.visited = p.icscf + 4;
 	log_init("pcscf", debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
+	if ((rc = pcscf_init(&p)) < 0)
+		fatalx("pcscf: %s", strerror(-rc));
 
 	if ((rc = sipx_agent_open(&p.sa, listen, pcscf_leg, (void *)&p)) < 0)
 		fatalx("cannot listen on %s: %s", listen, strerror(-rc));
@@ -87,5 +98,6 @@ main(int argc, char **argv)
 
 	sipx_async_fini(&p.sa);
 	sipx_agent_close(&p.sa);
+	pcscf_fini(&p);
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include "util.h"
 
 struct reg_ctx {
+	struct pcscf	*p;
 	char		 ip[64];
 	unsigned	 port;
 	char		 impi[PCSCF_ID_MAX];
@@ -70,11 +71,15 @@ strip_keys(struct reg_ctx *c, msg_t *msg, sip_t *sip)
 		rc = -EINVAL;
 		goto out;
 	}
-	if (digest_keys(&d, ck, ik) == 0 &&
-	    (u = pcscf_ue_get(c->ip, c->port, c->impi, 1)) != NULL) {
-		memcpy(u->ck, ck, sizeof(ck));
-		memcpy(u->ik, ik, sizeof(ik));
-		u->has_keys = 1;
+	if (digest_keys(&d, ck, ik) == 0) {
+		if ((u = pcscf_ue_get(c->p->ues, c->ip, c->port,
+		    c->impi)) != NULL) {
+			memcpy(u->ck, ck, sizeof(ck));
+			memcpy(u->ik, ik, sizeof(ik));
+			u->has_keys = 1;
+		} else
+			log_warn("pcscf: UE table full: keys for %s not kept",
+			    c->impi);
 	}
 	if ((rc = digest_format(&d, DIGEST_FMT_CHALLENGE | DIGEST_FMT_NO_KEYS,
 	    out, sizeof(out))) < 0)
@@ -111,11 +116,17 @@ record_registration(struct reg_ctx *c, msg_t *msg, sip_t *sip)
 			exp = sipx_contact_expires(sip, m, 0);
 			break;
 		}
-	if ((u = pcscf_ue_get(c->ip, c->port, c->impi, exp > 0)) == NULL)
+	u = exp > 0 ? pcscf_ue_get(c->p->ues, c->ip, c->port, c->impi) :
+	    pcscf_ue_find(c->p->ues, c->ip, c->port, c->impi);
+	if (u == NULL) {
+		if (exp > 0)
+			log_warn("pcscf: UE table full: %s not recorded",
+			    c->impu);
 		return;
+	}
 	if (exp == 0) {
 		log_info("pcscf: %s de-registered", c->impu);
-		pcscf_ue_forget(u);
+		pcscf_ue_forget(c->p->ues, u);
 		return;
 	}
 	(void)snprintf(u->impu, sizeof(u->impu), "%s", c->impu);
@@ -125,8 +136,7 @@ record_registration(struct reg_ctx *c, msg_t *msg, sip_t *sip)
 		u->service_route[0] = '\0';
 	pau = sipx_hdr_get(sip, "P-Associated-URI");
 	(void)snprintf(u->assoc, sizeof(u->assoc), "%s", pau ? pau : "");
-	u->expires = time(NULL) + exp;
-	u->registered = 1;
+	pcscf_ue_set_registered(c->p->ues, u, exp);
 	log_info("pcscf: %s registered from %s:%u for %u s", c->impu, c->ip,
 	    c->port, exp);
 }
@@ -148,6 +158,24 @@ reg_response(void *arg, msg_t *msg, sip_t *sip, int status)
 	return drop;
 }
 
+/* RFC 3261 21.5.4, 20.33: every entry of the UE table is a live
+ * registration; Retry-After: when the first one lapses. */
+static void
+reply_busy(struct pcscf *p, nta_incoming_t *irq, const struct reg_ctx *c)
+{
+	struct pcscf_ues_stats st;
+	char ra[16];
+
+	pcscf_ues_stats(p->ues, &st);
+	(void)snprintf(ra, sizeof(ra), "%u", pcscf_ues_retry_after(p->ues));
+	log_warn("pcscf: %s from %s:%u: %zu UEs registered (capacity %zu): "
+	    "503", c->impi, c->ip, c->port, st.registered, st.capacity);
+	if (nta_incoming_treply(irq, 503, "Service Unavailable",
+	    SIPTAG_RETRY_AFTER_STR(ra), TAG_END()) < 0)
+		log_warn("pcscf: cannot send 503");
+	nta_incoming_destroy(irq);
+}
+
 static int
 register_request(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
     const char *ip, unsigned port)
@@ -158,6 +186,7 @@ register_request(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		goto fail;
+	c->p = p;
 	(void)snprintf(c->ip, sizeof(c->ip), "%s", ip);
 	c->port = port;
 	if (sipx_aor(sip->sip_to->a_url, c->impu, sizeof(c->impu)) < 0)
@@ -174,6 +203,16 @@ register_request(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 	if (sip->sip_contact != NULL && sipx_url_str(sip->sip_contact->m_url,
 	    c->contact, sizeof(c->contact)) < 0)
 		goto fail;
+	/* A UE that registers needs an entry for its keys and, later, its
+	 * registration: taken now, or 503 before anything is forwarded. */
+	if (sip->sip_contact != NULL &&
+	    sipx_contact_expires(sip, sip->sip_contact, 1) != 0 &&
+	    pcscf_ue_get(p->ues, c->ip, c->port, c->impi) == NULL) {
+		reply_busy(p, irq, c);
+		free(c);
+		msg_destroy(msg);
+		return 0;
+	}
 	/* RFC 3327 4, TS 24.229 5.2.2.1: Path, visited network, charging. */
 	sipx_hdr_remove(msg, sip, "P-Asserted-Identity");
 	if (sip_add_make(msg, sip, sip_path_class, p->path) < 0 ||
@@ -223,6 +262,24 @@ creates_dialog(sip_t const *sip)
 }
 
 int
+pcscf_init(struct pcscf *p)
+{
+	size_t cap = p->max_ues ? p->max_ues : PCSCF_MAX_UES_DEFAULT;
+
+	if ((p->ues = pcscf_ues_new(cap)) == NULL)
+		return -ENOMEM;
+	log_info("pcscf: room for %zu UEs", cap);
+	return 0;
+}
+
+void
+pcscf_fini(struct pcscf *p)
+{
+	pcscf_ues_free(p->ues);
+	p->ues = NULL;
+}
+
+int
 pcscf_request(struct pcscf *p, nta_incoming_t *irq, sip_t const *isip)
 {
 	struct pcscf_ue *u;
@@ -249,7 +306,7 @@ pcscf_request(struct pcscf *p, nta_incoming_t *irq, sip_t const *isip)
 		return register_request(p, irq, msg, sip, ip, port);
 
 	popped = sipx_route_pop_self(&p->sa, msg, sip, user, sizeof(user));
-	u = pcscf_ue_registered(ip, port);
+	u = pcscf_ue_registered(p->ues, ip, port);
 	if (u == NULL) {
 		/* TS 24.229 5.2.7: from the core, routed through us. */
 		if (!popped && sip->sip_request->rq_method != sip_method_ack) {

@@ -1,11 +1,24 @@
 /* auth.c - IMS AKA on the S-CSCF (TS 33.203 6.1, TS 24.229 5.4.1.2,
- * RFC 3310): the vector of the challenge in progress per IMPI, the
+ * RFC 3310): the store of the vectors in use per IMPI, the
  * WWW-Authenticate value with ck/ik for the P-CSCF, and the check of the
  * UE's response (constant time, in digest_aka_verify).
  *
- * Vectors are kept in memory only: after a restart a UE is simply
- * challenged again.  Key material is wiped when a slot is reused.
+ * The store is an object of fixed capacity, owned by the daemon: a hash
+ * table keyed by IMPI over a pool of entries, and two lists.
+ *	pending		a MAR in flight (reserved) or a challenge sent and
+ *			not answered yet, oldest first; never evicted
+ *			before AUTH_CHALLENGE_TTL
+ *	verified	vectors the UE answered, least recently used first;
+ *			the first to go when room is needed (that UE is
+ *			challenged again at its next REGISTER)
+ * A new IMPI takes a never used or released entry, else an expired
+ * pending one, else the least recently used verified one, else nothing:
+ * -ENOSPC, and the REGISTER is refused before any MAR (503).
+ * Everything is O(1) per request.  Entries are wiped whenever they are
+ * removed.  Memory only: after a restart a UE is simply challenged again.
  */
+#include <sys/random.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,110 +33,293 @@
 #include "scscf.h"
 #include "util.h"
 
-/*
- * The vectors live in a fixed table of AUTH_SLOTS entries; an IMPI hashes
- * to a window of AUTH_WINDOW consecutive slots and lives somewhere in it.
- * When its window is full, the slot given up is, in order: an expired
- * challenge, the oldest verified vector (its UE is simply challenged again
- * at re-registration), the oldest pending challenge.  A challenge in
- * progress is thus only lost when AUTH_WINDOW challenges hashing near it
- * are pending at once.
- */
-#define AUTH_SLOTS		8192
-#define AUTH_WINDOW		64
-#define AUTH_CHALLENGE_TTL	60	/* s to answer a challenge */
-#define AUTH_REUSE_TTL		3600	/* s a verified vector may be reused */
+#define AUTH_NONCE_MAX		48	/* base64(RAND || AUTN) is 44 */
+
+struct auth_vec;
+struct auth_list {
+	struct auth_vec	*head, *tail;
+	size_t		 n;
+};
 
 struct auth_vec {
 	char		 impi[SCSCF_ID_MAX];
-	char		 nonce[DIGEST_MAX_VALUE + 1];
+	char		 nonce[AUTH_NONCE_MAX];
 	char		 algorithm[16];
 	uint8_t		 rand[16];
 	uint8_t		 xres[16];
 	size_t		 xres_len;
 	uint8_t		 ck[16], ik[16];
-	time_t		 created;
+	int		 has_vec;	/* 0: reserved, the MAA not in yet */
 	int		 verified;
+	time_t		 created;	/* reservation or challenge */
 	unsigned long	 last_nc;
+	struct auth_vec	*hnext;		/* hash chain; free list */
+	struct auth_vec	*prev, *next;	/* pending or verified list */
+	struct auth_list *list;
 };
 
-static struct auth_vec slots[AUTH_SLOTS];
+struct auth_store {
+	struct auth_vec	*pool;
+	size_t		 cap, hw;	/* entries [0, hw) were used */
+	struct auth_vec	**bucket;
+	size_t		 mask;
+	struct auth_vec	*free;
+	struct auth_list pending, verified;
+	uint32_t	 seed;
+	time_t		(*now)(void *);
+	void		*now_arg;
+};
 
-/* FNV-1a: where the IMPI's window starts. */
-static size_t
-auth_window(const char *impi)
+static time_t
+auth_now_mono(void *arg)
 {
-	uint32_t h = 2166136261u;
+	struct timespec ts;
 
-	for (; *impi != '\0'; impi++)
-		h = (h ^ (uint8_t)*impi) * 16777619u;
-	return h % AUTH_SLOTS;
+	(void)arg;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return time(NULL);
+	return ts.tv_sec;
 }
 
-#define SLOT(w, i)	(&slots[((w) + (i)) % AUTH_SLOTS])
-
-static struct auth_vec *
-auth_find(const char *impi)
+struct auth_store *
+auth_store_new(size_t capacity)
 {
-	size_t w = auth_window(impi), i;
+	struct auth_store *st;
+	size_t nb = 16;
 
-	for (i = 0; i < AUTH_WINDOW; i++)
-		if (SLOT(w, i)->impi[0] != '\0' &&
-		    strcmp(SLOT(w, i)->impi, impi) == 0)
-			return SLOT(w, i);
-	return NULL;
-}
-
-/* How willing we are to give a slot up (higher: sooner). */
-static int
-auth_victim_rank(const struct auth_vec *v, time_t now)
-{
-	if (v->impi[0] == '\0')
-		return 3;
-	if (!v->verified && now - v->created > AUTH_CHALLENGE_TTL)
-		return 2;
-	return v->verified ? 1 : 0;
-}
-
-/* The slot for impi: its own, else the best victim of its window. */
-static struct auth_vec *
-auth_slot(const char *impi)
-{
-	struct auth_vec *v, *best = NULL;
-	size_t w = auth_window(impi), i;
-	time_t now = time(NULL);
-	int r, best_r = -1;
-
-	if ((v = auth_find(impi)) != NULL)
-		return v;
-	for (i = 0; i < AUTH_WINDOW; i++) {
-		v = SLOT(w, i);
-		r = auth_victim_rank(v, now);
-		if (r > best_r || (r == best_r && v->created < best->created)) {
-			best = v;
-			best_r = r;
-		}
+	if (capacity == 0 || capacity > (1u << 30))
+		return NULL;
+	while (nb < capacity)
+		nb <<= 1;
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return NULL;
+	/* calloc: pages of the pool are only touched once used. */
+	st->pool = calloc(capacity, sizeof(*st->pool));
+	st->bucket = calloc(nb, sizeof(*st->bucket));
+	if (st->pool == NULL || st->bucket == NULL) {
+		free(st->pool);
+		free(st->bucket);
+		free(st);
+		return NULL;
 	}
-	return best;
+	st->cap = capacity;
+	st->mask = nb - 1;
+	/* A secret seed: the IMPIs that collide are not predictable. */
+	if (getrandom(&st->seed, sizeof(st->seed), 0) != sizeof(st->seed))
+		st->seed = (uint32_t)time(NULL);
+	st->now = auth_now_mono;
+	return st;
 }
 
 void
-auth_forget(const char *impi)
+auth_store_free(struct auth_store *st)
+{
+	if (st == NULL)
+		return;
+	secure_wipe(st->pool, st->hw * sizeof(*st->pool));
+	free(st->pool);
+	free(st->bucket);
+	free(st);
+}
+
+void
+auth_store_set_clock(struct auth_store *st, time_t (*now)(void *), void *arg)
+{
+	st->now = now != NULL ? now : auth_now_mono;
+	st->now_arg = arg;
+}
+
+int
+auth_store_holds(const struct auth_store *st, const void *bytes, size_t len)
+{
+	return st->hw > 0 && memmem(st->pool, st->hw * sizeof(*st->pool),
+	    bytes, len) != NULL;
+}
+
+void
+auth_store_stats(const struct auth_store *st, struct auth_stats *s)
+{
+	s->capacity = st->cap;
+	s->pending = st->pending.n;
+	s->verified = st->verified.n;
+}
+
+/* ---- lists and hash ---- */
+
+static void
+list_del(struct auth_vec *v)
+{
+	struct auth_list *l = v->list;
+
+	if (l == NULL)
+		return;
+	if (v->prev != NULL)
+		v->prev->next = v->next;
+	else
+		l->head = v->next;
+	if (v->next != NULL)
+		v->next->prev = v->prev;
+	else
+		l->tail = v->prev;
+	v->prev = v->next = NULL;
+	v->list = NULL;
+	l->n--;
+}
+
+/* Move v to the tail of l (the most recent end). */
+static void
+list_put(struct auth_list *l, struct auth_vec *v)
+{
+	list_del(v);
+	v->prev = l->tail;
+	v->next = NULL;
+	if (l->tail != NULL)
+		l->tail->next = v;
+	else
+		l->head = v;
+	l->tail = v;
+	v->list = l;
+	l->n++;
+}
+
+/* FNV-1a from a secret offset. */
+static struct auth_vec **
+auth_bucket(struct auth_store *st, const char *impi)
+{
+	uint32_t h = 2166136261u ^ st->seed;
+
+	for (; *impi != '\0'; impi++)
+		h = (h ^ (uint8_t)*impi) * 16777619u;
+	return &st->bucket[h & st->mask];
+}
+
+static struct auth_vec *
+auth_find(struct auth_store *st, const char *impi)
 {
 	struct auth_vec *v;
 
-	if ((v = auth_find(impi)) != NULL)
-		secure_wipe(v, sizeof(*v));
+	for (v = *auth_bucket(st, impi); v != NULL; v = v->hnext)
+		if (strcmp(v->impi, impi) == 0)
+			return v;
+	return NULL;
+}
+
+/* Unlink, wipe (keys and all) and put on the free list. */
+static void
+auth_remove(struct auth_store *st, struct auth_vec *v)
+{
+	struct auth_vec **pp;
+
+	for (pp = auth_bucket(st, v->impi); *pp != NULL; pp = &(*pp)->hnext)
+		if (*pp == v) {
+			*pp = v->hnext;
+			break;
+		}
+	list_del(v);
+	secure_wipe(v, sizeof(*v));
+	v->hnext = st->free;
+	st->free = v;
+}
+
+static int
+pending_expired(const struct auth_vec *v, time_t now)
+{
+	return now - v->created > AUTH_CHALLENGE_TTL;
+}
+
+/* A fresh entry for impi (hashed, on no list), or NULL: full of pending
+ * challenges. */
+static struct auth_vec *
+auth_alloc(struct auth_store *st, const char *impi, time_t now)
+{
+	struct auth_vec *v, **b;
+
+	if ((v = st->free) != NULL)
+		st->free = v->hnext;
+	else if (st->hw < st->cap)
+		v = &st->pool[st->hw++];
+	else {
+		if ((v = st->pending.head) == NULL ||
+		    !pending_expired(v, now))
+			v = st->verified.head;
+		if (v == NULL)
+			return NULL;
+		log_debug("auth: %s %s to make room", v->impi, v->verified ?
+		    "verified vector dropped" : "expired challenge dropped");
+		auth_remove(st, v);
+		st->free = v->hnext;
+	}
+	memset(v, 0, sizeof(*v));
+	(void)snprintf(v->impi, sizeof(v->impi), "%s", impi);
+	b = auth_bucket(st, impi);
+	v->hnext = *b;
+	*b = v;
+	v->created = now;
+	return v;
+}
+
+unsigned
+auth_store_retry_after(const struct auth_store *st)
+{
+	const struct auth_vec *v = st->pending.head;
+	time_t left;
+
+	if (v == NULL)
+		return 1;
+	left = v->created + AUTH_CHALLENGE_TTL + 1 - st->now(st->now_arg);
+	return left < 1 ? 1 : (unsigned)left;
+}
+
+/* ---- the procedures ---- */
+
+int
+auth_reserve(struct auth_store *st, const char *impi)
+{
+	struct auth_vec *v;
+	time_t now = st->now(st->now_arg);
+
+	IMS_CHECK_PARAMS(impi != NULL && strlen(impi) < SCSCF_ID_MAX);
+	if ((v = auth_find(st, impi)) != NULL && v->verified) {
+		/* Challenged again: the old vector goes now. */
+		auth_remove(st, v);
+		v = NULL;
+	}
+	if (v == NULL && (v = auth_alloc(st, impi, now)) == NULL)
+		return -ENOSPC;
+	/* A challenge still pending stays answerable until the new one
+	 * replaces it; the entry is protected again from now on. */
+	v->created = now;
+	list_put(&st->pending, v);
+	return 0;
+}
+
+void
+auth_release(struct auth_store *st, const char *impi)
+{
+	struct auth_vec *v;
+
+	if ((v = auth_find(st, impi)) != NULL && !v->has_vec)
+		auth_remove(st, v);
+}
+
+void
+auth_forget(struct auth_store *st, const char *impi)
+{
+	struct auth_vec *v;
+
+	if ((v = auth_find(st, impi)) != NULL)
+		auth_remove(st, v);
 }
 
 /* TS 33.203 6.1.1 / TS 24.229 5.4.1.2.1: the 401 challenge. */
 int
-auth_challenge(const char *impi, const char *realm,
+auth_challenge(struct auth_store *st, const char *impi, const char *realm,
     const struct cx_auth_item *it, char *hdr, size_t hdrsize)
 {
 	struct auth_vec *v;
 	struct digest d;
 	char ck[33], ik[33];
+	time_t now = st->now(st->now_arg);
 	int rc;
 
 	IMS_CHECK_PARAMS(impi != NULL && strlen(impi) < SCSCF_ID_MAX);
@@ -132,9 +328,11 @@ auth_challenge(const char *impi, const char *realm,
 		log_warn("auth: unusable vector for %s", impi);
 		return -EINVAL;
 	}
-	v = auth_slot(impi);
-	secure_wipe(v, sizeof(*v));
-	(void)snprintf(v->impi, sizeof(v->impi), "%s", impi);
+	if ((v = auth_find(st, impi)) == NULL &&
+	    (v = auth_alloc(st, impi, now)) == NULL)
+		return -ENOSPC;		/* the reservation expired */
+	secure_wipe(v->nonce, sizeof(v->nonce));
+	secure_wipe(v->xres, sizeof(v->xres));
 	(void)snprintf(v->algorithm, sizeof(v->algorithm), "%s",
 	    strcasecmp(it->scheme, "Digest-AKAv2-MD5") == 0 ?
 	    "AKAv2-MD5" : "AKAv1-MD5");
@@ -143,7 +341,11 @@ auth_challenge(const char *impi, const char *realm,
 	v->xres_len = it->authorization_len;
 	memcpy(v->ck, it->ck, 16);
 	memcpy(v->ik, it->ik, 16);
-	v->created = time(NULL);
+	v->has_vec = 1;
+	v->verified = 0;
+	v->last_nc = 0;
+	v->created = now;
+	list_put(&st->pending, v);
 	/* RFC 3310 3.2: nonce = base64(RAND || AUTN). */
 	if ((rc = digest_aka_nonce_make(it->authenticate, it->authenticate + 16,
 	    NULL, 0, v->nonce, sizeof(v->nonce))) < 0)
@@ -164,7 +366,7 @@ fail:
 	secure_wipe(ik, sizeof(ik));
 	secure_wipe(&d, sizeof(d));
 	if (rc < 0) {
-		secure_wipe(v, sizeof(*v));
+		auth_remove(st, v);
 		return rc;
 	}
 	if (log_keys_allowed())
@@ -173,14 +375,15 @@ fail:
 }
 
 int
-auth_verify(const char *impi, const struct digest *creds, const char *method)
+auth_verify(struct auth_store *st, const char *impi,
+    const struct digest *creds, const char *method)
 {
 	struct auth_vec *v;
 	unsigned long nc = 0;
-	time_t now = time(NULL);
+	time_t now = st->now(st->now_arg);
 	int rc;
 
-	if ((v = auth_find(impi)) == NULL ||
+	if ((v = auth_find(st, impi)) == NULL || !v->has_vec ||
 	    !DIGEST_HAS(creds, DIGEST_NONCE) ||
 	    strcmp(v->nonce, creds->nonce) != 0)
 		return -ESTALE;
@@ -207,16 +410,19 @@ auth_verify(const char *impi, const struct digest *creds, const char *method)
 	if (rc == 1) {
 		v->verified = 1;
 		v->last_nc = nc;
+		list_put(&st->verified, v);	/* most recently used */
 	}
 	return rc;
 }
 
 int
-auth_rand(const char *impi, const char *nonce, uint8_t rand[16])
+auth_rand(struct auth_store *st, const char *impi, const char *nonce,
+    uint8_t rand[16])
 {
 	struct auth_vec *v;
 
-	if ((v = auth_find(impi)) == NULL || strcmp(v->nonce, nonce) != 0)
+	if ((v = auth_find(st, impi)) == NULL || !v->has_vec ||
+	    strcmp(v->nonce, nonce) != 0)
 		return -ENOENT;
 	memcpy(rand, v->rand, 16);
 	return 0;

@@ -2,6 +2,9 @@
  * survives a restart (TS 24.229 5.4.1.2: the S-CSCF keeps the bindings,
  * Path and associated identities for the registration's lifetime).
  *
+ * The writes of one REGISTER go in one transaction (bdb_begin ...
+ * bdb_commit, BEGIN IMMEDIATE: the write lock is taken up front, so the
+ * commit cannot fail for a lock); bdb_deregister is atomic on its own.
  * Used from the su_root thread only.
  */
 #include <errno.h>
@@ -17,6 +20,7 @@
 
 struct bdb {
 	sqlite3	*db;
+	int	 in_txn;	/* between bdb_begin and commit/rollback */
 };
 
 static const char schema[] =
@@ -81,6 +85,52 @@ run(struct bdb *b, sqlite3_stmt *st)
 	return 0;
 }
 
+static int
+exec_sql(struct bdb *b, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(b->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_err("bindings_db: %s: %s", sql,
+		    err != NULL ? err : sqlite3_errmsg(b->db));
+		sqlite3_free(err);
+		return -EIO;
+	}
+	return 0;
+}
+
+int
+bdb_begin(struct bdb *b)
+{
+	IMS_CHECK_PARAMS(b != NULL && !b->in_txn);
+	IMS_CHECK_RC(exec_sql(b, "BEGIN IMMEDIATE"));
+	b->in_txn = 1;
+	return 0;
+}
+
+void
+bdb_rollback(struct bdb *b)
+{
+	if (b == NULL || !b->in_txn)
+		return;
+	/* SQLite may have rolled back already (e.g. SQLITE_FULL). */
+	if (!sqlite3_get_autocommit(b->db))
+		(void)exec_sql(b, "ROLLBACK");
+	b->in_txn = 0;
+}
+
+int
+bdb_commit(struct bdb *b)
+{
+	IMS_CHECK_PARAMS(b != NULL && b->in_txn);
+	if (exec_sql(b, "COMMIT") < 0) {
+		bdb_rollback(b);
+		return -EIO;
+	}
+	b->in_txn = 0;
+	return 0;
+}
+
 int
 bdb_open(const char *path, struct bdb **out)
 {
@@ -112,6 +162,7 @@ bdb_close(struct bdb *b)
 {
 	if (b == NULL)
 		return;
+	bdb_rollback(b);
 	(void)sqlite3_close(b->db);
 	free(b);
 }
@@ -192,8 +243,8 @@ bdb_binding_del(struct bdb *b, const char *impu, const char *contact)
 	return run(b, st);
 }
 
-int
-bdb_deregister(struct bdb *b, const char *impu)
+static int
+deregister(struct bdb *b, const char *impu)
 {
 	sqlite3_stmt *st;
 
@@ -203,6 +254,21 @@ bdb_deregister(struct bdb *b, const char *impu)
 	IMS_CHECK_RC(prep(b, &st, "UPDATE registrations SET registered = 0"
 	    " WHERE impu = ?", impu, NULL));
 	return run(b, st);
+}
+
+int
+bdb_deregister(struct bdb *b, const char *impu)
+{
+	int rc;
+
+	if (b->in_txn)
+		return deregister(b, impu);	/* the caller's transaction */
+	IMS_CHECK_RC(bdb_begin(b));
+	if ((rc = deregister(b, impu)) < 0) {
+		bdb_rollback(b);
+		return rc;
+	}
+	return bdb_commit(b);
 }
 
 int

@@ -2,7 +2,8 @@
  *
  *   scscf -l HOST:PORT --domain DOMAIN -c FDCONF --db FILE
  *         [--name SIPURI] [--realm DIAMETER-REALM] [--icscf SIPURI]
- *         [--max-expires S] [--dia-timeout MS] [-d] [-K]
+ *         [--max-expires S] [--dia-timeout MS] [--max-challenges N]
+ *         [-d] [-K]
  *
  * su_root is the main loop; freeDiameter runs its own threads and posts
  * its answers to the loop (sipx_post).  Exit status: 0 clean stop, 1
@@ -29,8 +30,8 @@ usage(void)
 	    " --db FILE\n"
 	    "             [--name SIPURI] [--realm DIAMETER-REALM]"
 	    " [--icscf SIPURI]\n"
-	    "             [--max-expires S] [--dia-timeout MS] [-d]"
-	    " [-K|--debug-keys]\n");
+	    "             [--max-expires S] [--dia-timeout MS]"
+	    " [--max-challenges N] [-d] [-K|--debug-keys]\n");
 	exit(2);
 }
 
@@ -79,6 +80,7 @@ main(int argc, char **argv)
 		{ "icscf", required_argument, NULL, 'i' },
 		{ "max-expires", required_argument, NULL, 'x' },
 		{ "dia-timeout", required_argument, NULL, 't' },
+		{ "max-challenges", required_argument, NULL, 'C' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "debug-keys", no_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 }
@@ -120,6 +122,9 @@ main(int argc, char **argv)
 		case 't':
 			s.dia_timeout_ms = num(optarg, 60000);
 			break;
+		case 'C':
+			s.max_challenges = num(optarg, 1u << 30);
+			break;
 		case 'd':
 			debug = 1;
 			break;
@@ -141,6 +146,8 @@ main(int argc, char **argv)
 
 	if ((rc = bdb_open(dbpath, &s.db)) < 0)
 		fatalx("cannot open %s: %s", dbpath, strerror(-rc));
+	if ((rc = registrar_init(&s)) < 0)
+		fatalx("registrar: %s", strerror(-rc));
 	if ((rc = sipx_agent_open(&s.sa, listen, scscf_request,
 	    (void *)&s)) < 0)
 		fatalx("cannot listen on %s: %s", listen, strerror(-rc));
@@ -176,6 +183,7 @@ main(int argc, char **argv)
 	sipx_async_fini(&s.sa);
 	sipx_agent_close(&s.sa);
 	bdb_close(s.db);
+	registrar_fini(&s);
 	if (rc == -ETIMEDOUT)
 		_exit(1);
 	if (rc < 0)

@@ -3,8 +3,9 @@
  * with Path, Service-Route and P-Associated-URI (RFC 3327, RFC 3608,
  * RFC 3455), de-registration and binding expiry.
  *
- * Diameter answers arrive on freeDiameter threads and are posted to the
- * su_root thread (sipx_post) before any Sofia object is touched.
+ * Each REGISTER is one sipx_cx (common/sipx): MAR or SAR, the answer on
+ * the su_root thread, exactly one final response; its store writes are
+ * one transaction (bindings_db.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,10 +25,8 @@
 #include "util.h"
 
 struct reg_ctx {
-	struct handoff_job job;		/* the Cx answer, to the su_root thread */
-	struct cx_answer *ans;
+	struct sipx_cx	 cx;		/* the MAR or SAR and the SIP reply */
 	struct scscf	*s;
-	nta_incoming_t	*irq;
 	msg_t		*req;		/* our reference to the REGISTER */
 	char		 impi[SCSCF_ID_MAX];
 	char		 impu[SCSCF_ID_MAX];
@@ -36,93 +35,83 @@ struct reg_ctx {
 };
 
 static void
-ctx_free(struct reg_ctx *c)
+ctx_release(struct sipx_cx *cx)
 {
-	if (c->irq != NULL)
-		nta_incoming_destroy(c->irq);
+	struct reg_ctx *c = IMS_CONTAINER_OF(cx, struct reg_ctx, cx);
+
 	msg_destroy(c->req);
 	free(c);
 }
 
-static void
-ctx_reply(struct reg_ctx *c, int status, const char *phrase)
-{
-	sipx_reply(c->irq, status, phrase);
-	c->irq = NULL;
-	ctx_free(c);
-}
-
-/* TS 24.229 5.4.1.2.1: Diameter failures.  No answer or a peer that
- * cannot be reached: 504; the HSS refusing the user: 403. */
-static int
-dia_status(const struct cx_answer *a, const char **phrase)
-{
-	if (a->status == -ETIMEDOUT || a->result_code == 3002 ||
-	    a->result_code == 3004) {
-		*phrase = "Server Time-out (HSS)";
-		return 504;
-	}
-	if (a->status < 0) {
-		*phrase = "Server Internal Error";
-		return 500;
-	}
-	if (a->exp_result_code == CX_ERROR_USER_UNKNOWN ||
-	    a->exp_result_code == CX_ERROR_IDENTITIES_DONT_MATCH ||
-	    a->exp_result_code == CX_ERROR_AUTH_SCHEME_NOT_SUPPORTED ||
-	    a->exp_result_code == CX_ERROR_ROAMING_NOT_ALLOWED ||
-	    a->result_code == 5003) {
-		*phrase = "Forbidden";
-		return 403;
-	}
-	*phrase = "Server Internal Error";
-	return 500;
-}
-
 /* ---- MAR: challenge (TS 24.229 5.4.1.2.1) ---- */
 
+/* RFC 3261 21.5.4, 20.33: no room for another pending challenge now;
+ * Retry-After says when the oldest one expires. */
 static void
-mar_done(struct handoff_job *job)
+reply_busy(struct reg_ctx *c)
 {
-	struct reg_ctx *c = IMS_CONTAINER_OF(job, struct reg_ctx, job);
-	struct cx_answer *a = c->ans;
+	struct auth_stats st;
+	char ra[16];
+
+	auth_store_stats(c->s->auth, &st);
+	(void)snprintf(ra, sizeof(ra), "%u",
+	    auth_store_retry_after(c->s->auth));
+	log_warn("registrar: %s: %zu challenges pending (capacity %zu): 503",
+	    c->impi, st.pending, st.capacity);
+	if (sipx_cx_treply(&c->cx, 503, "Service Unavailable",
+	    SIPTAG_RETRY_AFTER_STR(ra), TAG_END()) < 0)
+		log_warn("registrar: cannot send 503");
+}
+
+static void
+mar_done(struct sipx_cx *cx, const struct cx_answer *a)
+{
+	struct reg_ctx *c = IMS_CONTAINER_OF(cx, struct reg_ctx, cx);
 	char hdr[DIGEST_FORMAT_MAX];
 	const char *phrase;
-	int status;
+	int status, rc;
 
-	if (a->status == 0 && a->result_code == DIA_SUCCESS && a->n_items > 0 &&
-	    auth_challenge(c->impi, c->s->domain, &a->items[0], hdr,
-	    sizeof(hdr)) == 0) {
-		if (nta_incoming_treply(c->irq, 401, "Unauthorized",
-		    SIPTAG_WWW_AUTHENTICATE_STR(hdr), TAG_END()) < 0)
-			log_warn("registrar: cannot send 401");
-		secure_wipe(hdr, sizeof(hdr));
-		log_info("registrar: %s challenged", c->impi);
-		cx_answer_free(a);
-		ctx_free(c);
+	if ((status = sipx_cx_status(a, &phrase)) != 0) {
+		log_info("registrar: MAR for %s failed (status %d, result "
+		    "%u/%u): %d", c->impi, a->status, a->result_code,
+		    a->exp_result_code, status);
+		auth_release(c->s->auth, c->impi);
+		sipx_cx_reply(cx, status, phrase);
 		return;
 	}
-	status = dia_status(a, &phrase);
-	log_info("registrar: MAR for %s failed (status %d, result %u/%u): %d",
-	    c->impi, a->status, a->result_code, a->exp_result_code, status);
-	cx_answer_free(a);
-	ctx_reply(c, status, phrase);
+	rc = a->n_items == 0 ? -EINVAL : auth_challenge(c->s->auth, c->impi,
+	    c->s->domain, &a->items[0], hdr, sizeof(hdr));
+	if (rc == -ENOSPC) {
+		reply_busy(c);
+		return;
+	}
+	if (rc < 0) {
+		log_warn("registrar: MAA for %s without a usable vector",
+		    c->impi);
+		auth_release(c->s->auth, c->impi);
+		return;		/* 500 */
+	}
+	if (sipx_cx_treply(cx, 401, "Unauthorized",
+	    SIPTAG_WWW_AUTHENTICATE_STR(hdr), TAG_END()) < 0)
+		log_warn("registrar: cannot send 401");
+	else
+		log_info("registrar: %s challenged", c->impi);
+	secure_wipe(hdr, sizeof(hdr));
 }
 
-static void
-mar_cb(void *arg, struct cx_answer *a)
-{
-	struct reg_ctx *c = arg;
-
-	c->ans = a;
-	sipx_post(&c->s->sa, &c->job, mar_done);
-}
-
+/* TS 24.229 5.4.1.2.1: MAR, then the 401.  The challenge's room is
+ * reserved first: without room nothing goes to the HSS (503). */
 static void
 challenge(struct reg_ctx *c, const char *algorithm, const uint8_t *resync,
     size_t resync_len)
 {
 	struct cx_req r;
 
+	if (auth_reserve(c->s->auth, c->impi) == -ENOSPC) {
+		reply_busy(c);
+		sipx_cx_finish(&c->cx, 500, "Server Internal Error");
+		return;
+	}
 	memset(&r, 0, sizeof(r));
 	r.dest_realm = c->s->dest_realm;
 	r.impi = c->impi;
@@ -135,41 +124,10 @@ challenge(struct reg_ctx *c, const char *algorithm, const uint8_t *resync,
 	r.sip_authorization = resync;
 	r.sip_authorization_len = resync_len;
 	r.timeout_ms = c->s->dia_timeout_ms;
-	if (cx_mar_send(&r, mar_cb, c) < 0)
-		ctx_reply(c, 500, "Server Internal Error");
+	sipx_cx_send(&c->cx, CX_CMD_MAR, &r, mar_done);
 }
 
 /* ---- SAR and the 200 OK (TS 24.229 5.4.1.2.2) ---- */
-
-/* P-Associated-URI from the User-Data (TS 29.228 Annex B: IMSSubscription
- * / ServiceProfile / PublicIdentity / Identity). */
-static void
-assoc_from_user_data(const char *xml, const char *impu, char *out,
-    size_t size)
-{
-	const char *p = xml, *e;
-	size_t len = 0;
-	int n;
-
-	out[0] = '\0';
-	while (p != NULL && (p = strstr(p, "<Identity>")) != NULL) {
-		p += strlen("<Identity>");
-		if ((e = strstr(p, "</Identity>")) == NULL ||
-		    memchr(p, '<', (size_t)(e - p)) != NULL ||
-		    memchr(p, '>', (size_t)(e - p)) != NULL)
-			break;
-		n = snprintf(out + len, size - len, "%s<%.*s>",
-		    len ? ", " : "", (int)(e - p), p);
-		if (n < 0 || (size_t)n >= size - len) {
-			out[len] = '\0';
-			break;
-		}
-		len += (size_t)n;
-		p = e;
-	}
-	if (len == 0)
-		(void)snprintf(out, size, "<%s>", impu);
-}
 
 /* RFC 3261 10.3 step 7: apply the Contact list of the request. */
 static int
@@ -228,21 +186,38 @@ reply_200(struct reg_ctx *c, sip_t const *sip, const char *assoc)
 	IMS_CHECK_RC(sipx_route_join(sip->sip_path, msg_home(c->req), path,
 	    sizeof(path)));
 	(void)snprintf(pau, sizeof(pau), "P-Associated-URI: %s", assoc);
-	if (nta_incoming_treply(c->irq, 200, "OK",
+	return sipx_cx_treply(&c->cx, 200, "OK",
 	    TAG_IF(len > 0, SIPTAG_CONTACT_STR(contacts)),
 	    TAG_IF(path[0] != '\0', SIPTAG_PATH_STR(path)),
 	    TAG_IF(!c->dereg, SIPTAG_SERVICE_ROUTE_STR(c->s->service_route)),
 	    TAG_IF(!c->dereg, SIPTAG_HEADER_STR(pau)),
-	    TAG_END()) < 0)
-		return -EIO;
-	return 0;
+	    TAG_END());
+}
+
+/* RFC 3261 10.3 steps 7-8: the registration row and the bindings in one
+ * transaction, then the 200 OK.  A failed write changes nothing. */
+static int
+store_and_reply(struct reg_ctx *c, sip_t const *sip, const char *assoc,
+    int put_reg)
+{
+	int rc;
+
+	IMS_CHECK_RC(bdb_begin(c->s->db));
+	if ((put_reg && (rc = bdb_reg_put(c->s->db, c->impu, c->impi, assoc,
+	    1)) < 0) || (rc = bindings_update(c, sip)) < 0 ||
+	    (rc = bdb_commit(c->s->db)) < 0) {
+		bdb_rollback(c->s->db);
+		log_warn("registrar: store for %s failed, rolled back: %s",
+		    c->impu, strerror(-rc));
+		return rc;
+	}
+	return reply_200(c, sip, assoc);
 }
 
 static void
-sar_done(struct handoff_job *job)
+sar_done(struct sipx_cx *cx, const struct cx_answer *a)
 {
-	struct reg_ctx *c = IMS_CONTAINER_OF(job, struct reg_ctx, job);
-	struct cx_answer *a = c->ans;
+	struct reg_ctx *c = IMS_CONTAINER_OF(cx, struct reg_ctx, cx);
 	sip_t const *sip = sip_object(c->req);
 	char assoc[SCSCF_ASSOC_MAX];
 	const char *phrase;
@@ -250,51 +225,40 @@ sar_done(struct handoff_job *job)
 
 	if (c->dereg) {
 		/* TS 24.229 5.4.1.4: the bindings go whatever the HSS says. */
-		if (bdb_deregister(c->s->db, c->impu) < 0 ||
-		    reply_200(c, sip, "") < 0)
+		auth_forget(c->s->auth, c->impi);
+		if (bdb_deregister(c->s->db, c->impu) < 0) {
 			log_warn("registrar: de-registration of %s: store",
 			    c->impu);
-		auth_forget(c->impi);
+			return;		/* 500 */
+		}
+		if (reply_200(c, sip, "") < 0)
+			log_warn("registrar: cannot answer the de-registration");
 		log_info("registrar: %s de-registered (SAA %u)", c->impu,
 		    a->result_code);
-		cx_answer_free(a);
-		ctx_free(c);
 		return;
 	}
-	if (a->status != 0 || a->result_code != DIA_SUCCESS) {
-		status = dia_status(a, &phrase);
+	if ((status = sipx_cx_status(a, &phrase)) != 0) {
 		log_info("registrar: SAR for %s failed (status %d, result "
 		    "%u/%u): %d", c->impu, a->status, a->result_code,
 		    a->exp_result_code, status);
-		cx_answer_free(a);
-		ctx_reply(c, status, phrase);
+		sipx_cx_reply(cx, status, phrase);
 		return;
 	}
-	if (a->user_data != NULL)
-		assoc_from_user_data(a->user_data, c->impu, assoc,
-		    sizeof(assoc));
-	else if (bdb_reg_get(c->s->db, c->impu, NULL, 0, &registered, assoc,
+	if (a->user_data != NULL) {
+		if (user_data_assoc(a->user_data, a->user_data_len, c->impu,
+		    assoc, sizeof(assoc)) < 0)
+			log_warn("registrar: P-Associated-URI for %s cut to %s",
+			    c->impu, assoc);
+		if (assoc[0] == '\0')
+			(void)snprintf(assoc, sizeof(assoc), "<%s>", c->impu);
+	} else if (bdb_reg_get(c->s->db, c->impu, NULL, 0, &registered, assoc,
 	    sizeof(assoc)) < 0 || assoc[0] == '\0')
 		(void)snprintf(assoc, sizeof(assoc), "<%s>", c->impu);
-	cx_answer_free(a);
-	if (bdb_reg_put(c->s->db, c->impu, c->impi, assoc, 1) < 0 ||
-	    bindings_update(c, sip) < 0 || reply_200(c, sip, assoc) < 0) {
-		ctx_reply(c, 500, "Server Internal Error");
-		return;
-	}
+	if (store_and_reply(c, sip, assoc, 1) < 0)
+		return;		/* 500 */
 	log_info("registrar: %s registered (%s)", c->impu,
 	    c->sar_type == CX_SAT_REGISTRATION ? "REGISTRATION" :
 	    "RE_REGISTRATION");
-	ctx_free(c);
-}
-
-static void
-sar_cb(void *arg, struct cx_answer *a)
-{
-	struct reg_ctx *c = arg;
-
-	c->ans = a;
-	sipx_post(&c->s->sa, &c->job, sar_done);
 }
 
 /* Live bindings of the identity that this request does not remove. */
@@ -338,16 +302,16 @@ assign(struct reg_ctx *c)
 		/* RFC 3261 10.3 step 7: some contacts removed, the
 		 * registration stays: no SAR. */
 		c->dereg = 0;
-		if (bindings_update(c, sip) < 0 || reply_200(c, sip, assoc) < 0)
+		if (store_and_reply(c, sip, assoc, 0) < 0)
 			log_warn("registrar: cannot update %s", c->impu);
-		ctx_free(c);
+		sipx_cx_finish(&c->cx, 500, "Server Internal Error");
 		return;
 	}
 	if (c->dereg && !registered) {
 		/* Nothing to tell the HSS. */
-		if (reply_200(c, sip_object(c->req), "") < 0)
+		if (reply_200(c, sip, "") < 0)
 			log_warn("registrar: cannot answer");
-		ctx_free(c);
+		sipx_cx_finish(&c->cx, 500, "Server Internal Error");
 		return;
 	}
 	c->sar_type = c->dereg ? CX_SAT_USER_DEREGISTRATION :
@@ -360,8 +324,7 @@ assign(struct reg_ctx *c)
 	r.sar_type = c->sar_type;
 	r.user_data_available = 0;
 	r.timeout_ms = c->s->dia_timeout_ms;
-	if (cx_sar_send(&r, sar_cb, c) < 0)
-		ctx_reply(c, 500, "Server Internal Error");
+	sipx_cx_send(&c->cx, CX_CMD_SAR, &r, sar_done);
 }
 
 /* ---- the REGISTER request ---- */
@@ -399,13 +362,13 @@ registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
 		sipx_reply(irq, 500, "Server Internal Error");
 		return 0;
 	}
+	sipx_cx_init(&c->cx, &s->sa, irq, ctx_release);
 	c->s = s;
-	c->irq = irq;
 	c->req = nta_incoming_getrequest(irq);
 	c->dereg = is_deregistration(sip);
 	if (c->req == NULL ||
 	    sipx_aor(sip->sip_to->a_url, c->impu, sizeof(c->impu)) < 0) {
-		ctx_reply(c, 400, "Bad Request");
+		sipx_cx_finish(&c->cx, 400, "Bad Request");
 		return 0;
 	}
 	digest_init(&d);
@@ -413,7 +376,7 @@ registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
 		if (sipx_auth_str(sip->sip_authorization, authz,
 		    sizeof(authz)) < 0 ||
 		    digest_parse(authz, strlen(authz), &d) < 0) {
-			ctx_reply(c, 400, "Bad Authorization");
+			sipx_cx_finish(&c->cx, 400, "Bad Authorization");
 			return 0;
 		}
 		have_creds = DIGEST_HAS(&d, DIGEST_NONCE) && d.nonce[0] != '\0';
@@ -426,7 +389,7 @@ registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
 		rc = snprintf(c->impi, sizeof(c->impi), "%s",
 		    strncmp(c->impu, "sip:", 4) == 0 ? c->impu + 4 : c->impu);
 	if (rc < 0 || (size_t)rc >= sizeof(c->impi)) {
-		ctx_reply(c, 400, "Bad Request");
+		sipx_cx_finish(&c->cx, 400, "Bad Request");
 		return 0;
 	}
 	if (!have_creds) {
@@ -437,17 +400,17 @@ registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
 	/* RFC 3310 3.4: synchronisation failure; MAR with RAND || AUTS
 	 * (TS 29.228 6.3.1). */
 	if (DIGEST_HAS(&d, DIGEST_AUTS)) {
-		if (auth_rand(c->impi, d.nonce, resync) < 0 ||
+		if (auth_rand(c->s->auth, c->impi, d.nonce, resync) < 0 ||
 		    digest_auts(&d, resync + 16) < 0) {
 			challenge(c, d.algorithm, NULL, 0);
 			return 0;
 		}
 		log_info("registrar: %s: resynchronisation", c->impi);
-		auth_forget(c->impi);
+		auth_forget(c->s->auth, c->impi);
 		challenge(c, d.algorithm, resync, sizeof(resync));
 		return 0;
 	}
-	rc = auth_verify(c->impi, &d, "REGISTER");
+	rc = auth_verify(c->s->auth, c->impi, &d, "REGISTER");
 	if (rc == -ESTALE) {
 		challenge(c, d.algorithm, NULL, 0);
 		return 0;
@@ -456,8 +419,8 @@ registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
 		/* TS 24.229 5.4.1.2.3: authentication failed, no SAR. */
 		log_info("registrar: %s: authentication failed (%d)", c->impi,
 		    rc);
-		auth_forget(c->impi);
-		ctx_reply(c, 403, "Forbidden");
+		auth_forget(c->s->auth, c->impi);
+		sipx_cx_finish(&c->cx, 403, "Forbidden");
 		return 0;
 	}
 	assign(c);
@@ -484,7 +447,7 @@ expired(void *arg, const char *impu, const char *impi)
 
 	/* TS 24.229 5.4.1.5 / TS 29.228 6.1.2: registration timed out. */
 	log_info("registrar: %s expired", impu);
-	auth_forget(impi);
+	auth_forget(s->auth, impi);
 	memset(&r, 0, sizeof(r));
 	r.dest_realm = s->dest_realm;
 	r.impi = impi;
@@ -494,6 +457,24 @@ expired(void *arg, const char *impu, const char *impi)
 	r.timeout_ms = s->dia_timeout_ms;
 	if (cx_sar_send(&r, timeout_sar_cb, NULL) < 0)
 		log_warn("registrar: cannot send SAR for %s", impu);
+}
+
+int
+registrar_init(struct scscf *s)
+{
+	size_t cap = s->max_challenges ? s->max_challenges :
+	    SCSCF_MAX_CHALLENGES_DEFAULT;
+
+	IMS_CHECK_MALLOC(s->auth = auth_store_new(cap));
+	log_info("registrar: room for %zu challenges", cap);
+	return 0;
+}
+
+void
+registrar_fini(struct scscf *s)
+{
+	auth_store_free(s->auth);
+	s->auth = NULL;
 }
 
 void

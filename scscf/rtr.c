@@ -50,7 +50,7 @@ rtr_apply(struct handoff_job *job)
 	} else
 		for (i = 0; i < j->n; i++)
 			rtr_dereg_one(s, j->impu[i]);
-	auth_forget(j->impi);
+	auth_forget(s->auth, j->impi);
 	free(j);
 }
 

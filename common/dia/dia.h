@@ -150,9 +150,11 @@ void	dia_get_result(struct msg *, uint32_t *result, uint32_t *exp_result);
 
 /* A request handler: fills *ans (already created with Session-Id, flags and
  * hop-by-hop copied) and returns 0, or a negative errno on an internal
- * error.  Contract: a handler that fails has added no Result-Code nor
- * Experimental-Result; the request is then answered
- * DIAMETER_UNABLE_TO_COMPLY.  A handler never adds two results. */
+ * error.  Contract: a handler that succeeds has added exactly one
+ * Result-Code or Experimental-Result; a handler that fails should have
+ * added none.  dia_server enforces it: after a failure (or a success with
+ * zero or two results) every AVP the handler added is discarded and the
+ * request is answered DIAMETER_UNABLE_TO_COMPLY alone. */
 typedef int (*dia_handler)(struct msg *req, struct msg *ans, void *arg);
 /* Registers a handler for the requests of command cmd_code of application
  * app (its dictionary object).  The answer is sent by dia_server; it gets

@@ -27,6 +27,10 @@ static const struct {
 	{ DIA_INVALID_AVP_LENGTH, "DIAMETER_INVALID_AVP_LENGTH" },
 };
 
+/* RFC 6733 4.5: the AVP codes of the two result AVPs. */
+#define DIA_CODE_RESULT_CODE		268
+#define DIA_CODE_EXPERIMENTAL_RESULT	297
+
 /* A handler registered for one command of one application. */
 struct dia_reg {
 	dia_handler	 fn;
@@ -90,6 +94,54 @@ dia_set_missing(struct msg *ans, enum dia_avp id)
 	return 0;
 }
 
+/* The AVPs of the answer after `mark` (NULL: all of them). */
+static int
+dia_avps_after(struct msg *ans, struct avp *mark, struct avp **first)
+{
+	if (mark == NULL)
+		IMS_CHECK_FD(fd_msg_browse(ans, MSG_BRW_FIRST_CHILD, first,
+		    NULL));
+	else
+		IMS_CHECK_FD(fd_msg_browse(mark, MSG_BRW_NEXT, first, NULL));
+	return 0;
+}
+
+/* How many Result-Code and Experimental-Result AVPs the answer holds at
+ * its top level (RFC 6733 7.1: exactly one of them in an answer). */
+static int
+dia_results_count(struct msg *ans, unsigned *n)
+{
+	struct avp *a, *next;
+	struct avp_hdr *h;
+
+	*n = 0;
+	IMS_CHECK_RC(dia_avps_after(ans, NULL, &a));
+	for (; a != NULL; a = next) {
+		IMS_CHECK_FD(fd_msg_avp_hdr(a, &h));
+		if (h->avp_vendor == 0 && (h->avp_code == DIA_CODE_RESULT_CODE ||
+		    h->avp_code == DIA_CODE_EXPERIMENTAL_RESULT))
+			(*n)++;
+		IMS_CHECK_FD(fd_msg_browse(a, MSG_BRW_NEXT, &next, NULL));
+	}
+	return 0;
+}
+
+/* Remove every AVP the handler added after `mark`: a failed handler's
+ * partial answer (a result, Server-Name, or vectors with keys) never
+ * leaves; fd_msg_free unlinks an AVP from its parent. */
+static int
+dia_discard_after(struct msg *ans, struct avp *mark)
+{
+	struct avp *a, *next;
+
+	IMS_CHECK_RC(dia_avps_after(ans, mark, &a));
+	for (; a != NULL; a = next) {
+		IMS_CHECK_FD(fd_msg_browse(a, MSG_BRW_NEXT, &next, NULL));
+		IMS_CHECK_FD(fd_msg_free(a));
+	}
+	return 0;
+}
+
 /* Called on a freeDiameter dispatch thread. */
 static int
 dia_dispatch(struct msg **msg, struct avp *avp, struct session *sess,
@@ -98,6 +150,8 @@ dia_dispatch(struct msg **msg, struct avp *avp, struct session *sess,
 	struct dia_reg *r = opaque;
 	struct msg *req = *msg, *ans;
 	struct msg_hdr *h;
+	struct avp *mark;
+	unsigned n;
 	int rc;
 
 	(void)avp;
@@ -110,10 +164,23 @@ dia_dispatch(struct msg **msg, struct avp *avp, struct session *sess,
 	ans = *msg;
 	/* e.g. TS 29.229 6.1.x: every Cx answer carries the VSAI. */
 	IMS_CHECK_RC(dia_add_vsai(ans, r->app_id));
-	/* A failing handler has added no result yet (its contract). */
-	if ((rc = r->fn(req, ans, r->arg)) < 0) {
+	IMS_CHECK_FD(fd_msg_browse(ans, MSG_BRW_LAST_CHILD, &mark, NULL));
+	/* The handler's contract (dia.h): 0 with exactly one result, or
+	 * < 0; what a failed handler added is discarded here, so that the
+	 * answer carries one result whatever the handler did. */
+	rc = r->fn(req, ans, r->arg);
+	if (rc == 0) {
+		IMS_CHECK_RC(dia_results_count(ans, &n));
+		if (n != 1) {
+			log_err("dia: handler for command %u gave %u results",
+			    r->code, n);
+			rc = -EPROTO;
+		}
+	}
+	if (rc < 0) {
 		log_warn("dia: handler for command %u failed: %s", r->code,
 		    strerror(-rc));
+		IMS_CHECK_RC(dia_discard_after(ans, mark));
 		IMS_CHECK_RC(dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
 		    "internal error"));
 	}

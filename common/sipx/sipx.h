@@ -4,6 +4,8 @@
  *	sipx_hdr.c	URI and header helpers
  *	sipx_proxy.c	stateful forwarding (RFC 3261 16), routing helpers
  *	sipx_async.c	hand-off from other threads to the su_root thread
+ *	sipx_cx.c	a Cx request per SIP transaction, one response each;
+ *			the Cx answer -> SIP status mapping
  *
  * Everything here runs on the su_root thread except sipx_post() and
  * sipx_agent_stop(), which freeDiameter callbacks and the signal thread
@@ -14,6 +16,7 @@
 
 #include <stddef.h>
 
+#include "cx.h"
 #include "handoff.h"
 
 #include <sofia-sip/su_wait.h>
@@ -44,6 +47,7 @@ struct sipx_agent {
 	struct handoff	*handoff;	/* sipx_async.c */
 	su_wait_t	 handoff_wait[1];
 	int		 handoff_index;
+	size_t		 handoff_peak_logged;
 	struct handoff_job stop_job;
 };
 int	sipx_agent_open(struct sipx_agent *, const char *listen,
@@ -139,5 +143,65 @@ void	sipx_agent_stop(struct sipx_agent *);
  * thread by this call, so call it before starting any other thread) and
  * then stops the agent's loop. */
 int	sipx_signals_init(struct sipx_agent *);
+
+/* ---- sipx_cx.c ---- */
+
+/*
+ * A Cx request (UAR, SAR, LIR, MAR) made for a SIP server transaction,
+ * which then gets exactly one final response.  The CSCF embeds a struct
+ * sipx_cx in its request context; release frees that context.  From
+ * sipx_cx_init on, the transaction (irq) and the context belong to the
+ * helper:
+ *   - sipx_cx_send: if the request cannot be sent, irq is answered at
+ *     once with the mapped status and the context released;
+ *   - otherwise the answer (or the timeout), which arrives on a
+ *     freeDiameter thread, is posted to the su_root thread (this cannot
+ *     fail) and fn runs there.  fn answers (sipx_cx_reply,
+ *     sipx_cx_treply) or takes the transaction on (sipx_cx_take, e.g.
+ *     into sipx_forward, which answers whatever happens).  If fn did
+ *     neither, the helper answers the mapped status of a failed answer,
+ *     or 500.  Then the answer is freed and the context released: fn
+ *     must not free it, nor send another request with it;
+ *   - a context that makes no Cx request ends with sipx_cx_finish.
+ * The caller must not touch the context after sipx_cx_send or
+ * sipx_cx_finish.
+ */
+struct sipx_cx;
+typedef void (*sipx_cx_fn)(struct sipx_cx *, const struct cx_answer *);
+struct sipx_cx {
+	struct handoff_job job;		/* the answer, to the su_root thread */
+	struct sipx_agent *agent;
+	nta_incoming_t	*irq;		/* NULL once answered or taken */
+	struct cx_answer *ans;
+	sipx_cx_fn	 fn;
+	void		(*release)(struct sipx_cx *);
+	uint32_t	 cmd;		/* CX_CMD_* */
+};
+void	sipx_cx_init(struct sipx_cx *, struct sipx_agent *, nta_incoming_t *,
+	    void (*release)(struct sipx_cx *));
+/* cmd is CX_CMD_UAR, _SAR, _LIR or _MAR. */
+void	sipx_cx_send(struct sipx_cx *, uint32_t cmd, const struct cx_req *,
+	    sipx_cx_fn);
+/* A final response; nothing if already answered. */
+void	sipx_cx_reply(struct sipx_cx *, int status, const char *phrase);
+/* A response with tags (nta_incoming_treply).  0; -EIO if it could not
+ * be sent (the transaction stays unanswered: the helper's 500 follows);
+ * -EALREADY when answered before. */
+int	sipx_cx_treply(struct sipx_cx *, int status, const char *phrase,
+	    tag_type_t, tag_value_t, ...);
+/* The transaction, which the caller now answers or forwards. */
+nta_incoming_t *sipx_cx_take(struct sipx_cx *);
+/* Answer (unless answered or taken already) and release. */
+void	sipx_cx_finish(struct sipx_cx *, int status, const char *phrase);
+
+/* The one Cx answer -> SIP final response mapping (TS 24.229 5.3.1.2,
+ * 5.3.2.1, 5.4.1.2.1; TS 29.228 6.1, 6.3), by the answer's procedure
+ * (cmd_code): 0 for a success (DIAMETER_SUCCESS, or Experimental-Result
+ * 2001-2004); no answer in time, DIAMETER_UNABLE_TO_DELIVER or
+ * DIAMETER_TOO_BUSY: 504; DIAMETER_AUTHORIZATION_REJECTED, USER_UNKNOWN,
+ * IDENTITIES_DONT_MATCH, ROAMING_NOT_ALLOWED, AUTH_SCHEME_NOT_SUPPORTED:
+ * 403, except for LIR: USER_UNKNOWN 404 and IDENTITY_NOT_REGISTERED 480
+ * (UAR: 403); anything else 500. */
+int	sipx_cx_status(const struct cx_answer *, const char **phrase);
 
 #endif

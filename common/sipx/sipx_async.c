@@ -20,10 +20,17 @@ static int
 async_wakeup(su_root_magic_t *magic, su_wait_t *w, su_wakeup_arg_t *arg)
 {
 	struct sipx_agent *a = (struct sipx_agent *)arg;
+	size_t peak;
 
 	(void)magic;
 	(void)w;
 	(void)handoff_run(a->handoff);
+	/* How deep the queue got, each time the record doubles. */
+	handoff_stats(a->handoff, NULL, &peak);
+	if (peak >= 8 && peak >= 2 * a->handoff_peak_logged) {
+		log_info("hand-off: peak depth %zu jobs", peak);
+		a->handoff_peak_logged = peak;
+	}
 	return 0;
 }
 
@@ -56,6 +63,11 @@ fail:
 void
 sipx_async_fini(struct sipx_agent *a)
 {
+	size_t peak = 0;
+
+	if (a->handoff != NULL)
+		handoff_stats(a->handoff, NULL, &peak);
+	log_info("hand-off: peak depth %zu jobs", peak);
 	if (a->root != NULL && a->handoff_index >= 0)
 		(void)su_root_deregister(a->root, a->handoff_index);
 	a->handoff_index = -1;
