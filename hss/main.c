@@ -54,23 +54,33 @@ static const struct conf_table hss_tables[] = {
 	{ "Diameter (Cx/Dx)", dia_conf_keys, &dia, sizeof(dia) },
 };
 
+/* As root: the store, handed to the run user. */
 static int
 hss_start(void *arg)
 {
+	int rc;
+
+	(void)arg;
+	IMS_CHECK_RC(daemon_store_own(conf.db));
+	if ((rc = hss_db_open(conf.db, &db)) < 0) {
+		log_err("hss: cannot open the store %s", conf.db);
+		return rc;
+	}
+	return 0;
+}
+
+/* As the run user: freeDiameter and the RTR thread. */
+static int
+hss_launch(void *arg)
+{
 	uint32_t mand[HSS_MAX_CAPS], opt[HSS_MAX_CAPS];
 	size_t i;
-	int rc;
 
 	(void)arg;
 	for (i = 0; i < conf.capability.n; i++)
 		mand[i] = conf.capability.u[i];
 	for (i = 0; i < conf.optional_capability.n; i++)
 		opt[i] = conf.optional_capability.u[i];
-	IMS_CHECK_RC(daemon_store_own(conf.db));
-	if ((rc = hss_db_open(conf.db, &db)) < 0) {
-		log_err("hss: cannot open the store %s", conf.db);
-		return rc;
-	}
 	IMS_CHECK_RC(dia_init(&dia));
 	IMS_CHECK_RC(cx_dict_init());
 	IMS_CHECK_RC(hss_cx_set_capabilities(mand, conf.capability.n, opt,
@@ -127,6 +137,7 @@ main(int argc, char **argv)
 		.ntables = sizeof(hss_tables) / sizeof(hss_tables[0]),
 		.caps = 0,
 		.start = hss_start,
+		.launch = hss_launch,
 		.run = hss_run,
 		.stop = hss_stop,
 		.fini = hss_fini,

@@ -91,6 +91,7 @@ icscf_leg(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 	return icscf_request((struct icscf *)magic, irq, sip);
 }
 
+/* As root: the SIP sockets. */
 static int
 icscf_start(void *arg)
 {
@@ -101,7 +102,14 @@ icscf_start(void *arg)
 	icscf_scscf_list();
 	IMS_CHECK_RC(sipx_agent_open(&ic.sa, conf.listen, icscf_leg,
 	    (void *)&ic));
-	IMS_CHECK_RC(sipx_async_init(&ic.sa));
+	return sipx_async_init(&ic.sa);
+}
+
+/* As the run user: Cx (freeDiameter's threads). */
+static int
+icscf_launch(void *arg)
+{
+	(void)arg;
 	IMS_CHECK_RC(dia_init(&dia));
 	IMS_CHECK_RC(cx_dict_init());
 	IMS_CHECK_RC(dia_start());
@@ -165,6 +173,7 @@ main(int argc, char **argv)
 		.ntables = sizeof(icscf_tables) / sizeof(icscf_tables[0]),
 		.caps = 0,
 		.start = icscf_start,
+		.launch = icscf_launch,
 		.run = icscf_run,
 		.stop = icscf_stop,
 		.reload = icscf_reload,

@@ -83,6 +83,7 @@ scscf_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 	registrar_expire((struct scscf *)arg);
 }
 
+/* As root: the store (handed to the run user) and the SIP sockets. */
 static int
 scscf_start(void *arg)
 {
@@ -108,13 +109,21 @@ scscf_start(void *arg)
 	(void)snprintf(s.service_route, sizeof(s.service_route),
 	    "<sip:orig@%s:%u;lr>", s.sa.host, s.sa.port);
 	IMS_CHECK_RC(sipx_async_init(&s.sa));
+	if ((s.timer = su_timer_create(su_root_task(s.sa.root), 1000)) ==
+	    NULL || su_timer_set_for_ever(s.timer, scscf_tick, &s) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+/* As the run user: Cx (freeDiameter's threads). */
+static int
+scscf_launch(void *arg)
+{
+	(void)arg;
 	IMS_CHECK_RC(dia_init(&dia));
 	IMS_CHECK_RC(cx_dict_init());
 	IMS_CHECK_RC(registrar_rtr_init(&s));
 	IMS_CHECK_RC(dia_start());
-	if ((s.timer = su_timer_create(su_root_task(s.sa.root), 1000)) ==
-	    NULL || su_timer_set_for_ever(s.timer, scscf_tick, &s) < 0)
-		return -ENOMEM;
 	log_info("scscf: ready, %s as %s (domain %s, db %s)", s.sa.self,
 	    s.name, s.domain, conf.db);
 	return 0;
@@ -158,6 +167,7 @@ main(int argc, char **argv)
 		.ntables = sizeof(scscf_tables) / sizeof(scscf_tables[0]),
 		.caps = 0,
 		.start = scscf_start,
+		.launch = scscf_launch,
 		.run = scscf_run,
 		.stop = scscf_stop,
 		.fini = scscf_fini,

@@ -1,6 +1,6 @@
 /* daemon.c - the daemon skeleton (see daemon.h): command line and
- * configuration, signals, pid file, start-up, the switch to the run user,
- * reload and orderly shutdown.
+ * configuration, signals, pid file, start-up (start, the switch to the run
+ * user, launch), reload and orderly shutdown.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -250,15 +250,17 @@ static void __attribute__((noreturn))
 daemon_usage(const char *msg)
 {
 	FILE *f = msg != NULL ? stderr : stdout;
+	char synopsis[512];
 
 	if (msg != NULL)
 		fprintf(stderr, "%s: %s\n", dspec->name, msg);
-	conf_usage(f, dspec->name, dtables, dnt, "[-c FILE] [-n] [-p] "
+	(void)snprintf(synopsis, sizeof(synopsis), "[-c FILE] [-n] [-p] "
 	    "[-o KEY=VALUE] [--KEY VALUE] ...\n"
-	    "  -c FILE  configuration (default " DAEMON_CONF_DIR "/NAME.conf)\n"
+	    "  -c FILE  configuration (default %s/%s.conf)\n"
 	    "  -n       check the configuration and exit\n"
 	    "  -p       print the effective configuration and exit\n"
-	    "  -h       this help");
+	    "  -h       this help", DAEMON_CONF_DIR, dspec->name);
+	conf_usage(f, dspec->name, dtables, dnt, synopsis);
 	daemon_exit(msg != NULL ? 2 : 0);
 }
 
@@ -351,6 +353,11 @@ daemon_main(const struct daemon_spec *spec, int argc, char **argv)
 	if (priv_root() && access(dpath, R_OK) < 0)
 		log_warn("%s is not readable by user %s: SIGHUP cannot reload "
 		    "it", dpath, dconf.user);
+	if (spec->launch != NULL && (rc = spec->launch(spec->arg)) < 0) {
+		log_err("start-up failed: %s", strerror(-rc));
+		pidfile_remove(dconf.pid_file);
+		daemon_exit(1);
+	}
 	if ((rc = pthread_create(&t, NULL, daemon_signals, NULL)) != 0 ||
 	    (rc = pthread_detach(t)) != 0)
 		fatalx("signal thread: %s", strerror(rc));

@@ -15,8 +15,15 @@
  *                  start(); then, when started as root, the switch to
  *                  `user` keeping only spec->caps (effective and permitted;
  *                  inheritable, ambient and the bounding set cleared of
- *                  the rest), verified by reading it back; run() on the
- *                  main thread.
+ *                  the rest), verified by reading it back; launch(), which
+ *                  starts the threads; run() on the main thread.
+ *
+ * Threads (freeDiameter's) start after the switch, in launch(), not in
+ * start(): glibc changes the uid of every thread by signalling each one,
+ * which interrupts their blocking socket calls that have a timeout
+ * (SO_RCVTIMEO/SO_SNDTIMEO are not restarted, signal(7)), and
+ * freeDiameter 1.2.1 takes such an EINTR on an SCTP accept for a fatal
+ * error and shuts its core down (seen in the lab over SCTP).
  *   signals        one thread sigwait()s: SIGTERM/SIGINT call stop() (a
  *                  second one exits at once); SIGHUP re-reads the file and
  *                  the same flags into a fresh copy, applies log-level and
@@ -50,8 +57,12 @@ struct daemon_spec {
 	uint64_t		 caps;		/* kept after start-up */
 	void			*arg;		/* passed to every callback */
 	/* As root if started as root: open stores (daemon_store_own first),
-	 * bind sockets, start freeDiameter.  0 or -errno (exit 1). */
+	 * bind sockets; start no thread.  0 or -errno (exit 1). */
 	int	(*start)(void *arg);
+	/* As the run user with only spec->caps: start the threads
+	 * (freeDiameter: dia_init, dia_start).  0 or -errno (exit 1);
+	 * optional. */
+	int	(*launch)(void *arg);
 	/* The loop, on the main thread; returns after stop(): the exit
 	 * status (0) or -errno. */
 	int	(*run)(void *arg);
