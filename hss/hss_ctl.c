@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "aka.h"
 #include "cliopts.h"
@@ -314,6 +315,7 @@ main(int argc, char **argv)
 	int rc;
 
 	log_init("hss-ctl", LOG_LVL_WARN);
+	(void)umask(077);	/* a new store holds keys: 0600 */
 	if (argc < 4 || strcmp(argv[1], "--db") != 0)
 		die(2, "usage: hss-ctl --db FILE COMMAND [--option value ...]"
 		    " (add, show, list, del, set-sqn, deregister, set-ifc)");

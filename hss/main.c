@@ -1,121 +1,147 @@
-/* main.c - hss: the Home Subscriber Server's Cx/Dx front end.
+/* main.c - hss: the Home Subscriber Server's Cx/Dx front end (TS 29.228).
  *
- *   hss -c FDCONF --db FILE [-d]
+ *   hss [-c hss.conf] [-n] [-p] [-o KEY=VALUE] [--KEY VALUE] ...
  *
- * freeDiameter runs the peers and dispatch threads; the main thread only
- * waits for SIGTERM/SIGINT and then shuts freeDiameter down with a bounded
- * wait.  Exit status: 0 clean stop, 1 runtime failure, 2 bad usage.
+ * Settings: below, and diameter.* (dia_conf.h); hss.conf in this folder
+ * has every key.  freeDiameter's threads answer the Cx requests
+ * (hss_cx.c), a thread sends the queued RTR/PPR (hss_rtr.c); the main
+ * thread waits for the stop.  The store is handed to the run user before
+ * the switch; no capability is kept.
  */
-#include <errno.h>
-#include <getopt.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#include <pthread.h>
+#include <stdint.h>
 
-#include "daemon.h"
+#include "check.h"
 #include "cx.h"
+#include "daemon.h"
+#include "dia_conf.h"
 #include "hss.h"
 #include "log.h"
 
 #define HSS_STOP_TIMEOUT_MS	5000
 
-static void
-usage(void)
+struct hss_conf {
+	char			*db;
+	struct conf_list	 capability;
+	struct conf_list	 optional_capability;
+};
+
+static struct hss_conf conf;
+static struct dia_conf dia;
+static struct hss_db *db;
+static pthread_mutex_t hss_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hss_cond = PTHREAD_COND_INITIALIZER;
+static int hss_stopping;
+
+#define HC(f)	offsetof(struct hss_conf, f)
+static const struct conf_key hss_keys[] = {
+	{ .name = "db", .type = CONF_STRING, .offset = HC(db),
+	  .flags = CONF_REQUIRED, .max = 1024,
+	  .help = "the subscriber store (SQLite), provisioned with hss-ctl" },
+	{ .name = "capability", .type = CONF_UINT, .offset = HC(capability),
+	  .flags = CONF_LIST, .max = UINT32_MAX, .maxn = HSS_MAX_CAPS,
+	  .help = "a mandatory S-CSCF capability announced in "
+	    "Server-Capabilities (TS 29.229 6.3.5); none: the AVP is left out" },
+	{ .name = "optional-capability", .type = CONF_UINT,
+	  .offset = HC(optional_capability), .flags = CONF_LIST,
+	  .max = UINT32_MAX, .maxn = HSS_MAX_CAPS,
+	  .help = "an optional S-CSCF capability (TS 29.229 6.3.6)" },
+	{ .name = NULL }
+};
+
+static const struct conf_table hss_tables[] = {
+	{ "HSS", hss_keys, &conf, sizeof(conf) },
+	{ "Diameter (Cx/Dx)", dia_conf_keys, &dia, sizeof(dia) },
+};
+
+/* As root: the store, handed to the run user. */
+static int
+hss_start(void *arg)
 {
-	fprintf(stderr, "usage: hss -c FDCONF --db FILE [--capability N ...]"
-	    " [--optional-capability N ...] [-d]\n");
-	exit(2);
+	int rc;
+
+	(void)arg;
+	IMS_CHECK_RC(daemon_store_own(conf.db));
+	if ((rc = hss_db_open(conf.db, &db)) < 0) {
+		log_err("hss: cannot open the store %s", conf.db);
+		return rc;
+	}
+	return 0;
 }
 
-/* A capability number (TS 29.229 6.3.5: Unsigned32, operator-defined). */
-static uint32_t
-capability(const char *s)
+/* As the run user: freeDiameter and the RTR thread. */
+static int
+hss_launch(void *arg)
 {
-	unsigned long v;
+	uint32_t mand[HSS_MAX_CAPS], opt[HSS_MAX_CAPS];
+	size_t i;
 
-	if (daemon_parse_uint(s, 0, UINT32_MAX, &v) < 0)
-		usage();
-	return (uint32_t)v;
+	(void)arg;
+	for (i = 0; i < conf.capability.n; i++)
+		mand[i] = conf.capability.u[i];
+	for (i = 0; i < conf.optional_capability.n; i++)
+		opt[i] = conf.optional_capability.u[i];
+	IMS_CHECK_RC(dia_init(&dia));
+	IMS_CHECK_RC(cx_dict_init());
+	IMS_CHECK_RC(hss_cx_set_capabilities(mand, conf.capability.n, opt,
+	    conf.optional_capability.n));
+	IMS_CHECK_RC(hss_cx_init(db));
+	IMS_CHECK_RC(dia_start());
+	IMS_CHECK_RC(hss_rtr_start(db));
+	log_info("hss: ready, %s (db %s)", dia.identity, conf.db);
+	return 0;
+}
+
+static int
+hss_run(void *arg)
+{
+	(void)arg;
+	(void)pthread_mutex_lock(&hss_mtx);
+	while (!hss_stopping)
+		(void)pthread_cond_wait(&hss_cond, &hss_mtx);
+	(void)pthread_mutex_unlock(&hss_mtx);
+	return 0;
+}
+
+static void
+hss_stop(void *arg)
+{
+	(void)arg;
+	(void)pthread_mutex_lock(&hss_mtx);
+	hss_stopping = 1;
+	(void)pthread_cond_signal(&hss_cond);
+	(void)pthread_mutex_unlock(&hss_mtx);
+}
+
+/* The store is not closed: a dispatch thread may still be finishing a
+ * request, and every committed transaction is already durable
+ * (synchronous=FULL); SQLite recovers the WAL on the next open. */
+static int
+hss_fini(void *arg)
+{
+	int rc;
+
+	(void)arg;
+	hss_rtr_stop();
+	rc = dia_stop(HSS_STOP_TIMEOUT_MS);
+	log_info("hss: stopped");
+	return rc;
 }
 
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "capability", required_argument, NULL, 'm' },
-		{ "optional-capability", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 }
+	static const struct daemon_spec spec = {
+		.name = "hss",
+		.tables = hss_tables,
+		.ntables = sizeof(hss_tables) / sizeof(hss_tables[0]),
+		.caps = 0,
+		.start = hss_start,
+		.launch = hss_launch,
+		.run = hss_run,
+		.stop = hss_stop,
+		.fini = hss_fini,
 	};
-	const char *fdconf = NULL, *dbpath = NULL;
-	struct hss_db *db;
-	sigset_t set;
-	uint32_t mand[HSS_MAX_CAPS], opt[HSS_MAX_CAPS];
-	size_t nmand = 0, nopt = 0;
-	int ch, debug = 0, sig = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "c:d", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			fdconf = optarg;
-			break;
-		case 'b':
-			dbpath = optarg;
-			break;
-		case 'd':
-			debug = 1;
-			break;
-		case 'm':
-			if (nmand == HSS_MAX_CAPS)
-				usage();
-			mand[nmand++] = capability(optarg);
-			break;
-		case 'o':
-			if (nopt == HSS_MAX_CAPS)
-				usage();
-			opt[nopt++] = capability(optarg);
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc || fdconf == NULL || dbpath == NULL)
-		usage();
-	log_init("hss", debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
-
-	/* Blocked before freeDiameter starts its threads, which inherit the
-	 * mask: only the main thread's sigwait() sees them. */
-	if ((rc = daemon_sigmask_block(&set, 1)) < 0)
-		fatalx("pthread_sigmask: %s", strerror(-rc));
-
-	if ((rc = hss_db_open(dbpath, &db)) < 0)
-		fatalx("cannot open database %s: %s", dbpath, strerror(-rc));
-	if ((rc = dia_init(fdconf, debug)) < 0)
-		fatalx("freeDiameter initialisation failed (%s): %s", fdconf,
-		    strerror(-rc));
-	if ((rc = cx_dict_init()) < 0)
-		fatalx("Cx dictionary: %s", strerror(-rc));
-	if ((rc = hss_cx_set_capabilities(mand, nmand, opt, nopt)) < 0 ||
-	    (rc = hss_cx_init(db)) < 0)
-		fatalx("Cx handlers: %s", strerror(-rc));
-	if ((rc = dia_start()) < 0)
-		fatalx("freeDiameter start failed: %s", strerror(-rc));
-	if ((rc = hss_rtr_start(db)) < 0)
-		fatalx("RTR thread: %s", strerror(-rc));
-	log_info("hss: ready (db %s)", dbpath);
-
-	while (sigwait(&set, &sig) == 0 && sig == SIGHUP)
-		log_info("hss: SIGHUP ignored");
-	log_info("hss: signal %d, shutting down", sig);
-	hss_rtr_stop();
-	rc = dia_stop(HSS_STOP_TIMEOUT_MS);
-	/* The store is not closed: a dispatch thread may still be finishing
-	 * a request, and every committed transaction is already durable
-	 * (synchronous=FULL); SQLite recovers the WAL on the next open. */
-	log_info("hss: stopped");
-	_exit(rc < 0 ? 1 : 0);
+	return daemon_main(&spec, argc, argv);
 }

@@ -1,34 +1,84 @@
 /* main.c - icscf: the Interrogating-CSCF (TS 24.229 5.3).
  *
- *   icscf -l HOST:PORT --domain DOMAIN -c FDCONF
- *         -s SIPURI[=CAP,CAP...] [-s ...] [--realm DIAMETER-REALM]
- *         [--dia-timeout MS] [-d]
+ *   icscf [-c icscf.conf] [-n] [-p] [-o KEY=VALUE] [--KEY VALUE] ...
  *
- * -s lists the S-CSCFs to choose from by capabilities (TS 29.228 6.7)
- * when the HSS names none.  Exit status: 0 clean stop, 1 runtime failure,
- * 2 bad usage.
+ * Settings: below, and diameter.* (dia_conf.h); icscf.conf in this folder
+ * has every key.  The S-CSCF list (scscf, chosen from by capabilities,
+ * TS 29.228 6.7, when the HSS names none) is reloaded on SIGHUP: the new
+ * list is swapped in on the su_root thread.  No capability is kept.
  */
-#include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "daemon.h"
+#include "check.h"
 #include "cx.h"
+#include "daemon.h"
+#include "dia_conf.h"
 #include "icscf.h"
 #include "log.h"
 
 #define ICSCF_STOP_TIMEOUT_MS	5000
 
-static void
-usage(void)
+struct icscf_conf {
+	char			*listen;
+	char			*domain;
+	struct conf_list	 scscf;
+};
+
+static struct icscf_conf conf;
+static struct dia_conf dia;
+static struct icscf ic;
+static struct handoff_job reload_job;
+static struct daemon_reload *reload_pending;
+
+static int
+check_scscf(const char *v, char *why, size_t size)
 {
-	fprintf(stderr, "usage: icscf -l HOST:PORT --domain DOMAIN -c FDCONF"
-	    " -s SIPURI[=CAP,...] [-s ...]\n"
-	    "             [--realm DIAMETER-REALM] [--dia-timeout MS] [-d]\n");
-	exit(2);
+	struct scscf_entry e;
+
+	if (scscf_entry_parse(v, &e) == 0)
+		return 0;
+	(void)snprintf(why, size, "expected SIPURI[=CAP,CAP...], not \"%s\"",
+	    v);
+	return -EINVAL;
+}
+
+#define IC(f)	offsetof(struct icscf_conf, f)
+static const struct conf_key icscf_keys[] = {
+	{ .name = "listen", .type = CONF_HOSTPORT, .offset = IC(listen),
+	  .flags = CONF_REQUIRED, .opt = 'l',
+	  .help = "SIP address (UDP and TCP) of the I-CSCF" },
+	{ .name = "domain", .type = CONF_STRING, .offset = IC(domain),
+	  .flags = CONF_REQUIRED, .max = 255, .check = conf_check_domain,
+	  .help = "the home domain" },
+	{ .name = "scscf", .type = CONF_STRING, .offset = IC(scscf),
+	  .flags = CONF_LIST | CONF_RELOAD, .maxn = ICSCF_MAX_SCSCF,
+	  .max = SIPX_URI_MAX + 96, .opt = 's', .check = check_scscf,
+	  .help = "an S-CSCF to assign, SIPURI[=CAP,CAP...] with its "
+	    "capabilities (TS 29.228 6.7)" },
+	{ .name = NULL }
+};
+
+static const struct conf_table icscf_tables[] = {
+	{ "I-CSCF", icscf_keys, &conf, sizeof(conf) },
+	{ "Diameter (Cx towards the HSS)", dia_conf_keys, &dia, sizeof(dia) },
+};
+
+/* su_root thread: the list the selection reads (scscf_select.c). */
+static void
+icscf_scscf_list(void)
+{
+	size_t i;
+
+	ic.nscscf = 0;
+	for (i = 0; i < conf.scscf.n; i++)
+		if (scscf_entry_parse(conf.scscf.v[i], &ic.scscf[ic.nscscf]) ==
+		    0) {
+			log_debug("icscf: S-CSCF %u: %s (%u capabilities)",
+			    ic.nscscf, ic.scscf[ic.nscscf].uri,
+			    ic.scscf[ic.nscscf].ncaps);
+			ic.nscscf++;
+		}
 }
 
 static int
@@ -41,88 +91,94 @@ icscf_leg(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 	return icscf_request((struct icscf *)magic, irq, sip);
 }
 
-int
-main(int argc, char **argv)
+/* As root: the SIP sockets. */
+static int
+icscf_start(void *arg)
 {
-	static const struct option longopts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "domain", required_argument, NULL, 'D' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "scscf", required_argument, NULL, 's' },
-		{ "realm", required_argument, NULL, 'r' },
-		{ "dia-timeout", required_argument, NULL, 't' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct icscf ic;
-	const char *listen = NULL, *fdconf = NULL;
-	unsigned long v;
-	int ch, debug = 0, rc;
+	(void)arg;
+	ic.domain = conf.domain;
+	ic.dest_realm = dia_conf_dest_realm(&dia);
+	ic.dia_timeout_ms = dia.timeout_ms;
+	icscf_scscf_list();
+	IMS_CHECK_RC(sipx_agent_open(&ic.sa, conf.listen, icscf_leg,
+	    (void *)&ic));
+	return sipx_async_init(&ic.sa);
+}
 
-	memset(&ic, 0, sizeof(ic));
-	ic.dia_timeout_ms = 3000;
-	while ((ch = getopt_long(argc, argv, "l:c:s:d", longopts, NULL)) !=
-	    -1) {
-		switch (ch) {
-		case 'l':
-			listen = optarg;
-			break;
-		case 'D':
-			ic.domain = optarg;
-			break;
-		case 'c':
-			fdconf = optarg;
-			break;
-		case 'r':
-			ic.dest_realm = optarg;
-			break;
-		case 's':
-			if (ic.nscscf == ICSCF_MAX_SCSCF ||
-			    scscf_entry_parse(optarg,
-			    &ic.scscf[ic.nscscf]) < 0)
-				usage();
-			ic.nscscf++;
-			break;
-		case 't':
-			if (daemon_parse_uint(optarg, 1, 60000, &v) < 0)
-				usage();
-			ic.dia_timeout_ms = (unsigned)v;
-			break;
-		case 'd':
-			debug = 1;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc || listen == NULL || ic.domain == NULL ||
-	    fdconf == NULL)
-		usage();
-	if (ic.dest_realm == NULL)
-		ic.dest_realm = ic.domain;
-	log_init("icscf", debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
-
-	if ((rc = sipx_agent_open(&ic.sa, listen, icscf_leg, (void *)&ic)) < 0)
-		fatalx("cannot listen on %s: %s", listen, strerror(-rc));
-	if ((rc = sipx_async_init(&ic.sa)) < 0 ||
-	    (rc = sipx_signals_init(&ic.sa)) < 0)
-		fatalx("event loop set-up: %s", strerror(-rc));
-	if ((rc = dia_init(fdconf, debug)) < 0)
-		fatalx("freeDiameter initialisation failed (%s): %s", fdconf,
-		    strerror(-rc));
-	if ((rc = cx_dict_init()) < 0)
-		fatalx("Cx dictionary: %s", strerror(-rc));
-	if ((rc = dia_start()) < 0)
-		fatalx("freeDiameter start failed: %s", strerror(-rc));
+/* As the run user: Cx (freeDiameter's threads). */
+static int
+icscf_launch(void *arg)
+{
+	(void)arg;
+	IMS_CHECK_RC(dia_init(&dia));
+	IMS_CHECK_RC(cx_dict_init());
+	IMS_CHECK_RC(dia_start());
 	log_info("icscf: ready, %s (domain %s, %u S-CSCFs configured)",
 	    ic.sa.self, ic.domain, ic.nscscf);
+	return 0;
+}
 
+static int
+icscf_run(void *arg)
+{
+	(void)arg;
 	su_root_run(ic.sa.root);
+	return 0;
+}
 
+static void
+icscf_stop(void *arg)
+{
+	(void)arg;
+	sipx_agent_stop(&ic.sa);
+}
+
+static void
+icscf_reload_job(struct handoff_job *job)
+{
+	(void)job;
+	daemon_reload_apply(reload_pending);
+	reload_pending = NULL;
+	icscf_scscf_list();
+	log_info("icscf: %u S-CSCFs configured", ic.nscscf);
+}
+
+/* Signal thread; the skeleton posts one reload at a time. */
+static void
+icscf_reload(void *arg, struct daemon_reload *r)
+{
+	(void)arg;
+	reload_pending = r;
+	sipx_post(&ic.sa, &reload_job, icscf_reload_job);
+}
+
+static int
+icscf_fini(void *arg)
+{
+	int rc;
+
+	(void)arg;
 	rc = dia_stop(ICSCF_STOP_TIMEOUT_MS);
 	sipx_async_fini(&ic.sa);
 	sipx_agent_close(&ic.sa);
-	if (rc == -ETIMEDOUT)
-		_exit(1);
-	return rc < 0 ? 1 : 0;
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct daemon_spec spec = {
+		.name = "icscf",
+		.tables = icscf_tables,
+		.ntables = sizeof(icscf_tables) / sizeof(icscf_tables[0]),
+		.caps = 0,
+		.start = icscf_start,
+		.launch = icscf_launch,
+		.run = icscf_run,
+		.stop = icscf_stop,
+		.reload = icscf_reload,
+		.fini = icscf_fini,
+	};
+
+	return daemon_main(&spec, argc, argv);
 }

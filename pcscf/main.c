@@ -1,29 +1,53 @@
-/* main.c - pcscf: the Proxy-CSCF (TS 24.229 5.2), without Gm IPsec.
+/* main.c - pcscf: the Proxy-CSCF (TS 24.229 5.2), without Gm IPsec yet.
  *
- *   pcscf -l HOST:PORT --icscf SIPURI [--visited NETWORK-ID]
- *         [--max-ues N] [-d]
+ *   pcscf [-c pcscf.conf] [-n] [-p] [-o KEY=VALUE] [--KEY VALUE] ...
  *
- * --icscf is the home network's entry point for REGISTER; --visited the
- * P-Visited-Network-ID value (default: the I-CSCF's host).  Exit status:
- * 0 clean stop, 1 runtime failure, 2 bad usage.
+ * Settings: below; pcscf.conf in this folder has every key.  The P-CSCF
+ * keeps CAP_NET_ADMIN after start-up: the Gm security associations are
+ * xfrm state (TS 33.203 7).
  */
-#include <errno.h>
-#include <getopt.h>
+#include <linux/capability.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "daemon.h"
 #include "log.h"
 #include "pcscf.h"
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: pcscf -l HOST:PORT --icscf SIPURI"
-	    " [--visited NETWORK-ID] [--max-ues N] [-d]\n");
-	exit(2);
-}
+struct pcscf_conf {
+	char	*listen;
+	char	*icscf;
+	char	*visited;
+	unsigned max_ues;
+};
+
+static struct pcscf_conf conf;
+static struct pcscf p;
+
+#define PC(f)	offsetof(struct pcscf_conf, f)
+static const struct conf_key pcscf_keys[] = {
+	{ .name = "listen", .type = CONF_HOSTPORT, .offset = PC(listen),
+	  .flags = CONF_REQUIRED, .opt = 'l',
+	  .help = "SIP address (UDP and TCP) the UEs reach the P-CSCF on" },
+	{ .name = "icscf", .type = CONF_SIPURI, .offset = PC(icscf),
+	  .flags = CONF_REQUIRED,
+	  .help = "the home network's entry point for REGISTER (TS 24.229 "
+	    "5.2.2)" },
+	{ .name = "visited", .type = CONF_STRING, .offset = PC(visited),
+	  .max = 255,
+	  .help = "P-Visited-Network-ID value (RFC 3455 4.3); unset: the "
+	    "I-CSCF's host" },
+	{ .name = "max-ues", .type = CONF_UINT, .offset = PC(max_ues),
+	  .dflt = "4096", .min = 1, .max = 1u << 24,
+	  .help = "UEs held at once (a live registration is never dropped: "
+	    "beyond, a new UE's REGISTER gets 503 with Retry-After)" },
+	{ .name = NULL }
+};
+
+static const struct conf_table pcscf_tables[] = {
+	{ "P-CSCF", pcscf_keys, &conf, sizeof(conf) },
+};
 
 static int
 pcscf_leg(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
@@ -35,69 +59,63 @@ pcscf_leg(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 	return pcscf_request((struct pcscf *)magic, irq, sip);
 }
 
-int
-main(int argc, char **argv)
+static int
+pcscf_start(void *arg)
 {
-	static const struct option longopts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "icscf", required_argument, NULL, 'i' },
-		{ "visited", required_argument, NULL, 'v' },
-		{ "max-ues", required_argument, NULL, 'U' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct pcscf p;
-	const char *listen = NULL;
-	unsigned long v;
-	int ch, debug = 0, rc;
-
-	memset(&p, 0, sizeof(p));
-	while ((ch = getopt_long(argc, argv, "l:d", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'l':
-			listen = optarg;
-			break;
-		case 'i':
-			p.icscf = optarg;
-			break;
-		case 'v':
-			p.visited = optarg;
-			break;
-		case 'U':
-			if (daemon_parse_uint(optarg, 0, 1u << 24, &v) < 0)
-				usage();
-			p.max_ues = (unsigned)v;
-			break;
-		case 'd':
-			debug = 1;
-			break;
-		default:
-			usage();
-		}
-	}
-	if (optind != argc || listen == NULL || p.icscf == NULL ||
-	    strncmp(p.icscf, "sip:", 4) != 0)
-		usage();
-	if (p.visited == NULL)
-		p.visited = p.icscf + 4;
-	log_init("pcscf", debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
-	if ((rc = pcscf_init(&p)) < 0)
-		fatalx("pcscf: %s", strerror(-rc));
-
-	if ((rc = sipx_agent_open(&p.sa, listen, pcscf_leg, (void *)&p)) < 0)
-		fatalx("cannot listen on %s: %s", listen, strerror(-rc));
+	(void)arg;
+	p.icscf = conf.icscf;
+	p.visited = conf.visited != NULL ? conf.visited :
+	    strchr(conf.icscf, ':') + 1;
+	p.max_ues = conf.max_ues;
+	IMS_CHECK_RC(pcscf_init(&p));
+	IMS_CHECK_RC(sipx_agent_open(&p.sa, conf.listen, pcscf_leg,
+	    (void *)&p));
 	/* RFC 3327 4: the Path entry terminating requests come back on. */
 	(void)snprintf(p.path, sizeof(p.path), "<sip:term@%s:%u;lr>",
 	    p.sa.host, p.sa.port);
-	if ((rc = sipx_async_init(&p.sa)) < 0 ||
-	    (rc = sipx_signals_init(&p.sa)) < 0)
-		fatalx("event loop set-up: %s", strerror(-rc));
+	IMS_CHECK_RC(sipx_async_init(&p.sa));
 	log_info("pcscf: ready, %s, I-CSCF %s", p.sa.self, p.icscf);
+	return 0;
+}
 
+static int
+pcscf_run(void *arg)
+{
+	(void)arg;
 	su_root_run(p.sa.root);
+	return 0;
+}
 
+static void
+pcscf_stop(void *arg)
+{
+	(void)arg;
+	sipx_agent_stop(&p.sa);
+}
+
+static int
+pc_fini(void *arg)
+{
+	(void)arg;
 	sipx_async_fini(&p.sa);
 	sipx_agent_close(&p.sa);
 	pcscf_fini(&p);
 	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct daemon_spec spec = {
+		.name = "pcscf",
+		.tables = pcscf_tables,
+		.ntables = sizeof(pcscf_tables) / sizeof(pcscf_tables[0]),
+		.caps = DAEMON_CAP(CAP_NET_ADMIN),
+		.start = pcscf_start,
+		.run = pcscf_run,
+		.stop = pcscf_stop,
+		.fini = pc_fini,
+	};
+
+	return daemon_main(&spec, argc, argv);
 }

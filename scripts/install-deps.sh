@@ -1,5 +1,6 @@
 #!/bin/sh
-# Installs the Debian 12 packages the build, the tools and the tests need.
+# Installs the Debian 12 packages the build, the tools and the tests need,
+# and creates the system user the daemons run as (imssec).
 # Idempotent: installs only what is missing. Run as root.
 #   scripts/install-deps.sh [build|test|all]   (default: all)
 set -eu
@@ -21,6 +22,15 @@ esac
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: run as root (apt-get install)" >&2
 	exit 2
+fi
+
+# The account the daemons switch to after start-up (key "user", default
+# imssec; common/base/daemon.h): a system user with its own group, no
+# home, no shell.
+if ! getent passwd imssec >/dev/null; then
+	echo "install-deps: creating the system user imssec"
+	useradd --system --user-group --no-create-home --home-dir /nonexistent \
+	    --shell /usr/sbin/nologin imssec
 fi
 
 missing=

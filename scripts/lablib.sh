@@ -1,22 +1,26 @@
 # lablib.sh - the lab topology: one network namespace per IMS function, all
-# joined by a bridge in a namespace of its own, freeDiameter configs, and
-# daemons started detached with pid files.  Sourced by ./lab (and usable by
-# tests).  Nothing here touches the host's own network namespace.
+# joined by a bridge in a namespace of its own, the daemons' configurations
+# (rendered from the samples hss/hss.conf ... with `DAEMON -p`), and daemons
+# started detached with pid files.  Sourced by ./lab (and usable by tests).
+# Nothing here touches the host's own network namespace.
 #
 # Settings (environment):
 #   LAB_PREFIX  namespace prefix            (default ims-)
 #   LAB_NET     first three octets of /24   (default 10.77.0)
-#   LAB_DIR     configs, databases, logs    (default <repo>/.lab)
+#   LAB_DIR     configs, logs; stores in db/ (default <repo>/.lab)
 #   LAB_DOMAIN  home domain and realm       (default ims.example.org)
 #   LAB_DIAMETER  tcp | sctp                (default tcp: this kernel has
 #               no SCTP; the kernel tests run the lab over SCTP in qemu)
+#   LAB_USER    the daemons' run user       (default imssec)
 
 LAB_PREFIX=${LAB_PREFIX:-ims-}
 LAB_NET=${LAB_NET:-10.77.0}
 LAB_DOMAIN=${LAB_DOMAIN:-ims.example.org}
 LAB_FD_EXT=${LAB_FD_EXT:-/usr/lib/freeDiameter}
 LAB_DIAMETER=${LAB_DIAMETER:-tcp}
+LAB_USER=${LAB_USER:-imssec}
 LAB_NODES="hss scscf icscf pcscf ue"
+LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)	# the samples
 
 lab_die() { echo "lab: $*" >&2; exit 1; }
 
@@ -62,27 +66,44 @@ lab_net_down() {
 	done
 }
 
-# lab_fd_conf FILE NODE [EXTRA-LINE...]: freeDiameter 1.2.1 over TCP or SCTP
-# only (LAB_DIAMETER), no TLS (SecPort 0), quick reconnects (TcTimer 2).
-lab_fd_conf() {
-	f=$1 node=$2; shift 2
-	{
-		echo "Identity = \"$node.$LAB_DOMAIN\";"
-		echo "Realm = \"$LAB_DOMAIN\";"
-		echo "Port = 3868;"
-		echo "SecPort = 0;"
-		case $LAB_DIAMETER in
-		tcp) echo "No_SCTP;" ;;
-		sctp) echo "No_TCP;" ;;
-		*) lab_die "LAB_DIAMETER must be tcp or sctp" ;;
-		esac
-		echo "No_IPv6;"
-		echo "TcTimer = 2;"
-		for e in dict_nasreq dict_dcca dict_dcca_3gpp; do
-			echo "LoadExtension = \"$LAB_FD_EXT/$e.fdx\";"
-		done
-		for l in "$@"; do echo "$l"; done
-	} >"$f"
+# lab_conf_dir DIR: configurations, logs, pid files: owner root, group of
+# the daemons' run user (who re-reads its configuration on SIGHUP), mode
+# 0750, like /etc/imssec.
+lab_conf_dir() {
+	getent passwd "$LAB_USER" >/dev/null ||
+	    lab_die "no user $LAB_USER (scripts/install-deps.sh creates it)"
+	mkdir -p "$1" && chown "root:$(id -gn "$LAB_USER")" "$1" &&
+	    chmod 0750 "$1" || lab_die "cannot make $1"
+}
+
+# lab_private_dir DIR: stores, owner the run user, mode 0700, like
+# /var/lib/imssec (root, the lab and hss-ctl, still reads and writes it).
+lab_private_dir() {
+	mkdir -p "$1" && chown "$LAB_USER:" "$1" && chmod 0700 "$1" ||
+	    lab_die "cannot make $1"
+}
+
+# lab_dia NODE: the -o settings of NODE's Diameter: identity NODE.DOMAIN,
+# realm, TCP or SCTP (LAB_DIAMETER), quick reconnects (tc-timer 2 s).
+lab_dia() {
+	case $LAB_DIAMETER in tcp|sctp) ;;
+	*) lab_die "LAB_DIAMETER must be tcp or sctp" ;; esac
+	echo "-o diameter.identity=$1.$LAB_DOMAIN" \
+	    "-o diameter.realm=$LAB_DOMAIN" \
+	    "-o diameter.transport=$LAB_DIAMETER -o diameter.tc-timer=2" \
+	    "-o diameter.extensions-dir=$LAB_FD_EXT"
+}
+
+# lab_conf BIN NAME OUT [-o KEY=VALUE...]: OUT from the sample NAME/NAME.conf
+# with the given settings, written by the daemon itself (`BIN -p`), so it is
+# complete, commented and checked.  Values hold no blanks.  Mode 0640,
+# group of the run user: the daemon re-reads it on SIGHUP, no one else
+# reads it.
+lab_conf() {
+	b=$1 name=$2 out=$3; shift 3
+	(umask 077; "$b" -p -c "$LAB_SRC/$name/$name.conf" "$@" >"$out.tmp") &&
+	    chgrp "$(id -gn "$LAB_USER")" "$out.tmp" && chmod 0640 "$out.tmp" &&
+	    mv "$out.tmp" "$out" || lab_die "cannot write $out"
 }
 
 # lab_start NODE NAME CMD...: detached in NODE's namespace, log and pid file

@@ -1,52 +1,84 @@
 /* main.c - scscf: the Serving-CSCF (TS 24.229 5.4).
  *
- *   scscf -l HOST:PORT --domain DOMAIN -c FDCONF --db FILE
- *         [--name SIPURI] [--realm DIAMETER-REALM] [--icscf SIPURI]
- *         [--max-expires S] [--dia-timeout MS] [--max-challenges N]
- *         [-d] [-K]
+ *   scscf [-c scscf.conf] [-n] [-p] [-o KEY=VALUE] [--KEY VALUE] ...
  *
- * su_root is the main loop; freeDiameter runs its own threads and posts
- * its answers to the loop (sipx_post).  Exit status: 0 clean stop, 1
- * runtime failure, 2 bad usage.
+ * Settings: below, and diameter.* (dia_conf.h); scscf.conf in this folder
+ * has every key.  su_root is the main loop; freeDiameter runs its own
+ * threads and posts its answers to the loop (sipx_post).  No capability
+ * is kept.
  */
-#include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "daemon.h"
+#include "check.h"
 #include "cx.h"
+#include "daemon.h"
+#include "dia_conf.h"
 #include "log.h"
 #include "scscf.h"
 
 #define SCSCF_STOP_TIMEOUT_MS	5000
 
-static void
-usage(void)
-{
-	fprintf(stderr, "usage: scscf -l HOST:PORT --domain DOMAIN -c FDCONF"
-	    " --db FILE\n"
-	    "             [--name SIPURI] [--realm DIAMETER-REALM]"
-	    " [--icscf SIPURI]\n"
-	    "             [--max-expires S] [--dia-timeout MS]"
-	    " [--max-challenges N] [-d] [-K|--debug-keys]\n");
-	exit(2);
-}
+struct scscf_conf {
+	char		*listen;
+	char		*domain;
+	char		*name;
+	char		*db;
+	char		*icscf;
+	unsigned	 max_expires;
+	unsigned	 max_challenges;
+};
+
+static struct scscf_conf conf;
+static struct dia_conf dia;
+static struct scscf s;
+static char scscf_name[SIPX_URI_MAX];
+
+#define SC(f)	offsetof(struct scscf_conf, f)
+static const struct conf_key scscf_keys[] = {
+	{ .name = "listen", .type = CONF_HOSTPORT, .offset = SC(listen),
+	  .flags = CONF_REQUIRED, .opt = 'l',
+	  .help = "SIP address (UDP and TCP) of the S-CSCF" },
+	{ .name = "domain", .type = CONF_STRING, .offset = SC(domain),
+	  .flags = CONF_REQUIRED, .max = 255, .check = conf_check_domain,
+	  .help = "the home domain, also the Digest realm of challenges" },
+	{ .name = "name", .type = CONF_SIPURI, .offset = SC(name),
+	  .help = "our Server-Name in MAR/SAR (TS 29.228 6.1); unset: "
+	    "sip:LISTEN" },
+	{ .name = "db", .type = CONF_STRING, .offset = SC(db),
+	  .flags = CONF_REQUIRED, .max = 1024,
+	  .help = "the registrations (SQLite), kept across restarts" },
+	{ .name = "icscf", .type = CONF_SIPURI, .offset = SC(icscf),
+	  .help = "next hop for requests to identities not served here; "
+	    "unset: by the Request-URI" },
+	{ .name = "max-expires", .type = CONF_UINT,
+	  .offset = SC(max_expires), .dflt = "3600", .min = 1, .max = 86400,
+	  .help = "longest registration granted, in seconds (RFC 3261 10.3)" },
+	{ .name = "max-challenges", .type = CONF_UINT,
+	  .offset = SC(max_challenges), .dflt = "8192", .min = 1,
+	  .max = 1u << 24,
+	  .help = "AKA challenges held at once (pending ones are never "
+	    "dropped: beyond, REGISTER gets 503 with Retry-After)" },
+	{ .name = NULL }
+};
+
+static const struct conf_table scscf_tables[] = {
+	{ "S-CSCF", scscf_keys, &conf, sizeof(conf) },
+	{ "Diameter (Cx towards the HSS)", dia_conf_keys, &dia, sizeof(dia) },
+};
 
 static int
 scscf_request(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
     sip_t const *sip)
 {
-	struct scscf *s = (struct scscf *)magic;
+	struct scscf *sc = (struct scscf *)magic;
 
 	(void)leg;
 	if (sip == NULL || sip->sip_request == NULL)
 		return 400;
 	if (sip->sip_request->rq_method == sip_method_register)
-		return registrar_request(s, irq, sip);
-	return route_request(s, irq, sip);
+		return registrar_request(sc, irq, sip);
+	return route_request(sc, irq, sip);
 }
 
 static void
@@ -57,136 +89,98 @@ scscf_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 	registrar_expire((struct scscf *)arg);
 }
 
-static unsigned
-num(const char *s, unsigned max)
+/* As root: the store (handed to the run user) and the SIP sockets. */
+static int
+scscf_start(void *arg)
 {
-	unsigned long v;
+	int rc;
 
-	if (daemon_parse_uint(s, 0, max, &v) < 0)
-		usage();
-	return (unsigned)v;
-}
-
-int
-main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "domain", required_argument, NULL, 'D' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "db", required_argument, NULL, 'b' },
-		{ "realm", required_argument, NULL, 'r' },
-		{ "icscf", required_argument, NULL, 'i' },
-		{ "max-expires", required_argument, NULL, 'x' },
-		{ "dia-timeout", required_argument, NULL, 't' },
-		{ "max-challenges", required_argument, NULL, 'C' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "debug-keys", no_argument, NULL, 'K' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct scscf s;
-	const char *listen = NULL, *fdconf = NULL, *dbpath = NULL;
-	char name[SIPX_URI_MAX];
-	int ch, debug = 0, keys = 0, rc, status = 0;
-
-	memset(&s, 0, sizeof(s));
-	s.dia_timeout_ms = 3000;
-	s.max_expires = 3600;
-	while ((ch = getopt_long(argc, argv, "l:c:dK", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'l':
-			listen = optarg;
-			break;
-		case 'D':
-			s.domain = optarg;
-			break;
-		case 'n':
-			s.name = optarg;
-			break;
-		case 'c':
-			fdconf = optarg;
-			break;
-		case 'b':
-			dbpath = optarg;
-			break;
-		case 'r':
-			s.dest_realm = optarg;
-			break;
-		case 'i':
-			s.icscf = optarg;
-			break;
-		case 'x':
-			s.max_expires = num(optarg, 86400);
-			break;
-		case 't':
-			s.dia_timeout_ms = num(optarg, 60000);
-			break;
-		case 'C':
-			s.max_challenges = num(optarg, 1u << 30);
-			break;
-		case 'd':
-			debug = 1;
-			break;
-		case 'K':
-			keys = 1;
-			break;
-		default:
-			usage();
-		}
+	(void)arg;
+	s.domain = conf.domain;
+	s.icscf = conf.icscf;
+	s.max_expires = conf.max_expires;
+	s.max_challenges = conf.max_challenges;
+	s.dest_realm = dia_conf_dest_realm(&dia);
+	s.dia_timeout_ms = dia.timeout_ms;
+	IMS_CHECK_RC(daemon_store_own(conf.db));
+	if ((rc = bdb_open(conf.db, &s.db)) < 0) {
+		log_err("scscf: cannot open the store %s", conf.db);
+		return rc;
 	}
-	if (optind != argc || listen == NULL || s.domain == NULL ||
-	    fdconf == NULL || dbpath == NULL || s.max_expires == 0 ||
-	    s.dia_timeout_ms == 0)
-		usage();
-	if (s.dest_realm == NULL)
-		s.dest_realm = s.domain;
-	log_init("scscf", debug ? LOG_LVL_DEBUG : LOG_LVL_INFO);
-	log_allow_keys(keys);
-
-	if ((rc = bdb_open(dbpath, &s.db)) < 0)
-		fatalx("cannot open %s: %s", dbpath, strerror(-rc));
-	if ((rc = registrar_init(&s)) < 0)
-		fatalx("registrar: %s", strerror(-rc));
-	if ((rc = sipx_agent_open(&s.sa, listen, scscf_request,
-	    (void *)&s)) < 0)
-		fatalx("cannot listen on %s: %s", listen, strerror(-rc));
-	if (s.name == NULL) {
-		(void)snprintf(name, sizeof(name), "%s", s.sa.self);
-		s.name = name;
-	}
+	IMS_CHECK_RC(registrar_init(&s));
+	IMS_CHECK_RC(sipx_agent_open(&s.sa, conf.listen, scscf_request,
+	    (void *)&s));
+	if (conf.name == NULL)
+		(void)snprintf(scscf_name, sizeof(scscf_name), "%s", s.sa.self);
+	s.name = conf.name != NULL ? conf.name : scscf_name;
 	/* RFC 3608 6 / TS 24.229 5.4.1.2.2: our originating entry point. */
 	(void)snprintf(s.service_route, sizeof(s.service_route),
 	    "<sip:orig@%s:%u;lr>", s.sa.host, s.sa.port);
-	if ((rc = sipx_async_init(&s.sa)) < 0 ||
-	    (rc = sipx_signals_init(&s.sa)) < 0)
-		fatalx("event loop set-up: %s", strerror(-rc));
-	if ((rc = dia_init(fdconf, debug)) < 0)
-		fatalx("freeDiameter initialisation failed (%s): %s", fdconf,
-		    strerror(-rc));
-	if ((rc = cx_dict_init()) < 0)
-		fatalx("Cx dictionary: %s", strerror(-rc));
-	if ((rc = registrar_rtr_init(&s)) < 0)
-		fatalx("RTR handler: %s", strerror(-rc));
-	if ((rc = dia_start()) < 0)
-		fatalx("freeDiameter start failed: %s", strerror(-rc));
+	IMS_CHECK_RC(sipx_async_init(&s.sa));
 	if ((s.timer = su_timer_create(su_root_task(s.sa.root), 1000)) ==
 	    NULL || su_timer_set_for_ever(s.timer, scscf_tick, &s) < 0)
-		fatalx("timer set-up failed");
+		return -ENOMEM;
+	return 0;
+}
+
+/* As the run user: Cx (freeDiameter's threads). */
+static int
+scscf_launch(void *arg)
+{
+	(void)arg;
+	IMS_CHECK_RC(dia_init(&dia));
+	IMS_CHECK_RC(cx_dict_init());
+	IMS_CHECK_RC(registrar_rtr_init(&s));
+	IMS_CHECK_RC(dia_start());
 	log_info("scscf: ready, %s as %s (domain %s, db %s)", s.sa.self,
-	    s.name, s.domain, dbpath);
+	    s.name, s.domain, conf.db);
+	return 0;
+}
 
+static int
+scscf_run(void *arg)
+{
+	(void)arg;
 	su_root_run(s.sa.root);
+	return 0;
+}
 
+static void
+scscf_stop(void *arg)
+{
+	(void)arg;
+	sipx_agent_stop(&s.sa);
+}
+
+static int
+scscf_fini(void *arg)
+{
+	int rc;
+
+	(void)arg;
 	su_timer_destroy(s.timer);
 	rc = dia_stop(SCSCF_STOP_TIMEOUT_MS);
 	sipx_async_fini(&s.sa);
 	sipx_agent_close(&s.sa);
 	bdb_close(s.db);
 	registrar_fini(&s);
-	if (rc == -ETIMEDOUT)
-		_exit(1);
-	if (rc < 0)
-		status = 1;
-	return status;
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct daemon_spec spec = {
+		.name = "scscf",
+		.tables = scscf_tables,
+		.ntables = sizeof(scscf_tables) / sizeof(scscf_tables[0]),
+		.caps = 0,
+		.start = scscf_start,
+		.launch = scscf_launch,
+		.run = scscf_run,
+		.stop = scscf_stop,
+		.fini = scscf_fini,
+	};
+
+	return daemon_main(&spec, argc, argv);
 }

@@ -95,12 +95,15 @@ enum dia_avp {
 
 /* ---- start-up and shutdown (dia_core.c) ---- */
 
-/* fd_core_initialize, route freeDiameter's log into common/log (verbose:
- * debug level), fd_core_parseconf (which loads the LoadExtension lines:
- * dict_nasreq, dict_dcca, dict_dcca_3gpp in that order), then the AVPs
- * (dia_dict.c).  The daemon then defines its applications (cx_dict_init)
- * before dia_start, so that every CER/CEA advertises them. */
-int	dia_init(const char *fdconf, int verbose);
+/* fd_core_initialize, route freeDiameter's log into common/log (its
+ * debug messages when the log level is debug), the configuration made
+ * from the settings (dia_conf.h; it loads dict_nasreq, dict_dcca,
+ * dict_dcca_3gpp in that order) and the rule for incoming peers, then the
+ * AVPs (dia_dict.c).  The daemon then defines its applications
+ * (cx_dict_init) before dia_start, so that every CER/CEA advertises
+ * them. */
+struct dia_conf;
+int	dia_init(const struct dia_conf *);
 /* fd_core_start and wait for the start to complete. */
 int	dia_start(void);
 /* Wait up to timeout_ms for a peer in state OPEN that advertises app_id:

@@ -1,7 +1,8 @@
 /* dia_core.c - freeDiameter start-up and shutdown and the logging bridge.
  *
  * Order matters: the dictionary extensions are loaded by
- * fd_core_parseconf (LoadExtension lines), the applications (Cx) are then
+ * fd_core_parseconf (the LoadExtension lines dia_conf.c generates), the
+ * applications (Cx) are then
  * defined and registered with fd_disp_app_support, and only then
  * fd_core_start sends or answers CERs, so every CEA advertises them.
  */
@@ -15,18 +16,21 @@
 #include "dia_fd.h"
 #include "check.h"
 #include "dia.h"
+#include "dia_conf.h"
 #include "log.h"
 
-static int dia_verbose;
 static int dia_started;
 
-/* freeDiameter's messages go through common/log, with its levels mapped. */
+/* freeDiameter's messages go through common/log, with its levels mapped;
+ * its debug ones only while our level is debug (it may change on
+ * SIGHUP). */
 static void __attribute__((format(printf, 2, 0)))
 dia_log_hook(int level, const char *fmt, va_list ap)
 {
 	char buf[1024];
 
-	if (level < (dia_verbose ? FD_LOG_DEBUG : FD_LOG_NOTICE))
+	if (level < (log_getlevel() >= LOG_LVL_DEBUG ? FD_LOG_DEBUG :
+	    FD_LOG_NOTICE))
 		return;
 	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (level >= FD_LOG_ERROR)
@@ -38,13 +42,12 @@ dia_log_hook(int level, const char *fmt, va_list ap)
 }
 
 int
-dia_init(const char *fdconf, int verbose)
+dia_init(const struct dia_conf *c)
 {
-	IMS_CHECK_PARAMS(fdconf != NULL);
-	dia_verbose = verbose;
+	IMS_CHECK_PARAMS(c != NULL);
 	IMS_CHECK_FD(fd_log_handler_register(dia_log_hook));
 	IMS_CHECK_FD(fd_core_initialize());
-	IMS_CHECK_FD(fd_core_parseconf(fdconf));
+	IMS_CHECK_RC(dia_conf_apply(c));
 	IMS_CHECK_RC(dia_dict_init());
 	return 0;
 }

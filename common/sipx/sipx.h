@@ -8,8 +8,8 @@
  *			the Cx answer -> SIP status mapping
  *
  * Everything here runs on the su_root thread except sipx_post() and
- * sipx_agent_stop(), which freeDiameter callbacks and the signal thread
- * call.
+ * sipx_agent_stop(), which freeDiameter callbacks and the daemon
+ * skeleton's signal thread (daemon.h) call.
  */
 #ifndef IMS_SIPX_H
 #define IMS_SIPX_H
@@ -139,10 +139,6 @@ void	sipx_post(struct sipx_agent *, struct handoff_job *,
 /* Any thread: makes su_root_run() return (through the hand-off, so work
  * posted before runs first). */
 void	sipx_agent_stop(struct sipx_agent *);
-/* A thread that sigwait()s for SIGTERM/SIGINT (blocked first in every
- * thread by this call, so call it before starting any other thread) and
- * then stops the agent's loop. */
-int	sipx_signals_init(struct sipx_agent *);
 
 /* ---- sipx_cx.c ---- */
 

@@ -6,13 +6,10 @@
  * thread alone.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
-#include "daemon.h"
 #include "log.h"
 #include "sipx.h"
 
@@ -96,36 +93,4 @@ void
 sipx_agent_stop(struct sipx_agent *a)
 {
 	handoff_post(a->handoff, &a->stop_job, stop_job);
-}
-
-static void *
-signal_thread(void *arg)
-{
-	sigset_t set;
-	int sig;
-
-	daemon_sigset(&set, 0);
-	while (sigwait(&set, &sig) != 0)
-		;
-	log_info("signal %d received", sig);
-	sipx_agent_stop(arg);
-	return NULL;
-}
-
-int
-sipx_signals_init(struct sipx_agent *a)
-{
-	pthread_t t;
-	sigset_t set;
-	int rc;
-
-	if ((rc = daemon_sigmask_block(&set, 0)) < 0)
-		return rc;
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-		return -errno;
-	if ((rc = pthread_create(&t, NULL, signal_thread, a)) != 0)
-		return -rc;
-	if ((rc = pthread_detach(t)) != 0)
-		return -rc;
-	return 0;
 }

@@ -1,5 +1,6 @@
 # kam_lib.sh - helpers of the Kamailio interop tests (tests/interop): the
-# namespaces, bridge and freeDiameter configs come from scripts/lablib.sh
+# namespaces, bridge and our daemons' configurations (rendered from the
+# samples) come from scripts/lablib.sh
 # (sourced with the test's own LAB_PREFIX, LAB_NET and LAB_DIR); this file
 # adds Kamailio nodes (configs rendered from tests/interop/kamailio/, run in
 # the node's network namespace and a private mount namespace whose
@@ -80,22 +81,25 @@ kam_topo() {
 	trap 'exit 1' INT TERM
 	kam_cleanup
 	rm -rf "$LAB_DIR"
-	mkdir -p "$LAB_DIR" || fatal "mkdir $LAB_DIR"
+	lab_conf_dir "$LAB_DIR"
+	lab_private_dir "$LAB_DIR/db"
 	lab_net_up "$@"
 }
 
-# hss_up: our hss in its namespace (Cx peers of the home domain allowed).
+# hss_up: our hss in its namespace, accepting Kamailio's S-CSCF and I-CSCF
+# (cdp identities NODE.DOMAIN) from their addresses.
 hss_up() {
-	echo "ALLOW_IPSEC *.$DOMAIN" >"$LAB_DIR/acl_wl.conf"
-	lab_fd_conf "$LAB_DIR/hss.conf" hss \
-	    "LoadExtension = \"$LAB_FD_EXT/acl_wl.fdx\" : \"$LAB_DIR/acl_wl.conf\";"
-	lab_start hss hss "$HSS" -c "$LAB_DIR/hss.conf" --db "$LAB_DIR/hss.db"
+	lab_conf "$HSS" hss "$LAB_DIR/hss.conf" $(lab_dia hss) \
+	    -o db="$LAB_DIR/db/hss.db" \
+	    -o diameter.accept="scscf.$DOMAIN@$(lab_ip scscf)" \
+	    -o diameter.accept="icscf.$DOMAIN@$(lab_ip icscf)"
+	lab_start hss hss "$HSS" -c "$LAB_DIR/hss.conf"
 	lab_wait_listen hss t 3868 hss
 }
 
 # provision USER: K/OP/AMF as above.
 provision() {
-	"$HSS_CTL" --db "$LAB_DIR/hss.db" add --impi "$1@$DOMAIN" \
+	"$HSS_CTL" --db "$LAB_DIR/db/hss.db" add --impi "$1@$DOMAIN" \
 	    --impu "sip:$1@$DOMAIN" --k "$K" --op "$OP" --amf "$AMF" \
 	    >/dev/null || fatal "hss-ctl add $1"
 }

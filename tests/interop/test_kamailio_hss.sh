@@ -32,7 +32,7 @@ pass "Cx links Kamailio S-CSCF/I-CSCF -> our hss up (CER/CEA)"
 # Server-Capabilities out, since Kamailio's cdp drops a UAA carrying one
 # ('AAACreateAVP: NULL value ... AVP Code 603').
 check "alice has no S-CSCF assigned before registering" \
-    eval "! \"\$HSS_CTL\" --db '$LAB_DIR/hss.db' show --impi alice@$DOMAIN | grep -q '^scscf=.'"
+    eval "! \"\$HSS_CTL\" --db '$LAB_DIR/db/hss.db' show --impi alice@$DOMAIN | grep -q '^scscf=.'"
 check "alice registers via Kamailio I-CSCF/S-CSCF and our hss: 200" \
     sipp_ue alice 5071 reg.xml "$IC:$ICP" 1
 M=$LAB_DIR/alice-reg.xml.msgs
@@ -42,7 +42,7 @@ check "...and the final response was 200" \
     eval "[ \"\$(statuses $M | tail -n 1)\" = 200 ]"
 check "...Kamailio's cdp accepted every UAA (no 'NULL value ... AVP Code 603')" \
     eval "! grep -q 'AVP Code 603' '$LAB_DIR/kam-icscf.log'"
-show=$("$HSS_CTL" --db "$LAB_DIR/hss.db" show --impi "alice@$DOMAIN" 2>&1)
+show=$("$HSS_CTL" --db "$LAB_DIR/db/hss.db" show --impi "alice@$DOMAIN" 2>&1)
 echo "$show" >"$LAB_DIR/alice.show"
 check "hss-ctl show: alice registered at Kamailio's S-CSCF ($(SCSCF_URI))" \
     eval "grep -qx 'state=registered' '$LAB_DIR/alice.show' && grep -qx 'scscf=$(SCSCF_URI)' '$LAB_DIR/alice.show'"
@@ -54,7 +54,7 @@ echo "wrong response: statuses received: $st"
 check "a wrong AKA response: 401 then a 4xx final ($st)" \
     eval "statuses $M | head -n 1 | grep -qx 401 && statuses $M | tail -n 1 | grep -qx '4[0-9][0-9]' && [ \$(statuses $M | wc -l) -ge 2 ]"
 check "...and no 200" eval "! statuses $M | grep -qx 200"
-"$HSS_CTL" --db "$LAB_DIR/hss.db" show --impi "carol@$DOMAIN" \
+"$HSS_CTL" --db "$LAB_DIR/db/hss.db" show --impi "carol@$DOMAIN" \
     >"$LAB_DIR/carol.show" 2>&1
 check "...carol is not registered in the hss" \
     eval "! grep -qx 'state=registered' '$LAB_DIR/carol.show'"

@@ -21,8 +21,9 @@ hss_up
 for u in alice carol dave; do provision "$u"; done
 kam_up scscf
 kam_up icscf
-lab_start pcscf pcscf "$PCSCF" -l "$PC:$PCP" --icscf "sip:$IC:$ICP" \
-    --visited "$DOMAIN"
+lab_conf "$PCSCF" pcscf "$LAB_DIR/pcscf.conf" -o listen="$PC:$PCP" \
+    -o icscf="sip:$IC:$ICP" -o visited="$DOMAIN"
+lab_start pcscf pcscf "$PCSCF" -c "$LAB_DIR/pcscf.conf"
 lab_wait_listen pcscf u "$PCP" pcscf
 pass "Kamailio S-CSCF and I-CSCF and our pcscf started"
 kam_wait_cx scscf icscf || {
@@ -42,7 +43,7 @@ check "...the UE never saw ck=/ik= (SIPp message trace)" \
     eval "! grep -Eqi '(^|[ ,;])(ck|ik)=' '$M'"
 check "...the pcscf added Path and P-Visited-Network-ID on the way" \
     eval "grep -q \"REQ REGISTER\" '$LAB_DIR/kam-icscf.log' && ! grep -q 'P-Visited-Network-ID' '$M'"
-"$HSS_CTL" --db "$LAB_DIR/hss.db" show --impi "alice@$DOMAIN" \
+"$HSS_CTL" --db "$LAB_DIR/db/hss.db" show --impi "alice@$DOMAIN" \
     >"$LAB_DIR/alice.show" 2>&1
 check "hss-ctl show: alice registered at Kamailio's S-CSCF ($(SCSCF_URI))" \
     eval "grep -qx 'state=registered' '$LAB_DIR/alice.show' && grep -qx 'scscf=$(SCSCF_URI)' '$LAB_DIR/alice.show'"

@@ -54,6 +54,11 @@ tshark -r "$pcap" -Y 'sctp && diameter' -T fields -e ip.src -e ip.dst \
     -e diameter.cmd.code -e diameter.flags.request 2>/dev/null | head -n 8 |
     sed 's/^/  cx: /'
 
+if [ "$FAILED" -gt 0 ]; then	# the guest's /tmp goes with it: show why
+	for f in "$LAB_DIR"/*.log; do
+		echo "== $f"; grep -Ev ' DEBUG: ' "$f" | tail -n 25
+	done
+fi
 "$lab" down >/dev/null 2>&1
 trap - EXIT
 summary

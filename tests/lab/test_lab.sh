@@ -69,6 +69,6 @@ check "./lab down" grep -q 'lab: down' down.log
 check "no lab namespace left" \
     eval "! ip netns list | grep -q '^$LAB_PREFIX'"
 check "no lab daemon left" \
-    eval "! pgrep -f -- '--db $LAB_DIR/' >/dev/null"
+    eval "! pgrep -f -- '-c $LAB_DIR/' >/dev/null"
 trap - EXIT
 summary

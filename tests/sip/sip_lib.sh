@@ -1,7 +1,8 @@
 # sip_lib.sh - helpers of the SIP topology tests: one network namespace per
 # node (names imst-sip-*), all joined by a bridge living in its own
-# namespace; freeDiameter configs (scripts/lablib.sh's lab_fd_conf); daemons;
-# pass/fail bookkeeping (tests/lib/testlib.sh).
+# namespace; the daemons' configurations rendered from the samples
+# (scripts/lablib.sh's lab_conf, lab_dia); daemons; pass/fail bookkeeping
+# (tests/lib/testlib.sh).
 # Sourced by the test scripts; cleanup() (an EXIT trap) removes everything.
 
 . "${BASH_SOURCE[0]%/*}/../lib/testlib.sh" ||
@@ -17,7 +18,7 @@ FD_EXT=/usr/lib/freeDiameter
 K=f1e2d3c4b5a69788796a4a4c3d2e1f01
 OP=494d53414b41746573744f5030303136
 AMF=8001
-# lab_fd_conf: freeDiameter 1.2.1 over TCP, no TLS, identity NODE.$DOMAIN.
+# lab_conf / lab_dia: Diameter over TCP, identity NODE.$DOMAIN.
 LAB_DOMAIN=$DOMAIN LAB_FD_EXT=$FD_EXT LAB_DIAMETER=tcp
 . "${BASH_SOURCE[0]%/*}/../../scripts/lablib.sh" || die "cannot source lablib.sh"
 
@@ -25,7 +26,8 @@ ns() { echo "imst-sip-$1-$TAG"; }
 ip_of() {
 	case $1 in
 	hss) echo "$NET.1" ;; scscf) echo "$NET.2" ;; icscf) echo "$NET.3" ;;
-	pcscf) echo "$NET.4" ;; ue) echo "$NET.10" ;; ext) echo "$NET.11" ;;
+	pcscf) echo "$NET.4" ;; scscf2) echo "$NET.5" ;;
+	ue) echo "$NET.10" ;; ext) echo "$NET.11" ;;
 	*) die "ip_of $1" ;;
 	esac
 }
@@ -84,12 +86,29 @@ topo_up() {
 	done
 }
 
-# A CSCF's config: its own identity, connecting to the HSS.
-cscf_fd_conf() {
-	lab_fd_conf "$1.conf" "$1" \
-		"ConnectPeer = \"hss.$DOMAIN\" { ConnectTo = \"$(ip_of hss)\"; Port = 3868; No_TLS; };"
+# work_dir DIR: a fresh working directory for configurations, logs and
+# captures (group of the daemons' run user, 0750) with the stores in db/
+# (the run user's, 0700); cd into it.
+work_dir() {
+	rm -rf "$1"
+	lab_conf_dir "$1"
+	lab_private_dir "$1/db"
+	cd "$1" || die "cd $1"
 }
 
+# cx: the Cx link of a CSCF, to the hss.
+cx() { echo "-o diameter.connect=hss.$DOMAIN@$(ip_of hss)"; }
+
+# scscf_conf FILE NODE [-o ...]: an S-CSCF on NODE (port 6060), Cx to the
+# hss, its store db/NODE.db.
+scscf_conf() {
+	local f=$1 n=$2 a
+	a=$(ip_of "$n")
+	shift 2
+	lab_conf "$SCSCF" scscf "$f" $(lab_dia "$n") $(cx) \
+		-o listen="$a:6060" -o domain="$DOMAIN" -o name="sip:$a:6060" \
+		-o db="$PWD/db/$n.db" "$@"
+}
 # wait_listen NODE PROTO PORT PID LOG
 wait_listen() {
 	for _ in $(seq 100); do
@@ -110,18 +129,20 @@ wait_log() {
 	return 1
 }
 
+# hss_start [-o ...]: the hss, accepting the scscf and icscf nodes as Cx
+# peers (each from its own address), its store db/hss.db.
 hss_start() {
-	echo "ALLOW_IPSEC *.$DOMAIN" >acl_wl.conf
-	lab_fd_conf hss.conf hss \
-		"LoadExtension = \"$FD_EXT/acl_wl.fdx\" : \"$PWD/acl_wl.conf\";"
-	bg hss hss.log "$HSS" -c hss.conf --db "$PWD/hss.db"
+	lab_conf "$HSS" hss hss.conf $(lab_dia hss) -o db="$PWD/db/hss.db" \
+		-o diameter.accept="scscf.$DOMAIN@$(ip_of scscf)" \
+		-o diameter.accept="icscf.$DOMAIN@$(ip_of icscf)" "$@"
+	bg hss hss.log "$HSS" -c hss.conf
 	HSS_PID=$BG_PID
 	wait_listen hss t 3868 "$HSS_PID" hss.log
 }
 
 # provision USER: K/OP/AMF as above.
 provision() {
-	"$HSS_CTL" --db "$PWD/hss.db" add --impi "$1@$DOMAIN" \
+	"$HSS_CTL" --db "$PWD/db/hss.db" add --impi "$1@$DOMAIN" \
 		--impu "sip:$1@$DOMAIN" --k "$K" --op "$OP" --amf "$AMF" \
 		>/dev/null || die "hss-ctl add $1"
 }

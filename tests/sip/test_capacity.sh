@@ -1,10 +1,10 @@
 #!/bin/bash
 # test_capacity.sh - full state tables answer 503 with Retry-After and
 # never drop a registered user (RFC 3261 21.5.4, 20.33).
-#   P-CSCF with --max-ues 3: three UEs registered, a fourth UE's REGISTER
+#   P-CSCF with max-ues = 3: three UEs registered, a fourth UE's REGISTER
 #   gets 503 + Retry-After from the P-CSCF itself (nothing forwarded), the
 #   registered ones go on; once a registration lapses the new UE gets in.
-#   S-CSCF with --max-challenges 4: four pending challenges fill it
+#   S-CSCF with max-challenges = 4: four pending challenges fill it
 #   (verified vectors make room), a fifth IMPI gets 503 + Retry-After and
 #   no MAR; registered users keep their bindings and stay reachable; a
 #   challenge answered frees room.
@@ -16,26 +16,25 @@ set -u
 need sipp ss python3
 
 WORK=$PWD/run-capacity
-rm -rf "$WORK"; mkdir -p "$WORK" && cd "$WORK" || die "workdir"
+work_dir "$WORK"
 
 topo_up hss scscf icscf pcscf ue
 SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf); UE=$(ip_of ue)
 hss_start
 for u in alice bob carol dave u1 u2 u3 u4 u5; do provision "$u"; done
-cscf_fd_conf scscf
-cscf_fd_conf icscf
+scscf_conf scscf.conf scscf -o max-challenges=4
+lab_conf "$ICSCF" icscf icscf.conf $(lab_dia icscf) $(cx) \
+	-o listen="$IC:5060" -o domain="$DOMAIN" -o scscf="sip:$SC:6060" 
+lab_conf "$PCSCF" pcscf pcscf.conf -o listen="$PC:5060" \
+	-o icscf="sip:$IC:5060" -o max-ues=3
 
-bg scscf scscf.log "$SCSCF" -l "$SC:6060" --domain "$DOMAIN" \
-	--name "sip:$SC:6060" -c scscf.conf --db "$WORK/scscf.db" \
-	--max-challenges 4
+bg scscf scscf.log "$SCSCF" -c scscf.conf
 SCSCF_PID=$BG_PID
 wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -l "$IC:5060" --domain "$DOMAIN" -c icscf.conf \
-	-s "sip:$SC:6060"
+bg icscf icscf.log "$ICSCF" -c icscf.conf
 ICSCF_PID=$BG_PID
 wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -l "$PC:5060" --icscf "sip:$IC:5060" \
-	--max-ues 3
+bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
 PCSCF_PID=$BG_PID
 wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
 sleep 4		# Cx links up (TcTimer 2)
@@ -43,10 +42,10 @@ sleep 4		# Cx links up (TcTimer 2)
 bindings() {
 	python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1]);
 print(c.execute("select count(*) from bindings where impu=? and expires_at>?",
-(sys.argv[2], int(time.time()))).fetchone()[0])' "$WORK/scscf.db" "$1"
+(sys.argv[2], int(time.time()))).fetchone()[0])' "$WORK/db/scscf.db" "$1"
 }
 hss_state() {
-	"$HSS_CTL" --db "$WORK/hss.db" show --impi "$1@$DOMAIN" |
+	"$HSS_CTL" --db "$WORK/db/hss.db" show --impi "$1@$DOMAIN" |
 		sed -n 's/^state=//p' | head -1
 }
 # once DEST PORT USER...: one initial REGISTER per user, in order; prints
@@ -88,7 +87,7 @@ TARGET=nobody STATUS=403 check "carol's lapsed registration no longer served (40
 
 # ---- the S-CSCF's challenge store: 4 (alice, bob, dave verified) ----
 sqn_of() {
-	"$HSS_CTL" --db "$WORK/hss.db" show --impi "$1@$DOMAIN" |
+	"$HSS_CTL" --db "$WORK/db/hss.db" show --impi "$1@$DOMAIN" |
 		sed -n 's/^sqn=//p' | head -1
 }
 sqn5=$(sqn_of u5)
@@ -105,7 +104,7 @@ check "with Retry-After (1..61 s: the oldest challenge's expiry)" \
 	eval "[ '$ra' -ge 1 ] && [ '$ra' -le 61 ]"
 check "no MAR for u5: its SQN did not move" [ "$(sqn_of u5)" = "$sqn5" ]
 check "no MAR for u5: no S-CSCF name stored" \
-	eval "! \"$HSS_CTL\" --db \"$WORK/hss.db\" show --impi u5@$DOMAIN |
+	eval "! \"$HSS_CTL\" --db \"$WORK/db/hss.db\" show --impi u5@$DOMAIN |
 	grep -q '^scscf=sip'"
 check "the S-CSCF logged the 503" \
 	grep -q 'u5@.*challenges pending (capacity 4): 503' scscf.log

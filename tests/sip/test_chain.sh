@@ -14,9 +14,8 @@ set -u
 need sipp tshark ss python3
 
 WORK=$PWD/run-chain
-rm -rf "$WORK"; mkdir -p "$WORK" && cd "$WORK" || die "workdir"
-
 topo_up hss scscf icscf pcscf ue ext
+work_dir "$WORK"
 SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf)
 bg_br() { ip netns exec "$NS_BR" "$@" >>br.log 2>&1 & BR_PID=$!; PIDS="$PIDS $BR_PID"; }
 bg_br tshark -i br0 -w "$WORK/core.pcapng" -q
@@ -25,22 +24,23 @@ capture ue ue.pcapng
 hss_start
 for u in alice bob carol dave frank; do provision "$u"; done
 # gina may only register from home.net, not from our visited network.
-"$HSS_CTL" --db "$PWD/hss.db" add --impi "gina@$DOMAIN" \
+"$HSS_CTL" --db "$PWD/db/hss.db" add --impi "gina@$DOMAIN" \
 	--impu "sip:gina@$DOMAIN" --k "$K" --op "$OP" --amf "$AMF" \
 	--visited home.net >/dev/null || die "hss-ctl add gina"
-cscf_fd_conf scscf
-cscf_fd_conf icscf
+scscf_conf scscf.conf scscf
+lab_conf "$ICSCF" icscf icscf.conf $(lab_dia icscf) $(cx) \
+	-o listen="$IC:5060" -o domain="$DOMAIN" -o scscf="sip:$SC:6060=1,2" \
+	-o diameter.timeout=2000
+lab_conf "$PCSCF" pcscf pcscf.conf -o listen="$PC:5060" \
+	-o icscf="sip:$IC:5060" -o visited=visited.example.net
 
-bg scscf scscf.log "$SCSCF" -l "$SC:6060" --domain "$DOMAIN" \
-	--name "sip:$SC:6060" -c scscf.conf --db "$WORK/scscf.db"
+bg scscf scscf.log "$SCSCF" -c scscf.conf
 SCSCF_PID=$BG_PID
 wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -l "$IC:5060" --domain "$DOMAIN" -c icscf.conf \
-	-s "sip:$SC:6060=1,2" --dia-timeout 2000
+bg icscf icscf.log "$ICSCF" -c icscf.conf
 ICSCF_PID=$BG_PID
 wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -l "$PC:5060" --icscf "sip:$IC:5060" \
-	--visited "visited.example.net"
+bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
 PCSCF_PID=$BG_PID
 wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
 sleep 4		# Cx links up (TcTimer 2)
@@ -48,7 +48,7 @@ sleep 4		# Cx links up (TcTimer 2)
 bindings() {
 	python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1]);
 print(c.execute("select count(*) from bindings where impu=? and expires_at>?",
-(sys.argv[2], int(time.time()))).fetchone()[0])' "$WORK/scscf.db" "$1"
+(sys.argv[2], int(time.time()))).fetchone()[0])' "$WORK/db/scscf.db" "$1"
 }
 
 check "alice registers through pcscf/icscf/scscf (AKA, 200)" \
@@ -129,7 +129,7 @@ for n in icscf pcscf; do
 		grep -q "^SIP/2.0 400" "bad-$n.out"
 done
 
-# A silent HSS (stopped): the Cx request times out (--dia-timeout 2000)
+# A silent HSS (stopped): the Cx request times out (diameter.timeout 2000)
 # and the I-CSCF answers 504.
 kill -STOP "$HSS_PID"
 t0=$(date +%s)

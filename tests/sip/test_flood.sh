@@ -19,7 +19,7 @@ set -u
 need sipp ss python3
 
 WORK=$PWD/run-flood
-rm -rf "$WORK"; mkdir -p "$WORK" && cd "$WORK" || die "workdir"
+work_dir "$WORK"
 
 topo_up hss scscf icscf pcscf ue
 SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf); UE=$(ip_of ue)
@@ -31,19 +31,19 @@ for i in $(seq 40); do
 done
 for i in $(seq 10); do users="$users,nobody$i"; done
 provision alice
-cscf_fd_conf scscf
-cscf_fd_conf icscf
+scscf_conf scscf.conf scscf -o diameter.timeout=10000
+lab_conf "$ICSCF" icscf icscf.conf $(lab_dia icscf) $(cx) \
+	-o listen="$IC:5060" -o domain="$DOMAIN" -o scscf="sip:$SC:6060" -o diameter.timeout=10000
+lab_conf "$PCSCF" pcscf pcscf.conf -o listen="$PC:5060" \
+	-o icscf="sip:$IC:5060" 
 
-bg scscf scscf.log "$SCSCF" -l "$SC:6060" --domain "$DOMAIN" \
-	--name "sip:$SC:6060" -c scscf.conf --db "$WORK/scscf.db" \
-	--dia-timeout 10000
+bg scscf scscf.log "$SCSCF" -c scscf.conf
 SCSCF_PID=$BG_PID
 wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -l "$IC:5060" --domain "$DOMAIN" -c icscf.conf \
-	-s "sip:$SC:6060" --dia-timeout 10000
+bg icscf icscf.log "$ICSCF" -c icscf.conf
 ICSCF_PID=$BG_PID
 wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -l "$PC:5060" --icscf "sip:$IC:5060"
+bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
 PCSCF_PID=$BG_PID
 wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
 sleep 4		# Cx links up (TcTimer 2)

@@ -12,20 +12,17 @@ set -u
 need sipp tshark ss python3
 
 WORK=$PWD/run-scscf
-rm -rf "$WORK"; mkdir -p "$WORK" && cd "$WORK" || die "workdir"
-
 topo_up hss scscf ue
+work_dir "$WORK"
 SC=$(ip_of scscf)
 hss_start
 for u in alice bob carol dave erin; do provision "$u"; done
-cscf_fd_conf scscf
+scscf_conf scscf.conf scscf -o max-expires=600
 
 capture ue ue.pcapng
 
 scscf_start() {
-	bg scscf scscf.log "$SCSCF" -l "$SC:6060" --domain "$DOMAIN" \
-		--name "sip:$SC:6060" -c scscf.conf --db "$WORK/scscf.db" \
-		--max-expires 600 "$@"
+	bg scscf scscf.log "$SCSCF" -c scscf.conf
 	SCSCF_PID=$BG_PID
 	wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
 	wait_log scscf.log "ready" 50 || die "scscf not ready"
@@ -33,10 +30,10 @@ scscf_start() {
 bindings() {	# number of live bindings of IMPU in the S-CSCF store
 	python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1]);
 print(c.execute("select count(*) from bindings where impu=? and expires_at>?",
-(sys.argv[2], int(time.time()))).fetchone()[0])' "$WORK/scscf.db" "$1"
+(sys.argv[2], int(time.time()))).fetchone()[0])' "$WORK/db/scscf.db" "$1"
 }
 hss_state() {
-	"$HSS_CTL" --db "$WORK/hss.db" show --impi "$1@$DOMAIN" |
+	"$HSS_CTL" --db "$WORK/db/hss.db" show --impi "$1@$DOMAIN" |
 		sed -n 's/^state=//p' | head -1
 }
 
@@ -92,7 +89,7 @@ check "HSS shows bob not registered after expiry" \
 	[ "$(hss_state bob)" = not-registered ]
 
 # RTR: hss-ctl deregister queues it, the HSS sends it to the S-CSCF.
-"$HSS_CTL" --db "$WORK/hss.db" deregister --impu "sip:alice@$DOMAIN" \
+"$HSS_CTL" --db "$WORK/db/hss.db" deregister --impu "sip:alice@$DOMAIN" \
 	>ctl.out 2>&1
 check "RTR from the HSS removes alice's bindings" \
 	wait_log scscf.log "rtr: sip:alice@$DOMAIN de-registered" 60

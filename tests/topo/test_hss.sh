@@ -13,34 +13,34 @@ here=$(cd "$(dirname "$0")" && pwd)
 for b in "$HSS" "$HSS_CTL" "$CXCLIENT" "$IMSAUTH"; do
 	[ -x "$b" ] || die "not executable: $b"
 done
-for e in dict_nasreq dict_dcca dict_dcca_3gpp acl_wl; do
+for e in dict_nasreq dict_dcca dict_dcca_3gpp; do
 	[ -f "$FD_EXT/$e.fdx" ] || die "missing freeDiameter extension $e"
 done
 need tshark ss python3
 
 WORK=$PWD/run		# kept after the run for inspection
-rm -rf "$WORK"
-mkdir -p "$WORK" || die "mkdir $WORK"
-cd "$WORK" || die "cd $WORK"
+work_dir "$WORK"
 T0=$(date +%s)
 
 # TS 35.208 test set 1 keys (SIPp is not used here).
 K=465b5ce8b199b49faa5f0a2ee238a6bc
 OP=cdc202d5123e20f62b6d676ac72cb318
-DB=$WORK/hss.db
+DB=$WORK/db/hss.db
 SCSCF=sip:scscf.$REALM
 
 topo_up
 
-echo "ALLOW_IPSEC *.$REALM" >acl_wl.conf
-fd_conf hss.conf "hss.$REALM" \
-	"LoadExtension = \"$FD_EXT/acl_wl.fdx\" : \"$WORK/acl_wl.conf\";"
-fd_conf cli.conf "cscf.$REALM" \
-	"ConnectPeer = \"hss.$REALM\" { ConnectTo = \"$IP_A\"; Port = 3868; No_TLS; };"
+# The hss accepts the test's Cx peers, all from namespace B.
+lab_conf "$HSS" hss hss.conf -o diameter.identity="hss.$REALM" \
+	-o diameter.tc-timer=2 -o diameter.extensions-dir="$FD_EXT" \
+	-o db="$DB" -o capability=1 -o optional-capability=2 \
+	$(for p in cscf cscf1 cscf2 cscf3 raw raw2; do
+		echo "-o diameter.accept=$p.$REALM@$IP_B"; done)
+cli_conf cli.conf "cscf.$REALM" diameter.timeout=3000
 
 HSS_PID=
 hss_start() {
-	ip netns exec "$NS_A" "$HSS" -c hss.conf --db "$DB" --capability 1 --optional-capability 2 >>hss.log 2>&1 &
+	ip netns exec "$NS_A" "$HSS" -c hss.conf >>hss.log 2>&1 &
 	HSS_PID=$!
 	PIDS="$PIDS $HSS_PID"
 	for _ in $(seq 100); do
@@ -54,8 +54,7 @@ hss_start() {
 }
 
 cx() {
-	ip netns exec "$NS_B" "$CXCLIENT" -c cli.conf --dest-realm "$REALM" \
-		--timeout 3000 "$@" 2>>cxclient.err
+	ip netns exec "$NS_B" "$CXCLIENT" -c cli.conf "$@" 2>>cxclient.err
 }
 
 ctl() {
@@ -69,15 +68,19 @@ ue_sqn() {
 }
 
 # ---- usage errors ----
-"$HSS" >/dev/null 2>&1
-check "hss without options: exit 2" [ $? -eq 2 ]
-"$CXCLIENT" -c x.conf --dest-realm r frob >/dev/null 2>&1
+"$HSS" --no-such-option >/dev/null 2>&1
+check "hss with an unknown option: exit 2" [ $? -eq 2 ]
+"$CXCLIENT" -c cli.conf frob >/dev/null 2>&1
 check "cxclient unknown command: exit 2" [ $? -eq 2 ]
-"$CXCLIENT" -c x.conf --dest-realm r mar --impi a --impu sip:a@b \
+"$CXCLIENT" -c cli.conf mar --impi a --impu sip:a@b \
 	--auts 00 --auts-rand 00 >/dev/null 2>&1
 check "cxclient bad AUTS: exit 2" [ $? -eq 2 ]
-ip netns exec "$NS_A" "$HSS" -c /nonexistent.conf --db "$WORK/x.db" \
-	>/dev/null 2>&1
+"$CXCLIENT" -c cli.conf -o diameter.port=0 lir --impu sip:a@b \
+	>/dev/null 2>cli-bad.err
+rc=$?
+check "cxclient bad setting: exit 2, one line" \
+	[ $rc -eq 2 -a "$(wc -l <cli-bad.err)" -eq 1 ]
+ip netns exec "$NS_A" "$HSS" -c /nonexistent.conf >/dev/null 2>&1
 check "hss with a missing config: exit 1" [ $? -eq 1 ]
 
 # ---- hss-ctl ----
@@ -307,8 +310,8 @@ check "MAR with AMF 8000: UE accepts" \
 out=$(cx sar --impi bob@$REALM --impu sip:bob@$REALM --type 1 --udaa 1 \
 	--server-name "$SCSCF")
 check "SAR REGISTRATION before RTR" [ "$(echo "$out" | kv result_code)" = 2001 ]
-ip netns exec "$NS_B" "$CXCLIENT" -c cli.conf --dest-realm "$REALM" \
-	--timeout 8000 listen >rtr.out 2>>cxclient.err &
+ip netns exec "$NS_B" "$CXCLIENT" -c cli.conf -o diameter.timeout=8000 \
+	listen >rtr.out 2>>cxclient.err &
 RTR_PID=$!
 PIDS="$PIDS $RTR_PID"
 for _ in $(seq 100); do
@@ -338,8 +341,8 @@ check "ctl deregister of an unknown IMPU (exit 1)" [ $? -eq 1 ]
 
 # PPR (TS 29.228 6.2.1): hss-ctl set-ifc -> PPR with the new User-Data.
 sed 's/sip:as.imst.test/sip:as2.imst.test/' ifc.xml >ifc2.xml
-ip netns exec "$NS_B" "$CXCLIENT" -c cli.conf --dest-realm "$REALM" \
-	--timeout 8000 listen >ppr.out 2>>cxclient.err &
+ip netns exec "$NS_B" "$CXCLIENT" -c cli.conf -o diameter.timeout=8000 \
+	listen >ppr.out 2>>cxclient.err &
 PPR_PID=$!
 PIDS="$PIDS $PPR_PID"
 for _ in $(seq 100); do
@@ -395,11 +398,10 @@ check "hss alive after the bad requests" kill -0 "$HSS_PID"
 # ---- concurrency: three S-CSCF peers MAR the same IMPI at once ----
 : >par.txt
 par_client() {
-	FD_PORT=$((3870 + $1)) fd_conf "cli$1.conf" "cscf$1.$REALM" \
-		"ConnectPeer = \"hss.$REALM\" { ConnectTo = \"$IP_A\"; Port = 3868; No_TLS; };"
+	cli_conf "cli$1.conf" "cscf$1.$REALM" diameter.port=$((3870 + $1))
 	for _ in 1 2 3 4; do
 		o=$(ip netns exec "$NS_B" "$CXCLIENT" -c "cli$1.conf" \
-			--dest-realm "$REALM" mar --impi alice@$REALM \
+			mar --impi alice@$REALM \
 			--impu sip:alice@$REALM --items 2 2>>cxclient.err)
 		for j in 1 2; do
 			ue_sqn "$(echo "$o" | kv rand "$j")" \
@@ -426,7 +428,7 @@ check "concurrent MARs: no SQN twice" [ "$(sort par.txt | uniq -d | wc -l)" -eq 
 mar_loop() {
 	while :; do
 		o=$(ip netns exec "$NS_B" "$CXCLIENT" -c "cli$1.conf" \
-			--dest-realm "$REALM" --timeout 3000 mar \
+			-o diameter.timeout=3000 mar \
 			--impi alice@$REALM --impu sip:alice@$REALM --items 8 \
 			2>>cxclient.err)
 		n=$(echo "$o" | kv items)

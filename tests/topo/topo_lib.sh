@@ -1,5 +1,6 @@
 # topo_lib.sh - shared helpers of the topo tests: network namespaces joined
-# by a veth pair, freeDiameter configs, pass/fail bookkeeping
+# by a veth pair, the daemons' configurations (scripts/lablib.sh's
+# lab_conf), cxclient settings files, pass/fail bookkeeping
 # (tests/lib/testlib.sh).
 # Sourced by the test scripts; everything created is removed by cleanup().
 
@@ -14,6 +15,11 @@ IP_A=10.201.0.1
 IP_B=10.201.0.2
 REALM=imst.test
 FD_EXT=/usr/lib/freeDiameter
+# lab_conf, lab_conf_dir, lab_private_dir; lab_die is ours (die).
+LAB_DOMAIN=$REALM LAB_FD_EXT=$FD_EXT LAB_DIAMETER=tcp
+. "${BASH_SOURCE[0]%/*}/../../scripts/lablib.sh" ||
+	{ echo "FATAL: cannot source lablib.sh" >&2; exit 1; }
+lab_die() { die "$*"; }
 
 # kv NAME [N]: the N-th (1-based) value of NAME=... on stdin
 kv() {
@@ -50,26 +56,30 @@ topo_up() {
 	ip -n "$NS_B" link set "$IF_B" up || die "link up"
 }
 
-# fd_conf FILE IDENTITY [EXTRA...]: a freeDiameter 1.2.1 config, TCP only,
-# no TLS (see shared notes: SecPort = 0, No_TLS, TcTimer = 2 in tests).
-fd_conf() {
-	f=$1
-	id=$2
+# work_dir DIR: a fresh working directory (configurations, logs, captures;
+# group of the daemons' run user, 0750) with the stores in db/ (the run
+# user's, 0700); cd into it.
+work_dir() {
+	rm -rf "$1"
+	lab_conf_dir "$1"
+	lab_private_dir "$1/db"
+	cd "$1" || die "cd $1"
+}
+
+# cli_conf FILE IDENTITY [KEY=VALUE...]: cxclient's settings in the
+# daemons' format (diameter.* keys, dia_conf.h): connect to the hss on
+# IP_A, quick reconnects, Destination-Realm REALM.
+cli_conf() {
+	local f=$1 id=$2 kv
 	shift 2
 	{
-		echo "Identity = \"$id\";"
-		echo "Realm = \"$REALM\";"
-		echo "Port = ${FD_PORT:-3868};"
-		echo "SecPort = 0;"
-		echo "No_SCTP;"
-		echo "No_IPv6;"
-		echo "TcTimer = 2;"
-		echo "LoadExtension = \"$FD_EXT/dict_nasreq.fdx\";"
-		echo "LoadExtension = \"$FD_EXT/dict_dcca.fdx\";"
-		echo "LoadExtension = \"$FD_EXT/dict_dcca_3gpp.fdx\";"
-		for l in "$@"; do
-			echo "$l"
+		echo "diameter.identity = $id"
+		echo "diameter.connect = hss.$REALM@$IP_A"
+		echo "diameter.dest-realm = $REALM"
+		echo "diameter.tc-timer = 2"
+		echo "diameter.extensions-dir = $FD_EXT"
+		for kv in "$@"; do
+			echo "${kv%%=*} = ${kv#*=}"
 		done
 	} >"$f"
 }
-

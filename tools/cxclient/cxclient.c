@@ -1,7 +1,7 @@
 /* cxclient.c - a Cx client on the command line (TS 29.228/29.229), over
  * the same common/dia client API the CSCFs use.
  *
- *   cxclient -c FDCONF --dest-realm R [--dest-host H] [--timeout MS] [-d]
+ *   cxclient [-c FILE] [-o KEY=VALUE] [--KEY VALUE] ... [-d] COMMAND ...
  *       mar --impi S --impu URI [--server-name URI] [--scheme S]
  *           [--items N] [--auts-rand HEX --auts HEX]
  *       uar --impi S --impu URI [--visited NET] [--type 0|1|2]
@@ -11,21 +11,25 @@
  *       listen [--count N]   (act as an S-CSCF: print and answer N RTRs
  *                             or PPRs with 2001; "rtr-wait" is an alias)
  *
+ * Settings as the daemons take them (conf.h): a file of diameter.* keys
+ * (dia_conf.h; identity, connect, dest-realm, timeout...), dest-host and
+ * debug, or the same as flags (-o diameter.identity=..., --dest-host H).
  * Output: name=value lines (lower-case hex).  result= is the
  * Experimental-Result-Code when present, else the Result-Code.  Exit 0 on
  * a 2xxx result, 1 on another result, no peer or a timeout, 2 on bad usage.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "daemon.h"
+#include "cliopts.h"
+#include "conf.h"
 #include "dia_fd.h"
 #include "cx.h"
+#include "dia_conf.h"
 #include "log.h"
 #include "util.h"
 
@@ -39,9 +43,8 @@ usage(const char *msg)
 	if (msg != NULL)
 		fprintf(stderr, "cxclient: %s\n", msg);
 	else
-		fprintf(stderr, "usage: cxclient -c FDCONF --dest-realm R"
-		    " [--dest-host H] [--timeout MS] [-d]"
-		    " mar|uar|sar|lir|listen"
+		fprintf(stderr, "usage: cxclient [-c FILE] [-o KEY=VALUE] "
+		    "[--KEY VALUE] ... [-d] mar|uar|sar|lir|listen"
 		    " [--option value ...]\n");
 	exit(2);
 }
@@ -106,16 +109,6 @@ on_answer(void *arg, struct cx_answer *a)
 	(void)pthread_mutex_unlock(&mtx);
 }
 
-static unsigned
-num(const char *s, unsigned max)
-{
-	unsigned long v;
-
-	if (daemon_parse_uint(s, 0, max, &v) < 0)
-		usage("invalid number");
-	return (unsigned)v;
-}
-
 static void
 out_hex(const char *name, const uint8_t *p, size_t len)
 {
@@ -169,106 +162,121 @@ print_answer(const struct cx_answer *a)
 	return res / 1000 == 2 ? 0 : 1;
 }
 
+/* The tool's own settings, next to diameter.* (dia_conf.h). */
+struct cxclient_conf {
+	char	*dest_host;
+	int	 debug;
+};
+
+static struct cxclient_conf conf;
+static struct dia_conf dia;
+
+static const struct conf_key cxclient_keys[] = {
+	{ .name = "dest-host", .type = CONF_STRING,
+	  .offset = offsetof(struct cxclient_conf, dest_host), .max = 255,
+	  .help = "Destination-Host of the requests; unset: any Cx peer" },
+	{ .name = "debug", .type = CONF_BOOL,
+	  .offset = offsetof(struct cxclient_conf, debug), .dflt = "no",
+	  .opt = 'd', .optval = "yes",
+	  .help = "log freeDiameter's and our debug messages" },
+	{ .name = NULL }
+};
+
+static const struct conf_table cxclient_tables[] = {
+	{ "cxclient", cxclient_keys, &conf, sizeof(conf) },
+	{ "Diameter", dia_conf_keys, &dia, sizeof(dia) },
+};
+#define CXCLIENT_NT	(sizeof(cxclient_tables) / sizeof(cxclient_tables[0]))
+
+/* The command's options (cliopts) into r. */
+static void
+command(const char *cmd, int argc, char **argv, struct cx_req *r,
+    uint8_t authz[30])
+{
+	static const char *const allowed[] = {
+		"impi impu server-name scheme items auts-rand auts",	/* mar */
+		"impi impu visited type",				/* uar */
+		"impi impu type server-name udaa",			/* sar */
+		"impu",							/* lir */
+		"count",						/* listen */
+	};
+	static const char *const cmds[] = { "mar", "uar", "sar", "lir",
+	    "listen" };
+	static char sn[300];
+	struct opts o;
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(cmd, cmds[i]) == 0)
+			break;
+	if (i == sizeof(cmds) / sizeof(cmds[0]))
+		usage("unknown command (mar, uar, sar, lir, listen)");
+	opts_parse(&o, cmd, argc, argv, allowed[i]);
+	r->impi = opts_get(&o, "impi");
+	r->impu = opts_get(&o, "impu");
+	r->server_name = opts_get(&o, "server-name");
+	r->auth_scheme = opts_get(&o, "scheme");
+	r->auth_items = opts_uint(&o, "items", 0, 0, CX_MAX_AUTH_ITEMS, NULL);
+	r->visited_network = opts_get(&o, "visited");
+	r->uar_type = r->sar_type = opts_uint(&o, "type", 0, 0, 255, NULL);
+	r->user_data_available = opts_uint(&o, "udaa", 0, 0, 1, NULL);
+	rtr_count = opts_uint(&o, "count", 1, 1, 1000, NULL);
+	if ((opts_get(&o, "auts") == NULL) != (opts_get(&o, "auts-rand") ==
+	    NULL))
+		usage_error(cmd, "--auts-rand and --auts go together");
+	if (opts_get(&o, "auts") != NULL) {
+		opts_hex(&o, "auts-rand", authz, 16);
+		opts_hex(&o, "auts", authz + 16, 14);
+		r->sip_authorization = authz;
+		r->sip_authorization_len = 30;
+	}
+	if (i <= 1 && (r->impi == NULL || r->impu == NULL))
+		usage_error(cmd, "--impi and --impu are required");
+	if (i == 2 && ((r->impu == NULL && r->impi == NULL) ||
+	    opts_get(&o, "type") == NULL))
+		usage_error(cmd, "--impu or --impi, and --type are required");
+	if (i == 3 && r->impu == NULL)
+		usage_error(cmd, "--impu is required");
+	if (r->server_name == NULL && (i == 0 || i == 2)) {
+		(void)snprintf(sn, sizeof(sn), "sip:scscf.%s", r->dest_realm);
+		r->server_name = sn;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct option global[] = {
-		{ "dest-realm", required_argument, NULL, 'r' },
-		{ "dest-host", required_argument, NULL, 'H' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static const struct option cmdopts[] = {
-		{ "impi", required_argument, NULL, 'i' },
-		{ "impu", required_argument, NULL, 'u' },
-		{ "server-name", required_argument, NULL, 's' },
-		{ "scheme", required_argument, NULL, 'S' },
-		{ "items", required_argument, NULL, 'n' },
-		{ "auts-rand", required_argument, NULL, 'R' },
-		{ "auts", required_argument, NULL, 'A' },
-		{ "visited", required_argument, NULL, 'v' },
-		{ "type", required_argument, NULL, 'T' },
-		{ "udaa", required_argument, NULL, 'U' },
-		{ "count", required_argument, NULL, 'C' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct conf_cli cli;
 	struct cx_req r;
-	const char *fdconf = NULL, *cmd, *auts_rand = NULL, *auts = NULL;
+	const char *cmd;
+	char err[CONF_ERR_MAX];
 	uint8_t authz[16 + 14];
-	unsigned timeout = 5000;
-	int ch, debug = 0, rc, has_type = 0;
+	unsigned timeout;
+	int rc;
 	struct timespec ts;
 
 	memset(&r, 0, sizeof(r));
-	while ((ch = getopt_long(argc, argv, "+c:d", global, NULL)) != -1) {
-		switch (ch) {
-		case 'c': fdconf = optarg; break;
-		case 'd': debug = 1; break;
-		case 'r': r.dest_realm = optarg; break;
-		case 'H': r.dest_host = optarg; break;
-		case 't': timeout = num(optarg, 600000); break;
-		default: usage(NULL);
-		}
-	}
-	if (fdconf == NULL || r.dest_realm == NULL || optind >= argc)
+	if (conf_cli_parse(cxclient_tables, CXCLIENT_NT, argc, argv, "h", 1,
+	    &cli, err, sizeof(err)) < 0)
+		usage(err);
+	if (conf_cli_has(&cli, 'h') || cli.argi >= argc)
 		usage(NULL);
-	cmd = argv[optind];
-	argc -= optind;
-	argv += optind;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+", cmdopts, NULL)) != -1) {
-		switch (ch) {
-		case 'i': r.impi = optarg; break;
-		case 'u': r.impu = optarg; break;
-		case 's': r.server_name = optarg; break;
-		case 'S': r.auth_scheme = optarg; break;
-		case 'n': r.auth_items = num(optarg, CX_MAX_AUTH_ITEMS); break;
-		case 'R': auts_rand = optarg; break;
-		case 'A': auts = optarg; break;
-		case 'v': r.visited_network = optarg; break;
-		case 'T': r.uar_type = r.sar_type = num(optarg, 255);
-			has_type = 1; break;
-		case 'U': r.user_data_available = num(optarg, 1); break;
-		case 'C': rtr_count = num(optarg, 1000); break;
-		default: usage(NULL);
-		}
+	if (conf_load(cxclient_tables, CXCLIENT_NT, cli.file, cli.over,
+	    cli.nover, err, sizeof(err)) < 0) {
+		fprintf(stderr, "cxclient: %s\n", err);
+		exit(2);
 	}
-	if (optind != argc)
-		usage("unexpected argument");
-	if ((auts_rand == NULL) != (auts == NULL))
-		usage("--auts-rand and --auts go together");
-	if (auts != NULL) {
-		if (hex_decode(auts_rand, authz, 16) < 0 ||
-		    hex_decode(auts, authz + 16, 14) < 0)
-			usage("--auts-rand must be 16 and --auts 14 hex bytes");
-		r.sip_authorization = authz;
-		r.sip_authorization_len = sizeof(authz);
-	}
-	if (strcmp(cmd, "mar") == 0 || strcmp(cmd, "uar") == 0) {
-		if (r.impi == NULL || r.impu == NULL)
-			usage("--impi and --impu are required");
-	} else if (strcmp(cmd, "sar") == 0) {
-		if ((r.impu == NULL && r.impi == NULL) || !has_type)
-			usage("--impu or --impi, and --type are required");
-	} else if (strcmp(cmd, "listen") == 0 ||
-	    strcmp(cmd, "rtr-wait") == 0) {
+	cmd = argv[cli.argi];
+	if (strcmp(cmd, "rtr-wait") == 0)
 		cmd = "listen";
-	} else if (strcmp(cmd, "lir") == 0) {
-		if (r.impu == NULL)
-			usage("--impu is required");
-	} else
-		usage("unknown command (mar, uar, sar, lir, listen)");
-	if (r.server_name == NULL && strcmp(cmd, "lir") != 0 &&
-	    strcmp(cmd, "uar") != 0) {
-		static char sn[300];
-
-		(void)snprintf(sn, sizeof(sn), "sip:scscf.%s", r.dest_realm);
-		r.server_name = sn;
-	}
+	r.dest_realm = dia_conf_dest_realm(&dia);
+	r.dest_host = conf.dest_host;
+	command(cmd, argc - cli.argi - 1, argv + cli.argi + 1, &r, authz);
+	timeout = dia.timeout_ms;
 	r.timeout_ms = timeout;
 
-	log_init("cxclient", debug ? LOG_LVL_DEBUG : LOG_LVL_WARN);
-	if ((rc = dia_init(fdconf, debug)) < 0 ||
+	log_init("cxclient", conf.debug ? LOG_LVL_DEBUG : LOG_LVL_WARN);
+	if ((rc = dia_init(&dia)) < 0 ||
 	    (rc = cx_dict_init()) < 0 ||
 	    (strcmp(cmd, "listen") == 0 &&
 	    ((rc = cx_register(CX_CMD_RTR, on_rtr, NULL)) < 0 ||
@@ -281,6 +289,7 @@ main(int argc, char **argv)
 	if (dia_wait_peer(r.dest_host, DIA_APP_CX, timeout + 10000) < 0) {
 		fprintf(stderr, "cxclient: no Cx peer connected\n");
 		printf("status=no-peer\n");
+		fflush(stdout);
 		(void)dia_stop(2000);
 		_exit(1);
 	}
@@ -298,6 +307,7 @@ main(int argc, char **argv)
 		(void)pthread_mutex_unlock(&mtx);
 		if (rc != 0)
 			printf("status=timeout\n");
+		fflush(stdout);
 		/* Let the RTA leave before the shutdown. */
 		(void)usleep(200 * 1000);
 		(void)dia_stop(3000);

@@ -11,7 +11,6 @@
  * and debugging only.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -20,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cliopts.h"
 #include "ipsec3gpp.h"
 #include "log.h"
 #include "secagree.h"
@@ -41,7 +41,7 @@ struct args {
 };
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
+xusage(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -88,11 +88,11 @@ num(const char *name, const char *s, uint64_t max)
 	unsigned long long v;
 
 	if (s == NULL || *s == '\0' || *s == '-')
-		usage_error("bad --%s", name);
+		xusage("bad --%s", name);
 	errno = 0;
 	v = strtoull(s, &end, 0);
 	if (errno != 0 || *end != '\0' || v > max)
-		usage_error("bad --%s: %s", name, s);
+		xusage("bad --%s: %s", name, s);
 	return v;
 }
 
@@ -100,7 +100,7 @@ static void
 need(const char *name, const char *v)
 {
 	if (v == NULL)
-		usage_error("missing --%s", name);
+		xusage("missing --%s", name);
 }
 
 static void
@@ -108,7 +108,7 @@ ip(const char *name, const char *s, struct xfrm_ip *out)
 {
 	need(name, s);
 	if (xfrm_ip_parse(s, out) < 0)
-		usage_error("bad --%s: %s", name, s);
+		xusage("bad --%s: %s", name, s);
 }
 
 static int
@@ -118,7 +118,7 @@ mode_arg(const char *s)
 		return IMS_XFRM_MODE_TRANSPORT;
 	if (strcmp(s, "tunnel") == 0)
 		return IMS_XFRM_MODE_TUNNEL;
-	usage_error("bad --mode: %s", s);
+	xusage("bad --mode: %s", s);
 }
 
 static int
@@ -131,7 +131,7 @@ dir_arg(const char *s)
 		return IMS_XFRM_DIR_OUT;
 	if (strcmp(s, "fwd") == 0)
 		return IMS_XFRM_DIR_FWD;
-	usage_error("bad --dir: %s", s);
+	xusage("bad --dir: %s", s);
 }
 
 static void
@@ -153,7 +153,7 @@ ports_arg(const struct args *a, struct xfrm_ports *p)
 	if (a->dport != NULL)
 		p->dport = (uint16_t)num("dport", a->dport, 65535);
 	if ((p->sport || p->dport) && p->proto == 0)
-		usage_error("--sport/--dport need --proto-sel");
+		xusage("--sport/--dport need --proto-sel");
 }
 
 /* Algorithm + hex key into the SA's fixed buffers. */
@@ -166,20 +166,20 @@ alg_arg(const char *opt, const char *alg, const char *hex, char *name,
 
 	if (alg == NULL) {
 		if (hex != NULL)
-			usage_error("--%s-key without --%s", opt, opt);
+			xusage("--%s-key without --%s", opt, opt);
 		return;
 	}
 	if ((a = xfrm_alg_lookup(alg)) == NULL)
-		usage_error("unknown --%s algorithm: %s", opt, alg);
+		xusage("unknown --%s algorithm: %s", opt, alg);
 	snprintf(name, XFRM_ALGNAME_MAX, "%s", a->name);
 	if (hex == NULL && a->keylen[0] == 0)
 		return;
 	snprintf(kopt, sizeof(kopt), "%s-key", opt);
 	need(kopt, hex);
 	if (hex_decode_var(hex, key, XFRM_KEY_MAX, keylen) < 0)
-		usage_error("bad --%s-key (hex expected)", opt);
+		xusage("bad --%s-key (hex expected)", opt);
 	if (!xfrm_alg_key_ok(a, *keylen))
-		usage_error("--%s-key: wrong length %zu for %s", opt, *keylen,
+		xusage("--%s-key: wrong length %zu for %s", opt, *keylen,
 		    alg);
 }
 
@@ -203,11 +203,11 @@ sel_arg(const char *name, const char *s, struct xfrm_ip *out, uint8_t *plen)
 	slash = strchr(s, '/');
 	n = slash != NULL ? (size_t)(slash - s) : strlen(s);
 	if (n >= sizeof(buf))
-		usage_error("bad --%s: %s", name, s);
+		xusage("bad --%s: %s", name, s);
 	memcpy(buf, s, n);
 	buf[n] = '\0';
 	if (xfrm_ip_parse(buf, out) < 0)
-		usage_error("bad --%s: %s", name, s);
+		xusage("bad --%s: %s", name, s);
 	*plen = out->family == AF_INET ? 32 : 128;
 	if (slash != NULL)
 		*plen = (uint8_t)num(name, slash + 1, *plen);
@@ -223,20 +223,20 @@ cmd_sa_add(struct xfrm_nl *h, const struct args *a, int update)
 	ip("src", a->src, &sa.src);
 	ip("dst", a->dst, &sa.dst);
 	if (sa.src.family != sa.dst.family)
-		usage_error("--src and --dst of different families");
+		xusage("--src and --dst of different families");
 	need("spi", a->spi);
 	sa.spi = (uint32_t)num("spi", a->spi, UINT32_MAX);
 	if (sa.spi < 256)
-		usage_error("--spi must be >= 256 (RFC 4303)");
+		xusage("--spi must be >= 256 (RFC 4303)");
 	sa.mode = mode_arg(a->mode);
 	ports_arg(a, &sa.ports);
 	if (a->sel_src != NULL || a->sel_dst != NULL) {
 		if (sa.mode != IMS_XFRM_MODE_TUNNEL)
-			usage_error("--sel-src/--sel-dst need --mode tunnel");
+			xusage("--sel-src/--sel-dst need --mode tunnel");
 		sel_arg("sel-src", a->sel_src, &sa.sel_src, &sa.sel_src_plen);
 		sel_arg("sel-dst", a->sel_dst, &sa.sel_dst, &sa.sel_dst_plen);
 		if (sa.sel_src.family != sa.sel_dst.family)
-			usage_error("--sel-src and --sel-dst of different "
+			xusage("--sel-src and --sel-dst of different "
 			    "families");
 	}
 	if (a->reqid != NULL)
@@ -250,9 +250,9 @@ cmd_sa_add(struct xfrm_nl *h, const struct args *a, int update)
 		    a->encap_dport ? a->encap_dport : "4500", 65535);
 	}
 	if (a->aead != NULL && (a->auth != NULL || a->enc != NULL))
-		usage_error("--aead excludes --auth and --enc");
+		xusage("--aead excludes --auth and --enc");
 	if (a->aead == NULL && a->auth == NULL && a->enc == NULL)
-		usage_error("missing --auth, --enc or --aead");
+		xusage("missing --auth, --enc or --aead");
 	alg_arg("auth", a->auth, a->auth_key, sa.auth_alg, sa.auth_key,
 	    &sa.auth_keylen);
 	alg_arg("enc", a->enc, a->enc_key, sa.enc_alg, sa.enc_key,
@@ -307,7 +307,7 @@ policy_arg(const struct args *a, struct xfrm_policy *pol)
 	ip("src", a->src, &pol->src);
 	ip("dst", a->dst, &pol->dst);
 	if (pol->src.family != pol->dst.family)
-		usage_error("--src and --dst of different families");
+		xusage("--src and --dst of different families");
 	pol->dir = dir_arg(a->dir);
 	ports_arg(a, &pol->ports);
 }
@@ -326,7 +326,7 @@ cmd_policy_add(struct xfrm_nl *h, const struct args *a)
 	pol.mode = mode_arg(a->mode);
 	if (pol.mode == IMS_XFRM_MODE_TUNNEL &&
 	    (a->tmpl_src == NULL || a->tmpl_dst == NULL))
-		usage_error("tunnel mode needs --tmpl-src and --tmpl-dst");
+		xusage("tunnel mode needs --tmpl-src and --tmpl-dst");
 	if (a->reqid != NULL)
 		pol.reqid = (uint32_t)num("reqid", a->reqid, UINT32_MAX);
 	if (a->priority != NULL)
@@ -359,13 +359,13 @@ cmd_spi_alloc(struct xfrm_nl *h, const struct args *a)
 	ip("src", a->src, &src);
 	ip("dst", a->dst, &dst);
 	if (src.family != dst.family)
-		usage_error("--src and --dst of different families");
+		xusage("--src and --dst of different families");
 	if (a->min != NULL)
 		min = (uint32_t)num("min", a->min, UINT32_MAX);
 	if (a->max != NULL)
 		max = (uint32_t)num("max", a->max, UINT32_MAX);
 	if (min < 256 || min > max)
-		usage_error("need 256 <= --min <= --max");
+		xusage("need 256 <= --min <= --max");
 	if (a->reqid != NULL)
 		reqid = (uint32_t)num("reqid", a->reqid, UINT32_MAX);
 	if ((rc = xfrm_spi_alloc(h, &src, &dst, min, max, reqid, &spi)) < 0)
@@ -432,19 +432,19 @@ cmd_gm_keys(const struct args *a)
 		if (strcmp(a->alg, secagree_alg_name(ai)) == 0)
 			alg = ai;
 	if (alg == SECAGREE_ALG_NONE)
-		usage_error("unknown --alg %s", a->alg);
+		xusage("unknown --alg %s", a->alg);
 	if (a->ealg != NULL) {
 		for (ei = SECAGREE_EALG_NULL; ei < SECAGREE_EALG_OTHER; ei++)
 			if (strcmp(a->ealg, secagree_ealg_name(ei)) == 0)
 				break;
 		if (ei == SECAGREE_EALG_OTHER)
-			usage_error("unknown --ealg %s", a->ealg);
+			xusage("unknown --ealg %s", a->ealg);
 		ealg = ei;
 	}
 	if (hex_decode(a->ck, ck, sizeof(ck)) < 0)
-		usage_error("bad --ck (32 hex digits expected)");
+		xusage("bad --ck (32 hex digits expected)");
 	if (hex_decode(a->ik, ik, sizeof(ik)) < 0)
-		usage_error("bad --ik (32 hex digits expected)");
+		xusage("bad --ik (32 hex digits expected)");
 	rc = ipsec3gpp_esp_keys(alg, ealg, ck, ik, akey, &alen, ekey, &elen);
 	secure_wipe(ck, sizeof(ck));
 	secure_wipe(ik, sizeof(ik));
@@ -453,7 +453,7 @@ cmd_gm_keys(const struct args *a)
 	if (rc < 0 || aname == NULL || ename == NULL ||
 	    !xfrm_alg_key_ok(xfrm_alg_lookup(aname), alen) ||
 	    !xfrm_alg_key_ok(xfrm_alg_lookup(ename), elen))
-		usage_error("no TS 33.203 key expansion for %s/%s",
+		xusage("no TS 33.203 key expansion for %s/%s",
 		    a->alg, a->ealg != NULL ? a->ealg : "null");
 	hex_encode(akey, alen, ahex);
 	hex_encode(ekey, elen, ehex);
@@ -478,86 +478,65 @@ cmd_flush_ours(struct xfrm_nl *h)
 	return rc < 0 ? kernel_error(rc) : 0;
 }
 
-static const struct option longopts[] = {
-	{ "src", required_argument, NULL, 's' },
-	{ "dst", required_argument, NULL, 'd' },
-	{ "spi", required_argument, NULL, 'S' },
-	{ "mode", required_argument, NULL, 'm' },
-	{ "dir", required_argument, NULL, 'D' },
-	{ "proto-sel", required_argument, NULL, 'p' },
-	{ "proto", required_argument, NULL, 'p' },
-	{ "sport", required_argument, NULL, 'P' },
-	{ "dport", required_argument, NULL, 'Q' },
-	{ "auth", required_argument, NULL, 'a' },
-	{ "auth-key", required_argument, NULL, 'A' },
-	{ "enc", required_argument, NULL, 'e' },
-	{ "enc-key", required_argument, NULL, 'E' },
-	{ "aead", required_argument, NULL, 'g' },
-	{ "aead-key", required_argument, NULL, 'G' },
-	{ "reqid", required_argument, NULL, 'r' },
-	{ "tmpl-src", required_argument, NULL, 't' },
-	{ "tmpl-dst", required_argument, NULL, 'T' },
-	{ "sel-src", required_argument, NULL, 'j' },
-	{ "sel-dst", required_argument, NULL, 'J' },
-	{ "min", required_argument, NULL, 'n' },
-	{ "max", required_argument, NULL, 'x' },
-	{ "priority", required_argument, NULL, 'y' },
-	{ "replay", required_argument, NULL, 'w' },
-	{ "encap-sport", required_argument, NULL, 'u' },
-	{ "encap-dport", required_argument, NULL, 'U' },
-	{ "ck", required_argument, NULL, 'c' },
-	{ "ik", required_argument, NULL, 'i' },
-	{ "alg", required_argument, NULL, 'l' },
-	{ "ealg", required_argument, NULL, 'L' },
-	{ NULL, 0, NULL, 0 }
+/* The options each command takes (cliopts tables). */
+static const struct {
+	const char	*cmd;
+	const char	*allowed;
+} cmdopts[] = {
+	{ "sa-add", "src dst spi mode proto-sel proto sport dport reqid auth "
+	    "auth-key enc enc-key aead aead-key replay encap-sport encap-dport "
+	    "sel-src sel-dst" },
+	{ "sa-update", "src dst spi mode proto-sel proto sport dport reqid "
+	    "auth auth-key enc enc-key aead aead-key replay encap-sport "
+	    "encap-dport sel-src sel-dst" },
+	{ "sa-del", "dst spi" },
+	{ "sa-get", "dst spi" },
+	{ "policy-add", "src dst dir proto-sel proto sport dport tmpl-src "
+	    "tmpl-dst mode reqid priority" },
+	{ "policy-del", "src dst dir proto-sel proto sport dport" },
+	{ "spi-alloc", "src dst min max reqid" },
+	{ "list-ours", "" },
+	{ "flush-ours", "" },
+	{ "gm-keys", "ck ik alg ealg" },
 };
 
 static void
-parse(int argc, char **argv, struct args *a)
+parse(int argc, char **argv, const char *allowed, struct args *a)
 {
-	int c;
+	struct opts o;
 
 	memset(a, 0, sizeof(*a));
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's': a->src = optarg; break;
-		case 'd': a->dst = optarg; break;
-		case 'S': a->spi = optarg; break;
-		case 'm': a->mode = optarg; break;
-		case 'D': a->dir = optarg; break;
-		case 'p': a->proto = optarg; break;
-		case 'P': a->sport = optarg; break;
-		case 'Q': a->dport = optarg; break;
-		case 'a': a->auth = optarg; break;
-		case 'A': a->auth_key = optarg; break;
-		case 'e': a->enc = optarg; break;
-		case 'E': a->enc_key = optarg; break;
-		case 'g': a->aead = optarg; break;
-		case 'G': a->aead_key = optarg; break;
-		case 'r': a->reqid = optarg; break;
-		case 't': a->tmpl_src = optarg; break;
-		case 'T': a->tmpl_dst = optarg; break;
-		case 'j': a->sel_src = optarg; break;
-		case 'J': a->sel_dst = optarg; break;
-		case 'n': a->min = optarg; break;
-		case 'x': a->max = optarg; break;
-		case 'y': a->priority = optarg; break;
-		case 'w': a->replay = optarg; break;
-		case 'u': a->encap_sport = optarg; break;
-		case 'U': a->encap_dport = optarg; break;
-		case 'c': a->ck = optarg; break;
-		case 'i': a->ik = optarg; break;
-		case 'l': a->alg = optarg; break;
-		case 'L': a->ealg = optarg; break;
-		default:
-			usage_error("unknown or incomplete option %s",
-			    argv[optind - 1]);
-		}
-	}
-	if (optind != argc)
-		usage_error("unexpected argument %s", argv[optind]);
+	opts_parse(&o, cmd, argc, argv, allowed);
+	a->src = opts_get(&o, "src");
+	a->dst = opts_get(&o, "dst");
+	a->spi = opts_get(&o, "spi");
+	a->mode = opts_get(&o, "mode");
+	a->dir = opts_get(&o, "dir");
+	if ((a->proto = opts_get(&o, "proto-sel")) == NULL)
+		a->proto = opts_get(&o, "proto");
+	a->sport = opts_get(&o, "sport");
+	a->dport = opts_get(&o, "dport");
+	a->auth = opts_get(&o, "auth");
+	a->auth_key = opts_get(&o, "auth-key");
+	a->enc = opts_get(&o, "enc");
+	a->enc_key = opts_get(&o, "enc-key");
+	a->aead = opts_get(&o, "aead");
+	a->aead_key = opts_get(&o, "aead-key");
+	a->reqid = opts_get(&o, "reqid");
+	a->tmpl_src = opts_get(&o, "tmpl-src");
+	a->tmpl_dst = opts_get(&o, "tmpl-dst");
+	a->sel_src = opts_get(&o, "sel-src");
+	a->sel_dst = opts_get(&o, "sel-dst");
+	a->min = opts_get(&o, "min");
+	a->max = opts_get(&o, "max");
+	a->priority = opts_get(&o, "priority");
+	a->replay = opts_get(&o, "replay");
+	a->encap_sport = opts_get(&o, "encap-sport");
+	a->encap_dport = opts_get(&o, "encap-dport");
+	a->ck = opts_get(&o, "ck");
+	a->ik = opts_get(&o, "ik");
+	a->alg = opts_get(&o, "alg");
+	a->ealg = opts_get(&o, "ealg");
 }
 
 static int
@@ -585,32 +564,31 @@ run(struct xfrm_nl *h, const struct args *a)
 int
 main(int argc, char **argv)
 {
-	static const char *cmds[] = { "sa-add", "sa-update", "sa-del",
-	    "sa-get", "policy-add", "policy-del", "spi-alloc", "list-ours",
-	    "flush-ours", "gm-keys" };
 	struct args a;
 	struct xfrm_nl *h;
 	long owner = -1;
-	size_t i;
+	size_t i, c = 0;
 	int rc;
 
 	log_init("imsxfrm", LOG_LVL_WARN);
 	if (argc >= 3 && strcmp(argv[1], "--owner") == 0) {
 		owner = (long)num("owner", argv[2], 255);
 		if (owner == 0)
-			usage_error("--owner must be 1..255");
+			xusage("--owner must be 1..255");
 		argc -= 2;
 		argv += 2;
 	}
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0)
 		usage();
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(argv[1], cmds[i]) == 0)
-			cmd = cmds[i];
+	for (i = 0; i < sizeof(cmdopts) / sizeof(cmdopts[0]); i++)
+		if (strcmp(argv[1], cmdopts[i].cmd) == 0) {
+			cmd = cmdopts[i].cmd;
+			c = i;
+		}
 	if (cmd == NULL)
-		usage_error("unknown command %s", argv[1]);
-	parse(argc - 1, argv + 1, &a);
+		xusage("unknown command %s", argv[1]);
+	parse(argc - 2, argv + 2, cmdopts[c].allowed, &a);
 	if (strcmp(cmd, "gm-keys") == 0)	/* no netlink needed */
 		return cmd_gm_keys(&a);
 	if ((h = xfrm_open()) == NULL) {

@@ -1,0 +1,433 @@
+/* dia_conf.c - Diameter settings (dia_conf.h): the keys, the generated
+ * freeDiameter configuration, and the validation of incoming peers.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "dia.h"
+#include "dia_conf.h"
+#include "dia_fd.h"
+#include "log.h"
+#include "strbuf.h"
+
+#define DIA_FD_CONF_MAX	16384
+
+union dia_addr {
+	struct in_addr	v4;
+	struct in6_addr	v6;
+};
+
+/* One entry of diameter.connect or diameter.accept. */
+struct dia_peer_entry {
+	char		 id[256];
+	char		 addr[INET6_ADDRSTRLEN];
+	int		 family;
+	union dia_addr	 a;
+	unsigned port;		/* 0: diameter's 3868 */
+};
+
+static int
+peer_parse(const char *s, int with_port, struct dia_peer_entry *e)
+{
+	const char *at = strchr(s, '@'), *a, *end;
+	char *p;
+	size_t n;
+	unsigned long port = 0;
+
+	memset(e, 0, sizeof(*e));
+	if (at == NULL || at == s || (size_t)(at - s) >= sizeof(e->id))
+		return -EINVAL;
+	memcpy(e->id, s, (size_t)(at - s));
+	if (conf_name_check(e->id, 1) < 0)
+		return -EINVAL;
+	a = at + 1;
+	if (*a == '[') {
+		a++;
+		if ((end = strchr(a, ']')) == NULL)
+			return -EINVAL;
+		p = (char *)end + 1;
+	} else {
+		end = a + strcspn(a, ":");
+		p = (char *)end;
+	}
+	n = (size_t)(end - a);
+	if (n == 0 || n >= sizeof(e->addr))
+		return -EINVAL;
+	memcpy(e->addr, a, n);
+	if (inet_pton(AF_INET, e->addr, &e->a.v4) == 1)
+		e->family = AF_INET;
+	else if (inet_pton(AF_INET6, e->addr, &e->a.v6) == 1 && at[1] == '[')
+		e->family = AF_INET6;
+	else
+		return -EINVAL;
+	if (*p == ':' && with_port) {
+		if (p[1] < '0' || p[1] > '9')
+			return -EINVAL;
+		errno = 0;
+		port = strtoul(p + 1, &p, 10);
+		if (errno != 0 || port == 0 || port > 65535)
+			return -EINVAL;
+	}
+	if (*p != '\0')
+		return -EINVAL;
+	e->port = (unsigned)port;
+	return 0;
+}
+
+static int
+check_connect(const char *v, char *why, size_t size)
+{
+	struct dia_peer_entry e;
+
+	if (peer_parse(v, 1, &e) == 0)
+		return 0;
+	(void)snprintf(why, size, "expected IDENTITY@ADDRESS[:PORT] (an IP "
+	    "address, IPv6 in brackets), not \"%s\"", v);
+	return -EINVAL;
+}
+
+static int
+check_accept(const char *v, char *why, size_t size)
+{
+	struct dia_peer_entry e;
+
+	if (peer_parse(v, 0, &e) == 0)
+		return 0;
+	(void)snprintf(why, size, "expected IDENTITY@ADDRESS (an IP address, "
+	    "IPv6 in brackets), not \"%s\"", v);
+	return -EINVAL;
+}
+
+static int
+check_identity(const char *v, char *why, size_t size)
+{
+	if (conf_name_check(v, 1) == 0)
+		return 0;
+	(void)snprintf(why, size, "expected a fully qualified name, not "
+	    "\"%s\"", v);
+	return -EINVAL;
+}
+
+static int
+check_realm(const char *v, char *why, size_t size)
+{
+	if (conf_name_check(v, 0) == 0)
+		return 0;
+	(void)snprintf(why, size, "expected a realm (a domain name), not "
+	    "\"%s\"", v);
+	return -EINVAL;
+}
+
+static int
+check_ip(const char *v, char *why, size_t size)
+{
+	if (conf_ip_check(v) == 0)
+		return 0;
+	(void)snprintf(why, size, "expected an IP address, not \"%s\"", v);
+	return -EINVAL;
+}
+
+static int
+check_dir(const char *v, char *why, size_t size)
+{
+	if (v[0] == '/' && strpbrk(v, "\"\\") == NULL)
+		return 0;
+	(void)snprintf(why, size, "expected an absolute path without '\"' or "
+	    "'\\'");
+	return -EINVAL;
+}
+
+static const char *const dia_transports[] = { "tcp", "sctp", NULL };
+
+#define DO(f)	offsetof(struct dia_conf, f)
+const struct conf_key dia_conf_keys[] = {
+	{ .name = "diameter.identity", .type = CONF_STRING,
+	  .offset = DO(identity), .flags = CONF_REQUIRED, .max = 255,
+	  .check = check_identity,
+	  .help = "our Diameter identity (Origin-Host), a fully qualified "
+	    "name" },
+	{ .name = "diameter.realm", .type = CONF_STRING, .offset = DO(realm),
+	  .max = 255, .check = check_realm,
+	  .help = "our realm (Origin-Realm); unset: the identity without its "
+	    "first label" },
+	{ .name = "diameter.port", .type = CONF_UINT, .offset = DO(port),
+	  .dflt = "3868", .min = 1, .max = 65535,
+	  .help = "port we listen on (RFC 6733 2.1)" },
+	{ .name = "diameter.transport", .type = CONF_ENUM,
+	  .offset = DO(transport), .dflt = "tcp", .choices = dia_transports,
+	  .help = "tcp, or sctp where the kernel has it (RFC 6733 2.1)" },
+	{ .name = "diameter.listen-on", .type = CONF_STRING,
+	  .offset = DO(listen_on), .max = 64, .check = check_ip,
+	  .help = "address to listen on; unset: every address" },
+	{ .name = "diameter.connect", .type = CONF_STRING,
+	  .offset = DO(connect), .flags = CONF_LIST, .maxn = DIA_PEERS_MAX,
+	  .max = 320, .check = check_connect,
+	  .help = "a peer we connect to, IDENTITY@ADDRESS[:PORT] (IP address; "
+	    "no TLS: protect Cx with NDS/IP, TS 33.210)" },
+	{ .name = "diameter.accept", .type = CONF_STRING,
+	  .offset = DO(accept), .flags = CONF_LIST, .maxn = DIA_PEERS_MAX,
+	  .max = 320, .check = check_accept,
+	  .help = "a peer allowed to connect to us, IDENTITY@ADDRESS: that "
+	    "identity, from that address, in our realm; any other is refused" },
+	{ .name = "diameter.tc-timer", .type = CONF_UINT,
+	  .offset = DO(tc_timer), .dflt = "30", .min = 1, .max = 3600,
+	  .help = "seconds between attempts to connect to a peer (RFC 6733 "
+	    "Tc)" },
+	{ .name = "diameter.timeout", .type = CONF_UINT,
+	  .offset = DO(timeout_ms), .dflt = "3000", .min = 100, .max = 600000,
+	  .help = "milliseconds to wait for the answer to one of our requests" },
+	{ .name = "diameter.dest-realm", .type = CONF_STRING,
+	  .offset = DO(dest_realm), .max = 255, .check = check_realm,
+	  .help = "Destination-Realm of our requests (the HSS's realm); unset: "
+	    "our realm" },
+	{ .name = "diameter.extensions-dir", .type = CONF_STRING,
+	  .offset = DO(extensions_dir), .dflt = "/usr/lib/freeDiameter",
+	  .max = 1024, .check = check_dir,
+	  .help = "freeDiameter's extensions (dict_nasreq, dict_dcca, "
+	    "dict_dcca_3gpp are loaded; never dict_sip)" },
+	{ .name = NULL }
+};
+
+const char *
+dia_conf_realm(const struct dia_conf *c)
+{
+	const char *dot;
+
+	if (c->realm != NULL)
+		return c->realm;
+	dot = c->identity != NULL ? strchr(c->identity, '.') : NULL;
+	return dot != NULL ? dot + 1 : "";
+}
+
+const char *
+dia_conf_dest_realm(const struct dia_conf *c)
+{
+	return c->dest_realm != NULL ? c->dest_realm : dia_conf_realm(c);
+}
+
+static void
+sb_printf(struct strbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		sb->overflow = 1;
+	else
+		strbuf_puts(sb, line);
+}
+
+/* freeDiameter 1.2.1's syntax (libfdcore/fdd.y).  No TLS credentials:
+ * SecPort = 0 and No_TLS on each peer, else the core refuses to start. */
+int
+dia_conf_render(const struct dia_conf *c, char *buf, size_t size)
+{
+	static const char *const dicts[] = { "dict_nasreq", "dict_dcca",
+	    "dict_dcca_3gpp" };
+	struct dia_peer_entry e;
+	struct strbuf sb;
+	size_t i;
+	int v6 = c->listen_on != NULL && strchr(c->listen_on, ':') != NULL;
+
+	strbuf_init(&sb, buf, size);
+	for (i = 0; i < c->connect.n; i++)
+		if (peer_parse(c->connect.v[i], 1, &e) == 0 &&
+		    e.family == AF_INET6)
+			v6 = 1;
+	sb_printf(&sb, "# generated from the diameter.* settings\n"
+	    "Identity = \"%s\";\nRealm = \"%s\";\nPort = %u;\nSecPort = 0;\n"
+	    "%s\n%sTcTimer = %u;\n", c->identity, dia_conf_realm(c), c->port,
+	    c->transport == DIA_TRANSPORT_SCTP ? "No_TCP;" : "No_SCTP;",
+	    v6 ? "" : "No_IPv6;\n", c->tc_timer);
+	if (c->listen_on != NULL)
+		sb_printf(&sb, "ListenOn = \"%s\";\n", c->listen_on);
+	for (i = 0; i < sizeof(dicts) / sizeof(dicts[0]); i++)
+		sb_printf(&sb, "LoadExtension = \"%s/%s.fdx\";\n",
+		    c->extensions_dir, dicts[i]);
+	for (i = 0; i < c->connect.n; i++) {
+		if (peer_parse(c->connect.v[i], 1, &e) < 0)
+			return -EINVAL;
+		sb_printf(&sb, "ConnectPeer = \"%s\" { ConnectTo = \"%s\"; "
+		    "Port = %u; No_TLS; };\n", e.id, e.addr,
+		    e.port ? e.port : 3868);
+	}
+	return strbuf_status(&sb);
+}
+
+/* ---- incoming peers ---- */
+
+static struct dia_peer_entry dia_allowed[2 * DIA_PEERS_MAX];
+static size_t dia_nallowed;
+static char dia_realm[256];
+
+/* The address the connection comes from: the endpoint the lower layer
+ * gave (EP_FL_LL) and that is primary (TCP: the only one; SCTP: the
+ * primary path), never one the peer only advertised in its CER
+ * (Host-IP-Address, EP_FL_ADV).  IPv4-mapped IPv6 becomes IPv4.
+ *
+ * freeDiameter 1.2.1 keeps a peer's entry (ZOMBIE) after it disconnects
+ * and, when the same identity connects again, adds the new connection's
+ * endpoints to the old ones (p_ce.c set_peer_cnx): an earlier
+ * connection's address would still be there.  So the lower-layer flags
+ * are cleared after every validation, and exactly one such endpoint must
+ * be present. */
+static int
+peer_source(struct peer_info *info, int *family, union dia_addr *a,
+    char *text, size_t size)
+{
+	struct fd_list *li;
+	int n = 0;
+
+	for (li = info->pi_endpoints.next; li != &info->pi_endpoints;
+	    li = li->next) {
+		struct fd_endpoint *ep = (struct fd_endpoint *)li;
+
+		if ((ep->flags & (EP_FL_LL | EP_FL_PRIMARY)) !=
+		    (EP_FL_LL | EP_FL_PRIMARY))
+			continue;
+		if (ep->sa.sa_family == AF_INET) {
+			*family = AF_INET;
+			a->v4 = ep->sin.sin_addr;
+		} else if (ep->sa.sa_family == AF_INET6 &&
+		    IN6_IS_ADDR_V4MAPPED(&ep->sin6.sin6_addr)) {
+			*family = AF_INET;
+			memcpy(&a->v4, &ep->sin6.sin6_addr.s6_addr[12], 4);
+		} else if (ep->sa.sa_family == AF_INET6) {
+			*family = AF_INET6;
+			a->v6 = ep->sin6.sin6_addr;
+		} else
+			continue;
+		(void)inet_ntop(*family, a, text, (socklen_t)size);
+		n++;
+	}
+	(void)fd_ep_clearflags(&info->pi_endpoints, EP_FL_LL | EP_FL_PRIMARY);
+	if (n != 1) {
+		*family = 0;
+		(void)snprintf(text, size, "%s", n ? "several addresses" :
+		    "an unknown address");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* freeDiameter's peer-validation callback (libfdcore.h
+ * fd_peer_validate_register), called for a peer it does not know, after
+ * the CER arrived: *auth 1 accepts, -1 refuses. */
+static int
+dia_peer_validate(struct peer_info *info, int *auth,
+    int (**cb2)(struct peer_info *))
+{
+	union dia_addr a;
+	char from[INET6_ADDRSTRLEN] = "an unknown address";
+	const char *id = info->pi_diamid, *realm = info->runtime.pir_realm;
+	int family = 0, listed = 0, match = 0;
+	size_t i, alen;
+
+	(void)cb2;
+	*auth = -1;
+	(void)peer_source(info, &family, &a, from, sizeof(from));
+	alen = family == AF_INET ? sizeof(a.v4) : sizeof(a.v6);
+	for (i = 0; i < dia_nallowed; i++) {
+		if (strcasecmp(dia_allowed[i].id, id) != 0)
+			continue;
+		listed = 1;
+		if (family != 0 && dia_allowed[i].family == family &&
+		    memcmp(&dia_allowed[i].a, &a, alen) == 0)
+			match = 1;
+	}
+	if (!listed)
+		log_warn("dia: refused peer %s from %s: not in diameter.accept",
+		    id, from);
+	else if (!match)
+		log_warn("dia: refused peer %s from %s: not the address "
+		    "diameter.accept gives it", id, from);
+	else if (realm == NULL || strcasecmp(realm, dia_realm) != 0)
+		log_warn("dia: refused peer %s from %s: realm %s is not ours "
+		    "(%s)", id, from, realm != NULL ? realm : "(none)",
+		    dia_realm);
+	else {
+		info->config.pic_flags.sec = PI_SEC_NONE;
+		*auth = 1;
+		log_info("dia: accepted peer %s from %s", id, from);
+	}
+	return 0;
+}
+
+static int
+dia_accept_init(const struct dia_conf *c)
+{
+	size_t i;
+
+	dia_nallowed = 0;
+	(void)snprintf(dia_realm, sizeof(dia_realm), "%s", dia_conf_realm(c));
+	for (i = 0; i < c->accept.n && dia_nallowed < DIA_PEERS_MAX * 2; i++)
+		IMS_CHECK_RC(peer_parse(c->accept.v[i], 0,
+		    &dia_allowed[dia_nallowed++]));
+	for (i = 0; i < c->connect.n && dia_nallowed < DIA_PEERS_MAX * 2; i++)
+		IMS_CHECK_RC(peer_parse(c->connect.v[i], 1,
+		    &dia_allowed[dia_nallowed++]));
+	IMS_CHECK_FD(fd_peer_validate_register(dia_peer_validate));
+	return 0;
+}
+
+/* The generated configuration reaches fd_core_parseconf through a memfd
+ * (/proc/self/fd/N): nothing on disk. */
+int
+dia_conf_apply(const struct dia_conf *c)
+{
+	static char path[64];
+	char *text;
+	size_t len;
+	int fd, rc;
+
+	IMS_CHECK_PARAMS(c != NULL && c->identity != NULL);
+	IMS_CHECK_MALLOC(text = malloc(DIA_FD_CONF_MAX));
+	if ((rc = dia_conf_render(c, text, DIA_FD_CONF_MAX)) < 0) {
+		free(text);
+		return rc;
+	}
+	len = strlen(text);
+	if (log_getlevel() >= LOG_LVL_DEBUG) {
+		char *line, *save = NULL, *copy = strdup(text);
+
+		for (line = copy != NULL ? strtok_r(copy, "\n", &save) : NULL;
+		    line != NULL; line = strtok_r(NULL, "\n", &save))
+			log_debug("dia: generated: %s", line);
+		free(copy);
+	}
+	if ((fd = memfd_create("imssec-freediameter.conf", MFD_CLOEXEC)) < 0 ||
+	    write(fd, text, len) != (ssize_t)len) {
+		rc = -errno;
+		free(text);
+		if (fd >= 0)
+			(void)close(fd);
+		log_err("dia: memfd: %s", strerror(-rc));
+		return rc;
+	}
+	free(text);
+	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	rc = fd_core_parseconf(path);
+	(void)close(fd);
+	if (rc != 0) {
+		log_err("dia: freeDiameter refused the generated configuration");
+		return -(rc > 0 ? rc : EINVAL);
+	}
+	return dia_accept_init(c);
+}

@@ -1,0 +1,53 @@
+/* dia_conf.h - the Diameter settings of a daemon or tool, as keys of its
+ * configuration file (conf.h), and what is made of them: the
+ * freeDiameter 1.2.1 configuration (generated, never written by hand) and
+ * the rule for peers that connect to us (dia_conf.c).
+ *
+ * Incoming peers (RFC 6733 5.3 leaves the policy to the node): a peer we
+ * do not connect to ourselves is accepted only when its Diameter identity
+ * (case-insensitive, exact) is listed in diameter.accept, the connection
+ * comes from that entry's address, and its Origin-Realm is our realm.
+ * Everything else gets DIAMETER_UNKNOWN_PEER and a log line.  Without TLS
+ * (the project runs Cx over NDS/IP, TS 33.210), accepted peers are
+ * marked "no TLS needed".
+ */
+#ifndef IMS_DIA_CONF_H
+#define IMS_DIA_CONF_H
+
+#include "conf.h"
+
+enum dia_transport { DIA_TRANSPORT_TCP, DIA_TRANSPORT_SCTP };
+
+#define DIA_PEERS_MAX	16
+
+struct dia_conf {
+	char		*identity;	/* Origin-Host */
+	char		*realm;		/* NULL: identity minus first label */
+	unsigned	 port;
+	int		 transport;	/* enum dia_transport */
+	char		*listen_on;	/* NULL: every address */
+	struct conf_list connect;	/* IDENTITY@ADDRESS[:PORT] */
+	struct conf_list accept;	/* IDENTITY@ADDRESS */
+	unsigned	 tc_timer;	/* s */
+	unsigned	 timeout_ms;	/* for our requests */
+	char		*dest_realm;	/* NULL: realm */
+	char		*extensions_dir;
+};
+
+/* The keys (diameter.*) for a struct dia_conf: a conf_table row
+ * { "Diameter", dia_conf_keys, &settings, sizeof(settings) }. */
+extern const struct conf_key dia_conf_keys[];
+
+/* Our realm and the Destination-Realm of our requests, defaults
+ * applied. */
+const char *dia_conf_realm(const struct dia_conf *);
+const char *dia_conf_dest_realm(const struct dia_conf *);
+
+/* The freeDiameter configuration for c into buf: 0 or -ENOSPC. */
+int	dia_conf_render(const struct dia_conf *, char *buf, size_t size);
+/* For dia_init (dia_core.c), after fd_core_initialize: the generated
+ * configuration to fd_core_parseconf, and the validation of incoming
+ * peers registered. */
+int	dia_conf_apply(const struct dia_conf *);
+
+#endif

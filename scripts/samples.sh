@@ -1,0 +1,34 @@
+#!/bin/sh
+# samples.sh [BUILD_DIR] - writes the sample configurations hss/hss.conf,
+# scscf/scscf.conf, icscf/icscf.conf and pcscf/pcscf.conf with `DAEMON -p`
+# (every key, with its help and default), set for the lab topology of
+# scripts/lablib.sh.  Run it after adding or changing a key, then review the
+# diff; tests/unit/test_samples.sh checks the samples are complete.
+set -eu
+cd "$(dirname "$0")/.."
+bin=${1:-build}/bin
+n=10.77.0 d=ims.example.org
+header() {	# DAEMON FUNCTION
+	cat <<HDR
+# $1.conf - sample configuration of the $2 for the lab topology of
+# scripts/lablib.sh, written by scripts/samples.sh.  ./lab runs
+# \`$1 -p -c $1/$1.conf -o KEY=VALUE ...\` to write the one it uses.
+# Installed: /etc/imssec/$1.conf.
+#
+HDR
+}
+{ header hss HSS; "$bin/hss" -p -c /dev/null -o db=/var/lib/imssec/hss.db \
+    -o diameter.identity=hss.$d -o diameter.accept=scscf.$d@$n.20 \
+    -o diameter.accept=icscf.$d@$n.30
+} >hss/hss.conf
+{ header scscf S-CSCF; "$bin/scscf" -p -c /dev/null -o listen=$n.20:6060 \
+    -o domain=$d -o name=sip:$n.20:6060 -o db=/var/lib/imssec/scscf.db \
+    -o diameter.identity=scscf.$d -o diameter.connect=hss.$d@$n.10
+} >scscf/scscf.conf
+{ header icscf I-CSCF; "$bin/icscf" -p -c /dev/null -o listen=$n.30:4060 \
+    -o domain=$d -o scscf=sip:$n.20:6060=1,2 -o diameter.identity=icscf.$d \
+    -o diameter.connect=hss.$d@$n.10
+} >icscf/icscf.conf
+{ header pcscf P-CSCF; "$bin/pcscf" -p -c /dev/null -o listen=$n.40:5060 \
+    -o icscf=sip:$n.30:4060 -o visited=$d
+} >pcscf/pcscf.conf
