@@ -20,6 +20,7 @@ struct icscf {
 	unsigned	 dia_timeout_ms;
 	struct scscf_entry scscf[ICSCF_MAX_SCSCF];
 	unsigned	 nscscf;
+	struct sipx_trust trust;	/* trusted-peer */
 };
 
 /* icscf_route.c */

@@ -4,8 +4,9 @@
  *
  * Settings: below, and diameter.* (dia_conf.h); icscf.conf in this folder
  * has every key.  The S-CSCF list (scscf, chosen from by capabilities,
- * TS 29.228 6.7, when the HSS names none) is reloaded on SIGHUP: the new
- * list is swapped in on the su_root thread.  No capability is kept.
+ * TS 29.228 6.7, when the HSS names none) and the trust domain are
+ * reloaded on SIGHUP, swapped in on the su_root thread.  No capability is
+ * kept.
  */
 #include <stdio.h>
 #include <string.h>
@@ -23,13 +24,12 @@ struct icscf_conf {
 	char			*listen;
 	char			*domain;
 	struct conf_list	 scscf;
+	struct conf_list	 trusted;
 };
 
 static struct icscf_conf conf;
 static struct dia_conf dia;
 static struct icscf ic;
-static struct handoff_job reload_job;
-static struct daemon_reload *reload_pending;
 
 static int
 check_scscf(const char *v, char *why, size_t size)
@@ -56,6 +56,7 @@ static const struct conf_key icscf_keys[] = {
 	  .max = SIPX_URI_MAX + 96, .opt = 's', .check = check_scscf,
 	  .help = "an S-CSCF to assign, SIPURI[=CAP,CAP...] with its "
 	    "capabilities (TS 29.228 6.7)" },
+	SIPX_TRUST_KEY(IC(trusted)),
 	{ .name = NULL }
 };
 
@@ -64,11 +65,16 @@ static const struct conf_table icscf_tables[] = {
 	{ "Diameter (Cx towards the HSS)", dia_conf_keys, &dia, sizeof(dia) },
 };
 
-/* su_root thread: the list the selection reads (scscf_select.c). */
+/* su_root thread: the list the selection reads (scscf_select.c) and the
+ * trust domain, from the settings. */
 static void
-icscf_scscf_list(void)
+icscf_settings(struct sipx_agent *a)
 {
 	size_t i;
+
+	(void)a;
+	if (sipx_trust_set(&ic.trust, &conf.trusted) < 0)
+		log_err("icscf: trusted-peer list refused");
 
 	ic.nscscf = 0;
 	for (i = 0; i < conf.scscf.n; i++)
@@ -79,6 +85,8 @@ icscf_scscf_list(void)
 			    ic.scscf[ic.nscscf].ncaps);
 			ic.nscscf++;
 		}
+	log_info("icscf: %u S-CSCFs, %zu trusted peers", ic.nscscf,
+	    ic.trust.n);
 }
 
 static int
@@ -99,9 +107,10 @@ icscf_start(void *arg)
 	ic.domain = conf.domain;
 	ic.dest_realm = dia_conf_dest_realm(&dia);
 	ic.dia_timeout_ms = dia.timeout_ms;
-	icscf_scscf_list();
 	IMS_CHECK_RC(sipx_agent_open(&ic.sa, conf.listen, icscf_leg,
 	    (void *)&ic));
+	ic.sa.reloaded = icscf_settings;
+	icscf_settings(&ic.sa);
 	return sipx_async_init(&ic.sa);
 }
 
@@ -116,40 +125,6 @@ icscf_launch(void *arg)
 	log_info("icscf: ready, %s (domain %s, %u S-CSCFs configured)",
 	    ic.sa.self, ic.domain, ic.nscscf);
 	return 0;
-}
-
-static int
-icscf_run(void *arg)
-{
-	(void)arg;
-	su_root_run(ic.sa.root);
-	return 0;
-}
-
-static void
-icscf_stop(void *arg)
-{
-	(void)arg;
-	sipx_agent_stop(&ic.sa);
-}
-
-static void
-icscf_reload_job(struct handoff_job *job)
-{
-	(void)job;
-	daemon_reload_apply(reload_pending);
-	reload_pending = NULL;
-	icscf_scscf_list();
-	log_info("icscf: %u S-CSCFs configured", ic.nscscf);
-}
-
-/* Signal thread; the skeleton posts one reload at a time. */
-static void
-icscf_reload(void *arg, struct daemon_reload *r)
-{
-	(void)arg;
-	reload_pending = r;
-	sipx_post(&ic.sa, &reload_job, icscf_reload_job);
 }
 
 static int
@@ -172,11 +147,12 @@ main(int argc, char **argv)
 		.tables = icscf_tables,
 		.ntables = sizeof(icscf_tables) / sizeof(icscf_tables[0]),
 		.caps = 0,
+		.arg = &ic.sa,
 		.start = icscf_start,
 		.launch = icscf_launch,
-		.run = icscf_run,
-		.stop = icscf_stop,
-		.reload = icscf_reload,
+		.run = sipx_daemon_run,
+		.stop = sipx_daemon_stop,
+		.reload = sipx_daemon_reload,
 		.fini = icscf_fini,
 	};
 

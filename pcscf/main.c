@@ -20,6 +20,7 @@ struct pcscf_conf {
 	char	*icscf;
 	char	*visited;
 	unsigned max_ues;
+	struct conf_list trusted;
 };
 
 static struct pcscf_conf conf;
@@ -42,6 +43,7 @@ static const struct conf_key pcscf_keys[] = {
 	  .dflt = "4096", .min = 1, .max = 1u << 24,
 	  .help = "UEs held at once (a live registration is never dropped: "
 	    "beyond, a new UE's REGISTER gets 503 with Retry-After)" },
+	SIPX_TRUST_KEY(PC(trusted)),
 	{ .name = NULL }
 };
 
@@ -59,6 +61,17 @@ pcscf_leg(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 	return pcscf_request((struct pcscf *)magic, irq, sip);
 }
 
+/* su_root thread: the trust domain (the core elements), from the
+ * settings. */
+static void
+pcscf_settings(struct sipx_agent *a)
+{
+	(void)a;
+	if (sipx_trust_set(&p.trust, &conf.trusted) < 0)
+		log_err("pcscf: trusted-peer list refused");
+	log_info("pcscf: %zu trusted peers", p.trust.n);
+}
+
 static int
 pcscf_start(void *arg)
 {
@@ -70,27 +83,14 @@ pcscf_start(void *arg)
 	IMS_CHECK_RC(pcscf_init(&p));
 	IMS_CHECK_RC(sipx_agent_open(&p.sa, conf.listen, pcscf_leg,
 	    (void *)&p));
+	p.sa.reloaded = pcscf_settings;
+	pcscf_settings(&p.sa);
 	/* RFC 3327 4: the Path entry terminating requests come back on. */
 	(void)snprintf(p.path, sizeof(p.path), "<sip:term@%s:%u;lr>",
 	    p.sa.host, p.sa.port);
 	IMS_CHECK_RC(sipx_async_init(&p.sa));
 	log_info("pcscf: ready, %s, I-CSCF %s", p.sa.self, p.icscf);
 	return 0;
-}
-
-static int
-pcscf_run(void *arg)
-{
-	(void)arg;
-	su_root_run(p.sa.root);
-	return 0;
-}
-
-static void
-pcscf_stop(void *arg)
-{
-	(void)arg;
-	sipx_agent_stop(&p.sa);
 }
 
 static int
@@ -111,9 +111,11 @@ main(int argc, char **argv)
 		.tables = pcscf_tables,
 		.ntables = sizeof(pcscf_tables) / sizeof(pcscf_tables[0]),
 		.caps = DAEMON_CAP(CAP_NET_ADMIN),
+		.arg = &p.sa,
 		.start = pcscf_start,
-		.run = pcscf_run,
-		.stop = pcscf_stop,
+		.run = sipx_daemon_run,
+		.stop = sipx_daemon_stop,
+		.reload = sipx_daemon_reload,
 		.fini = pc_fini,
 	};
 

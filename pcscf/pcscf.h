@@ -29,6 +29,7 @@ struct pcscf {
 	 * UE's REGISTER gets 503. */
 	unsigned	 max_ues;
 	struct pcscf_ues *ues;		/* pcscf_init */
+	struct sipx_trust trust;	/* trusted-peer: the core elements */
 };
 
 /* One registered (or registering) UE, known by the address its requests

@@ -23,12 +23,15 @@ HDR
 } >hss/hss.conf
 { header scscf S-CSCF; "$bin/scscf" -p -c /dev/null -o listen=$n.20:6060 \
     -o domain=$d -o name=sip:$n.20:6060 -o db=/var/lib/imssec/scscf.db \
-    -o diameter.identity=scscf.$d -o diameter.connect=hss.$d@$n.10
+    -o diameter.identity=scscf.$d -o diameter.connect=hss.$d@$n.10 \
+    -o trusted-peer=$n.40 -o trusted-peer=$n.30
 } >scscf/scscf.conf
 { header icscf I-CSCF; "$bin/icscf" -p -c /dev/null -o listen=$n.30:4060 \
     -o domain=$d -o scscf=sip:$n.20:6060=1,2 -o diameter.identity=icscf.$d \
-    -o diameter.connect=hss.$d@$n.10
+    -o diameter.connect=hss.$d@$n.10 -o trusted-peer=$n.40 \
+    -o trusted-peer=$n.20
 } >icscf/icscf.conf
 { header pcscf P-CSCF; "$bin/pcscf" -p -c /dev/null -o listen=$n.40:5060 \
-    -o icscf=sip:$n.30:4060 -o visited=$d
+    -o icscf=sip:$n.30:4060 -o visited=$d -o trusted-peer=$n.30 \
+    -o trusted-peer=$n.20
 } >pcscf/pcscf.conf

@@ -27,6 +27,7 @@ struct scscf_conf {
 	char		*icscf;
 	unsigned	 max_expires;
 	unsigned	 max_challenges;
+	struct conf_list trusted;
 };
 
 static struct scscf_conf conf;
@@ -59,6 +60,7 @@ static const struct conf_key scscf_keys[] = {
 	  .max = 1u << 24,
 	  .help = "AKA challenges held at once (pending ones are never "
 	    "dropped: beyond, REGISTER gets 503 with Retry-After)" },
+	SIPX_TRUST_KEY(SC(trusted)),
 	{ .name = NULL }
 };
 
@@ -89,6 +91,17 @@ scscf_tick(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 	registrar_expire((struct scscf *)arg);
 }
 
+/* su_root thread: the trust domain (the core elements), from the
+ * settings. */
+static void
+scscf_settings(struct sipx_agent *a)
+{
+	(void)a;
+	if (sipx_trust_set(&s.trust, &conf.trusted) < 0)
+		log_err("scscf: trusted-peer list refused");
+	log_info("scscf: %zu trusted peers", s.trust.n);
+}
+
 /* As root: the store (handed to the run user) and the SIP sockets. */
 static int
 scscf_start(void *arg)
@@ -110,6 +123,8 @@ scscf_start(void *arg)
 	IMS_CHECK_RC(registrar_init(&s));
 	IMS_CHECK_RC(sipx_agent_open(&s.sa, conf.listen, scscf_request,
 	    (void *)&s));
+	s.sa.reloaded = scscf_settings;
+	scscf_settings(&s.sa);
 	if (conf.name == NULL)
 		(void)snprintf(scscf_name, sizeof(scscf_name), "%s", s.sa.self);
 	s.name = conf.name != NULL ? conf.name : scscf_name;
@@ -138,21 +153,6 @@ scscf_launch(void *arg)
 }
 
 static int
-scscf_run(void *arg)
-{
-	(void)arg;
-	su_root_run(s.sa.root);
-	return 0;
-}
-
-static void
-scscf_stop(void *arg)
-{
-	(void)arg;
-	sipx_agent_stop(&s.sa);
-}
-
-static int
 scscf_fini(void *arg)
 {
 	int rc;
@@ -175,10 +175,12 @@ main(int argc, char **argv)
 		.tables = scscf_tables,
 		.ntables = sizeof(scscf_tables) / sizeof(scscf_tables[0]),
 		.caps = 0,
+		.arg = &s.sa,
 		.start = scscf_start,
 		.launch = scscf_launch,
-		.run = scscf_run,
-		.stop = scscf_stop,
+		.run = sipx_daemon_run,
+		.stop = sipx_daemon_stop,
+		.reload = sipx_daemon_reload,
 		.fini = scscf_fini,
 	};
 

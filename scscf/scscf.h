@@ -36,6 +36,7 @@ struct scscf {
 	struct bdb	*db;
 	struct auth_store *auth;	/* registrar_init */
 	su_timer_t	*timer;
+	struct sipx_trust trust;	/* trusted-peer: the core elements */
 };
 
 /* bindings_db.c: registrations and contacts in SQLite (RFC 3261 10.3). */

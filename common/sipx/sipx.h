@@ -17,7 +17,10 @@
 #include <stddef.h>
 
 #include "cx.h"
+#include "digest.h"
+#include "daemon.h"
 #include "handoff.h"
+#include "sipx_trust.h"
 
 #include <sofia-sip/su_wait.h>
 #include <sofia-sip/nta.h>
@@ -49,6 +52,9 @@ struct sipx_agent {
 	int		 handoff_index;
 	size_t		 handoff_peak_logged;
 	struct handoff_job stop_job;
+	struct handoff_job reload_job;	/* sipx_daemon_reload */
+	struct daemon_reload *reload;
+	void		(*reloaded)(struct sipx_agent *);
 };
 int	sipx_agent_open(struct sipx_agent *, const char *listen,
 	    nta_request_f *req_cb, void *magic);
@@ -71,6 +77,22 @@ const char *sipx_hdr_get(const sip_t *, const char *name);
 void	sipx_hdr_remove(msg_t *, sip_t *, const char *name);
 /* Append "Name: value". 0 or -EINVAL. */
 int	sipx_hdr_add(msg_t *, sip_t *, const char *name, const char *value);
+
+/* The credentials of a request's first Authorization header (RFC 3261
+ * 22.4): 0 and *d filled; -ENOENT when there is none; -EINVAL when it
+ * cannot be parsed or does not fit.  Every CSCF reads credentials with
+ * this one function, so that none of them reads a header another one
+ * refused (the caller answers 400), and none falls back to the To. */
+int	sipx_auth_creds(const sip_t *, struct digest *);
+/* The private identity of a REGISTER (TS 24.229 5.3.1.2, 5.4.1.2.1): the
+ * username of the credentials, else the public identity impu without its
+ * "sip:".  0; -EINVAL unusable credentials or an identity that does not
+ * fit (answer 400). */
+int	sipx_register_impi(const sip_t *, const char *impu, char *impi,
+	    size_t size);
+/* 1 when the request of irq came from an address of the trust domain
+ * (sipx_trust.h): the packet's source, never a header. */
+int	sipx_from_trusted(const struct sipx_trust *, nta_incoming_t *irq);
 
 /* The registration expiry requested for a contact (RFC 3261 10.2.1.1):
  * the contact's expires parameter, else the Expires header, else dflt. */
@@ -139,6 +161,16 @@ void	sipx_post(struct sipx_agent *, struct handoff_job *,
 /* Any thread: makes su_root_run() return (through the hand-off, so work
  * posted before runs first). */
 void	sipx_agent_stop(struct sipx_agent *);
+
+/* A CSCF's daemon skeleton callbacks (daemon.h) when its loop is the
+ * agent's su_root: spec.arg is the struct sipx_agent.  run: su_root_run;
+ * stop: sipx_agent_stop; reload: posts the new settings to the loop,
+ * where daemon_reload_apply() takes them over and then the agent's
+ * `reloaded` hook (set it after sipx_agent_open; NULL: none) re-derives what
+ * the daemon built from them. */
+int	sipx_daemon_run(void *agent);
+void	sipx_daemon_stop(void *agent);
+void	sipx_daemon_reload(void *agent, struct daemon_reload *);
 
 /* ---- sipx_cx.c ---- */
 

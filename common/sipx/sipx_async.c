@@ -94,3 +94,40 @@ sipx_agent_stop(struct sipx_agent *a)
 {
 	handoff_post(a->handoff, &a->stop_job, stop_job);
 }
+
+int
+sipx_daemon_run(void *arg)
+{
+	struct sipx_agent *a = arg;
+
+	su_root_run(a->root);
+	return 0;
+}
+
+void
+sipx_daemon_stop(void *arg)
+{
+	sipx_agent_stop(arg);
+}
+
+static void
+reload_job(struct handoff_job *job)
+{
+	struct sipx_agent *a = IMS_CONTAINER_OF(job, struct sipx_agent,
+	    reload_job);
+
+	daemon_reload_apply(a->reload);
+	a->reload = NULL;
+	if (a->reloaded != NULL)
+		a->reloaded(a);
+}
+
+/* Signal thread; the skeleton posts one reload at a time. */
+void
+sipx_daemon_reload(void *arg, struct daemon_reload *r)
+{
+	struct sipx_agent *a = arg;
+
+	a->reload = r;
+	handoff_post(a->handoff, &a->reload_job, reload_job);
+}

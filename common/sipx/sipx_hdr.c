@@ -16,6 +16,7 @@
 #include "check.h"
 #include "log.h"
 #include "sipx.h"
+#include "util.h"
 
 int
 sipx_aor(const url_t *u, char *buf, size_t size)
@@ -166,4 +167,60 @@ sipx_auth_str(const msg_auth_t *au, char *buf, size_t size)
 		len += (size_t)n;
 	}
 	return 0;
+}
+
+int
+sipx_auth_creds(const sip_t *sip, struct digest *d)
+{
+	char buf[DIGEST_FORMAT_MAX];
+	int rc;
+
+	digest_init(d);
+	if (sip->sip_authorization == NULL)
+		return -ENOENT;
+	if (sipx_auth_str(sip->sip_authorization, buf, sizeof(buf)) < 0 ||
+	    digest_parse(buf, strlen(buf), d) < 0)
+		rc = -EINVAL;
+	else
+		rc = 0;
+	secure_wipe(buf, sizeof(buf));
+	if (rc < 0)
+		secure_wipe(d, sizeof(*d));
+	return rc;
+}
+
+int
+sipx_register_impi(const sip_t *sip, const char *impu, char *impi,
+    size_t size)
+{
+	struct digest d;
+	int rc, n;
+
+	rc = sipx_auth_creds(sip, &d);
+	if (rc == -EINVAL)
+		return rc;
+	if (rc == 0 && DIGEST_HAS(&d, DIGEST_USERNAME) &&
+	    d.username[0] != '\0')
+		n = snprintf(impi, size, "%s", d.username);
+	else
+		n = snprintf(impi, size, "%s", strncmp(impu, "sip:", 4) == 0 ?
+		    impu + 4 : impu);
+	secure_wipe(&d, sizeof(d));
+	return n < 0 || (size_t)n >= size ? -EINVAL : 0;
+}
+
+int
+sipx_from_trusted(const struct sipx_trust *t, nta_incoming_t *irq)
+{
+	su_addrinfo_t *ai;
+	msg_t *msg;
+	int ok = 0;
+
+	/* The request as received: a copy (msg_dup) has no address. */
+	if ((msg = nta_incoming_getrequest(irq)) == NULL)
+		return 0;
+	if ((ai = msg_addrinfo(msg)) != NULL && ai->ai_addr != NULL)
+		ok = sipx_trust_addr(t, ai->ai_addr);
+	msg_destroy(msg);
+	return ok;
 }

@@ -22,7 +22,8 @@ for u in alice carol dave; do provision "$u"; done
 kam_up scscf
 kam_up icscf
 lab_conf "$PCSCF" pcscf "$LAB_DIR/pcscf.conf" -o listen="$PC:$PCP" \
-    -o icscf="sip:$IC:$ICP" -o visited="$DOMAIN"
+    -o icscf="sip:$IC:$ICP" -o visited="$DOMAIN" \
+    -o trusted-peer="$IC" -o trusted-peer="$(lab_ip scscf)"
 lab_start pcscf pcscf "$PCSCF" -c "$LAB_DIR/pcscf.conf"
 lab_wait_listen pcscf u "$PCP" pcscf
 pass "Kamailio S-CSCF and I-CSCF and our pcscf started"

@@ -99,15 +99,43 @@ work_dir() {
 # cx: the Cx link of a CSCF, to the hss.
 cx() { echo "-o diameter.connect=hss.$DOMAIN@$(ip_of hss)"; }
 
+# trusted: the trust domain of a CSCF, every CSCF node of the topology
+# (trusted-peer settings).
+trusted() {
+	local n
+	for n in $NODES; do
+		case $n in pcscf|icscf|scscf|scscf2)
+			echo "-o trusted-peer=$(ip_of "$n")" ;;
+		esac
+	done
+}
+
 # scscf_conf FILE NODE [-o ...]: an S-CSCF on NODE (port 6060), Cx to the
 # hss, its store db/NODE.db.
 scscf_conf() {
 	local f=$1 n=$2 a
 	a=$(ip_of "$n")
 	shift 2
-	lab_conf "$SCSCF" scscf "$f" $(lab_dia "$n") $(cx) \
+	lab_conf "$SCSCF" scscf "$f" $(lab_dia "$n") $(cx) $(trusted) \
 		-o listen="$a:6060" -o domain="$DOMAIN" -o name="sip:$a:6060" \
 		-o db="$PWD/db/$n.db" "$@"
+}
+# icscf_conf FILE [-o ...]: the I-CSCF (port 5060), Cx to the hss, the
+# S-CSCF on node scscf.
+icscf_conf() {
+	local f=$1
+	shift
+	lab_conf "$ICSCF" icscf "$f" $(lab_dia icscf) $(cx) $(trusted) \
+		-o listen="$(ip_of icscf):5060" -o domain="$DOMAIN" \
+		-o scscf="sip:$(ip_of scscf):6060" "$@"
+}
+# pcscf_conf FILE [-o ...]: the P-CSCF (port 5060) in front of the I-CSCF.
+pcscf_conf() {
+	local f=$1
+	shift
+	lab_conf "$PCSCF" pcscf "$f" $(trusted) \
+		-o listen="$(ip_of pcscf):5060" \
+		-o icscf="sip:$(ip_of icscf):5060" "$@"
 }
 # wait_listen NODE PROTO PORT PID LOG
 wait_listen() {

@@ -23,10 +23,8 @@ SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf); UE=$(ip_of ue)
 hss_start
 for u in alice bob carol dave u1 u2 u3 u4 u5; do provision "$u"; done
 scscf_conf scscf.conf scscf -o max-challenges=4
-lab_conf "$ICSCF" icscf icscf.conf $(lab_dia icscf) $(cx) \
-	-o listen="$IC:5060" -o domain="$DOMAIN" -o scscf="sip:$SC:6060" 
-lab_conf "$PCSCF" pcscf pcscf.conf -o listen="$PC:5060" \
-	-o icscf="sip:$IC:5060" -o max-ues=3
+icscf_conf icscf.conf
+pcscf_conf pcscf.conf -o max-ues=3
 
 bg scscf scscf.log "$SCSCF" -c scscf.conf
 SCSCF_PID=$BG_PID

@@ -28,11 +28,8 @@ for u in alice bob carol dave frank; do provision "$u"; done
 	--impu "sip:gina@$DOMAIN" --k "$K" --op "$OP" --amf "$AMF" \
 	--visited home.net >/dev/null || die "hss-ctl add gina"
 scscf_conf scscf.conf scscf
-lab_conf "$ICSCF" icscf icscf.conf $(lab_dia icscf) $(cx) \
-	-o listen="$IC:5060" -o domain="$DOMAIN" -o scscf="sip:$SC:6060=1,2" \
-	-o diameter.timeout=2000
-lab_conf "$PCSCF" pcscf pcscf.conf -o listen="$PC:5060" \
-	-o icscf="sip:$IC:5060" -o visited=visited.example.net
+icscf_conf icscf.conf -o scscf="sip:$SC:6060=1,2" -o diameter.timeout=2000
+pcscf_conf pcscf.conf -o visited=visited.example.net
 
 bg scscf scscf.log "$SCSCF" -c scscf.conf
 SCSCF_PID=$BG_PID

@@ -32,10 +32,8 @@ done
 for i in $(seq 10); do users="$users,nobody$i"; done
 provision alice
 scscf_conf scscf.conf scscf -o diameter.timeout=10000
-lab_conf "$ICSCF" icscf icscf.conf $(lab_dia icscf) $(cx) \
-	-o listen="$IC:5060" -o domain="$DOMAIN" -o scscf="sip:$SC:6060" -o diameter.timeout=10000
-lab_conf "$PCSCF" pcscf pcscf.conf -o listen="$PC:5060" \
-	-o icscf="sip:$IC:5060" 
+icscf_conf icscf.conf -o diameter.timeout=10000
+pcscf_conf pcscf.conf
 
 bg scscf scscf.log "$SCSCF" -c scscf.conf
 SCSCF_PID=$BG_PID

@@ -21,9 +21,7 @@ hss_start -o diameter.accept="scscf2.$DOMAIN@$SC2"
 for u in alice bob carol dave; do provision "$u"; done
 scscf_conf scscf.conf scscf
 scscf_conf scscf2.conf scscf2
-lab_conf "$ICSCF" icscf icscf.conf $(lab_dia icscf) $(cx) \
-	-o listen="$IC:5060" -o domain="$DOMAIN" -o scscf="sip:$SC:6060=1,2" \
-	-o log-level=info
+icscf_conf icscf.conf -o scscf="sip:$SC:6060=1,2" -o log-level=info
 for n in scscf scscf2; do
 	bg "$n" "$n.log" "$SCSCF" -c "$n.conf"
 	wait_listen "$n" u 6060 "$BG_PID" "$n.log"
