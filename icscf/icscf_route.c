@@ -63,20 +63,6 @@ answered(struct sipx_cx *cx, const struct cx_answer *a)
 	    NULL);
 }
 
-static int
-is_deregistration(sip_t const *sip)
-{
-	const sip_contact_t *m;
-
-	if (sip->sip_contact == NULL)
-		return 0;
-	for (m = sip->sip_contact; m != NULL; m = m->m_next)
-		if (m->m_url->url_type != url_any &&
-		    sipx_contact_expires(sip, m, 1) != 0)
-			return 0;
-	return 1;
-}
-
 /* P-Visited-Network-ID value without quotes (RFC 3455 4.3). */
 static void
 visited_network(sip_t const *sip, const char *dflt, char *out, size_t size)
@@ -101,29 +87,27 @@ static void
 uar(struct icx *c, sip_t const *sip)
 {
 	struct cx_req r;
-	struct digest d;
 	char impi[DIGEST_MAX_VALUE + 1], vni[SIPX_URI_MAX];
-	char authz[DIGEST_MAX_VALUE * 4];
+	int dereg;
 
-	digest_init(&d);
-	if (sip->sip_authorization != NULL &&
-	    (sipx_auth_str(sip->sip_authorization, authz, sizeof(authz)) < 0 ||
-	    digest_parse(authz, strlen(authz), &d) < 0))
-		digest_init(&d);
 	/* TS 24.229 5.3.1.2: the private identity of the Authorization
-	 * header, else derived from the public one. */
-	(void)snprintf(impi, sizeof(impi), "%s",
-	    DIGEST_HAS(&d, DIGEST_USERNAME) && d.username[0] != '\0' ?
-	    d.username : strncmp(c->impu, "sip:", 4) == 0 ? c->impu + 4 :
-	    c->impu);
+	 * header, else derived from the public one; read exactly as the
+	 * S-CSCF reads it (sipx_register_impi), never guessed. */
+	if (sipx_register_impi(sip, c->impu, impi, sizeof(impi)) < 0) {
+		sipx_cx_finish(&c->cx, 400, "Bad Authorization");
+		return;
+	}
+	if ((dereg = sipx_is_deregistration(sip)) < 0) {
+		sipx_cx_finish(&c->cx, 400, "Bad Expires");
+		return;
+	}
 	visited_network(sip, c->ic->domain, vni, sizeof(vni));
 	memset(&r, 0, sizeof(r));
 	r.dest_realm = c->ic->dest_realm;
 	r.impi = impi;
 	r.impu = c->impu;
 	r.visited_network = vni;
-	r.uar_type = is_deregistration(sip) ? CX_UAT_DE_REGISTRATION :
-	    CX_UAT_REGISTRATION;
+	r.uar_type = dereg ? CX_UAT_DE_REGISTRATION : CX_UAT_REGISTRATION;
 	r.timeout_ms = c->ic->dia_timeout_ms;
 	sipx_cx_send(&c->cx, CX_CMD_UAR, &r, answered);
 }

@@ -113,7 +113,11 @@ record_registration(struct reg_ctx *c, msg_t *msg, sip_t *sip)
 	for (m = sip->sip_contact; m != NULL; m = m->m_next)
 		if (sipx_url_str(m->m_url, uri, sizeof(uri)) == 0 &&
 		    strcmp(uri, c->contact) == 0) {
-			exp = sipx_contact_expires(sip, m, 0);
+			if (sipx_contact_expires(sip, m, 0, &exp) < 0) {
+				log_warn("pcscf: bad expiry in the 200 for %s",
+				    c->impu);
+				exp = 0;
+			}
 			break;
 		}
 	u = exp > 0 ? pcscf_ue_get(c->p->ues, c->ip, c->port, c->impi) :
@@ -181,8 +185,7 @@ register_request(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
     const char *ip, unsigned port)
 {
 	struct reg_ctx *c;
-	struct digest d;
-	char authz[DIGEST_MAX_VALUE * 4];
+	int dereg;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		goto fail;
@@ -191,22 +194,26 @@ register_request(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 	c->port = port;
 	if (sipx_aor(sip->sip_to->a_url, c->impu, sizeof(c->impu)) < 0)
 		goto fail;
-	digest_init(&d);
-	if (sip->sip_authorization != NULL &&
-	    sipx_auth_str(sip->sip_authorization, authz, sizeof(authz)) == 0 &&
-	    digest_parse(authz, strlen(authz), &d) == 0 &&
-	    DIGEST_HAS(&d, DIGEST_USERNAME))
-		(void)snprintf(c->impi, sizeof(c->impi), "%.*s",
-		    (int)sizeof(c->impi) - 1, d.username);
-	else
-		(void)snprintf(c->impi, sizeof(c->impi), "%s", c->impu + 4);
+	/* The same reading of the credentials as the I- and S-CSCF's; a
+	 * malformed Authorization or expiry is refused here already. */
+	if (sipx_register_impi(sip, c->impu, c->impi, sizeof(c->impi)) < 0) {
+		free(c);
+		msg_destroy(msg);
+		sipx_reply(irq, 400, "Bad Authorization");
+		return 0;
+	}
+	if ((dereg = sipx_is_deregistration(sip)) < 0) {
+		free(c);
+		msg_destroy(msg);
+		sipx_reply(irq, 400, "Bad Expires");
+		return 0;
+	}
 	if (sip->sip_contact != NULL && sipx_url_str(sip->sip_contact->m_url,
 	    c->contact, sizeof(c->contact)) < 0)
 		goto fail;
 	/* A UE that registers needs an entry for its keys and, later, its
 	 * registration: taken now, or 503 before anything is forwarded. */
-	if (sip->sip_contact != NULL &&
-	    sipx_contact_expires(sip, sip->sip_contact, 1) != 0 &&
+	if (sip->sip_contact != NULL && !dereg &&
 	    pcscf_ue_get(p->ues, c->ip, c->port, c->impi) == NULL) {
 		reply_busy(p, irq, c);
 		free(c);

@@ -149,7 +149,8 @@ bindings_update(struct reg_ctx *c, sip_t const *sip)
 			continue;
 		IMS_CHECK_RC(sipx_url_str(m->m_url, bn.contact,
 		    sizeof(bn.contact)));
-		exp = sipx_contact_expires(sip, m, c->s->max_expires);
+		IMS_CHECK_RC(sipx_contact_expires(sip, m, c->s->max_expires,
+		    &exp));
 		if (exp > c->s->max_expires)
 			exp = c->s->max_expires;
 		if (exp == 0) {
@@ -329,28 +330,12 @@ assign(struct reg_ctx *c)
 
 /* ---- the REGISTER request ---- */
 
-/* RFC 3261 10.2.2: every contact with expiry 0, or "*". */
-static int
-is_deregistration(sip_t const *sip)
-{
-	const sip_contact_t *m;
-
-	if (sip->sip_contact == NULL)
-		return 0;		/* a query */
-	for (m = sip->sip_contact; m != NULL; m = m->m_next)
-		if (m->m_url->url_type != url_any &&
-		    sipx_contact_expires(sip, m, 1) != 0)
-			return 0;
-	return 1;
-}
-
 int
 registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
 {
 	struct reg_ctx *c;
 	struct digest d;
 	uint8_t resync[16 + 14];
-	char authz[DIGEST_FORMAT_MAX];
 	int rc, have_creds = 0;
 
 	if (sip->sip_to == NULL || sip->sip_call_id == NULL ||
@@ -365,33 +350,28 @@ registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
 	sipx_cx_init(&c->cx, &s->sa, irq, ctx_release);
 	c->s = s;
 	c->req = nta_incoming_getrequest(irq);
-	c->dereg = is_deregistration(sip);
 	if (c->req == NULL ||
 	    sipx_aor(sip->sip_to->a_url, c->impu, sizeof(c->impu)) < 0) {
 		sipx_cx_finish(&c->cx, 400, "Bad Request");
 		return 0;
 	}
-	digest_init(&d);
-	if (sip->sip_authorization != NULL) {
-		if (sipx_auth_str(sip->sip_authorization, authz,
-		    sizeof(authz)) < 0 ||
-		    digest_parse(authz, strlen(authz), &d) < 0) {
-			sipx_cx_finish(&c->cx, 400, "Bad Authorization");
-			return 0;
-		}
-		have_creds = DIGEST_HAS(&d, DIGEST_NONCE) && d.nonce[0] != '\0';
-	}
-	/* TS 24.229 5.4.1.2.1: the private identity is the username of the
-	 * Authorization header, else derived from the public one. */
-	if (DIGEST_HAS(&d, DIGEST_USERNAME) && d.username[0] != '\0')
-		rc = snprintf(c->impi, sizeof(c->impi), "%s", d.username);
-	else
-		rc = snprintf(c->impi, sizeof(c->impi), "%s",
-		    strncmp(c->impu, "sip:", 4) == 0 ? c->impu + 4 : c->impu);
-	if (rc < 0 || (size_t)rc >= sizeof(c->impi)) {
-		sipx_cx_finish(&c->cx, 400, "Bad Request");
+	/* RFC 3261 10.2.1.1: a malformed expiry is refused, never guessed. */
+	if ((c->dereg = sipx_is_deregistration(sip)) < 0) {
+		sipx_cx_finish(&c->cx, 400, "Bad Expires");
 		return 0;
 	}
+	/* TS 24.229 5.4.1.2.1: the private identity is the username of the
+	 * Authorization header, else derived from the public one (the same
+	 * reading as the I-CSCF's: sipx_register_impi). */
+	rc = sipx_auth_creds(sip, &d);
+	if (rc == -EINVAL || sipx_register_impi(sip, c->impu, c->impi,
+	    sizeof(c->impi)) < 0) {
+		secure_wipe(&d, sizeof(d));
+		sipx_cx_finish(&c->cx, 400, "Bad Authorization");
+		return 0;
+	}
+	have_creds = rc == 0 && DIGEST_HAS(&d, DIGEST_NONCE) &&
+	    d.nonce[0] != '\0';
 	if (!have_creds) {
 		challenge(c, DIGEST_HAS(&d, DIGEST_ALGORITHM) ? d.algorithm :
 		    NULL, NULL, 0);

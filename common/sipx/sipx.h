@@ -95,9 +95,15 @@ int	sipx_register_impi(const sip_t *, const char *impu, char *impi,
 int	sipx_from_trusted(const struct sipx_trust *, nta_incoming_t *irq);
 
 /* The registration expiry requested for a contact (RFC 3261 10.2.1.1):
- * the contact's expires parameter, else the Expires header, else dflt. */
-unsigned sipx_contact_expires(const sip_t *, const sip_contact_t *,
-	    unsigned dflt);
+ * the contact's expires parameter, else the Expires header, else dflt,
+ * into *out.  0, or -EINVAL when either is not delta-seconds (RFC 3261
+ * 25.1, 20.19: digits only, at most 2^32 - 1): the caller answers 400
+ * rather than guess (a malformed value must never remove a binding). */
+int	sipx_contact_expires(const sip_t *, const sip_contact_t *,
+	    unsigned dflt, unsigned *out);
+/* RFC 3261 10.2.2: 1 when every contact asks for expiry 0 (or is "*"),
+ * 0 when not (or no Contact: a query), -EINVAL on a malformed expiry. */
+int	sipx_is_deregistration(const sip_t *);
 /* 1 if the request has a To tag (in-dialog, RFC 3261 12.2). */
 int	sipx_in_dialog(const sip_t *);
 /* The source address of a received message as "IP" and port. */

@@ -106,14 +106,68 @@ sipx_hdr_add(msg_t *msg, sip_t *sip, const char *name, const char *value)
 	return 0;
 }
 
-unsigned
-sipx_contact_expires(const sip_t *sip, const sip_contact_t *m, unsigned dflt)
+/* RFC 3261 25.1 delta-seconds (1*DIGIT), 20.19: at most 2^32 - 1. */
+static int
+delta_seconds(const char *v, unsigned *out)
 {
+	unsigned long long n = 0;
+
+	if (v == NULL || *v == '\0')
+		return -EINVAL;
+	for (; *v != '\0'; v++) {
+		if (*v < '0' || *v > '9')
+			return -EINVAL;
+		n = n * 10 + (unsigned)(*v - '0');
+		if (n > 0xffffffffULL)
+			return -EINVAL;
+	}
+	*out = (unsigned)n;
+	return 0;
+}
+
+int
+sipx_contact_expires(const sip_t *sip, const sip_contact_t *m,
+    unsigned dflt, unsigned *out)
+{
+	const sip_error_t *e;
+
+	/* An Expires header Sofia could not parse (not a number, beyond
+	 * 2^32 - 1) sits among the erroneous headers. */
+	for (e = sip->sip_error; e != NULL; e = e->er_next)
+		if (e->er_name != NULL && strcasecmp(e->er_name,
+		    "Expires") == 0)
+			return -EINVAL;
 	if (m != NULL && m->m_expires != NULL)
-		return (unsigned)strtoul(m->m_expires, NULL, 10);
-	if (sip->sip_expires != NULL)
-		return (unsigned)sip->sip_expires->ex_delta;
-	return dflt;
+		return delta_seconds(m->m_expires, out);
+	if (sip->sip_expires != NULL) {
+		/* RFC 3261 20.19: delta-seconds only (the date form is
+		 * RFC 2543's). */
+		if (sip->sip_expires->ex_date != 0)
+			return -EINVAL;
+		*out = (unsigned)sip->sip_expires->ex_delta;
+		return 0;
+	}
+	*out = dflt;
+	return 0;
+}
+
+int
+sipx_is_deregistration(const sip_t *sip)
+{
+	const sip_contact_t *m;
+	unsigned exp;
+	int dereg = 1;
+
+	if (sip->sip_contact == NULL)
+		return 0;		/* a query (RFC 3261 10.2.3) */
+	for (m = sip->sip_contact; m != NULL; m = m->m_next) {
+		if (m->m_url->url_type == url_any)
+			continue;
+		IMS_CHECK_RC(sipx_contact_expires(sip, m, 1, &exp));
+		if (exp != 0)
+			dereg = 0;
+	}
+	return dereg;
 }
 
 int
