@@ -288,39 +288,35 @@ sipx_route_pop_self(struct sipx_agent *a, msg_t *msg, sip_t *sip,
 	return 1;
 }
 
-/* Rebuild a route-like list: the new entry, then (keep_old) the old ones. */
+/* Rebuild a route-like list: the new entry, then (keep_old) the old ones,
+ * in their order.  Added as one comma-separated value: Sofia inserts a
+ * Record-Route at the head of the list (a "prepend" class), so entries
+ * added one by one would come out reversed. */
 static int
 list_rebuild(msg_t *msg, sip_t *sip, msg_hclass_t *hc, sip_route_t **head,
     const char *first, int keep_old)
 {
 	su_home_t *home = msg_home(msg);
-	char **old = NULL;
 	const sip_route_t *r;
-	size_t n = 0, i;
-	int rc = 0;
+	char *all = NULL, *s, *n;
 
-	if (keep_old) {
-		for (r = *head; r != NULL; r = r->r_next)
-			n++;
-		if (n > 0 && (old = calloc(n, sizeof(*old))) == NULL)
+	if (first != NULL && (all = su_strdup(home, first)) == NULL)
+		return -ENOMEM;
+	for (r = *head; keep_old && r != NULL; r = r->r_next) {
+		if ((s = sip_header_as_string(home,
+		    (sip_header_t const *)r)) == NULL)
 			return -ENOMEM;
-		for (i = 0, r = *head; r != NULL; r = r->r_next, i++)
-			old[i] = sip_header_as_string(home,
-			    (sip_header_t const *)r);
+		n = all != NULL ? su_sprintf(home, "%s, %s", all, s) : s;
+		if (n == NULL)
+			return -ENOMEM;
+		all = n;
 	}
 	while (*head != NULL)
-		if (sip_header_remove(msg, sip, (sip_header_t *)*head) < 0) {
-			rc = -EINVAL;
-			goto out;
-		}
-	if (first != NULL && sip_add_make(msg, sip, hc, first) < 0)
-		rc = -EINVAL;
-	for (i = 0; rc == 0 && i < n; i++)
-		if (old[i] == NULL || sip_add_make(msg, sip, hc, old[i]) < 0)
-			rc = -EINVAL;
-out:
-	free(old);
-	return rc;
+		if (sip_header_remove(msg, sip, (sip_header_t *)*head) < 0)
+			return -EINVAL;
+	if (all != NULL && sip_add_make(msg, sip, hc, all) < 0)
+		return -EINVAL;
+	return 0;
 }
 
 int
