@@ -96,12 +96,19 @@ int
 sipx_hdr_add(msg_t *msg, sip_t *sip, const char *name, const char *value)
 {
 	char line[1024];
+	msg_header_t *h;
 	int n;
 
 	n = snprintf(line, sizeof(line), "%s: %s", name, value);
 	if (n < 0 || (size_t)n >= sizeof(line) || strpbrk(value, "\r\n"))
 		return -EINVAL;
-	if (sip_add_tl(msg, sip, SIPTAG_HEADER_STR(line), TAG_END()) < 0)
+	/* As a header object inserted with msg_header_insert(): a header
+	 * added as text (SIPTAG_HEADER_STR) goes to the end of a received
+	 * message's fragment chain, after the empty line, i.e. into the
+	 * body of a relayed response. */
+	if ((h = msg_header_make(msg_home(msg), sip_unknown_class,
+	    line)) == NULL ||
+	    msg_header_insert(msg, (msg_pub_t *)sip, h) < 0)
 		return -EINVAL;
 	return 0;
 }
