@@ -20,6 +20,8 @@ struct pcscf_conf {
 	char	*icscf;
 	char	*visited;
 	unsigned max_ues;
+	unsigned max_dialogs, max_ue_dialogs, dialog_expires;
+	unsigned reg_rate, reg_burst, reg_sources;
 	struct conf_list trusted;
 };
 
@@ -43,6 +45,36 @@ static const struct conf_key pcscf_keys[] = {
 	  .dflt = "4096", .min = 1, .max = 1u << 24,
 	  .help = "UEs held at once (a live registration is never dropped: "
 	    "beyond, a new UE's REGISTER gets 503 with Retry-After)" },
+	{ .name = "max-dialogs", .type = CONF_UINT, .offset = PC(max_dialogs),
+	  .dflt = "16384", .min = 1, .max = 1u << 24,
+	  .help = "dialogs (and INVITEs/SUBSCRIBEs being answered) held at "
+	    "once: a UE's requests within a dialog must follow its recorded "
+	    "route set; beyond, a dialog-creating request gets 503 with "
+	    "Retry-After" },
+	{ .name = "max-ue-dialogs", .type = CONF_UINT,
+	  .offset = PC(max_ue_dialogs), .dflt = "64", .min = 1,
+	  .max = 1u << 16,
+	  .help = "dialogs one registered UE may hold at once (beyond: 503)" },
+	{ .name = "dialog-expires", .type = CONF_UINT,
+	  .offset = PC(dialog_expires), .dflt = "7200", .min = 60,
+	  .max = 604800,
+	  .help = "seconds a dialog is kept after its last request; then "
+	    "the UE's requests in it get 481" },
+	{ .name = "register-rate", .type = CONF_UINT, .offset = PC(reg_rate),
+	  .dflt = "6", .min = 1, .max = 1u << 24, .flags = CONF_RELOAD,
+	  .help = "REGISTERs that make the S-CSCF challenge (no credentials, "
+	    "or not for the UE's last challenge) per minute and source "
+	    "address (IPv6: per /64), after a burst of register-burst; "
+	    "beyond, 503 with Retry-After and nothing forwarded" },
+	{ .name = "register-burst", .type = CONF_UINT, .offset = PC(reg_burst),
+	  .dflt = "20", .min = 1, .max = 1u << 24, .flags = CONF_RELOAD,
+	  .help = "challenge-bound REGISTERs a source address may send at "
+	    "once (the token bucket's size)" },
+	{ .name = "register-sources", .type = CONF_UINT,
+	  .offset = PC(reg_sources), .dflt = "65536", .min = 1,
+	  .max = 1u << 24,
+	  .help = "source addresses whose REGISTER rate is tracked at once "
+	    "(when all are in use, a new source waits like a limited one)" },
 	SIPX_TRUST_KEY(PC(trusted)),
 	{ .name = NULL }
 };
@@ -61,15 +93,19 @@ pcscf_leg(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 	return pcscf_request((struct pcscf *)magic, irq, sip);
 }
 
-/* su_root thread: the trust domain (the core elements), from the
- * settings. */
+/* su_root thread: the trust domain (the core elements) and the REGISTER
+ * rate, from the settings. */
 static void
 pcscf_settings(struct sipx_agent *a)
 {
 	(void)a;
 	if (sipx_trust_set(&p.trust, &conf.trusted) < 0)
 		log_err("pcscf: trusted-peer list refused");
-	log_info("pcscf: %zu trusted peers", p.trust.n);
+	p.reg_rate = conf.reg_rate;
+	p.reg_burst = conf.reg_burst;
+	pcscf_reconfigure(&p);
+	log_info("pcscf: %zu trusted peers; challenges per source: %u, then "
+	    "%u a minute", p.trust.n, p.reg_burst, p.reg_rate);
 }
 
 static int
@@ -80,6 +116,12 @@ pcscf_start(void *arg)
 	p.visited = conf.visited != NULL ? conf.visited :
 	    strchr(conf.icscf, ':') + 1;
 	p.max_ues = conf.max_ues;
+	p.max_dialogs = conf.max_dialogs;
+	p.max_ue_dialogs = conf.max_ue_dialogs;
+	p.dialog_expires = conf.dialog_expires;
+	p.reg_rate = conf.reg_rate;
+	p.reg_burst = conf.reg_burst;
+	p.reg_sources = conf.reg_sources;
 	IMS_CHECK_RC(pcscf_init(&p));
 	IMS_CHECK_RC(sipx_agent_open(&p.sa, conf.listen, pcscf_leg,
 	    (void *)&p));

@@ -1,7 +1,13 @@
 /* pcscf.h - the Proxy-CSCF (TS 24.229 5.2), without Gm IPsec for now:
- * first hop for REGISTER (Path, P-Visited-Network-ID, P-Charging-Vector),
- * ck/ik removed from the 401 and kept per UE, P-Asserted-Identity for
- * registered users, originating requests along the Service-Route.
+ * the trust boundary towards the UEs.  A request is from the core only
+ * when its packet comes from a trusted-peer; everything else is from the
+ * UE side, whose P-Asserted-Identity, charging, visited network and Path
+ * headers are removed (RFC 3325 2.3, RFC 7315).  REGISTER: Path,
+ * P-Visited-Network-ID and P-Charging-Vector of our own, ck/ik removed
+ * from the 401 and kept per UE, challenges limited per source address;
+ * requests of registered UEs: P-Asserted-Identity asserted, initial ones
+ * along the Service-Route, subsequent ones only along a route set we
+ * record-routed (the dialog table).
  */
 #ifndef PCSCF_H
 #define PCSCF_H
@@ -13,11 +19,23 @@
 
 #define PCSCF_ID_MAX	256
 #define PCSCF_LIST_MAX	1024
+#define PCSCF_HASH_LEN	32	/* SHA-256: dialog keys, nonces */
 
 #define PCSCF_MAX_UES_DEFAULT	4096	/* struct pcscf max_ues */
 #define PCSCF_RETRY_AFTER_MAX	600	/* s, Retry-After when full */
+#define PCSCF_MAX_DIALOGS_DEFAULT 16384
+#define PCSCF_UE_DIALOGS_DEFAULT 64
+#define PCSCF_DIALOG_EXPIRES_DEFAULT 7200	/* s without a request */
+#define PCSCF_DIALOG_PENDING	300	/* s an unanswered dialog is held:
+					 * beyond the INVITE's Timer C */
+#define PCSCF_REG_RATE_DEFAULT	6	/* challenges per minute and source */
+#define PCSCF_REG_BURST_DEFAULT	20
+#define PCSCF_REG_SOURCES_DEFAULT 65536
 
 struct pcscf_ues;
+struct pcscf_dlgs;
+struct pcscf_dlg_slot;
+struct pcscf_limit;
 
 struct pcscf {
 	struct sipx_agent sa;
@@ -28,7 +46,16 @@ struct pcscf {
 	 * PCSCF_MAX_UES_DEFAULT); when all are live registrations a new
 	 * UE's REGISTER gets 503. */
 	unsigned	 max_ues;
+	/* Dialogs held at once, per UE, and how long one is kept without
+	 * a request (0: the defaults above). */
+	unsigned	 max_dialogs, max_ue_dialogs, dialog_expires;
+	/* Challenge-bound REGISTERs per source address: a token bucket of
+	 * reg_burst refilled at reg_rate per minute; reg_sources addresses
+	 * tracked at once (0: the defaults above). */
+	unsigned	 reg_rate, reg_burst, reg_sources;
 	struct pcscf_ues *ues;		/* pcscf_init */
+	struct pcscf_dlgs *dlgs;
+	struct pcscf_limit *limit;
 	struct sipx_trust trust;	/* trusted-peer: the core elements */
 };
 
@@ -48,6 +75,14 @@ struct pcscf_ue {
 	 * 7.1); never sent to the UE, never logged. */
 	uint8_t		 ck[16], ik[16];
 	int		 has_keys;
+	/* The last challenge's nonce (hashed), when its REGISTER was
+	 * counted against the source's limit (pcscf_register.c): an answer
+	 * to it is not a challenge-bound request. */
+	uint8_t		 nonce[PCSCF_HASH_LEN];
+	int		 nonce_paid;
+	/* pcscf_dlg.c: this UE's dialogs (and dialogs being set up). */
+	struct pcscf_dlg_slot *dialogs;
+	unsigned	 ndialogs;
 };
 
 /* pcscf_reg.c: the UE table, of fixed capacity.  A registered,
@@ -60,6 +95,11 @@ struct pcscf_ues_stats {
 /* NULL when capacity is 0 or memory is short. */
 struct pcscf_ues *pcscf_ues_new(size_t capacity);
 void	pcscf_ues_free(struct pcscf_ues *);
+/* Called with a UE whose registration ends (removed, evicted, or a lapsed
+ * one registering anew) before the entry is wiped or reused: its dialogs
+ * go (pcscf_dlgs_forget_ue). */
+void	pcscf_ues_set_gone(struct pcscf_ues *,
+	    void (*)(void *, struct pcscf_ue *), void *);
 /* The UE (ip, port, impi), or NULL. */
 struct pcscf_ue *pcscf_ue_find(struct pcscf_ues *, const char *ip,
 	    unsigned port, const char *impi);
@@ -70,6 +110,8 @@ struct pcscf_ue *pcscf_ue_get(struct pcscf_ues *, const char *ip,
 /* The registered, unexpired UE sending from ip:port, or NULL. */
 struct pcscf_ue *pcscf_ue_registered(struct pcscf_ues *, const char *ip,
 	    unsigned port);
+/* 1 when u is registered and unexpired. */
+int	pcscf_ue_live(const struct pcscf_ues *, const struct pcscf_ue *);
 /* Registered for `expires` seconds from now (RFC 3261 10.3). */
 void	pcscf_ue_set_registered(struct pcscf_ues *, struct pcscf_ue *,
 	    unsigned expires);
@@ -83,10 +125,104 @@ time_t	pcscf_ues_now(const struct pcscf_ues *);
 void	pcscf_ues_set_clock(struct pcscf_ues *, time_t (*)(void *), void *);
 int	pcscf_ues_holds(const struct pcscf_ues *, const void *, size_t);
 
+/* pcscf_dlg.c: the dialogs the P-CSCF record-routed (TS 24.229
+ * 5.2.6.3.4: the route set of the 1xx/2xx to an initial request, kept
+ * with the dialog ID and the UE), so that a UE's subsequent request goes
+ * only where its dialog goes.  A dialog's key is SHA-256 over its Call-ID,
+ * the UE's tag and the remote tag.  Fixed capacity: a slot is reserved
+ * before a dialog-creating request is forwarded (full, or the UE holding
+ * max_ue_dialogs: 503 before anything is sent), filled by a 1xx with a
+ * To tag (early, RFC 3261 12.1) and the 2xx (confirmed), released on a
+ * failure response.  A reservation lasts at most PCSCF_DIALOG_PENDING
+ * s, a dialog `expires` s after its last request; ended by a 2xx to BYE
+ * and with its UE's registration.  Only lapsed entries are taken for
+ * others.  su_root thread only. */
+struct pcscf_dlg_ref {
+	uint32_t	 idx, gen;	/* a reservation, checked on use */
+};
+struct pcscf_dlg {
+	uint8_t		 key[PCSCF_HASH_LEN];
+	struct pcscf_ue	*ue;		/* NULL until the UE answered */
+	char		 route[PCSCF_LIST_MAX];	/* after our own entry */
+	int		 confirmed;
+};
+struct pcscf_dlgs_stats {
+	size_t		 capacity, confirmed, pending;
+};
+struct pcscf_dlgs *pcscf_dlgs_new(size_t capacity, unsigned per_ue,
+	    unsigned expires);
+void	pcscf_dlgs_free(struct pcscf_dlgs *);
+/* The key of a dialog (RFC 3261 12: Call-ID, local and remote tags),
+ * keyed with the table's random seed (its buckets cannot be aimed at).
+ * A NULL part counts as "". */
+void	pcscf_dlg_key(const struct pcscf_dlgs *, const char *callid,
+	    const char *ue_tag, const char *remote_tag,
+	    uint8_t key[PCSCF_HASH_LEN]);
+/* A slot for the dialog a request will create, for UE u (NULL: a UE not
+ * known yet, i.e. UE-terminating).  0; -ENOSPC table full; -EMLINK u
+ * holds its maximum (both: 503, pcscf_dlgs_retry_after). */
+int	pcscf_dlg_reserve(struct pcscf_dlgs *, struct pcscf_ue *u,
+	    struct pcscf_dlg_ref *);
+/* Fill the reservation from a 1xx (early) or 2xx (confirmed) response:
+ * the key, the route set after our entry, and u when the slot has none.
+ * A later fill replaces the key and route (the 2xx's route set is the
+ * dialog's, RFC 3261 13.2.2.4).  0; -ESTALE the reservation is gone;
+ * -EEXIST another slot has that key; -ENOSPC route too long; -EPERM the
+ * slot belongs to another UE. */
+int	pcscf_dlg_fill(struct pcscf_dlgs *, struct pcscf_dlg_ref,
+	    const uint8_t key[PCSCF_HASH_LEN], const char *route,
+	    struct pcscf_ue *u, int confirmed);
+/* A failure response: the reservation (or early dialog) goes, unless it
+ * is confirmed.  No-op on a stale reference. */
+void	pcscf_dlg_release(struct pcscf_dlgs *, struct pcscf_dlg_ref);
+/* The dialog (early or confirmed, unexpired) with that key; a confirmed
+ * one's expiry restarts.  NULL if none. */
+struct pcscf_dlg *pcscf_dlg_find(struct pcscf_dlgs *,
+	    const uint8_t key[PCSCF_HASH_LEN]);
+void	pcscf_dlg_end(struct pcscf_dlgs *, const uint8_t key[PCSCF_HASH_LEN]);
+/* Every dialog and reservation of u goes. */
+void	pcscf_dlgs_forget_ue(struct pcscf_dlgs *, struct pcscf_ue *);
+/* Seconds until an entry lapses (1..PCSCF_RETRY_AFTER_MAX). */
+unsigned pcscf_dlgs_retry_after(const struct pcscf_dlgs *);
+void	pcscf_dlgs_stats(const struct pcscf_dlgs *, struct pcscf_dlgs_stats *);
+void	pcscf_dlgs_set_clock(struct pcscf_dlgs *, time_t (*)(void *), void *);
+
+/* pcscf_limit.c: a token bucket per source address (an IPv6 source by
+ * its /64, the prefix one UE gets, TS 23.401 5.3.1.2.2) of `burst`
+ * tokens refilled at `rate` per minute, in a table of fixed capacity.
+ * A bucket that refilled is as good as none and makes room; when every
+ * entry is a partly drained bucket a new source gets no token. */
+struct pcscf_limit *pcscf_limit_new(size_t capacity);
+void	pcscf_limit_free(struct pcscf_limit *);
+void	pcscf_limit_set(struct pcscf_limit *, unsigned rate, unsigned burst);
+/* 1: a token taken for ip; 0: none (*retry_after: seconds until one);
+ * -EINVAL: not an IP address. */
+int	pcscf_limit_take(struct pcscf_limit *, const char *ip,
+	    unsigned *retry_after);
+/* Milliseconds, CLOCK_MONOTONIC by default; tests set their own. */
+void	pcscf_limit_set_clock(struct pcscf_limit *, int64_t (*)(void *),
+	    void *);
+
+/* pcscf_register.c: REGISTER from the UE side (TS 24.229 5.2.2). */
+int	pcscf_register(struct pcscf *, nta_incoming_t *, msg_t *, sip_t *,
+	    const char *ip, unsigned port);
+
 /* pcscf_proxy.c */
-/* The P-CSCF's state (the UE table, sized by max_ues).  0 or -errno. */
+/* The P-CSCF's state (the UE, dialog and limit tables).  0 or -errno. */
 int	pcscf_init(struct pcscf *);
 void	pcscf_fini(struct pcscf *);
 int	pcscf_request(struct pcscf *, nta_incoming_t *, sip_t const *);
+/* The settings that SIGHUP may change (register-rate, -burst). */
+void	pcscf_reconfigure(struct pcscf *);
+/* RFC 3325 2.3, RFC 7315 4, RFC 3327 5, RFC 5502: the headers only the
+ * trust domain may set, removed from whatever the UE side sends (any
+ * form, parsed or not). */
+void	pcscf_strip_untrusted(msg_t *, sip_t *);
+/* Remove every header called name. */
+void	pcscf_hdr_remove(msg_t *, sip_t *, const char *name);
+/* 503 with Retry-After: retry_after seconds. */
+void	pcscf_reply_busy(nta_incoming_t *, unsigned retry_after);
+/* RFC 7315 4.6: a fresh P-Charging-Vector. */
+int	pcscf_charging_vector(struct pcscf *, msg_t *, sip_t *);
 
 #endif

@@ -45,6 +45,8 @@ struct pcscf_ues {
 	uint32_t	 seed;
 	time_t		(*now)(void *);
 	void		*now_arg;
+	void		(*gone)(void *, struct pcscf_ue *);
+	void		*gone_arg;
 };
 
 #define SLOT(u)		IMS_CONTAINER_OF(u, struct ue_slot, ue)
@@ -98,6 +100,14 @@ pcscf_ues_free(struct pcscf_ues *t)
 	free(t->bucket);
 	free(t->heap);
 	free(t);
+}
+
+void
+pcscf_ues_set_gone(struct pcscf_ues *t, void (*gone)(void *,
+    struct pcscf_ue *), void *arg)
+{
+	t->gone = gone;
+	t->gone_arg = arg;
 }
 
 void
@@ -248,6 +258,8 @@ ues_remove(struct pcscf_ues *t, struct ue_slot *s)
 		}
 	list_del(t, s);
 	heap_del(t, s);
+	if (t->gone != NULL)
+		t->gone(t->gone_arg, &s->ue);
 	secure_wipe(s, sizeof(*s));
 	s->hnext = t->free;
 	t->free = s;
@@ -277,6 +289,12 @@ pcscf_ue_registered(struct pcscf_ues *t, const char *ip, unsigned port)
 		    s->ue.port == port && strcmp(s->ue.ip, ip) == 0)
 			return &s->ue;
 	return NULL;
+}
+
+int
+pcscf_ue_live(const struct pcscf_ues *t, const struct pcscf_ue *u)
+{
+	return u != NULL && u->registered && u->expires > t->now(t->now_arg);
 }
 
 /* A free entry: never used, released, a lapsed registration, or the
@@ -317,6 +335,8 @@ pcscf_ue_get(struct pcscf_ues *t, const char *ip, unsigned port,
 			/* Lapsed: registering again, like a new one. */
 			heap_del(t, s);
 			u->registered = 0;
+			if (t->gone != NULL)
+				t->gone(t->gone_arg, u);
 		}
 		if (!u->registered)
 			list_put(t, s);		/* most recently used */
