@@ -33,7 +33,9 @@ for i in $(seq 10); do users="$users,nobody$i"; done
 provision alice
 scscf_conf scscf.conf scscf -o diameter.timeout=10000
 icscf_conf icscf.conf -o diameter.timeout=10000
-pcscf_conf pcscf.conf
+# One source sends every REGISTER: the P-CSCF's per-source challenge
+# limit (register-rate, register-burst) must not be what answers here.
+pcscf_conf pcscf.conf -o register-burst=16777216 -o register-rate=16777216
 
 bg scscf scscf.log "$SCSCF" -c scscf.conf
 SCSCF_PID=$BG_PID
