@@ -15,6 +15,15 @@ trap '"$lab" down >/dev/null 2>&1' EXIT
 "$lab" down >/dev/null 2>&1 || true
 "$lab" up >/dev/null
 eval "$("$lab" env)"
+# Every registration comes from the one SIPp address: lift the P-CSCF's
+# per-source challenge limit (register-burst, register-rate; SIGHUP).
+sed -i -e 's/^register-burst = .*/register-burst = 16777216/' \
+    -e 's/^register-rate = .*/register-rate = 16777216/' "$LAB_DIR/pcscf.conf"
+kill -HUP "$(cat "$LAB_DIR/pcscf.pid")"
+for _ in $(seq 50); do
+	grep -q 'challenges per source: 16777216' "$LAB_DIR/pcscf.log" && break
+	sleep 0.1
+done
 
 K=$DEMO_K OP=$DEMO_OP AMF=$DEMO_AMF
 csv=$LAB_DIR/users.csv
