@@ -490,6 +490,14 @@ ue_initial(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 	char ppi[PCSCF_LIST_MAX];
 	int rc;
 
+	if (u->service_route[0] == '\0') {
+		/* Without one the request would go where its Request-URI
+		 * says, past the S-CSCF, with an identity we asserted. */
+		log_warn("pcscf: %s from %s: no Service-Route: 403",
+		    sip->sip_request->rq_method_name, u->impu);
+		refuse(irq, msg, 403, "No Service-Route");
+		return 0;
+	}
 	preferred_identity(sip, ppi, sizeof(ppi));
 	pcscf_strip_untrusted(msg, sip);
 	/* A UA records no route (RFC 3261 16.6 step 4 is a proxy's). */

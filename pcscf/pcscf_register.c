@@ -248,16 +248,8 @@ pcscf_register(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 	if (sip->sip_contact != NULL && sipx_url_str(sip->sip_contact->m_url,
 	    c->contact, sizeof(c->contact)) < 0)
 		goto fail;
-	/* A UE that registers needs an entry for its keys and, later, its
-	 * registration: taken now, or 503 before anything is forwarded. */
-	if (sip->sip_contact != NULL && !dereg &&
-	    pcscf_ue_get(p->ues, c->ip, c->port, c->impi) == NULL) {
-		reply_full(p, irq, c);
-		free(c);
-		msg_destroy(msg);
-		return 0;
-	}
-	/* The per-source limit on what makes the HSS spend a vector. */
+	/* The per-source limit on what makes the HSS spend a vector; first,
+	 * so that a source beyond it cannot churn the UE table either. */
 	if (!answers_paid_challenge(p, sip, ip, port, c->impi)) {
 		if ((rc = pcscf_limit_take(p->limit, ip, &ra)) < 0)
 			goto fail;	/* no usable source address */
@@ -272,11 +264,23 @@ pcscf_register(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 		}
 		c->paid = 1;
 	}
+	/* A UE that registers needs an entry for its keys and, later, its
+	 * registration: taken now, or 503 before anything is forwarded. */
+	if (sip->sip_contact != NULL && !dereg &&
+	    pcscf_ue_get(p->ues, c->ip, c->port, c->impi) == NULL) {
+		reply_full(p, irq, c);
+		free(c);
+		msg_destroy(msg);
+		return 0;
+	}
 	/* TS 24.229 5.2.2.1; RFC 3325 2.3, RFC 7315 4, RFC 3327 5: what
 	 * the UE put there is not the trust domain's; then our own Path,
 	 * visited network and charging vector. */
 	pcscf_strip_untrusted(msg, sip);
-	if (sip_add_make(msg, sip, sip_path_class, p->path) < 0 ||
+	/* Our next hop is the I-CSCF we are configured with, whatever
+	 * Route the UE put (ours, or any other). */
+	if (sipx_route_set(msg, sip, NULL) < 0 ||
+	    sip_add_make(msg, sip, sip_path_class, p->path) < 0 ||
 	    (sip->sip_supported == NULL &&
 	    sip_add_make(msg, sip, sip_supported_class, "path") < 0) ||
 	    sipx_hdr_add(msg, sip, "P-Visited-Network-ID", p->visited) < 0 ||

@@ -147,6 +147,9 @@ def dialogs():
           "%s" % inv.all("P-Asserted-Identity"))
     check("bob's INVITE: nothing forged (PAI, PPI, charging, served user, "
           "Record-Route)", forged_free([inv]))
+    check("bob's INVITE: no charging headers (RFC 7315: trust domain only)",
+          not inv.all("P-Charging-Vector") and
+          not inv.all("P-Charging-Function-Addresses"))
     check("bob's INVITE: Record-Route pcscf, scscf, pcscf",
           inv.all("Record-Route") == [pc_rr, sc_rr, pc_rr],
           "%s" % inv.all("Record-Route"))

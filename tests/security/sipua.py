@@ -7,10 +7,12 @@
            [-H 'Name: value']... [--body TEXT]
       sends one request (a new transaction) and prints the final
       response's status line, then its headers ("H: Name: value").
-  sipua.py uas --bind IP:PORT --log FILE [--user U]
+  sipua.py uas --bind IP:PORT --log FILE [--user U] [--registrar]
       answers every request (INVITE: 180 then 200 with a To tag and the
-      Record-Route copied; ACK: nothing; anything else: 200), appending
-      each request received to FILE, until killed.
+      Record-Route copied; ACK: nothing; anything else: 200; with
+      --registrar a REGISTER's 200 binds its Contact for 600 s, and no
+      Service-Route), appending each request received to FILE, until
+      killed.
   sipua.py scenario NAME ...   see pcscf_dialogs.py (imports this file).
 """
 import argparse
@@ -134,6 +136,7 @@ class UA:
         self.extra = []
         self.rr_extra = []
         self.log = None
+        self.registrar = False
 
     def contact(self):
         return "<sip:%s@%s:%d>" % (self.user, self.ip, self.port)
@@ -162,6 +165,11 @@ class UA:
             rr = "".join("Record-Route: %s\r\n" % r for r in rrs)
         codes = [(180, "Ringing"), (200, "OK")] \
             if req.method == "INVITE" else [(200, "OK")]
+        contact = self.contact()
+        if req.method == "REGISTER" and self.registrar:
+            # A registrar that gives no Service-Route (RFC 3608 is
+            # optional): the binding, for 600 s.
+            contact = "<%s>;expires=600" % uri_of(req.get("Contact"))
         for code, phrase in codes:
             extra = "".join("%s\r\n" % h for h in self.extra)
             resp = ("SIP/2.0 %d %s\r\n" % (code, phrase) +
@@ -169,7 +177,7 @@ class UA:
                     "From: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %s\r\n"
                     % (req.get("From"), to, req.get("Call-ID"),
                        req.get("CSeq")) + rr +
-                    "Contact: %s\r\n" % self.contact() + extra +
+                    "Contact: %s\r\n" % contact + extra +
                     "Content-Length: 0\r\n\r\n")
             self.send(resp, src)
 
@@ -272,6 +280,7 @@ def oneshot(a):
 def uas(a):
     ua = UA(a.bind, user=a.user)
     ua.log = a.log
+    ua.registrar = a.registrar
     open(a.log, "a").close()
     while True:
         pump([ua], 3600)
@@ -296,6 +305,7 @@ def main():
     u.add_argument("--bind", required=True)
     u.add_argument("--log", required=True)
     u.add_argument("--user", default="uas")
+    u.add_argument("--registrar", action="store_true")
     a = ap.parse_args()
     return oneshot(a) if a.cmd == "oneshot" else uas(a)
 

@@ -4,17 +4,21 @@
 #      charging headers never pass the P-CSCF (TS 24.229 5.2.2.1; RFC 3327
 #      5; RFC 7315 4): gina, who may only roam from home.net, claiming
 #      home.net is still refused by the HSS (UAR 5004: the I-CSCF saw the
-#      P-CSCF's visited network); alice's registration with a Path to
-#      another host stores only the P-CSCF's Path at the S-CSCF; on the
-#      core wire each REGISTER carries exactly the P-CSCF's Path,
-#      P-Visited-Network-ID and P-Charging-Vector;
+#      P-CSCF's visited network); alice's registration with a Path (and a
+#      Route) to another host stores only the P-CSCF's Path at the S-CSCF;
+#      on the core wire each REGISTER carries exactly the P-CSCF's Path,
+#      P-Visited-Network-ID and P-Charging-Vector, and no Route of the
+#      UE's;
 #   2. challenge-bound REGISTERs (no credentials, or credentials for no
 #      challenge this UE was given) are limited per source address
 #      (register-burst 3, register-rate 1 a minute): a burst from one
 #      address is cut with 503 + Retry-After and nothing forwarded (no
 #      UAR, no MAR), another port of that address is cut too, the answer
 #      to a counted challenge is not counted, and another address still
-#      registers.
+#      registers;
+#   3. a registered UE without a Service-Route (a registrar that gives
+#      none: a stand-in) cannot send an initial request straight to its
+#      Request-URI: 403, nothing sent.
 # Env: HSS, HSS_CTL, SCSCF, ICSCF, PCSCF (binaries), SIPDIR (tests/sip),
 # SECDIR (tests/security).
 set -u
@@ -97,7 +101,7 @@ check "each with exactly one P-Charging-Vector, generated at the P-CSCF" eval \
 	"[ \$(hdr P-Charging-Vector) -eq $nreg ] && [ \$(grep -c 'P-Charging-Vector: icid-value=[0-9a-f]*;icid-generated-at=$PC\$' core-register.txt) -eq $nreg ]"
 check "none with a P-Asserted-Identity or P-Charging-Function-Addresses" \
 	eval "! grep -Eq '^[[:space:]]*(P-Asserted-Identity|P-Charging-Function-Addresses): ' core-register.txt"
-check "nothing of the UE's forged values on the core wire" \
+check "nothing of the UE's forged values on the core wire (no Route either)" \
 	eval "! grep -Eq 'home\.net|192\.0\.2\.66|forged' core-register.txt"
 
 # ---- 2. challenge-bound REGISTERs per source address ----
@@ -136,6 +140,35 @@ check "another address registers meanwhile (bob, SIPp, AKA)" \
 	sipp_ue bob 5072 reg.xml "$PC:5060"
 check "and another network's address too (bob from ext)" \
 	eval "scenario reg.xml bob-ext.xml bob && in_ns ext timeout 30 sipp -sf bob-ext.xml '$PC:5060' -i '$EXT' -p 5072 -s bob -m 1 -nostdin -auth_uri '$DOMAIN' -timeout 20s >bob-ext.out 2>&1"
+
+# ---- 3. no Service-Route, no originating request ----
+# A second P-CSCF whose registrar (a stand-in on ext) gives no
+# Service-Route: a registered UE's initial request must not go where its
+# Request-URI says, past any S-CSCF, with an identity the P-CSCF asserted.
+lab_conf "$PCSCF" pcscf pcscf2.conf $(trusted) -o listen="$PC:5070" \
+	-o icscf="sip:$EXT:5099" || die "pcscf2.conf"
+bg pcscf pcscf2.log "$PCSCF" -c pcscf2.conf
+PCSCF2_PID=$BG_PID
+wait_listen pcscf u 5070 "$PCSCF2_PID" pcscf2.log
+bg ext registrar.out $PY "$SECDIR/sipua.py" uas --bind "$EXT:5099" \
+	--log "$WORK/registrar.log" --registrar
+bg ext victim.out $PY "$SECDIR/sipua.py" uas --bind "$EXT:5098" \
+	--log "$WORK/victim.log"
+sleep 0.5
+in_ns ue $PY "$SECDIR/sipua.py" oneshot --bind "$UE:5077" --to "$PC:5070" \
+	--method REGISTER --ruri "sip:$DOMAIN" --from "sip:carol@$DOMAIN" \
+	--to-uri "sip:carol@$DOMAIN" -H "Expires: 600" >nosr-reg.out 2>&1
+check "a UE registers through it (200, no Service-Route)" eval \
+	"head -1 nosr-reg.out | grep -q '^SIP/2.0 200' && ! grep -q '^H: Service-Route' nosr-reg.out"
+in_ns ue $PY "$SECDIR/sipua.py" oneshot --bind "$UE:5077" --to "$PC:5070" \
+	--method MESSAGE --ruri "sip:victim@$EXT:5098" \
+	--from "sip:carol@$DOMAIN" --callid nosr-attack --body nosr \
+	>nosr-msg.out 2>&1
+check "its MESSAGE straight to a Request-URI host: 403" \
+	eval "head -1 nosr-msg.out | grep -q '^SIP/2.0 403'"
+sleep 0.5
+check "nothing reached that host" eval "! grep -q nosr-attack victim.log"
+check "the pcscf logged it" grep -q "no Service-Route: 403" pcscf2.log
 
 for p in "$SCSCF_PID" "$ICSCF_PID" "$PCSCF_PID"; do
 	check "daemon $p still running" kill -0 "$p"
