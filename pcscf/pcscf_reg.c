@@ -10,7 +10,9 @@
  * entry, else a lapsed registration, else the least recently used
  * unregistered entry; a live registration is never taken: with none of
  * those the table is full (-ENOSPC: 503).  O(1) look-ups, O(log n)
- * registration updates.  Entries are wiped whenever they are removed.
+ * registration updates.  Entries are wiped whenever they are removed;
+ * before that, and when a lapsed registration starts anew, the `gone`
+ * callback ends the UE's dialogs (pcscf_dlg.c).
  * Memory only; su_root thread only.
  */
 #include <sys/random.h>
