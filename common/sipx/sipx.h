@@ -171,7 +171,7 @@ msg_t	*sipx_request_copy(nta_incoming_t *irq, int *status);
  * hook, if any, sees each response first.  ACK is sent statelessly
  * (RFC 3261 16.11 for ACK to 2xx).  A next hop named by a host name is
  * resolved off the loop (sipx_resolve.c) first: no such name 404,
- * resolver failure 503, no result within SIPX_RESOLVE_TIMEOUT_MS 408,
+ * resolver failure 503, no result within SIPX_RESOLVE_TIMEOUT_MS 504,
  * a CANCEL meanwhile 487 (each after 0 was returned: the hook sees the
  * status with a NULL response).  On an immediate failure irq is answered
  * (500; 404 for a next hop that is no SIP URI; 503, with Retry-After
@@ -202,7 +202,7 @@ void	sipx_reply(nta_incoming_t *irq, int status, const char *phrase);
 
 /* Next-hop names are resolved by at most SIPX_RESOLVE_THREADS threads,
  * SIPX_RESOLVE_INFLIGHT lookups at once (beyond: 503 with Retry-After),
- * each given SIPX_RESOLVE_TIMEOUT_MS (then 408). */
+ * each given SIPX_RESOLVE_TIMEOUT_MS (then 504). */
 #define SIPX_RESOLVE_THREADS	4
 #define SIPX_RESOLVE_INFLIGHT	64
 #define SIPX_RESOLVE_TIMEOUT_MS	4000

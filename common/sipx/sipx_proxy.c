@@ -309,7 +309,9 @@ fwd_timeout(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
 	(void)magic;
 	(void)t;
 	log_info("sipx: resolving %s timed out", f->host);
-	fwd_fail(f, 408, "Request Timeout");
+	/* RFC 3261 21.5.5: no timely answer from a server we needed (the
+	 * resolver's); 408 is not sent to a non-INVITE (RFC 4320 4.1). */
+	fwd_fail(f, 504, "Server Time-out");
 }
 
 /* Loop thread: wait for the hop's name (timer, lookup).  0, or -EBUSY
