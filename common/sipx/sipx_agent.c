@@ -88,7 +88,7 @@ sipx_stray(nta_agent_magic_t *magic, nta_agent_t *agent, msg_t *msg,
 		nta_msg_discard(agent, msg);
 		return 0;
 	}
-	sip_via_remove(msg, sip);
+	/* nta_msg_tsend() removes the top Via (ours) itself. */
 	if (nta_msg_tsend(agent, msg, NULL, TAG_END()) != 0)
 		log_debug("sipx: stray 2xx not relayed");
 	return 0;
