@@ -160,6 +160,9 @@ via_d(su_home_t *home, msg_header_t *h, char *s, isize_t slen)
 			}
 		return 0;
 	}
+	/* Sofia chains the further values of a list to the first through
+	 * h_succ and v_next while parsing: drop them (never encoded). */
+	v->v_common->h_succ = NULL;
 	memset((char *)v + sizeof(v->v_common), 0,
 	    sizeof(*v) - sizeof(v->v_common));
 	s = copy;

@@ -104,6 +104,18 @@ test_parse(void)
 	    "an unreadable Via: sent-by salvaged and marked");
 	msg_destroy(m);
 
+	/* fuzz_sipmsg found it: the unreadable second value of a Via list
+	 * stayed in the fragment chain and crashed the encoder. */
+	m = parse("OPTIONS sip:x@192.0.2.9 SIP/2.0\r\n"
+	    "Via: SIP/2.0/TLS a.example.com;branch=z9hG4bKa, nothing\r\n"
+	    HDRS("OPTIONS") END);
+	sip = sip_object(m);
+	T_CHECK(sip != NULL && sipx_via_salvaged(sip->sip_via) &&
+	    sip->sip_via->v_next == NULL, "Via list salvaged to its first");
+	T_CHECK(msg_as_string(msg_home(m), m, NULL, 0, NULL) != NULL,
+	    "... and the message encodes");
+	msg_destroy(m);
+
 	m = parse("OPTIONS sip:x@192.0.2.9 SIP/2.0\r\n"
 	    "v: SIP/2.0/TCP 192.0.2.3;branch=z9hG4bKa;maddr=slow.example.net\r\n"
 	    HDRS("OPTIONS") END);
