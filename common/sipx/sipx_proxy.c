@@ -347,7 +347,7 @@ sipx_forward(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 	sip_t *sip = sip_object(msg);
 	url_t *hop = NULL;
 	su_home_t *home = msg_home(msg);
-	int rc;
+	int rc, invite;
 
 	if (sip == NULL || sip->sip_request == NULL) {
 		msg_destroy(msg);
@@ -387,6 +387,7 @@ sipx_forward(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 	f->arg = arg;
 	f->msg = msg;
 	f->hop = hop;
+	invite = sip->sip_request->rq_method == sip_method_invite;
 	if (host_is_literal(hop->url_host))
 		rc = fwd_send(f);
 	else
@@ -409,8 +410,8 @@ sipx_forward(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 			sipx_reply(irq, 503, "Service Unavailable");
 		return rc;
 	}
-	if (f->irq != NULL &&
-	    sip->sip_request->rq_method == sip_method_invite)
+	/* f is gone after an ACK went out: look at the method saved. */
+	if (invite && irq != NULL)
 		nta_incoming_bind(irq, fwd_cancel, (nta_incoming_magic_t *)f);
 	return 0;
 }
