@@ -170,8 +170,8 @@ msg_t	*sipx_request_copy(nta_incoming_t *irq, int *status);
  * relay every response to irq (RFC 3261 16.7).  Takes msg and irq; the
  * hook, if any, sees each response first.  ACK is sent statelessly
  * (RFC 3261 16.11 for ACK to 2xx).  A next hop named by a host name is
- * resolved off the loop (sipx_resolve.c) first: no such name 404,
- * resolver failure 503, no result within SIPX_RESOLVE_TIMEOUT_MS 504,
+ * resolved off the loop (sipx_resolve.c) first: no such name or a
+ * resolver failure 404, no result within SIPX_RESOLVE_TIMEOUT_MS 504,
  * a CANCEL meanwhile 487 (each after 0 was returned: the hook sees the
  * status with a NULL response).  On an immediate failure irq is answered
  * (500; 404 for a next hop that is no SIP URI; 503, with Retry-After

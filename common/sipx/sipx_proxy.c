@@ -294,10 +294,10 @@ fwd_resolved(void *arg, int rc, const char *addr)
 			fwd_fail(f, 503, "Service Unavailable");
 		return;
 	}
+	/* As ever here: a next hop we cannot resolve is not found. */
 	log_info("sipx: cannot resolve %s: %s", f->host,
 	    rc == -ENOENT ? "no such name" : "resolver failure");
-	fwd_fail(f, rc == -ENOENT ? 404 : 503, rc == -ENOENT ? "Not Found" :
-	    "Service Unavailable");
+	fwd_fail(f, 404, "Not Found");
 }
 
 /* Loop thread: no answer from the resolver in time. */

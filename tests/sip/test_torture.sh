@@ -19,7 +19,7 @@ WORK=$PWD/run-torture
 EXPECTED=$SIPDIR/rfc4475/expected.txt
 topo_up hss scscf icscf pcscf ue
 # A resolver that fails at once (nothing on 127.0.0.1:53): the names of
-# the corpus (wsinv's Route) get 503 whatever the host's DNS is.
+# the corpus (wsinv's Route) get 404 whatever the host's DNS is.
 NETNS_DIRS=
 for n in scscf icscf pcscf; do
 	d=/etc/netns/$(ns "$n")
