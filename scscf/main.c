@@ -123,6 +123,7 @@ scscf_start(void *arg)
 	IMS_CHECK_RC(registrar_init(&s));
 	IMS_CHECK_RC(sipx_agent_open(&s.sa, conf.listen, scscf_request,
 	    (void *)&s));
+	s.sa.registrar = 1;	/* RFC 3261 10.3: REGISTER ends here */
 	s.sa.reloaded = scscf_settings;
 	scscf_settings(&s.sa);
 	if (conf.name == NULL)

@@ -1,6 +1,10 @@
 /* sipx.h - small Sofia-SIP helpers shared by the CSCFs.
  *
- *	sipx_agent.c	agent creation (UDP and TCP)
+ *	sipx_agent.c	agent creation (UDP and TCP), stray responses
+ *	sipx_parse.c	the agent's message class (liberal request line,
+ *			CSeq and Via parsers)
+ *	sipx_check.c	RFC 3261 16.3 validation before a daemon's callback
+ *	sipx_resolve.c	next-hop names resolved off the loop
  *	sipx_hdr.c	URI and header helpers
  *	sipx_proxy.c	stateful forwarding (RFC 3261 16), routing helpers
  *	sipx_async.c	hand-off from other threads to the su_root thread
@@ -32,14 +36,21 @@
 #include <sofia-sip/url.h>
 
 #define SIPX_URI_MAX	256
+/* The largest message read (RFC 3261 18.1.1 / 18.3 leave it open; a
+ * UDP datagram holds at most this): beyond, 413 (TCP: closed). */
+#define SIPX_MAX_MESSAGE	65535
+
+struct sipx_resolver;
 
 /* ---- sipx.c ---- */
 
 /* su_init, an su_root and an nta agent bound to "sip:HOST:PORT" for UDP
- * and TCP, with a default leg (no dialogs: a proxy sees every request on
- * req_cb) and a stateless callback for stray responses, which are relayed
- * along their Via (RFC 3261 16.7 step 10 for 2xx retransmissions).
- * listen is "HOST:PORT". 0 or -errno. */
+ * and TCP, with a default leg (no dialogs: a proxy sees every request)
+ * that validates each request (sipx_check) and hands what passes to
+ * req_cb with magic; a stray response is relayed only when it is a 2xx
+ * to INVITE with our Via on top (RFC 3261 16.7 step 10), else dropped.
+ * listen is "HOST:PORT". 0 or -errno.  Set registrar and proxy_options
+ * after opening. */
 struct sipx_agent {
 	su_root_t	*root;
 	nta_agent_t	*agent;
@@ -55,6 +66,11 @@ struct sipx_agent {
 	struct handoff_job reload_job;	/* sipx_daemon_reload */
 	struct daemon_reload *reload;
 	void		(*reloaded)(struct sipx_agent *);
+	nta_request_f	*req_cb;	/* the daemon's, after sipx_check */
+	void		*req_magic;
+	int		 registrar;	/* REGISTER is ours (RFC 3261 10.3) */
+	const char *const *proxy_options; /* Proxy-Require we support */
+	struct sipx_resolver *resolver;	/* sipx_resolve.c */
 };
 int	sipx_agent_open(struct sipx_agent *, const char *listen,
 	    nta_request_f *req_cb, void *magic);
@@ -63,7 +79,8 @@ void	sipx_agent_close(struct sipx_agent *);
 /* The value of an Authorization / WWW-Authenticate header as received
  * ("Digest a=b, c=d"), for digest_parse(). */
 int	sipx_auth_str(const msg_auth_t *, char *buf, size_t size);
-/* "sip:user@host" (no port, no params) of a URL, lower-cased host. */
+/* "sip:user@host" (no port, no params) of a sip:, sips: or tel: URL,
+ * lower-cased host; -EINVAL for any other scheme, -ENOSPC. */
 int	sipx_aor(const url_t *, char *buf, size_t size);
 /* The URL of a header's first value as text. */
 int	sipx_url_str(const url_t *, char *buf, size_t size);
@@ -78,9 +95,10 @@ void	sipx_hdr_remove(msg_t *, sip_t *, const char *name);
 /* Append "Name: value". 0 or -EINVAL. */
 int	sipx_hdr_add(msg_t *, sip_t *, const char *name, const char *value);
 
-/* The credentials of a request's first Authorization header (RFC 3261
- * 22.4): 0 and *d filled; -ENOENT when there is none; -EINVAL when it
- * cannot be parsed or does not fit.  Every CSCF reads credentials with
+/* The credentials of a request's first Digest Authorization header (RFC
+ * 3261 22.4): 0 and *d filled; -ENOENT when there is none (credentials
+ * of another scheme are none: RFC 4475 3.3.7); -EINVAL when it cannot be
+ * parsed or does not fit.  Every CSCF reads credentials with
  * this one function, so that none of them reads a header another one
  * refused (the caller answers 400), and none falls back to the To. */
 int	sipx_auth_creds(const sip_t *, struct digest *);
@@ -109,6 +127,28 @@ int	sipx_in_dialog(const sip_t *);
 /* The source address of a received message as "IP" and port. */
 int	sipx_source(msg_t *, char *ip, size_t ipsize, unsigned *port);
 
+/* ---- sipx_parse.c ---- */
+
+/* The message class of the agents (Sofia's, with the parsers above);
+ * NULL when it cannot be built. */
+msg_mclass_t const *sipx_mclass(void);
+/* 1 when this Via could only be salvaged (its sent-by kept, its
+ * parameters unreadable): the request gets 400. */
+int	sipx_via_salvaged(const sip_via_t *);
+
+/* ---- sipx_check.c ---- */
+
+/* RFC 3261 16.3 steps 1-5 (and 8.2.2.3, 10.3 for a registrar's
+ * REGISTER): the status a request must get before a daemon sees it, its
+ * phrase, and for 420 the Unsupported options in opts; 0 when it may go
+ * on. */
+int	sipx_check(const struct sipx_agent *, const sip_t *,
+	    const char **phrase, char *opts, size_t optsize);
+/* The same, answered (an ACK dropped) and irq destroyed: 0 when the
+ * request may go on, else the status. */
+int	sipx_check_request(const struct sipx_agent *, nta_incoming_t *,
+	    const sip_t *);
+
 /* ---- sipx_proxy.c ---- */
 
 /* Called with each response before it is relayed upstream; may edit it.
@@ -129,8 +169,13 @@ msg_t	*sipx_request_copy(nta_incoming_t *irq, int *status);
  * string; NULL: by the Route set / Request-URI, RFC 3261 16.6 step 7) and
  * relay every response to irq (RFC 3261 16.7).  Takes msg and irq; the
  * hook, if any, sees each response first.  ACK is sent statelessly
- * (RFC 3261 16.11 for ACK to 2xx).  On failure irq is answered 500 (or 503
- * when the next hop is unusable) and -errno is returned. */
+ * (RFC 3261 16.11 for ACK to 2xx).  A next hop named by a host name is
+ * resolved off the loop (sipx_resolve.c) first: no such name or a
+ * resolver failure 404, no result within SIPX_RESOLVE_TIMEOUT_MS 504,
+ * a CANCEL meanwhile 487 (each after 0 was returned: the hook sees the
+ * status with a NULL response).  On an immediate failure irq is answered
+ * (500; 404 for a next hop that is no SIP URI; 503, with Retry-After
+ * when too many names are being resolved) and -errno is returned. */
 int	sipx_forward(struct sipx_agent *, nta_incoming_t *irq, msg_t *msg,
 	    const char *next_hop, sipx_resp_hook hook, void *arg);
 
@@ -152,6 +197,42 @@ int	sipx_route_join(const sip_route_t *, su_home_t *, char *out,
 int	sipx_set_request_uri(msg_t *, sip_t *, const char *uri);
 /* Answer irq with status and destroy it. */
 void	sipx_reply(nta_incoming_t *irq, int status, const char *phrase);
+
+/* ---- sipx_resolve.c ---- */
+
+/* Next-hop names are resolved by at most SIPX_RESOLVE_THREADS threads,
+ * SIPX_RESOLVE_INFLIGHT lookups at once (beyond: 503 with Retry-After),
+ * each given SIPX_RESOLVE_TIMEOUT_MS (then 504). */
+#define SIPX_RESOLVE_THREADS	4
+#define SIPX_RESOLVE_INFLIGHT	64
+#define SIPX_RESOLVE_TIMEOUT_MS	4000
+#define SIPX_HOST_MAX		256
+#define SIPX_ADDR_MAX		48	/* "[IPv6]" */
+
+struct sipx_lookup;
+/* host -> address literal (IPv6 in brackets): 0, -ENOENT no such name,
+ * -EAGAIN / -EIO the resolver failed.  Runs on a worker thread. */
+typedef int sipx_resolve_f(const char *host, char *addr, size_t size);
+/* Loop thread: the result (rc as above; addr when rc is 0). */
+typedef void (*sipx_lookup_fn)(void *arg, int rc, const char *addr);
+
+/* The getaddrinfo() resolver (files, DNS: nsswitch). */
+int	sipx_getaddrinfo(const char *host, char *addr, size_t size);
+/* Results are posted to h; resolve NULL: sipx_getaddrinfo. */
+int	sipx_resolver_new(struct sipx_resolver **, struct handoff *h,
+	    sipx_resolve_f *resolve, unsigned max_threads,
+	    unsigned max_inflight);
+/* Loop thread: start resolving host; done(arg, ...) runs on the loop
+ * unless cancelled first.  -EBUSY when max_inflight lookups are in
+ * flight; -EINVAL for an empty or over-long name. */
+int	sipx_lookup_start(struct sipx_resolver *, const char *host,
+	    sipx_lookup_fn done, void *arg, struct sipx_lookup **);
+/* Loop thread, before done ran: done will not run. */
+void	sipx_lookup_cancel(struct sipx_resolver *, struct sipx_lookup *);
+void	sipx_resolver_stats(struct sipx_resolver *, unsigned *inflight,
+	    unsigned *threads);
+/* Queued lookups are dropped; running ones end on their own. */
+void	sipx_resolver_free(struct sipx_resolver *);
 
 /* ---- sipx_async.c ---- */
 

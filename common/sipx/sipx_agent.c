@@ -1,8 +1,12 @@
-/* sipx_agent.c - the nta agent of a CSCF: UDP and TCP on one address, a
- * default leg for every request, stray responses relayed along their Via. */
+/* sipx_agent.c - the nta agent of a CSCF: UDP and TCP on one address, our
+ * message class (sipx_parse.c), a default leg that validates every
+ * request (sipx_check.c) before the daemon's callback, stray responses
+ * dropped unless they are 2xx retransmissions through us. */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,24 +23,90 @@
 #include "log.h"
 #include "sipx.h"
 
-/* A response that matches no client transaction (RFC 3261 16.7 step 10:
- * 2xx retransmissions after the INVITE transaction ended): remove our Via
- * and send it to the next one.  Requests never come here (default leg). */
+/* 1 when the IP literal host may receive a relayed response: not a
+ * name (no resolver on the loop), not unspecified, broadcast or
+ * multicast (RFC 4475 3.3.10). */
+static int
+relay_host_ok(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	char h[INET6_ADDRSTRLEN];
+	size_t n = strlen(host);
+	uint32_t x;
+
+	if (inet_pton(AF_INET, host, &a4) == 1) {
+		x = ntohl(a4.s_addr);
+		return x != 0 && x < 0xe0000000u;	/* not 224/3 */
+	}
+	if (host[0] == '[' && n > 2 && n - 2 < sizeof(h)) {
+		memcpy(h, host + 1, n - 2);
+		h[n - 2] = '\0';
+		host = h;
+	}
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return a6.s6_addr[0] != 0xff &&
+		    !IN6_IS_ADDR_UNSPECIFIED(&a6);
+	return 0;
+}
+
+/* 1 when the Via names this agent (sent-by host and port). */
+static int
+via_is_self(const struct sipx_agent *a, const sip_via_t *v)
+{
+	unsigned port;
+
+	if (v == NULL || v->v_host == NULL || sipx_via_salvaged(v))
+		return 0;
+	port = v->v_port != NULL ? (unsigned)atoi(v->v_port) : 5060;
+	return strcasecmp(v->v_host, a->host) == 0 && port == a->port;
+}
+
+/* A response that matches no client transaction.  RFC 3261 16.7 step 10
+ * (13.3.1.4): a 2xx to INVITE retransmitted after our transaction ended
+ * is relayed statelessly; RFC 3261 16.11 / 18.1.2: only when the top Via
+ * is ours (never relay someone else's response along its Vias), and only
+ * to an address literal that may receive it.  Anything else is dropped
+ * (RFC 4475 3.1.1.12-13, 3.1.2.5, 3.1.2.19, 3.3.10).  Requests never come
+ * here (default leg). */
 static int
 sipx_stray(nta_agent_magic_t *magic, nta_agent_t *agent, msg_t *msg,
     sip_t *sip)
 {
-	(void)magic;
-	if (sip != NULL && sip->sip_status != NULL && sip->sip_via != NULL &&
-	    sip->sip_via->v_next != NULL) {
-		sip_via_remove(msg, sip);
-		if (nta_msg_tsend(agent, msg, NULL, TAG_END()) == 0)
-			return 0;
-		log_debug("sipx: stray response not relayed");
+	struct sipx_agent *a = (struct sipx_agent *)magic;
+	const sip_via_t *next;
+
+	if (sip == NULL || sip->sip_status == NULL || sip->sip_cseq == NULL ||
+	    sip->sip_cseq->cs_method != sip_method_invite ||
+	    sip->sip_status->st_status < 200 ||
+	    sip->sip_status->st_status >= 300 ||
+	    !via_is_self(a, sip->sip_via) ||
+	    (next = sip->sip_via->v_next) == NULL || sipx_via_salvaged(next) ||
+	    !relay_host_ok(next->v_received != NULL ? next->v_received :
+	    next->v_host)) {
+		log_debug("sipx: stray response dropped");
+		nta_msg_discard(agent, msg);
 		return 0;
 	}
-	nta_msg_discard(agent, msg);
+	/* nta_msg_tsend() removes the top Via (ours) itself. */
+	if (nta_msg_tsend(agent, msg, NULL, TAG_END()) != 0)
+		log_debug("sipx: stray 2xx not relayed");
 	return 0;
+}
+
+/* The default leg: RFC 3261 16.3 validation (sipx_check.c), then the
+ * daemon's callback. */
+static int
+sipx_leg(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
+    sip_t const *sip)
+{
+	struct sipx_agent *a = (struct sipx_agent *)magic;
+
+	if (sip == NULL || sip->sip_request == NULL)
+		return 400;
+	if (sipx_check_request(a, irq, sip) != 0)
+		return 0;
+	return a->req_cb(a->req_magic, leg, irq, sip);
 }
 
 int
@@ -45,6 +115,7 @@ sipx_agent_open(struct sipx_agent *a, const char *listen,
 {
 	const char *colon;
 	char *end;
+	msg_mclass_t const *mc;
 	unsigned long port;
 	size_t hl;
 
@@ -60,16 +131,22 @@ sipx_agent_open(struct sipx_agent *a, const char *listen,
 	memcpy(a->host, listen, hl);
 	a->host[hl] = '\0';
 	a->port = (unsigned)port;
+	a->req_cb = req_cb;
+	a->req_magic = magic;
 	if (snprintf(a->self, sizeof(a->self), "sip:%s:%u", a->host,
 	    a->port) >= (int)sizeof(a->self))
 		return -EINVAL;
 	if (su_init() != 0)
 		return -EIO;
+	if ((mc = sipx_mclass()) == NULL)
+		return -ENOMEM;
 	if ((a->root = su_root_create(NULL)) == NULL)
 		return -ENOMEM;
 	/* "sip:" without a transport parameter binds UDP and TCP. */
 	a->agent = nta_agent_create(a->root, URL_STRING_MAKE(a->self),
-	    sipx_stray, magic,
+	    sipx_stray, (nta_agent_magic_t *)a,
+	    NTATAG_MCLASS(mc),
+	    NTATAG_MAXSIZE(SIPX_MAX_MESSAGE),
 	    NTATAG_UA(0),
 	    NTATAG_SERVER_RPORT(1),
 	    NTATAG_CLIENT_RPORT(1),
@@ -80,7 +157,7 @@ sipx_agent_open(struct sipx_agent *a, const char *listen,
 		log_err("sipx: cannot bind %s", a->self);
 		return -EADDRNOTAVAIL;
 	}
-	a->leg = nta_leg_tcreate(a->agent, req_cb, magic,
+	a->leg = nta_leg_tcreate(a->agent, sipx_leg, (nta_leg_magic_t *)a,
 	    NTATAG_NO_DIALOG(1), TAG_END());
 	if (a->leg == NULL)
 		return -ENOMEM;

@@ -62,6 +62,9 @@ sipx_async_fini(struct sipx_agent *a)
 {
 	size_t peak = 0;
 
+	/* Before the hand-off goes: no lookup result may be posted. */
+	sipx_resolver_free(a->resolver);
+	a->resolver = NULL;
 	if (a->handoff != NULL)
 		handoff_stats(a->handoff, NULL, &peak);
 	log_info("hand-off: peak depth %zu jobs", peak);

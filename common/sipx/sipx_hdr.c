@@ -25,7 +25,13 @@ sipx_aor(const url_t *u, char *buf, size_t size)
 	char *p;
 	int n;
 
-	IMS_CHECK_PARAMS(u != NULL && u->url_host != NULL && size > 0);
+	IMS_CHECK_PARAMS(u != NULL && size > 0);
+	/* Identities are sip:, sips: or tel: URIs (TS 23.003 13.4, 13.5);
+	 * never one invented from another scheme (RFC 4475 3.3.2, 3.3.4). */
+	if ((u->url_type != url_sip && u->url_type != url_sips &&
+	    u->url_type != url_tel) || u->url_host == NULL ||
+	    u->url_host[0] == '\0')
+		return -EINVAL;
 	scheme = u->url_type == url_sips ? "sips" :
 	    u->url_type == url_tel ? "tel" : "sip";
 	if (u->url_type == url_tel)
@@ -233,13 +239,21 @@ sipx_auth_str(const msg_auth_t *au, char *buf, size_t size)
 int
 sipx_auth_creds(const sip_t *sip, struct digest *d)
 {
+	const sip_authorization_t *au;
 	char buf[DIGEST_FORMAT_MAX];
 	int rc;
 
 	digest_init(d);
-	if (sip->sip_authorization == NULL)
+	/* RFC 3261 22.4, RFC 4475 3.3.7: credentials of a scheme we do
+	 * not know are no credentials (the registrar challenges with
+	 * Digest): the first Digest ones count, the same at every CSCF. */
+	for (au = sip->sip_authorization; au != NULL; au = au->au_next)
+		if (au->au_scheme != NULL &&
+		    strcasecmp(au->au_scheme, "Digest") == 0)
+			break;
+	if (au == NULL)
 		return -ENOENT;
-	if (sipx_auth_str(sip->sip_authorization, buf, sizeof(buf)) < 0 ||
+	if (sipx_auth_str(au, buf, sizeof(buf)) < 0 ||
 	    digest_parse(buf, strlen(buf), d) < 0)
 		rc = -EINVAL;
 	else

@@ -8,6 +8,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,15 @@ struct sipx_fwd {
 	nta_outgoing_t	*orq;
 	sipx_resp_hook	 hook;
 	void		*arg;
+	/* While the next hop's name is resolved (sipx_resolve.c). */
+	msg_t		*msg;
+	url_t		*hop;		/* in msg's home */
+	struct sipx_lookup *lookup;
+	su_timer_t	*timer;
+	char		 host[SIPX_HOST_MAX];
 };
+
+static void	fwd_fail(struct sipx_fwd *, int, const char *);
 
 void
 sipx_reply(nta_incoming_t *irq, int status, const char *phrase)
@@ -79,11 +88,27 @@ sipx_request_copy(nta_incoming_t *irq, int *status)
 static void
 fwd_free(struct sipx_fwd *f)
 {
+	if (f->timer != NULL)
+		su_timer_destroy(f->timer);
+	if (f->lookup != NULL)
+		sipx_lookup_cancel(f->a->resolver, f->lookup);
+	msg_destroy(f->msg);
 	if (f->orq != NULL)
 		nta_outgoing_destroy(f->orq);
 	if (f->irq != NULL)
 		nta_incoming_destroy(f->irq);
 	free(f);
+}
+
+static int
+vias_salvaged(const sip_t *sip)
+{
+	const sip_via_t *v;
+
+	for (v = sip->sip_via; v != NULL; v = v->v_next)
+		if (sipx_via_salvaged(v))
+			return 1;
+	return 0;
 }
 
 /* RFC 3261 16.7: relay a response upstream. */
@@ -102,8 +127,9 @@ fwd_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
 	msg = nta_outgoing_getresponse(orq);
 	if (msg == NULL || nta_msg_is_internal(msg) ||
 	    (sip = sip_object(msg)) == NULL || sip->sip_via == NULL ||
-	    sip->sip_via->v_next == NULL) {
-		/* A locally generated 408/503: answer with the status only. */
+	    sip->sip_via->v_next == NULL || vias_salvaged(sip)) {
+		/* A locally generated 408/503, or a response whose Vias we
+		 * could not read (never relayed as is): the status only. */
 		msg_destroy(msg);
 		if (status >= 200) {
 			if (f->hook != NULL)
@@ -139,9 +165,15 @@ fwd_cancel(nta_incoming_magic_t *magic, nta_incoming_t *irq,
 	struct sipx_fwd *f = (struct sipx_fwd *)magic;
 
 	(void)irq;
-	if (sip != NULL && sip->sip_request != NULL &&
-	    sip->sip_request->rq_method == sip_method_cancel &&
-	    f->orq != NULL && nta_outgoing_cancel(f->orq) < 0)
+	if (sip == NULL || sip->sip_request == NULL ||
+	    sip->sip_request->rq_method != sip_method_cancel)
+		return 0;
+	if (f->orq == NULL && f->msg != NULL) {
+		/* Still resolving the next hop: nothing went out. */
+		fwd_fail(f, 487, "Request Terminated");
+		return 0;
+	}
+	if (f->orq != NULL && nta_outgoing_cancel(f->orq) < 0)
 		log_warn("sipx: cannot cancel the forwarded INVITE");
 	return 0;
 }
@@ -155,54 +187,155 @@ next_hop_url(sip_t *sip)
 	return sip->sip_request->rq_url;
 }
 
-/* RFC 3263 (NAPTR/SRV) is not used: a next hop is an IP literal or a name
- * getaddrinfo() knows (/etc/hosts in the lab), replaced by its address
- * before nta sees it.  Sofia's own resolver is kept out of the way: with
- * no reachable DNS server it retries in a busy loop that stalls the whole
- * su_root loop. */
+/* 1 when the host of u is an IP literal (nta then needs no resolver). */
 static int
-hop_numeric(su_home_t *home, url_t *u)
+host_is_literal(const char *host)
 {
-	struct addrinfo hints, *res = NULL;
-	char h[64], addr[INET6_ADDRSTRLEN + 2];
+	char h[INET6_ADDRSTRLEN];
 	uint8_t a[16];
-	size_t n;
+	size_t n = strlen(host);
+
+	if (host[0] == '[' && n > 2 && n - 2 < sizeof(h)) {
+		memcpy(h, host + 1, n - 2);
+		h[n - 2] = '\0';
+		return inet_pton(AF_INET6, h, a) == 1;
+	}
+	return inet_pton(AF_INET, host, a) == 1;
+}
+
+/* RFC 3261 19.1.1: a maddr parameter overrides the host: it becomes the
+ * host (so that nta never resolves it), and goes.  0 or -EINVAL. */
+static int
+hop_maddr(su_home_t *home, url_t *u)
+{
+	char maddr[SIPX_HOST_MAX];
+	isize_t n;
+
+	if (u->url_params == NULL ||
+	    (n = url_param(u->url_params, "maddr", maddr, sizeof(maddr))) ==
+	    0)
+		return 0;
+	if (n < 0 || (size_t)n >= sizeof(maddr) || maddr[0] == '\0')
+		return -EINVAL;
+	if ((u->url_host = su_strdup(home, maddr)) == NULL)
+		return -ENOMEM;
+	u->url_params = url_strip_param_string(su_strdup(home,
+	    u->url_params), "maddr");
+	if (u->url_params != NULL && u->url_params[0] == '\0')
+		u->url_params = NULL;
+	return 0;
+}
+
+static void
+fwd_cancel_wait(struct sipx_fwd *f)
+{
+	if (f->timer != NULL)
+		su_timer_destroy(f->timer);
+	f->timer = NULL;
+	if (f->lookup != NULL)
+		sipx_lookup_cancel(f->a->resolver, f->lookup);
+	f->lookup = NULL;
+}
+
+/* A final answer of our own to a forward that was accepted (0 returned):
+ * the hook hears of it, irq gets it. */
+static void
+fwd_fail(struct sipx_fwd *f, int status, const char *phrase)
+{
+	fwd_cancel_wait(f);
+	msg_destroy(f->msg);
+	f->msg = NULL;
+	if (f->hook != NULL)
+		(void)f->hook(f->arg, NULL, NULL, status);
+	if (f->irq != NULL && nta_incoming_method(f->irq) != sip_method_ack &&
+	    nta_incoming_treply(f->irq, status, phrase, TAG_END()) < 0)
+		log_warn("sipx: cannot answer %d", status);
+	fwd_free(f);
+}
+
+/* The hop's host is an address literal: hand the request to nta. */
+static int
+fwd_send(struct sipx_fwd *f)
+{
+	sip_t *sip = sip_object(f->msg);
+	msg_t *msg = f->msg;
+
+	f->msg = NULL;
+	if (sip->sip_request->rq_method == sip_method_ack) {
+		/* RFC 3261 16.11: forwarded statelessly. */
+		if (nta_outgoing_mcreate(f->a->agent, NULL, NULL,
+		    (url_string_t const *)f->hop, msg, TAG_END()) == NULL)
+			log_warn("sipx: cannot forward ACK");
+		fwd_free(f);
+		return 0;
+	}
+	f->orq = nta_outgoing_mcreate(f->a->agent, fwd_response,
+	    (nta_outgoing_magic_t *)f, (url_string_t const *)f->hop, msg,
+	    TAG_END());
+	if (f->orq == NULL) {
+		log_warn("sipx: cannot forward %s",
+		    sip->sip_request->rq_method_name);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Loop thread: the next hop's name resolved (sipx_resolve.c). */
+static void
+fwd_resolved(void *arg, int rc, const char *addr)
+{
+	struct sipx_fwd *f = arg;
+
+	f->lookup = NULL;
+	fwd_cancel_wait(f);
+	if (rc == 0 && host_is_literal(addr) &&
+	    (f->hop->url_host = su_strdup(msg_home(f->msg), addr)) != NULL) {
+		if (fwd_send(f) < 0)
+			fwd_fail(f, 503, "Service Unavailable");
+		return;
+	}
+	/* As ever here: a next hop we cannot resolve is not found. */
+	log_info("sipx: cannot resolve %s: %s", f->host,
+	    rc == -ENOENT ? "no such name" : "resolver failure");
+	fwd_fail(f, 404, "Not Found");
+}
+
+/* Loop thread: no answer from the resolver in time. */
+static void
+fwd_timeout(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct sipx_fwd *f = (struct sipx_fwd *)arg;
+
+	(void)magic;
+	(void)t;
+	log_info("sipx: resolving %s timed out", f->host);
+	/* RFC 3261 21.5.5: no timely answer from a server we needed (the
+	 * resolver's); 408 is not sent to a non-INVITE (RFC 4320 4.1). */
+	fwd_fail(f, 504, "Server Time-out");
+}
+
+/* Loop thread: wait for the hop's name (timer, lookup).  0, or -EBUSY
+ * (too many lookups) or -errno. */
+static int
+fwd_resolve(struct sipx_fwd *f)
+{
+	struct sipx_agent *a = f->a;
 	int rc;
 
-	if (u == NULL || u->url_host == NULL)
-		return -EINVAL;
-	n = strlen(u->url_host);
-	if (u->url_host[0] == '[' && n > 2 && n - 2 < sizeof(h)) {
-		memcpy(h, u->url_host + 1, n - 2);
-		h[n - 2] = '\0';
-		if (inet_pton(AF_INET6, h, a) == 1)
-			return 0;
-	}
-	if (inet_pton(AF_INET, u->url_host, a) == 1)
-		return 0;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_DGRAM;
-	if ((rc = getaddrinfo(u->url_host, NULL, &hints, &res)) != 0 ||
-	    res == NULL) {
-		log_info("sipx: cannot resolve %s: %s", u->url_host,
-		    gai_strerror(rc));
-		return -EHOSTUNREACH;
-	}
-	if (res->ai_family == AF_INET)
-		rc = inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)
-		    res->ai_addr)->sin_addr, addr, sizeof(addr)) ? 0 : -EINVAL;
-	else {
-		addr[0] = '[';
-		rc = inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)
-		    res->ai_addr)->sin6_addr, addr + 1, sizeof(addr) - 2) ?
-		    0 : -EINVAL;
-		if (rc == 0)
-			(void)strcat(addr, "]");
-	}
-	freeaddrinfo(res);
-	if (rc < 0 || (u->url_host = su_strdup(home, addr)) == NULL)
+	if (a->resolver == NULL && (a->handoff == NULL ||
+	    sipx_resolver_new(&a->resolver, a->handoff, NULL,
+	    SIPX_RESOLVE_THREADS, SIPX_RESOLVE_INFLIGHT) < 0))
+		return -EAGAIN;
+	(void)snprintf(f->host, sizeof(f->host), "%s", f->hop->url_host);
+	if ((f->timer = su_timer_create(su_root_task(a->root),
+	    SIPX_RESOLVE_TIMEOUT_MS)) == NULL)
 		return -ENOMEM;
+	if ((rc = sipx_lookup_start(a->resolver, f->host, fwd_resolved, f,
+	    &f->lookup)) < 0 ||
+	    su_timer_set(f->timer, fwd_timeout, (su_timer_arg_t *)f) < 0) {
+		fwd_cancel_wait(f);
+		return rc < 0 ? rc : -ENOMEM;
+	}
 	return 0;
 }
 
@@ -214,6 +347,7 @@ sipx_forward(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 	sip_t *sip = sip_object(msg);
 	url_t *hop = NULL;
 	su_home_t *home = msg_home(msg);
+	int rc, invite;
 
 	if (sip == NULL || sip->sip_request == NULL) {
 		msg_destroy(msg);
@@ -232,19 +366,15 @@ sipx_forward(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 		sipx_reply(irq, 500, "Internal Server Error");
 		return -ENOMEM;
 	}
-	if (hop_numeric(home, hop) < 0) {
+	/* RFC 3261 16.6 step 7: only a SIP URI names a next hop here (no
+	 * ENUM for tel:, RFC 3263 NAPTR/SRV not used). */
+	if ((hop->url_type != url_sip && hop->url_type != url_sips) ||
+	    hop->url_host == NULL || hop->url_host[0] == '\0' ||
+	    hop_maddr(home, hop) < 0 || strlen(hop->url_host) >=
+	    SIPX_HOST_MAX) {
 		msg_destroy(msg);
 		sipx_reply(irq, 404, "Not Found");
 		return -EHOSTUNREACH;
-	}
-	if (sip->sip_request->rq_method == sip_method_ack) {
-		/* RFC 3261 16.11: forwarded statelessly. */
-		if (nta_outgoing_mcreate(a->agent, NULL, NULL,
-		    (url_string_t const *)hop, msg, TAG_END()) == NULL)
-			log_warn("sipx: cannot forward ACK");
-		if (irq != NULL)
-			nta_incoming_destroy(irq);
-		return 0;
 	}
 	if ((f = calloc(1, sizeof(*f))) == NULL) {
 		msg_destroy(msg);
@@ -255,17 +385,33 @@ sipx_forward(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 	f->irq = irq;
 	f->hook = hook;
 	f->arg = arg;
-	f->orq = nta_outgoing_mcreate(a->agent, fwd_response,
-	    (nta_outgoing_magic_t *)f, (url_string_t const *)hop, msg,
-	    TAG_END());
-	if (f->orq == NULL) {
-		log_warn("sipx: cannot forward %s", sip->sip_request->rq_method_name);
+	f->msg = msg;
+	f->hop = hop;
+	invite = sip->sip_request->rq_method == sip_method_invite;
+	if (host_is_literal(hop->url_host))
+		rc = fwd_send(f);
+	else
+		rc = fwd_resolve(f);
+	if (rc < 0) {
+		msg_destroy(f->msg);
 		f->irq = NULL;
 		free(f);
-		sipx_reply(irq, 503, "Service Unavailable");
-		return -EIO;
+		if (rc == -EBUSY && irq != NULL) {
+			/* RFC 3261 21.5.4, 20.33. */
+			log_warn("sipx: %u names being resolved: 503",
+			    SIPX_RESOLVE_INFLIGHT);
+			if (nta_incoming_method(irq) != sip_method_ack &&
+			    nta_incoming_treply(irq, 503,
+			    "Service Unavailable",
+			    SIPTAG_RETRY_AFTER_STR("2"), TAG_END()) < 0)
+				log_warn("sipx: cannot answer 503");
+			nta_incoming_destroy(irq);
+		} else
+			sipx_reply(irq, 503, "Service Unavailable");
+		return rc;
 	}
-	if (sip->sip_request->rq_method == sip_method_invite)
+	/* f is gone after an ACK went out: look at the method saved. */
+	if (invite && irq != NULL)
 		nta_incoming_bind(irq, fwd_cancel, (nta_incoming_magic_t *)f);
 	return 0;
 }
@@ -288,46 +434,19 @@ sipx_route_pop_self(struct sipx_agent *a, msg_t *msg, sip_t *sip,
 	return 1;
 }
 
-/* Rebuild a route-like list: the new entry, then (keep_old) the old ones,
- * in their order.  Added as one comma-separated value: Sofia inserts a
- * Record-Route at the head of the list (a "prepend" class), so entries
- * added one by one would come out reversed. */
-static int
-list_rebuild(msg_t *msg, sip_t *sip, msg_hclass_t *hc, sip_route_t **head,
-    const char *first, int keep_old)
-{
-	su_home_t *home = msg_home(msg);
-	const sip_route_t *r;
-	char *all = NULL, *s, *n;
-
-	if (first != NULL && (all = su_strdup(home, first)) == NULL)
-		return -ENOMEM;
-	for (r = *head; keep_old && r != NULL; r = r->r_next) {
-		if ((s = sip_header_as_string(home,
-		    (sip_header_t const *)r)) == NULL)
-			return -ENOMEM;
-		n = all != NULL ? su_sprintf(home, "%s, %s", all, s) : s;
-		if (n == NULL)
-			return -ENOMEM;
-		all = n;
-	}
-	while (*head != NULL)
-		if (sip_header_remove(msg, sip, (sip_header_t *)*head) < 0)
-			return -EINVAL;
-	if (all != NULL && sip_add_make(msg, sip, hc, all) < 0)
-		return -EINVAL;
-	return 0;
-}
-
 int
 sipx_record_route(msg_t *msg, sip_t *sip, const char *uri)
 {
 	char v[SIPX_URI_MAX + 8];
 
-	if (snprintf(v, sizeof(v), "<%s;lr>", uri) >= (int)sizeof(v))
+	if (snprintf(v, sizeof(v), "<%s;lr>", uri) >= (int)sizeof(v) ||
+	    strpbrk(uri, "<>,\r\n") != NULL)
 		return -EINVAL;
-	return list_rebuild(msg, sip, sip_record_route_class,
-	    &sip->sip_record_route, v, 1);
+	/* Record-Route is a "prepend" header in Sofia: the new entry goes
+	 * on top (rebuilding the list used to reverse the older ones). */
+	if (sip_add_make(msg, sip, sip_record_route_class, v) < 0)
+		return -EINVAL;
+	return 0;
 }
 
 int
@@ -354,8 +473,10 @@ sipx_route_join(const sip_route_t *r, su_home_t *home, char *out, size_t size)
 int
 sipx_route_set(msg_t *msg, sip_t *sip, const char *routes)
 {
-	IMS_CHECK_RC(list_rebuild(msg, sip, sip_route_class, &sip->sip_route,
-	    NULL, 0));
+	while (sip->sip_route != NULL)
+		if (sip_header_remove(msg, sip,
+		    (sip_header_t *)sip->sip_route) < 0)
+			return -EINVAL;
 	if (routes != NULL && routes[0] != '\0' &&
 	    sip_add_make(msg, sip, sip_route_class, routes) < 0)
 		return -EINVAL;

@@ -6,8 +6,10 @@
 #   NAME none [closed|open]
 #
 #   torture.py [-t SECONDS] [--raw] [--print] [--ruri HOST:PORT] [--dir DIR]
-#              HOST PORT udp|tcp NAME... | all
+#              [--show HEADER] HOST PORT udp|tcp NAME... | all
 #
+# --show appends "HEADER=value" (the first such header of the first final
+# response, "HEADER=" when it has none) to each answered line.
 # --print writes the messages as they would be sent (our port shown as
 # 5999) instead of sending them.
 #
@@ -120,6 +122,15 @@ def rewrite_via(msg, transport, host, port):
     return new + body
 
 
+def header_value(data, name):
+    head = data.split(b"\r\n\r\n", 1)[0]
+    for line in head.split(b"\r\n")[1:]:
+        k, sep, v = line.partition(b":")
+        if sep and k.strip().lower() == name.lower().encode():
+            return v.strip().decode("utf-8", "replace")
+    return ""
+
+
 def parse_status(data):
     """(code, reason) of a response's status line, or None."""
     line = data.split(b"\r\n", 1)[0]
@@ -194,7 +205,7 @@ def send_one(args, name, msg):
         reuse(conn)
         conn.bind((ip, port))
     msg = prepare(args, msg, ip, port)
-    finals, where, closed = [], [], False
+    finals, where, closed, shown = [], [], False, ""
     socks = {udp: "udp", lst: "listen"}
     bufs = {}
     try:
@@ -240,6 +251,8 @@ def send_one(args, name, msg):
                     st = parse_status(g)
                     if st is None or st[0] < 200:
                         continue
+                    if args.show and not finals:
+                        shown = header_value(g, args.show)
                     finals.append(st)
                     where.append(kind)
                     # a little longer for further finals, then stop
@@ -267,6 +280,8 @@ def send_one(args, name, msg):
         line += " [%s]" % where[0]
     if len(finals) > 1:
         line += " also=" + ",".join(str(c) for c, _ in finals[1:])
+    if args.show:
+        line += " %s=%s" % (args.show, shown)
     print(line)
     sys.stdout.flush()
 
@@ -280,6 +295,7 @@ def main():
                     help="write the (rewritten) messages instead of sending")
     ap.add_argument("--ruri", help="Request-URI host:port (default HOST:PORT)")
     ap.add_argument("--dir", default=CORPUS)
+    ap.add_argument("--show", help="print this header of the answer")
     ap.add_argument("host")
     ap.add_argument("port", type=int)
     ap.add_argument("transport", choices=["udp", "tcp"])
