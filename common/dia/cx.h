@@ -74,7 +74,9 @@ struct dict_object *dia_cx_cmd(uint32_t code, int request);
 
 /* ---- server side ---- */
 
-/* dia_register for a Cx command code (requests only). */
+/* dia_register for a Cx command code (requests only): RTR and PPR from a
+ * peer we connect to (the HSS), the others from a peer we accept (a
+ * CSCF). */
 int	cx_register(uint32_t cmd_code, dia_handler, void *arg);
 
 /* ---- Cx client (cx_client.c) ---- */
