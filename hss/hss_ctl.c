@@ -185,7 +185,7 @@ cmd_add(struct hss_db *db, int argc, char **argv)
 	static const char *const kopts[] = { "k-file", "k", NULL };
 	static const char *const oopts[] = { "op-file", "opc-file", "op",
 	    "opc", NULL };
-	int which;
+	int which, kwhich;
 
 	opts_parse_rep(&o, "add", argc, argv, "impi impu k k-file op opc"
 	    " op-file opc-file amf sqn ind-bits visited ifc", "impu");
@@ -200,12 +200,15 @@ cmd_add(struct hss_db *db, int argc, char **argv)
 	}
 	if (n == 0)
 		die(2, "add: missing --impu");
-	/* K before OP/OPc: that is the order of the lines on stdin. */
-	if (one_of(&o, kopts) == 0)
+	/* Both choices checked before any key is read; K before OP/OPc:
+	 * that is the order of the lines on stdin. */
+	kwhich = one_of(&o, kopts);
+	which = one_of(&o, oopts);
+	if (kwhich == 0)
 		key_read("k-file", opts_get(&o, "k-file"), s.k);
 	else
 		opts_hex(&o, "k", s.k, 16);
-	switch ((which = one_of(&o, oopts))) {
+	switch (which) {
 	case 0:
 	case 2:
 		if (which == 0)
@@ -272,6 +275,7 @@ show_impu(void *arg, const struct hss_impu *u)
 	printf("impu=%s\n", u->impu);
 	printf("state=%s\n", state_name(u->state));
 	printf("scscf=%s\n", u->scscf);
+	printf("scscf_host=%s\n", u->scscf_host);
 	printf("barred=%d\n", u->barred);
 	return 0;
 }
@@ -423,15 +427,24 @@ static const struct {
 
 /* The store and its WAL/SHM files: 0600 when they already exist with
  * looser modes and are ours (root: any); a new store gets 0600 from the
- * umask, and SQLite gives the -wal/-shm files the store's mode. */
+ * umask, and SQLite gives the -wal/-shm files the store's mode.  A
+ * missing directory is made 0700 (as the hss does, daemon_store_own). */
 static void
 store_tighten(const char *path)
 {
 	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
-	char p[4200];
+	char p[4200], *slash;
 	struct stat sb;
 	size_t i;
 	int fd;
+
+	(void)snprintf(p, sizeof(p), "%s", path);
+	if ((slash = strrchr(p, '/')) != NULL && slash != p) {
+		*slash = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			fprintf(stderr, "hss-ctl: warning: cannot make %s: %s\n",
+			    p, strerror(errno));
+	}
 
 	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
 		(void)snprintf(p, sizeof(p), "%s%s", path, sfx[i]);

@@ -119,6 +119,7 @@ struct cx_answer {
 	uint32_t	 exp_result_code; /* Experimental-Result-Code or 0 */
 	char		 user_name[CX_STR_MAX];
 	char		 server_name[CX_STR_MAX];
+	char		 error_message[CX_STR_MAX];	/* RFC 6733 7.3 */
 	int		 has_capabilities;
 	unsigned	 n_mandatory, n_optional;
 	uint32_t	 mandatory[8], optional[8];

@@ -90,6 +90,8 @@ cx_parse_answer(struct msg *m, struct cx_answer *a)
 	    sizeof(a->user_name));
 	(void)dia_get_str(m, DIA_AVP_SERVER_NAME, a->server_name,
 	    sizeof(a->server_name));
+	(void)dia_get_str(m, DIA_AVP_ERROR_MESSAGE, a->error_message,
+	    sizeof(a->error_message));
 	/* TS 29.229 6.3.4: Server-Capabilities. */
 	if ((g = dia_get_avp(m, DIA_AVP_SERVER_CAPABILITIES, 0)) != NULL) {
 		a->has_capabilities = 1;
