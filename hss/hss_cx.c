@@ -26,6 +26,39 @@ success(struct msg *ans)
 	return dia_set_error(ans, DIA_SUCCESS, NULL);
 }
 
+/* A string AVP of the request into buf.  0: read; -ENOENT: absent and
+ * optional; 1: refused, the answer's result added (RFC 6733 7.1.5:
+ * absent and required, DIAMETER_MISSING_AVP; longer than the store takes,
+ * DIAMETER_INVALID_AVP_LENGTH; a NUL inside, DIAMETER_INVALID_AVP_VALUE),
+ * never silently taken as absent or cut; < 0 an internal error. */
+static int
+str_avp(void *parent, struct msg *ans, enum dia_avp id, char *buf,
+    size_t size, int optional)
+{
+	int rc = dia_get_str(parent, id, buf, size);
+
+	if (rc != 0)
+		buf[0] = '\0';
+	if (rc == 0 || (rc == -ENOENT && optional))
+		return rc;
+	if (rc == -ENOENT)
+		IMS_CHECK_RC(dia_set_missing(ans, id));
+	else if (rc == -ENOSPC)
+		IMS_CHECK_RC(dia_set_error(ans, DIA_INVALID_AVP_LENGTH,
+		    "an identity longer than the HSS takes"));
+	else
+		IMS_CHECK_RC(dia_set_error(ans, DIA_INVALID_AVP_VALUE,
+		    "a NUL in a UTF8String"));
+	return 1;
+}
+
+/* str_avp for a required AVP: 0, or what the handler returns. */
+#define STR_NEED(req, ans, id, buf) do {				\
+	int str_rc_ = str_avp((req), (ans), (id), (buf), sizeof(buf), 0); \
+	if (str_rc_ != 0)						\
+		return str_rc_ < 0 ? str_rc_ : 0;			\
+} while (0)
+
 /* TS 29.228 6.1.1.1 step 1-2, 6.3.1 step 1: the identities exist and belong
  * together.  Returns 0, a Cx result code (> 0) or a negative errno. */
 static int
@@ -217,14 +250,9 @@ hss_uar_handle(struct msg *req, struct msg *ans, void *arg)
 	uint32_t type = CX_UAT_REGISTRATION;
 	int rc;
 
-	if (dia_get_str(req, DIA_AVP_USER_NAME, impi, sizeof(impi)) < 0)
-		return dia_set_missing(ans, DIA_AVP_USER_NAME);
-	if (dia_get_str(req, DIA_AVP_PUBLIC_IDENTITY, impu, sizeof(impu)) < 0)
-		return dia_set_missing(ans, DIA_AVP_PUBLIC_IDENTITY);
-	if (dia_get_str(req, DIA_AVP_VISITED_NETWORK_IDENTIFIER, vni,
-	    sizeof(vni)) < 0)
-		return dia_set_missing(ans,
-		    DIA_AVP_VISITED_NETWORK_IDENTIFIER);
+	STR_NEED(req, ans, DIA_AVP_USER_NAME, impi);
+	STR_NEED(req, ans, DIA_AVP_PUBLIC_IDENTITY, impu);
+	STR_NEED(req, ans, DIA_AVP_VISITED_NETWORK_IDENTIFIER, vni);
 	(void)dia_get_u32(req, DIA_AVP_USER_AUTHORIZATION_TYPE, &type);
 	if (type > CX_UAT_REGISTRATION_AND_CAPABILITIES)
 		return dia_set_error(ans, DIA_INVALID_AVP_VALUE,
@@ -323,9 +351,11 @@ hss_sar_handle(struct msg *req, struct msg *ans, void *arg)
 	size_t xlen = 0;
 	int rc, has_impi, send_data = 0, elsewhere;
 
-	has_impi = dia_get_str(req, DIA_AVP_USER_NAME, impi, sizeof(impi)) == 0;
-	if (dia_get_str(req, DIA_AVP_SERVER_NAME, server, sizeof(server)) < 0)
-		return dia_set_missing(ans, DIA_AVP_SERVER_NAME);
+	if ((rc = str_avp(req, ans, DIA_AVP_USER_NAME, impi, sizeof(impi),
+	    1)) > 0 || (rc < 0 && rc != -ENOENT))
+		return rc < 0 ? rc : 0;
+	has_impi = rc == 0;
+	STR_NEED(req, ans, DIA_AVP_SERVER_NAME, server);
 	if (dia_get_u32(req, DIA_AVP_SERVER_ASSIGNMENT_TYPE, &type) < 0)
 		return dia_set_missing(ans, DIA_AVP_SERVER_ASSIGNMENT_TYPE);
 	if (dia_get_u32(req, DIA_AVP_USER_DATA_ALREADY_AVAILABLE, &udaa) < 0)
@@ -336,10 +366,10 @@ hss_sar_handle(struct msg *req, struct msg *ans, void *arg)
 		return rc < 0 ? rc : 0;
 	/* Public-Identity may be absent when User-Name is present (TS 29.229
 	 * 6.1.3): the IMPI's first public identity stands for its set. */
-	if (dia_get_str(req, DIA_AVP_PUBLIC_IDENTITY, impu, sizeof(impu)) < 0) {
-		if (!has_impi)
-			return dia_set_missing(ans, DIA_AVP_PUBLIC_IDENTITY);
-		impu[0] = '\0';
+	if ((rc = str_avp(req, ans, DIA_AVP_PUBLIC_IDENTITY, impu,
+	    sizeof(impu), has_impi)) > 0 || (rc < 0 && rc != -ENOENT))
+		return rc < 0 ? rc : 0;
+	if (rc == -ENOENT) {
 		rc = hss_db_impu_foreach(db, impi, -1, first_impu, impu);
 		if (rc < 0 && rc != -ECANCELED)
 			return rc;
@@ -424,8 +454,7 @@ hss_lir_handle(struct msg *req, struct msg *ans, void *arg)
 	struct hss_impu u;
 	int rc;
 
-	if (dia_get_str(req, DIA_AVP_PUBLIC_IDENTITY, impu, sizeof(impu)) < 0)
-		return dia_set_missing(ans, DIA_AVP_PUBLIC_IDENTITY);
+	STR_NEED(req, ans, DIA_AVP_PUBLIC_IDENTITY, impu);
 	if ((rc = identities_check(db, NULL, impu, &u)) != 0)
 		return rc < 0 ? rc : dia_add_exp_result(ans, (uint32_t)rc);
 	if (u.scscf[0] != '\0') {
@@ -537,20 +566,20 @@ hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
 	uint32_t n = 1;
 	int rc, auts_bad;
 
-	if (dia_get_str(req, DIA_AVP_USER_NAME, impi, sizeof(impi)) < 0)
-		return dia_set_missing(ans, DIA_AVP_USER_NAME);
-	if (dia_get_str(req, DIA_AVP_PUBLIC_IDENTITY, impu, sizeof(impu)) < 0)
-		return dia_set_missing(ans, DIA_AVP_PUBLIC_IDENTITY);
+	STR_NEED(req, ans, DIA_AVP_USER_NAME, impi);
+	STR_NEED(req, ans, DIA_AVP_PUBLIC_IDENTITY, impu);
 	if ((item = dia_get_avp(req, DIA_AVP_SIP_AUTH_DATA_ITEM, 0)) == NULL)
 		return dia_set_missing(ans, DIA_AVP_SIP_AUTH_DATA_ITEM);
-	if (dia_get_str(req, DIA_AVP_SERVER_NAME, server, sizeof(server)) < 0)
-		return dia_set_missing(ans, DIA_AVP_SERVER_NAME);
+	STR_NEED(req, ans, DIA_AVP_SERVER_NAME, server);
 	/* Only a configured S-CSCF gets vectors (and no SQN is spent for
 	 * anyone else), before any look-up. */
 	if ((rc = scscf_check(req, ans, "MAR", server, host, realm)) != 0)
 		return rc < 0 ? rc : 0;
-	(void)dia_get_str(item, DIA_AVP_SIP_AUTHENTICATION_SCHEME, scheme,
-	    sizeof(scheme));
+	/* A scheme too long for any we know is not one we support. */
+	if ((rc = dia_get_str(item, DIA_AVP_SIP_AUTHENTICATION_SCHEME, scheme,
+	    sizeof(scheme))) < 0 && rc != -ENOENT)
+		return dia_add_exp_result(ans,
+		    CX_ERROR_AUTH_SCHEME_NOT_SUPPORTED);
 	rc = dia_get_os(item, DIA_AVP_SIP_AUTHORIZATION, authz, sizeof(authz),
 	    &authz_len);
 	if (rc < 0 && rc != -ENOENT)
