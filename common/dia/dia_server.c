@@ -33,7 +33,6 @@ static const struct {
 #define DIA_CODE_RESULT_CODE		268
 #define DIA_CODE_EXPERIMENTAL_RESULT	297
 
-
 static const char *
 result_name(enum dia_result code)
 {
@@ -205,7 +204,8 @@ dia_msg_from_peer(struct msg *m, unsigned kinds, char *why, size_t size)
 }
 
 /* The answer to one request: *msg is the request on entry, the answer to
- * send on return (0), unchanged on an error (< 0: nothing to send). */
+ * send on return (0).  On an internal error (< 0) nothing is to be sent
+ * (*msg may already be the answer; freeDiameter disposes of it). */
 int
 dia_answer_request(const struct dia_reg *r, struct msg **msg)
 {

@@ -21,6 +21,11 @@
 # - SAR REGISTRATION for a user whose User-Data cannot be built (33
 #   public identities in one implicit registration set): 5012 with exactly
 #   one Result-Code, and no assignment stored.
+# - an RTR and a PPR for bob, whom scscf2 holds while it is not connected,
+#   must not reach scscf (another Cx peer of the realm, which would learn
+#   bob's identities and profile): the hss gets DIAMETER_UNABLE_TO_DELIVER
+#   and scscf's listener nothing (freeDiameter 1.2.1 sends a request with
+#   a Destination-Host it is not connected to nowhere else: kept so).
 # Positive controls: scscf's MAR and SAR for alice (2001, stored with its
 # name and identity), re-registration after the attacks, scscf2's own
 # SAR for bob.  Every Cx answer on the wire carries exactly one result.
@@ -173,6 +178,29 @@ out=$(cx scscf sar --impi "alice@$DOMAIN" --impu "sip:alice@$DOMAIN" \
 check "scscf de-registers alice: 2001" [ "$(echo "$out" | kv result)" = 2001 ]
 check "alice not registered ($(assigned alice))" \
 	[ "$(assigned alice)" = "not-registered  " ]
+
+# ---- an RTR/PPR for an S-CSCF that is not connected goes nowhere else ----
+# bob is registered at scscf2, which is not connected; scscf listens.
+in_ns scscf "$CXCLIENT" -c scscf.cli -o diameter.timeout=4000 listen \
+	--count 2 >listen.out 2>>cxclient.err &
+LISTEN_PID=$!
+PIDS="$PIDS $LISTEN_PID"
+wait_log listen.out '^status=ready' 100 || fail "the scscf listener is not ready"
+ifc='<InitialFilterCriteria><Priority>0</Priority></InitialFilterCriteria>'
+echo "$ifc" >ifc.xml
+out=$(ctl set-ifc --impi "bob@$DOMAIN" --ifc ifc.xml)
+check "hss-ctl set-ifc for bob queues a PPR (for scscf2)" \
+	eval "echo \"\$out\" | grep -qx ppr=queued"
+out=$(ctl deregister --impu "sip:bob@$DOMAIN")
+check "hss-ctl deregister bob queues an RTR (for scscf2)" \
+	eval "echo \"\$out\" | grep -qx rtr=queued"
+check "the hss could deliver neither: RTA 3002" \
+	wait_log hss.log "RTA for bob@$DOMAIN: result 3002" 60
+check "...PPA 3002" grep -q "PPA for bob@$DOMAIN: result 3002" hss.log
+wait "$LISTEN_PID"
+check "scscf, also a Cx peer of the realm, got neither (listener timed out)" \
+	[ $? -ne 0 ]
+check "...no RTR or PPR printed" eval "! grep -q -e ^rtr_ -e ^ppr_ listen.out"
 
 # ---- the wire: one result in every Cx answer ----
 sleep 1
