@@ -166,26 +166,30 @@ one_of(const struct opts *o, const char *const *names)
 				    "other", names[found], names[i]);
 			found = i;
 		}
-	if (found < 0)
-		usage_error(o->cmd, "give one of --%s", names[0]);
+	if (found < 0) {
+		char list[128] = "";
+
+		for (i = 0; names[i] != NULL; i++)
+			(void)snprintf(list + strlen(list), sizeof(list) -
+			    strlen(list), "%s--%s", i ? ", " : "", names[i]);
+		usage_error(o->cmd, "give one of %s", list);
+	}
 	return found;
 }
 
 static int
 cmd_add(struct hss_db *db, int argc, char **argv)
 {
+	static const char *const kopts[] = { "k-file", "k", NULL };
+	static const char *const oopts[] = { "op-file", "opc-file", "op",
+	    "opc", NULL };
 	struct opts o;
 	struct hss_sub s;
 	const char *impus[OPTS_MAX], *v;
 	uint8_t op[16];
 	char *ifc = NULL;
 	size_t n = 0;
-	int rc;
-
-	static const char *const kopts[] = { "k-file", "k", NULL };
-	static const char *const oopts[] = { "op-file", "opc-file", "op",
-	    "opc", NULL };
-	int which, kwhich;
+	int rc, which, kwhich;
 
 	opts_parse_rep(&o, "add", argc, argv, "impi impu k k-file op opc"
 	    " op-file opc-file amf sqn ind-bits visited ifc", "impu");
