@@ -12,6 +12,14 @@ int	hss_cx_init(struct hss_db *);
 int	hss_cx_set_capabilities(const uint32_t *mand, size_t nmand,
 	    const uint32_t *opt, size_t nopt);
 
+/* The S-CSCFs allowed in SAR and MAR (the scscf key): each value
+ * "SIPURI@DIAMETER-IDENTITY", the Server-Name and the peer that may use
+ * it.  hss_scscf_parse splits one (-EINVAL when malformed). */
+#define HSS_MAX_SCSCF	16
+int	hss_scscf_parse(const char *v, char *name, size_t nsize, char *host,
+	    size_t hsize);
+int	hss_cx_set_scscfs(const char *const *v, size_t n);
+
 /* hss_rtr.c: the thread sending RTRs queued by hss-ctl deregister. */
 int	hss_rtr_start(struct hss_db *);
 void	hss_rtr_stop(void);

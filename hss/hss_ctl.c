@@ -1,7 +1,9 @@
 /* hss_ctl.c - hss-ctl: administration of the HSS store.
  *
- *   hss-ctl --db FILE add --impi S --impu URI [--impu URI ...] --k HEX
- *           (--op HEX | --opc HEX) [--amf HEX] [--sqn HEX] [--ind-bits N]
+ *   hss-ctl --db FILE add --impi S --impu URI [--impu URI ...]
+ *           (--k-file FILE|- | --k HEX)
+ *           (--op-file FILE|- | --opc-file FILE|- | --op HEX | --opc HEX)
+ *           [--amf HEX] [--sqn HEX] [--ind-bits N]
  *           [--visited NET[,NET...]|*] [--ifc FILE]
  *   hss-ctl --db FILE show --impi S
  *   hss-ctl --db FILE list
@@ -13,13 +15,24 @@
  * Output: name=value lines.  Exit 0 ok, 1 not found or refused (duplicate),
  * 2 bad usage or invalid input, with a one-line error on stderr.  Key
  * material is never printed.
+ *
+ * Keys: --k-file, --op-file, --opc-file read 32 hex digits from a file,
+ * or from stdin with "-" (one value a line: K first, then OP or OPc), so
+ * that they never appear in the argument list (ps, /proc/PID/cmdline).
+ * --k, --op, --opc stay for scripts that accept that exposure.
+ *
+ * The store and its -wal/-shm are 0600 whatever the caller's umask (a
+ * new store is created so, an existing one is tightened when ours).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include "aka.h"
 #include "cliopts.h"
@@ -77,19 +90,109 @@ file_read(const char *cmd, const char *path)
 	return buf;
 }
 
+/* One line from fd 0 read byte by byte: nothing of the next line is
+ * consumed (and no stdio buffer keeps a copy of the keys). */
+static ssize_t
+stdin_line(char *buf, size_t size)
+{
+	size_t n = 0;
+	ssize_t r;
+	char c;
+
+	while ((r = read(STDIN_FILENO, &c, 1)) == 1 && c != '\n')
+		if (n + 1 < size)
+			buf[n++] = c;
+		else
+			return -1;
+	if (r < 0 || (r == 0 && n == 0))
+		return -1;
+	buf[n] = '\0';
+	return (ssize_t)n;
+}
+
+/* A 16-byte key given as 32 hex digits in FILE (its first line), or on
+ * the next line of stdin for "-"; blanks around it are ignored.  Exit 2
+ * on anything else, without echoing what was read. */
+static void
+key_read(const char *opt, const char *path, uint8_t out[16])
+{
+	char buf[128], *p, *e;
+	ssize_t n = -1;
+	struct stat sb;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		n = stdin_line(buf, sizeof(buf));
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		if (fstat(fd, &sb) == 0 && (sb.st_mode & 077))
+			fprintf(stderr, "hss-ctl: add: warning: %s can be read "
+			    "by others\n", path);
+		n = read(fd, buf, sizeof(buf) - 1);
+		(void)close(fd);
+		if (n >= 0) {
+			buf[n] = '\0';
+			buf[strcspn(buf, "\n")] = '\0';
+		}
+	} else
+		die(2, "add: --%s: cannot read %s: %s", opt, path,
+		    strerror(errno));
+	if (n >= 0) {
+		for (p = buf; *p == ' ' || *p == '\t'; p++)
+			;
+		for (e = p + strlen(p); e > p && (e[-1] == ' ' ||
+		    e[-1] == '\t' || e[-1] == '\r'); e--)
+			;
+		*e = '\0';
+		if (hex_decode(p, out, 16) == 0) {
+			secure_wipe(buf, sizeof(buf));
+			return;
+		}
+	}
+	secure_wipe(buf, sizeof(buf));
+	die(2, "add: --%s: expected one line of 32 hex digits%s", opt,
+	    strcmp(path, "-") == 0 ? " on stdin" : "");
+}
+
+/* Exactly one of the given options (NULL-terminated names); its index. */
+static int
+one_of(const struct opts *o, const char *const *names)
+{
+	int i, found = -1;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (opts_get(o, names[i]) != NULL) {
+			if (found >= 0)
+				usage_error(o->cmd, "--%s and --%s exclude each "
+				    "other", names[found], names[i]);
+			found = i;
+		}
+	if (found < 0) {
+		char list[128] = "";
+
+		for (i = 0; names[i] != NULL; i++)
+			(void)snprintf(list + strlen(list), sizeof(list) -
+			    strlen(list), "%s--%s", i ? ", " : "", names[i]);
+		usage_error(o->cmd, "give one of %s", list);
+	}
+	return found;
+}
+
 static int
 cmd_add(struct hss_db *db, int argc, char **argv)
 {
+	static const char *const kopts[] = { "k-file", "k", NULL };
+	static const char *const oopts[] = { "op-file", "opc-file", "op",
+	    "opc", NULL };
 	struct opts o;
 	struct hss_sub s;
 	const char *impus[OPTS_MAX], *v;
 	uint8_t op[16];
 	char *ifc = NULL;
 	size_t n = 0;
-	int rc;
+	int rc, which, kwhich;
 
-	opts_parse_rep(&o, "add", argc, argv, "impi impu k op opc amf sqn"
-	    " ind-bits visited ifc", "impu");
+	opts_parse_rep(&o, "add", argc, argv, "impi impu k k-file op opc"
+	    " op-file opc-file amf sqn ind-bits visited ifc", "impu");
 	memset(&s, 0, sizeof(s));
 	(void)snprintf(s.impi, sizeof(s.impi), "%s", need_id(&o, "impi"));
 	if (strpbrk(s.impi, " \t\r\n<>\"") != NULL)
@@ -101,14 +204,32 @@ cmd_add(struct hss_db *db, int argc, char **argv)
 	}
 	if (n == 0)
 		die(2, "add: missing --impu");
-	opts_hex(&o, "k", s.k, 16);
-	if (opts_one_of(&o, "op", "opc") == 0) {
-		opts_hex(&o, "op", op, 16);
-		if (milenage_opc(s.k, op, s.opc) < 0)
-			die(2, "add: cannot compute OPc");
+	/* Both choices checked before any key is read; K before OP/OPc:
+	 * that is the order of the lines on stdin. */
+	kwhich = one_of(&o, kopts);
+	which = one_of(&o, oopts);
+	if (kwhich == 0)
+		key_read("k-file", opts_get(&o, "k-file"), s.k);
+	else
+		opts_hex(&o, "k", s.k, 16);
+	switch (which) {
+	case 0:
+	case 2:
+		if (which == 0)
+			key_read("op-file", opts_get(&o, "op-file"), op);
+		else
+			opts_hex(&o, "op", op, 16);
+		rc = milenage_opc(s.k, op, s.opc);
 		secure_wipe(op, sizeof(op));
-	} else
+		if (rc < 0)
+			die(2, "add: cannot compute OPc");
+		break;
+	case 1:
+		key_read("opc-file", opts_get(&o, "opc-file"), s.opc);
+		break;
+	default:
 		opts_hex(&o, "opc", s.opc, 16);
+	}
 	if (opts_get(&o, "amf") != NULL)
 		opts_hex(&o, "amf", s.amf, 2);
 	/* else 0000: IMS AKA vectors have the AMF separation bit 0 (TS 33.102
@@ -158,6 +279,7 @@ show_impu(void *arg, const struct hss_impu *u)
 	printf("impu=%s\n", u->impu);
 	printf("state=%s\n", state_name(u->state));
 	printf("scscf=%s\n", u->scscf);
+	printf("scscf_host=%s\n", u->scscf_host);
 	printf("barred=%d\n", u->barred);
 	return 0;
 }
@@ -307,6 +429,41 @@ static const struct {
 	{ "set-ifc", cmd_set_ifc },
 };
 
+/* The store and its WAL/SHM files: 0600 when they already exist with
+ * looser modes and are ours (root: any); a new store gets 0600 from the
+ * umask, and SQLite gives the -wal/-shm files the store's mode.  A
+ * missing directory is made 0700 (as the hss does, daemon_store_own). */
+static void
+store_tighten(const char *path)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+	char p[4200], *slash;
+	struct stat sb;
+	size_t i;
+	int fd;
+
+	(void)snprintf(p, sizeof(p), "%s", path);
+	if ((slash = strrchr(p, '/')) != NULL && slash != p) {
+		*slash = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			fprintf(stderr, "hss-ctl: warning: cannot make %s: %s\n",
+			    p, strerror(errno));
+	}
+
+	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		(void)snprintf(p, sizeof(p), "%s%s", path, sfx[i]);
+		if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
+		    O_NONBLOCK)) < 0)
+			continue;
+		if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    (sb.st_mode & 077) && (sb.st_uid == geteuid() ||
+		    geteuid() == 0) && fchmod(fd, 0600) < 0)
+			fprintf(stderr, "hss-ctl: warning: cannot make %s "
+			    "0600: %s\n", p, strerror(errno));
+		(void)close(fd);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -324,6 +481,7 @@ main(int argc, char **argv)
 			break;
 	if (i == sizeof(cmds) / sizeof(cmds[0]))
 		die(2, "unknown command \"%s\"", argv[3]);
+	store_tighten(argv[2]);
 	if ((rc = hss_db_open(argv[2], &db)) < 0)
 		die(2, "cannot open database %s", argv[2]);
 	rc = cmds[i].fn(db, argc - 4, argv + 4);

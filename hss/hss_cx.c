@@ -10,6 +10,7 @@
 
 #include "aka.h"
 #include "check.h"
+#include "conf.h"
 #include "cx.h"
 #include "hss.h"
 #include "log.h"
@@ -24,6 +25,39 @@ success(struct msg *ans)
 {
 	return dia_set_error(ans, DIA_SUCCESS, NULL);
 }
+
+/* A string AVP of the request into buf.  0: read; -ENOENT: absent and
+ * optional; 1: refused, the answer's result added (RFC 6733 7.1.5:
+ * absent and required, DIAMETER_MISSING_AVP; longer than the store takes,
+ * DIAMETER_INVALID_AVP_LENGTH; a NUL inside, DIAMETER_INVALID_AVP_VALUE),
+ * never silently taken as absent or cut; < 0 an internal error. */
+static int
+str_avp(void *parent, struct msg *ans, enum dia_avp id, char *buf,
+    size_t size, int optional)
+{
+	int rc = dia_get_str(parent, id, buf, size);
+
+	if (rc != 0)
+		buf[0] = '\0';
+	if (rc == 0 || (rc == -ENOENT && optional))
+		return rc;
+	if (rc == -ENOENT)
+		IMS_CHECK_RC(dia_set_missing(ans, id));
+	else if (rc == -ENOSPC)
+		IMS_CHECK_RC(dia_set_error(ans, DIA_INVALID_AVP_LENGTH,
+		    "an identity longer than the HSS takes"));
+	else
+		IMS_CHECK_RC(dia_set_error(ans, DIA_INVALID_AVP_VALUE,
+		    "a NUL in a UTF8String"));
+	return 1;
+}
+
+/* str_avp for a required AVP: 0, or what the handler returns. */
+#define STR_NEED(req, ans, id, buf) do {				\
+	int str_rc_ = str_avp((req), (ans), (id), (buf), sizeof(buf), 0); \
+	if (str_rc_ != 0)						\
+		return str_rc_ < 0 ? str_rc_ : 0;			\
+} while (0)
 
 /* TS 29.228 6.1.1.1 step 1-2, 6.3.1 step 1: the identities exist and belong
  * together.  Returns 0, a Cx result code (> 0) or a negative errno. */
@@ -115,6 +149,96 @@ hss_cx_set_capabilities(const uint32_t *mand, size_t nmand,
 	return 0;
 }
 
+/* The S-CSCFs that may take assignments (SAR) and fetch vectors (MAR):
+ * the Server-Name each uses and the Diameter identity it sends from (the
+ * hss's scscf key, set once at start-up). */
+static struct hss_scscf {
+	char	 name[HSS_ID_MAX];
+	char	 host[HSS_ID_MAX];
+} scscfs[HSS_MAX_SCSCF];
+static size_t nscscf;
+
+int
+hss_scscf_parse(const char *v, char *name, size_t nsize, char *host,
+    size_t hsize)
+{
+	const char *at = strrchr(v, '@');
+	size_t n;
+
+	if (at == NULL || (n = (size_t)(at - v)) == 0 || n >= nsize ||
+	    strlen(at + 1) >= hsize)
+		return -EINVAL;
+	if ((strncmp(v, "sip:", 4) != 0 && strncmp(v, "sips:", 5) != 0) ||
+	    n <= (size_t)(v[3] == ':' ? 4 : 5) ||
+	    strcspn(v, " \t\r\n<>\"") < n)
+		return -EINVAL;
+	if (conf_name_check(at + 1, 1) < 0)
+		return -EINVAL;
+	memcpy(name, v, n);
+	name[n] = '\0';
+	(void)snprintf(host, hsize, "%s", at + 1);
+	return 0;
+}
+
+int
+hss_cx_set_scscfs(const char *const *v, size_t n)
+{
+	size_t i;
+
+	IMS_CHECK_PARAMS(n <= HSS_MAX_SCSCF);
+	for (i = 0; i < n; i++)
+		IMS_CHECK_RC(hss_scscf_parse(v[i], scscfs[i].name,
+		    sizeof(scscfs[i].name), scscfs[i].host,
+		    sizeof(scscfs[i].host)));
+	nscscf = n;
+	if (n == 0)
+		log_warn("hss: no scscf configured: every SAR and MAR will be "
+		    "refused");
+	return 0;
+}
+
+/* TS 29.228 6.1.2.1, 6.3.1: only a configured S-CSCF, from the Diameter
+ * peer configured for it, may name itself in a SAR or MAR (an I-CSCF or
+ * another S-CSCF must not assign users to a server of its choice).
+ * origin is the sending peer (dia_server checked that Origin-Host is the
+ * peer the request came from).  NULL when allowed, else the reason. */
+static const char *
+scscf_refused(const char *origin, const char *server)
+{
+	size_t i;
+	int known = 0;
+
+	for (i = 0; i < nscscf; i++) {
+		if (strcmp(scscfs[i].name, server) != 0)
+			continue;
+		known = 1;
+		if (strcasecmp(scscfs[i].host, origin) == 0)
+			return NULL;
+	}
+	return known ? "Server-Name of another Diameter peer" :
+	    "unknown Server-Name";
+}
+
+/* The sender's Origin-Host/Realm, verified by dia_server (dia.h), and
+ * its right to use Server-Name `server`: 0, or the refusal added to ans
+ * (DIAMETER_UNABLE_TO_COMPLY, see hss_sar_handle) as a positive value. */
+static int
+scscf_check(struct msg *req, struct msg *ans, const char *cmd,
+    const char *server, char *host, char *realm)
+{
+	const char *why;
+
+	if (dia_get_str(req, DIA_AVP_ORIGIN_HOST, host, HSS_ID_MAX) < 0 ||
+	    dia_get_str(req, DIA_AVP_ORIGIN_REALM, realm, HSS_ID_MAX) < 0)
+		return -EPROTO;	/* dia_server let it through: a bug */
+	if ((why = scscf_refused(host, server)) == NULL)
+		return 0;
+	log_warn("hss: %s from %s with Server-Name %s refused: %s", cmd, host,
+	    server, why);
+	IMS_CHECK_RC(dia_set_error(ans, DIA_UNABLE_TO_COMPLY, why));
+	return 1;
+}
+
 /* TS 29.228 6.1.1.1: User-Authorization-Request. */
 static int
 hss_uar_handle(struct msg *req, struct msg *ans, void *arg)
@@ -126,14 +250,9 @@ hss_uar_handle(struct msg *req, struct msg *ans, void *arg)
 	uint32_t type = CX_UAT_REGISTRATION;
 	int rc;
 
-	if (dia_get_str(req, DIA_AVP_USER_NAME, impi, sizeof(impi)) < 0)
-		return dia_set_missing(ans, DIA_AVP_USER_NAME);
-	if (dia_get_str(req, DIA_AVP_PUBLIC_IDENTITY, impu, sizeof(impu)) < 0)
-		return dia_set_missing(ans, DIA_AVP_PUBLIC_IDENTITY);
-	if (dia_get_str(req, DIA_AVP_VISITED_NETWORK_IDENTIFIER, vni,
-	    sizeof(vni)) < 0)
-		return dia_set_missing(ans,
-		    DIA_AVP_VISITED_NETWORK_IDENTIFIER);
+	STR_NEED(req, ans, DIA_AVP_USER_NAME, impi);
+	STR_NEED(req, ans, DIA_AVP_PUBLIC_IDENTITY, impu);
+	STR_NEED(req, ans, DIA_AVP_VISITED_NETWORK_IDENTIFIER, vni);
 	(void)dia_get_u32(req, DIA_AVP_USER_AUTHORIZATION_TYPE, &type);
 	if (type > CX_UAT_REGISTRATION_AND_CAPABILITIES)
 		return dia_set_error(ans, DIA_INVALID_AVP_VALUE,
@@ -178,61 +297,79 @@ hss_uar_handle(struct msg *req, struct msg *ans, void *arg)
 }
 
 static int
-user_data_add(struct hss_db *db, struct msg *ans, const struct hss_impu *u)
-{
-	char *xml;
-	size_t len;
-	int rc;
-
-	IMS_CHECK_RC(hss_user_data(db, u, &xml, &len));
-	rc = dia_add_os(ans, DIA_AVP_USER_DATA, (const uint8_t *)xml, len);
-	free(xml);
-	return rc;
-}
-
-static int
 first_impu(void *arg, const struct hss_impu *u)
 {
 	(void)snprintf(arg, HSS_ID_MAX, "%s", u->impu);
 	return -ECANCELED;	/* stop after the first */
 }
 
-/* The S-CSCF's Diameter identity, to address an RTR to it later. */
-static int
-peer_remember(struct hss_db *db, struct msg *req, const char *impu)
-{
-	char host[HSS_ID_MAX], realm[HSS_ID_MAX];
+/* What a SAR does to the store; applied only once the answer is built. */
+struct sar_change {
+	int		 apply;
+	enum hss_reg_state state;
+	const char	*scscf;		/* NULL keeps, "" clears */
+	int		 peer;		/* record the S-CSCF's identity */
+};
 
-	if (dia_get_str(req, DIA_AVP_ORIGIN_HOST, host, sizeof(host)) < 0 ||
-	    dia_get_str(req, DIA_AVP_ORIGIN_REALM, realm, sizeof(realm)) < 0)
-		return 0;
-	return hss_db_assign_peer(db, impu, host, realm);
+static void
+sar_set(struct sar_change *c, enum hss_reg_state st, const char *scscf,
+    int peer)
+{
+	c->apply = 1;
+	c->state = st;
+	c->scscf = scscf;
+	c->peer = peer;
 }
 
-/* TS 29.228 6.1.2.1: Server-Assignment-Request. */
+/*
+ * TS 29.228 6.1.2.1: Server-Assignment-Request.
+ *
+ * Refusals, all DIAMETER_UNABLE_TO_COMPLY with an Error-Message and no
+ * change: a Server-Name that is not a configured S-CSCF, or one used from
+ * another Diameter peer than the one configured for it; and, for a
+ * de-registration, authentication failure or NO_ASSIGNMENT, an S-CSCF
+ * that is not the one assigned (it must not undo another S-CSCF's
+ * registration).  TS 29.228 6.1.2.1 already answers UNABLE_TO_COMPLY when
+ * a SAR's Server-Name conflicts with the assigned one; the fault is the
+ * requesting node's, which is why DIAMETER_AUTHORIZATION_REJECTED (RFC
+ * 6733 7.1.5: the *user* could not be authorized) is not used.
+ *
+ * The store changes last, in one statement, after the answer (result,
+ * User-Name, User-Data) is complete: a failure before it leaves the store
+ * as it was and the answer DIAMETER_UNABLE_TO_COMPLY (dia_server), so the
+ * HSS never records an assignment its answer did not confirm.
+ */
 static int
 hss_sar_handle(struct msg *req, struct msg *ans, void *arg)
 {
 	struct hss_db *db = arg;
 	char impi[HSS_ID_MAX], impu[HSS_ID_MAX], server[HSS_ID_MAX];
+	char host[HSS_ID_MAX], realm[HSS_ID_MAX], *xml = NULL;
+	struct sar_change ch = { 0 };
 	struct hss_impu u;
 	uint32_t type, udaa;
-	int rc, has_impi, send_data = 0;
+	size_t xlen = 0;
+	int rc, has_impi, send_data = 0, elsewhere;
 
-	has_impi = dia_get_str(req, DIA_AVP_USER_NAME, impi, sizeof(impi)) == 0;
-	if (dia_get_str(req, DIA_AVP_SERVER_NAME, server, sizeof(server)) < 0)
-		return dia_set_missing(ans, DIA_AVP_SERVER_NAME);
+	if ((rc = str_avp(req, ans, DIA_AVP_USER_NAME, impi, sizeof(impi),
+	    1)) > 0 || (rc < 0 && rc != -ENOENT))
+		return rc < 0 ? rc : 0;
+	has_impi = rc == 0;
+	STR_NEED(req, ans, DIA_AVP_SERVER_NAME, server);
 	if (dia_get_u32(req, DIA_AVP_SERVER_ASSIGNMENT_TYPE, &type) < 0)
 		return dia_set_missing(ans, DIA_AVP_SERVER_ASSIGNMENT_TYPE);
 	if (dia_get_u32(req, DIA_AVP_USER_DATA_ALREADY_AVAILABLE, &udaa) < 0)
 		return dia_set_missing(ans,
 		    DIA_AVP_USER_DATA_ALREADY_AVAILABLE);
+	/* Before any look-up: a refused peer learns nothing of users. */
+	if ((rc = scscf_check(req, ans, "SAR", server, host, realm)) != 0)
+		return rc < 0 ? rc : 0;
 	/* Public-Identity may be absent when User-Name is present (TS 29.229
 	 * 6.1.3): the IMPI's first public identity stands for its set. */
-	if (dia_get_str(req, DIA_AVP_PUBLIC_IDENTITY, impu, sizeof(impu)) < 0) {
-		if (!has_impi)
-			return dia_set_missing(ans, DIA_AVP_PUBLIC_IDENTITY);
-		impu[0] = '\0';
+	if ((rc = str_avp(req, ans, DIA_AVP_PUBLIC_IDENTITY, impu,
+	    sizeof(impu), has_impi)) > 0 || (rc < 0 && rc != -ENOENT))
+		return rc < 0 ? rc : 0;
+	if (rc == -ENOENT) {
 		rc = hss_db_impu_foreach(db, impi, -1, first_impu, impu);
 		if (rc < 0 && rc != -ECANCELED)
 			return rc;
@@ -242,38 +379,46 @@ hss_sar_handle(struct msg *req, struct msg *ans, void *arg)
 	if ((rc = identities_check(db, has_impi ? impi : NULL, impu, &u)) != 0)
 		return rc < 0 ? rc : dia_add_exp_result(ans, (uint32_t)rc);
 
+	elsewhere = u.scscf[0] != '\0' && strcmp(u.scscf, server) != 0;
 	switch (type) {
 	case CX_SAT_REGISTRATION:
 	case CX_SAT_RE_REGISTRATION:
-		IMS_CHECK_RC(hss_db_assign(db, impu, HSS_REGISTERED, server));
+		sar_set(&ch, HSS_REGISTERED, server, 1);
 		send_data = udaa == 0;
 		break;
 	case CX_SAT_UNREGISTERED_USER:
-		if (u.state == HSS_REGISTERED && strcmp(u.scscf, server) != 0)
+		if (u.state == HSS_REGISTERED && elsewhere)
 			return dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
 			    "registered at another S-CSCF");
 		if (u.state != HSS_REGISTERED)
-			IMS_CHECK_RC(hss_db_assign(db, impu, HSS_UNREGISTERED,
-			    server));
+			sar_set(&ch, HSS_UNREGISTERED, server, 1);
 		send_data = udaa == 0;
 		break;
 	case CX_SAT_TIMEOUT_DEREGISTRATION:
 	case CX_SAT_USER_DEREGISTRATION:
 	case CX_SAT_ADMINISTRATIVE_DEREGISTRATION:
 	case CX_SAT_DEREGISTRATION_TOO_MUCH_DATA:
-		IMS_CHECK_RC(hss_db_assign(db, impu, HSS_NOT_REGISTERED, ""));
+		if (elsewhere)
+			return dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
+			    "not the assigned S-CSCF");
+		sar_set(&ch, HSS_NOT_REGISTERED, "", 0);
 		break;
 	case CX_SAT_TIMEOUT_DEREGISTRATION_STORE_SERVER_NAME:
 	case CX_SAT_USER_DEREGISTRATION_STORE_SERVER_NAME:
+		if (elsewhere)
+			return dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
+			    "not the assigned S-CSCF");
 		/* The HSS keeps the name (else 2004 would be returned). */
-		IMS_CHECK_RC(hss_db_assign(db, impu, HSS_NOT_REGISTERED, server));
+		sar_set(&ch, HSS_NOT_REGISTERED, server, 1);
 		break;
 	case CX_SAT_AUTHENTICATION_FAILURE:
 	case CX_SAT_AUTHENTICATION_TIMEOUT:
+		if (elsewhere)
+			return dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
+			    "not the assigned S-CSCF");
 		/* Clears an "authentication pending" name only. */
 		if (u.state == HSS_NOT_REGISTERED)
-			IMS_CHECK_RC(hss_db_assign(db, impu, HSS_NOT_REGISTERED,
-			    ""));
+			sar_set(&ch, HSS_NOT_REGISTERED, "", 0);
 		break;
 	case CX_SAT_NO_ASSIGNMENT:
 		if (strcmp(u.scscf, server) != 0)
@@ -284,14 +429,20 @@ hss_sar_handle(struct msg *req, struct msg *ans, void *arg)
 	default:
 		return dia_add_exp_result(ans, CX_ERROR_IN_ASSIGNMENT_TYPE);
 	}
-	if (type == CX_SAT_REGISTRATION || type == CX_SAT_RE_REGISTRATION ||
-	    type == CX_SAT_UNREGISTERED_USER)
-		IMS_CHECK_RC(peer_remember(db, req, impu));
-	IMS_CHECK_RC(success(ans));
-	IMS_CHECK_RC(dia_add_str(ans, DIA_AVP_USER_NAME, u.impi));
+	/* The answer first (TS 29.228 6.1.2.1: User-Name, User-Data)... */
 	if (send_data)
-		IMS_CHECK_RC(user_data_add(db, ans, &u));
-	return 0;
+		IMS_CHECK_RC(hss_user_data(db, &u, &xml, &xlen));
+	if ((rc = success(ans)) == 0 &&
+	    (rc = dia_add_str(ans, DIA_AVP_USER_NAME, u.impi)) == 0 &&
+	    send_data)
+		rc = dia_add_os(ans, DIA_AVP_USER_DATA, (const uint8_t *)xml,
+		    xlen);
+	free(xml);
+	/* ...then the store, the last step that can fail. */
+	if (rc == 0 && ch.apply)
+		rc = hss_db_assign(db, impu, ch.state, ch.scscf,
+		    ch.peer ? host : NULL, ch.peer ? realm : NULL);
+	return rc;
 }
 
 /* TS 29.228 6.1.4.1: Location-Info-Request. */
@@ -303,8 +454,7 @@ hss_lir_handle(struct msg *req, struct msg *ans, void *arg)
 	struct hss_impu u;
 	int rc;
 
-	if (dia_get_str(req, DIA_AVP_PUBLIC_IDENTITY, impu, sizeof(impu)) < 0)
-		return dia_set_missing(ans, DIA_AVP_PUBLIC_IDENTITY);
+	STR_NEED(req, ans, DIA_AVP_PUBLIC_IDENTITY, impu);
 	if ((rc = identities_check(db, NULL, impu, &u)) != 0)
 		return rc < 0 ? rc : dia_add_exp_result(ans, (uint32_t)rc);
 	if (u.scscf[0] != '\0') {
@@ -407,7 +557,7 @@ hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
 {
 	struct hss_db *db = arg;
 	char impi[HSS_ID_MAX], impu[HSS_ID_MAX], server[HSS_ID_MAX];
-	char scheme[64] = "";
+	char host[HSS_ID_MAX], realm[HSS_ID_MAX], scheme[64] = "";
 	uint8_t authz[64];
 	size_t authz_len = 0;
 	struct mar_vectors *mv;
@@ -416,14 +566,20 @@ hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
 	uint32_t n = 1;
 	int rc, auts_bad;
 
-	if (dia_get_str(req, DIA_AVP_USER_NAME, impi, sizeof(impi)) < 0)
-		return dia_set_missing(ans, DIA_AVP_USER_NAME);
-	if (dia_get_str(req, DIA_AVP_PUBLIC_IDENTITY, impu, sizeof(impu)) < 0)
-		return dia_set_missing(ans, DIA_AVP_PUBLIC_IDENTITY);
+	STR_NEED(req, ans, DIA_AVP_USER_NAME, impi);
+	STR_NEED(req, ans, DIA_AVP_PUBLIC_IDENTITY, impu);
 	if ((item = dia_get_avp(req, DIA_AVP_SIP_AUTH_DATA_ITEM, 0)) == NULL)
 		return dia_set_missing(ans, DIA_AVP_SIP_AUTH_DATA_ITEM);
-	(void)dia_get_str(item, DIA_AVP_SIP_AUTHENTICATION_SCHEME, scheme,
-	    sizeof(scheme));
+	STR_NEED(req, ans, DIA_AVP_SERVER_NAME, server);
+	/* Only a configured S-CSCF gets vectors (and no SQN is spent for
+	 * anyone else), before any look-up. */
+	if ((rc = scscf_check(req, ans, "MAR", server, host, realm)) != 0)
+		return rc < 0 ? rc : 0;
+	/* A scheme too long for any we know is not one we support. */
+	if ((rc = dia_get_str(item, DIA_AVP_SIP_AUTHENTICATION_SCHEME, scheme,
+	    sizeof(scheme))) < 0 && rc != -ENOENT)
+		return dia_add_exp_result(ans,
+		    CX_ERROR_AUTH_SCHEME_NOT_SUPPORTED);
 	rc = dia_get_os(item, DIA_AVP_SIP_AUTHORIZATION, authz, sizeof(authz),
 	    &authz_len);
 	if (rc < 0 && rc != -ENOENT)
@@ -445,12 +601,6 @@ hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
 	if (authz_len != 0 && authz_len != 16 + AKA_AUTS_LEN)
 		return dia_set_error(ans, DIA_INVALID_AVP_LENGTH,
 		    "SIP-Authorization: RAND || AUTS expected");
-	/* Step 3: an S-CSCF name is stored while authentication is
-	 * pending, unless one is already assigned. */
-	if (dia_get_str(req, DIA_AVP_SERVER_NAME, server,
-	    sizeof(server)) == 0 && server[0] != '\0' && u.scscf[0] == '\0')
-		IMS_CHECK_RC(hss_db_assign(db, impu, u.state, server));
-
 	IMS_CHECK_MALLOC(mv = calloc(1, sizeof(*mv)));
 	rc = vectors_make(db, impi, n, authz_len ? authz : NULL, mv,
 	    &auts_bad);
@@ -467,6 +617,12 @@ hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
 		    (rc = dia_add_u32(ans, DIA_AVP_SIP_NUMBER_AUTH_ITEMS,
 		    mv->n)) == 0)
 			rc = vectors_add(ans, mv, scheme);
+		/* Step 3: the S-CSCF name is stored while authentication is
+		 * pending, unless one is already assigned; last, so that a
+		 * refused MAR stores nothing. */
+		if (rc == 0 && u.scscf[0] == '\0')
+			rc = hss_db_assign(db, impu, u.state, server, host,
+			    realm);
 	}
 	secure_wipe(mv, sizeof(*mv));
 	free(mv);

@@ -399,19 +399,25 @@ hss_db_sqn_commit(struct hss_db *h, const char *impi, unsigned n,
 	return rc;
 }
 
+/* One statement, so atomic on its own: the state, the S-CSCF name and
+ * its Diameter identity of the whole implicit registration set change
+ * together or not at all. */
 int
 hss_db_assign(struct hss_db *h, const char *impu, enum hss_reg_state state,
-    const char *scscf)
+    const char *scscf, const char *host, const char *realm)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	IMS_CHECK_PARAMS(h != NULL && impu != NULL);
+	IMS_CHECK_PARAMS(h != NULL && impu != NULL &&
+	    (host == NULL) == (realm == NULL));
 	(void)pthread_mutex_lock(&h->mtx);
 	rc = hdb_prep(h, "UPDATE registrations SET state = ?1,"
 	    " scscf = coalesce(?2, scscf), assigned_at = ?3,"
-	    " scscf_host = CASE WHEN ?2 = '' THEN '' ELSE scscf_host END,"
-	    " scscf_realm = CASE WHEN ?2 = '' THEN '' ELSE scscf_realm END"
+	    " scscf_host = CASE WHEN ?2 = '' THEN ''"
+	    "  ELSE coalesce(?5, scscf_host) END,"
+	    " scscf_realm = CASE WHEN ?2 = '' THEN ''"
+	    "  ELSE coalesce(?6, scscf_realm) END"
 	    " WHERE impu IN (SELECT b.impu FROM public_identities a"
 	    "  JOIN public_identities b ON a.impi = b.impi AND a.irs = b.irs"
 	    "  WHERE a.impu = ?4)", &st);
@@ -421,6 +427,10 @@ hss_db_assign(struct hss_db *h, const char *impu, enum hss_reg_state state,
 			hdb_bind_text(st, 2, scscf);
 		(void)sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
 		hdb_bind_text(st, 4, impu);
+		if (host != NULL) {
+			hdb_bind_text(st, 5, host);
+			hdb_bind_text(st, 6, realm);
+		}
 		if ((rc = hdb_run(h, st, "update registration")) >= 0)
 			rc = rc == 0 ? -ENOENT : 0;
 	}
@@ -449,32 +459,3 @@ hss_db_profile_get(struct hss_db *h, const char *id, char **xml)
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc;
 }
-
-/* The Diameter identity of the S-CSCF behind the assignment (the SAR's
- * Origin-Host/Realm), needed to address an RTR later. */
-int
-hss_db_assign_peer(struct hss_db *h, const char *impu, const char *host,
-    const char *realm)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	IMS_CHECK_PARAMS(h != NULL && impu != NULL && host != NULL &&
-	    realm != NULL);
-	(void)pthread_mutex_lock(&h->mtx);
-	rc = hdb_prep(h, "UPDATE registrations SET scscf_host = ?1,"
-	    " scscf_realm = ?2"
-	    " WHERE impu IN (SELECT b.impu FROM public_identities a"
-	    "  JOIN public_identities b ON a.impi = b.impi AND a.irs = b.irs"
-	    "  WHERE a.impu = ?3)", &st);
-	if (rc == 0) {
-		hdb_bind_text(st, 1, host);
-		hdb_bind_text(st, 2, realm);
-		hdb_bind_text(st, 3, impu);
-		if ((rc = hdb_run(h, st, "update registration peer")) > 0)
-			rc = 0;
-	}
-	(void)pthread_mutex_unlock(&h->mtx);
-	return rc;
-}
-

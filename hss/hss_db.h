@@ -63,15 +63,13 @@ int	hss_db_impu_get(struct hss_db *, const char *impu, struct hss_impu *);
 int	hss_db_sqn_commit(struct hss_db *, const char *impi, unsigned n,
 	    const uint64_t *sqn_ms, struct hss_sub *sub, uint64_t *sqns);
 
-/* Sets state and S-CSCF (NULL keeps it, "" clears it) of every public
- * identity in the implicit registration set of impu. */
+/* Sets, in one statement, the state and the S-CSCF (NULL keeps it, ""
+ * clears it and its Diameter identity) of every public identity in the
+ * implicit registration set of impu, and the S-CSCF's Diameter identity
+ * (host and realm, both or neither; NULL keeps it), needed to address an
+ * RTR or PPR to it later.  -ENOENT: no such impu. */
 int	hss_db_assign(struct hss_db *, const char *impu, enum hss_reg_state,
-	    const char *scscf);
-
-/* Records the S-CSCF's Diameter identity (SAR Origin-Host/Realm) for
- * the implicit registration set of impu. */
-int	hss_db_assign_peer(struct hss_db *, const char *impu,
-	    const char *host, const char *realm);
+	    const char *scscf, const char *host, const char *realm);
 
 /* A queued Registration-Termination-Request (TS 29.228 6.1.3, kind 0) or
  * Push-Profile-Request (TS 29.228 6.2.1, kind 1). */

@@ -8,8 +8,10 @@
  * thread waits for the stop.  The store is handed to the run user before
  * the switch; no capability is kept.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "check.h"
 #include "cx.h"
@@ -22,6 +24,7 @@
 
 struct hss_conf {
 	char			*db;
+	struct conf_list	 scscf;
 	struct conf_list	 capability;
 	struct conf_list	 optional_capability;
 };
@@ -33,11 +36,30 @@ static pthread_mutex_t hss_mtx = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t hss_cond = PTHREAD_COND_INITIALIZER;
 static int hss_stopping;
 
+static int
+check_scscf(const char *v, char *why, size_t size)
+{
+	char name[HSS_ID_MAX], host[HSS_ID_MAX];
+
+	if (hss_scscf_parse(v, name, sizeof(name), host, sizeof(host)) == 0)
+		return 0;
+	(void)snprintf(why, size, "expected SIP-URI@DIAMETER-IDENTITY (the "
+	    "S-CSCF's Server-Name, then its Diameter identity), not \"%s\"",
+	    v);
+	return -EINVAL;
+}
+
 #define HC(f)	offsetof(struct hss_conf, f)
 static const struct conf_key hss_keys[] = {
 	{ .name = "db", .type = CONF_STRING, .offset = HC(db),
 	  .flags = CONF_REQUIRED, .max = 1024,
 	  .help = "the subscriber store (SQLite), provisioned with hss-ctl" },
+	{ .name = "scscf", .type = CONF_STRING, .offset = HC(scscf),
+	  .flags = CONF_LIST, .max = 2 * HSS_ID_MAX, .maxn = HSS_MAX_SCSCF,
+	  .check = check_scscf,
+	  .help = "an S-CSCF, SIP-URI@DIAMETER-IDENTITY: the Server-Name it "
+	    "sends in SAR/MAR and the Diameter peer that may use it; any "
+	    "other Server-Name, or one from another peer, is refused" },
 	{ .name = "capability", .type = CONF_UINT, .offset = HC(capability),
 	  .flags = CONF_LIST, .max = UINT32_MAX, .maxn = HSS_MAX_CAPS,
 	  .help = "a mandatory S-CSCF capability announced in "
@@ -85,6 +107,8 @@ hss_launch(void *arg)
 	IMS_CHECK_RC(cx_dict_init());
 	IMS_CHECK_RC(hss_cx_set_capabilities(mand, conf.capability.n, opt,
 	    conf.optional_capability.n));
+	IMS_CHECK_RC(hss_cx_set_scscfs((const char *const *)conf.scscf.v,
+	    conf.scscf.n));
 	IMS_CHECK_RC(hss_cx_init(db));
 	IMS_CHECK_RC(dia_start());
 	IMS_CHECK_RC(hss_rtr_start(db));

@@ -74,7 +74,9 @@ struct dict_object *dia_cx_cmd(uint32_t code, int request);
 
 /* ---- server side ---- */
 
-/* dia_register for a Cx command code (requests only). */
+/* dia_register for a Cx command code (requests only): RTR and PPR from a
+ * peer we connect to (the HSS), the others from a peer we accept (a
+ * CSCF). */
 int	cx_register(uint32_t cmd_code, dia_handler, void *arg);
 
 /* ---- Cx client (cx_client.c) ---- */
@@ -117,6 +119,7 @@ struct cx_answer {
 	uint32_t	 exp_result_code; /* Experimental-Result-Code or 0 */
 	char		 user_name[CX_STR_MAX];
 	char		 server_name[CX_STR_MAX];
+	char		 error_message[CX_STR_MAX];	/* RFC 6733 7.3 */
 	int		 has_capabilities;
 	unsigned	 n_mandatory, n_optional;
 	uint32_t	 mandatory[8], optional[8];

@@ -1,4 +1,4 @@
-/* dia_client.c - the Cx client: MAR, UAR, SAR, LIR (TS 29.229 6.1) with the
+/* cx_client.c - the Cx client: MAR, UAR, SAR, LIR (TS 29.229 6.1) with the
  * answer parsed into a struct cx_answer.
  *
  * The answer callback runs on a freeDiameter thread (see dia.h).
@@ -11,6 +11,7 @@
 #include "dia_fd.h"
 #include "check.h"
 #include "cx.h"
+#include "dia_conf.h"
 #include "log.h"
 #include "util.h"
 
@@ -89,6 +90,8 @@ cx_parse_answer(struct msg *m, struct cx_answer *a)
 	    sizeof(a->user_name));
 	(void)dia_get_str(m, DIA_AVP_SERVER_NAME, a->server_name,
 	    sizeof(a->server_name));
+	(void)dia_get_str(m, DIA_AVP_ERROR_MESSAGE, a->error_message,
+	    sizeof(a->error_message));
 	/* TS 29.229 6.3.4: Server-Capabilities. */
 	if ((g = dia_get_avp(m, DIA_AVP_SERVER_CAPABILITIES, 0)) != NULL) {
 		a->has_capabilities = 1;
@@ -126,13 +129,24 @@ cx_parse_answer(struct msg *m, struct cx_answer *a)
 	}
 }
 
-/* freeDiameter thread: the answer (or a locally generated error). */
+/* freeDiameter thread: the answer (or a locally generated error).  An
+ * answer counts only when it comes from a configured peer and names that
+ * peer as its origin (dia_msg_from_peer); anything else is treated as no
+ * answer, so no Cx result reaches the caller from elsewhere.  Error
+ * answers freeDiameter makes itself (e.g. UNABLE_TO_DELIVER) are ours. */
 static void
 cx_answer_recv(void *data, struct msg **msg)
 {
 	struct cx_pending *p = data;
+	char why[300];
 
-	cx_parse_answer(*msg, p->ans);
+	if (!dia_msg_local(*msg) && dia_msg_from_peer(*msg,
+	    DIA_PEER_CONNECT | DIA_PEER_ACCEPT, why, sizeof(why)) < 0) {
+		log_warn("cx: answer to command %u dropped: %s",
+		    p->ans->cmd_code, why);
+		p->ans->status = -EIO;
+	} else
+		cx_parse_answer(*msg, p->ans);
 	(void)fd_msg_free(*msg);
 	*msg = NULL;
 	p->cb(p->arg, p->ans);

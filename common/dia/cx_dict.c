@@ -9,6 +9,7 @@
 #include "dia_fd.h"
 #include "check.h"
 #include "cx.h"
+#include "dia_conf.h"
 #include "log.h"
 
 /* TS 29.229 6.1: the commands, all with the 'P' bit. */
@@ -115,9 +116,16 @@ dia_cx_cmd(uint32_t code, int request)
 	return NULL;
 }
 
+/* Who may send which request (TS 29.228 6.1-6.3, TS 29.229 6.1): the
+ * HSS sends RTR and PPR, so a node takes them only from a peer it
+ * connects to (the HSS it is configured with); the CSCFs send UAR, SAR,
+ * LIR and MAR, which the HSS takes only from the peers it accepts. */
 int
 cx_register(uint32_t code, dia_handler fn, void *arg)
 {
-	return dia_register(cx_app, DIA_APP_CX, code, dia_cx_cmd(code, 1), fn,
-	    arg);
+	unsigned from = code == CX_CMD_RTR || code == CX_CMD_PPR ?
+	    DIA_PEER_CONNECT : DIA_PEER_ACCEPT;
+
+	return dia_register(cx_app, DIA_APP_CX, code, dia_cx_cmd(code, 1),
+	    from, fn, arg);
 }

@@ -68,6 +68,7 @@ enum dia_avp {
 	DIA_AVP_AUTH_APPLICATION_ID,
 	DIA_AVP_VENDOR_SPECIFIC_APPLICATION_ID,
 	DIA_AVP_FAILED_AVP,
+	DIA_AVP_ERROR_MESSAGE,
 	DIA_AVP_VISITED_NETWORK_IDENTIFIER,	/* 600 */
 	DIA_AVP_PUBLIC_IDENTITY,		/* 601 */
 	DIA_AVP_SERVER_NAME,			/* 602 */
@@ -160,11 +161,28 @@ void	dia_get_result(struct msg *, uint32_t *result, uint32_t *exp_result);
  * request is answered DIAMETER_UNABLE_TO_COMPLY alone. */
 typedef int (*dia_handler)(struct msg *req, struct msg *ans, void *arg);
 /* Registers a handler for the requests of command cmd_code of application
- * app (its dictionary object).  The answer is sent by dia_server; it gets
- * Origin-Host/Realm, Auth-Session-State and the application's
- * Vendor-Specific-Application-Id (vendor, app_id). */
+ * app (its dictionary object), taken only from the configured peers of
+ * the kinds in `from` (DIA_PEER_CONNECT, DIA_PEER_ACCEPT: dia_conf.h)
+ * whose Origin-Host is the sending peer itself and whose Origin-Realm is
+ * that peer's (dia_msg_from_peer); any other request is answered
+ * DIAMETER_UNABLE_TO_COMPLY without reaching the handler.  The answer is
+ * sent by dia_server; it gets the application's
+ * Vendor-Specific-Application-Id (vendor, app_id), Auth-Session-State and
+ * Origin-Host/Realm before the handler's AVPs. */
 int	dia_register(struct dict_object *app, uint32_t app_id,
-	    uint32_t cmd_code, struct dict_object *cmd, dia_handler, void *arg);
+	    uint32_t cmd_code, struct dict_object *cmd, unsigned from,
+	    dia_handler, void *arg);
+/* The Diameter identity of the peer a received message came from (set by
+ * freeDiameter on receipt): 0, -ENOENT (none), -ENOSPC. */
+int	dia_msg_peer(struct msg *, char *buf, size_t size);
+/* 1 when the message was made here (an error answer freeDiameter
+ * generated for one of our requests: no source, or our own identity). */
+int	dia_msg_local(struct msg *);
+/* 0 when the message came from a configured peer of one of the kinds,
+ * its Origin-Host is that peer and its Origin-Realm that peer's realm;
+ * else -EPERM with the reason in why. */
+int	dia_msg_from_peer(struct msg *, unsigned kinds, char *why,
+	    size_t size);
 /* Base Result-Code with an Error-Message (text may be NULL). */
 int	dia_set_error(struct msg *ans, enum dia_result, const char *text);
 /* DIAMETER_MISSING_AVP (5005) with a Failed-AVP naming the AVP. */

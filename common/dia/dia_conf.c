@@ -32,7 +32,8 @@ struct dia_peer_entry {
 	char		 addr[INET6_ADDRSTRLEN];
 	int		 family;
 	union dia_addr	 a;
-	unsigned port;		/* 0: diameter's 3868 */
+	unsigned	 port;		/* 0: diameter's 3868 */
+	unsigned	 kind;		/* DIA_PEER_CONNECT or DIA_PEER_ACCEPT */
 };
 
 static int
@@ -161,7 +162,9 @@ const struct conf_key dia_conf_keys[] = {
 	    "first label" },
 	{ .name = "diameter.port", .type = CONF_UINT, .offset = DO(port),
 	  .dflt = "3868", .min = 1, .max = 65535,
-	  .help = "port we listen on (RFC 6733 2.1)" },
+	  .help = "port we listen on (RFC 6733 2.1), only when diameter.accept "
+	    "lists a peer: a node that only connects out has no listening "
+	    "socket" },
 	{ .name = "diameter.transport", .type = CONF_ENUM,
 	  .offset = DO(transport), .dflt = "tcp", .choices = dia_transports,
 	  .help = "tcp, or sctp where the kernel has it (RFC 6733 2.1)" },
@@ -171,13 +174,14 @@ const struct conf_key dia_conf_keys[] = {
 	{ .name = "diameter.connect", .type = CONF_STRING,
 	  .offset = DO(connect), .flags = CONF_LIST, .maxn = DIA_PEERS_MAX,
 	  .max = 320, .check = check_connect,
-	  .help = "a peer we connect to, IDENTITY@ADDRESS[:PORT] (IP address; "
-	    "no TLS: protect Cx with NDS/IP, TS 33.210)" },
+	  .help = "a peer we connect to, IDENTITY@ADDRESS[:PORT] (IP address). "
+	    "Cx runs over plain TCP/SCTP: no TLS and no IPsec here yet" },
 	{ .name = "diameter.accept", .type = CONF_STRING,
 	  .offset = DO(accept), .flags = CONF_LIST, .maxn = DIA_PEERS_MAX,
 	  .max = 320, .check = check_accept,
 	  .help = "a peer allowed to connect to us, IDENTITY@ADDRESS: that "
-	    "identity, from that address, in our realm; any other is refused" },
+	    "identity, from that address, in our realm; any other is refused. "
+	    "Not with diameter.connect: a node either accepts or connects" },
 	{ .name = "diameter.tc-timer", .type = CONF_UINT,
 	  .offset = DO(tc_timer), .dflt = "30", .min = 1, .max = 3600,
 	  .help = "seconds between attempts to connect to a peer (RFC 6733 "
@@ -235,7 +239,17 @@ sb_printf(struct strbuf *sb, const char *fmt, ...)
 }
 
 /* freeDiameter 1.2.1's syntax (libfdcore/fdd.y).  No TLS credentials:
- * SecPort = 0 and No_TLS on each peer, else the core refuses to start. */
+ * SecPort = 0 and No_TLS on each peer, else the core refuses to start.
+ *
+ * Port = 0 when diameter.accept is empty: freeDiameter then opens no
+ * listening socket (server.c creates one only for a non-zero port).  A
+ * node that only connects out (the CSCFs) must not listen: freeDiameter
+ * calls the validation callback only for peers it does not know, so a
+ * CER claiming a diameter.connect identity (the HSS's) would be taken
+ * from any address whenever the real link is not open.  NoRelay: a node
+ * never forwards a request that is not for itself (RFC 6733 6.1.8), so a
+ * Cx peer cannot reach a third node through it under an Origin-Host of
+ * its choice. */
 int
 dia_conf_render(const struct dia_conf *c, char *buf, size_t size)
 {
@@ -253,7 +267,8 @@ dia_conf_render(const struct dia_conf *c, char *buf, size_t size)
 			v6 = 1;
 	sb_printf(&sb, "# generated from the diameter.* settings\n"
 	    "Identity = \"%s\";\nRealm = \"%s\";\nPort = %u;\nSecPort = 0;\n"
-	    "%s\n%sTcTimer = %u;\n", c->identity, dia_conf_realm(c), c->port,
+	    "NoRelay;\n%s\n%sTcTimer = %u;\n", c->identity, dia_conf_realm(c),
+	    c->accept.n > 0 ? c->port : 0,
 	    c->transport == DIA_TRANSPORT_SCTP ? "No_TCP;" : "No_SCTP;",
 	    v6 ? "" : "No_IPv6;\n", c->tc_timer);
 	if (c->listen_on != NULL)
@@ -273,9 +288,11 @@ dia_conf_render(const struct dia_conf *c, char *buf, size_t size)
 
 /* ---- incoming peers ---- */
 
+/* Every configured peer (diameter.accept, diameter.connect), set once
+ * before freeDiameter starts and read-only afterwards. */
 static struct dia_peer_entry dia_allowed[2 * DIA_PEERS_MAX];
 static size_t dia_nallowed;
-static char dia_realm[256];
+static char dia_realm[256], dia_dest_realm[256];
 
 /* The address the connection comes from: the endpoint the lower layer
  * gave (EP_FL_LL) and that is primary (TCP: the only one; SCTP: the
@@ -345,7 +362,8 @@ dia_peer_validate(struct peer_info *info, int *auth,
 	(void)peer_source(info, &family, &a, from, sizeof(from));
 	alen = family == AF_INET ? sizeof(a.v4) : sizeof(a.v6);
 	for (i = 0; i < dia_nallowed; i++) {
-		if (strcasecmp(dia_allowed[i].id, id) != 0)
+		if (dia_allowed[i].kind != DIA_PEER_ACCEPT ||
+		    strcasecmp(dia_allowed[i].id, id) != 0)
 			continue;
 		listed = 1;
 		if (family != 0 && dia_allowed[i].family == family &&
@@ -371,19 +389,40 @@ dia_peer_validate(struct peer_info *info, int *auth,
 }
 
 static int
-dia_accept_init(const struct dia_conf *c)
+dia_peers_init(const struct dia_conf *c)
 {
 	size_t i;
 
 	dia_nallowed = 0;
 	(void)snprintf(dia_realm, sizeof(dia_realm), "%s", dia_conf_realm(c));
-	for (i = 0; i < c->accept.n && dia_nallowed < DIA_PEERS_MAX * 2; i++)
+	(void)snprintf(dia_dest_realm, sizeof(dia_dest_realm), "%s",
+	    dia_conf_dest_realm(c));
+	for (i = 0; i < c->accept.n && dia_nallowed < DIA_PEERS_MAX * 2; i++) {
 		IMS_CHECK_RC(peer_parse(c->accept.v[i], 0,
-		    &dia_allowed[dia_nallowed++]));
-	for (i = 0; i < c->connect.n && dia_nallowed < DIA_PEERS_MAX * 2; i++)
+		    &dia_allowed[dia_nallowed]));
+		dia_allowed[dia_nallowed++].kind = DIA_PEER_ACCEPT;
+	}
+	for (i = 0; i < c->connect.n && dia_nallowed < DIA_PEERS_MAX * 2; i++) {
 		IMS_CHECK_RC(peer_parse(c->connect.v[i], 1,
-		    &dia_allowed[dia_nallowed++]));
-	IMS_CHECK_FD(fd_peer_validate_register(dia_peer_validate));
+		    &dia_allowed[dia_nallowed]));
+		dia_allowed[dia_nallowed++].kind = DIA_PEER_CONNECT;
+	}
+	return 0;
+}
+
+unsigned
+dia_peer_kind(const char *id, size_t len, const char **realm)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < dia_nallowed; i++)
+		if (strlen(dia_allowed[i].id) == len &&
+		    strncasecmp(dia_allowed[i].id, id, len) == 0) {
+			if (realm != NULL)
+				*realm = dia_allowed[i].kind == DIA_PEER_ACCEPT ?
+				    dia_realm : dia_dest_realm;
+			return dia_allowed[i].kind;
+		}
 	return 0;
 }
 
@@ -398,6 +437,14 @@ dia_conf_apply(const struct dia_conf *c)
 	int fd, rc;
 
 	IMS_CHECK_PARAMS(c != NULL && c->identity != NULL);
+	if (c->connect.n > 0 && c->accept.n > 0) {
+		/* A listening node would take a CER claiming a connect
+		 * peer's identity from any address (see dia_conf_render). */
+		log_err("dia: diameter.connect and diameter.accept together "
+		    "are refused: a node either accepts its Cx peers (the "
+		    "HSS) or connects to them (the CSCFs)");
+		return -EINVAL;
+	}
 	IMS_CHECK_MALLOC(text = malloc(DIA_FD_CONF_MAX));
 	if ((rc = dia_conf_render(c, text, DIA_FD_CONF_MAX)) < 0) {
 		free(text);
@@ -429,5 +476,7 @@ dia_conf_apply(const struct dia_conf *c)
 		log_err("dia: freeDiameter refused the generated configuration");
 		return -(rc > 0 ? rc : EINVAL);
 	}
-	return dia_accept_init(c);
+	IMS_CHECK_RC(dia_peers_init(c));
+	IMS_CHECK_FD(fd_peer_validate_register(dia_peer_validate));
+	return 0;
 }

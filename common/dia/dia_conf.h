@@ -7,9 +7,12 @@
  * do not connect to ourselves is accepted only when its Diameter identity
  * (case-insensitive, exact) is listed in diameter.accept, the connection
  * comes from that entry's address, and its Origin-Realm is our realm.
- * Everything else gets DIAMETER_UNKNOWN_PEER and a log line.  Without TLS
- * (the project runs Cx over NDS/IP, TS 33.210), accepted peers are
- * marked "no TLS needed".
+ * Everything else gets DIAMETER_UNKNOWN_PEER and a log line.  A node
+ * without diameter.accept does not listen at all, and a node may not both
+ * accept and connect: freeDiameter 1.2.1 does not validate a CER claiming
+ * the identity of a peer it connects to.  Cx is not protected yet (no TLS,
+ * no IPsec: the SEG issue brings NDS/IP, TS 33.210), so accepted peers are
+ * marked "no TLS needed" and the address is the only proof of origin.
  */
 #ifndef IMS_DIA_CONF_H
 #define IMS_DIA_CONF_H
@@ -47,7 +50,17 @@ const char *dia_conf_dest_realm(const struct dia_conf *);
 int	dia_conf_render(const struct dia_conf *, char *buf, size_t size);
 /* For dia_init (dia_core.c), after fd_core_initialize: the generated
  * configuration to fd_core_parseconf, and the validation of incoming
- * peers registered. */
+ * peers registered.  -EINVAL when both diameter.connect and
+ * diameter.accept are set (a node either accepts or connects). */
 int	dia_conf_apply(const struct dia_conf *);
+
+/* Which configured peer a Diameter identity (len bytes, compared without
+ * case) is: DIA_PEER_ACCEPT (diameter.accept), DIA_PEER_CONNECT
+ * (diameter.connect) or 0 (none); *realm (may be NULL) gets the realm its
+ * messages must carry: ours for an accepted peer (checked at its CER),
+ * diameter.dest-realm for a peer we connect to. */
+#define DIA_PEER_CONNECT	0x1
+#define DIA_PEER_ACCEPT		0x2
+unsigned dia_peer_kind(const char *id, size_t len, const char **realm);
 
 #endif

@@ -41,6 +41,7 @@ static const struct avp_def {
 	{ DIA_AVP_VENDOR_SPECIFIC_APPLICATION_ID, 260, 0,
 	  "Vendor-Specific-Application-Id", K_GROUPED },
 	{ DIA_AVP_FAILED_AVP, 279, 0, "Failed-AVP", K_GROUPED },
+	{ DIA_AVP_ERROR_MESSAGE, 281, 0, "Error-Message", K_UTF8 },
 	/* TS 29.229 6.3, table 6.3.1. */
 	{ DIA_AVP_VISITED_NETWORK_IDENTIFIER, 600, DIA_VENDOR_3GPP,
 	  "Visited-Network-Identifier", K_OS },

@@ -9,6 +9,8 @@
 #include "dia_fd.h"
 #include "check.h"
 #include "dia.h"
+#include "dia_conf.h"
+#include "dia_int.h"
 #include "log.h"
 
 /* Base Result-Code names as freeDiameter's dictionary knows them. */
@@ -30,14 +32,6 @@ static const struct {
 /* RFC 6733 4.5: the AVP codes of the two result AVPs. */
 #define DIA_CODE_RESULT_CODE		268
 #define DIA_CODE_EXPERIMENTAL_RESULT	297
-
-/* A handler registered for one command of one application. */
-struct dia_reg {
-	dia_handler	 fn;
-	void		*arg;
-	uint32_t	 app_id;
-	uint32_t	 code;
-};
 
 static const char *
 result_name(enum dia_result code)
@@ -142,29 +136,102 @@ dia_discard_after(struct msg *ans, struct avp *mark)
 	return 0;
 }
 
-/* Called on a freeDiameter dispatch thread. */
-static int
-dia_dispatch(struct msg **msg, struct avp *avp, struct session *sess,
-    void *opaque, enum disp_action *act)
+int
+dia_msg_peer(struct msg *m, char *buf, size_t size)
 {
-	struct dia_reg *r = opaque;
+	DiamId_t id = NULL;
+	size_t len = 0;
+
+	IMS_CHECK_PARAMS(m != NULL && buf != NULL && size > 0);
+	IMS_CHECK_FD(fd_msg_source_get(m, &id, &len));
+	if (id == NULL || len == 0)
+		return -ENOENT;
+	if (len >= size)
+		return -ENOSPC;
+	memcpy(buf, id, len);
+	buf[len] = '\0';
+	return 0;
+}
+
+int
+dia_msg_local(struct msg *m)
+{
+	char src[256];
+	int rc = dia_msg_peer(m, src, sizeof(src));
+
+	return rc == -ENOENT || (rc == 0 && strcasecmp(src,
+	    fd_g_config->cnf_diamid) == 0);
+}
+
+int
+dia_msg_from_peer(struct msg *m, unsigned kinds, char *why, size_t size)
+{
+	char src[256], host[256], realm[256];
+	const char *want = NULL;
+	unsigned kind;
+
+	/* The peer whose connection it came over (freeDiameter sets it on
+	 * receipt); the identity was checked at that peer's CER/CEA. */
+	if (dia_msg_peer(m, src, sizeof(src)) < 0) {
+		(void)snprintf(why, size, "no sending peer");
+		return -EPERM;
+	}
+	if ((kind = dia_peer_kind(src, strlen(src), &want)) == 0) {
+		(void)snprintf(why, size, "%s is not a configured peer", src);
+		return -EPERM;
+	}
+	if (!(kind & kinds)) {
+		(void)snprintf(why, size, "%s may not send it (a peer we %s)",
+		    src, kind == DIA_PEER_CONNECT ? "connect to" : "accept");
+		return -EPERM;
+	}
+	/* No relays on Cx here (NoRelay, direct links): the origin is the
+	 * peer itself, so Origin-Host/Origin-Realm can be trusted by the
+	 * handlers (RFC 6733 6.3, 6.4). */
+	if (dia_get_str(m, DIA_AVP_ORIGIN_HOST, host, sizeof(host)) < 0 ||
+	    strcasecmp(host, src) != 0) {
+		(void)snprintf(why, size, "Origin-Host is not the sending peer "
+		    "%s", src);
+		return -EPERM;
+	}
+	if (dia_get_str(m, DIA_AVP_ORIGIN_REALM, realm, sizeof(realm)) < 0 ||
+	    strcasecmp(realm, want) != 0) {
+		(void)snprintf(why, size, "Origin-Realm of %s is not %s", src,
+		    want);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* The answer to one request: *msg is the request on entry, the answer to
+ * send on return (0).  On an internal error (< 0) nothing is to be sent
+ * (*msg may already be the answer; freeDiameter disposes of it). */
+int
+dia_answer_request(const struct dia_reg *r, struct msg **msg)
+{
 	struct msg *req = *msg, *ans;
-	struct msg_hdr *h;
 	struct avp *mark;
+	char why[300];
 	unsigned n;
 	int rc;
 
-	(void)avp;
-	(void)sess;
-	*act = DISP_ACT_CONT;
-	IMS_CHECK_FD(fd_msg_hdr(req, &h));
-	if (!(h->msg_flags & CMD_FLAG_REQUEST))
-		return 0;
+	rc = dia_msg_from_peer(req, r->from, why, sizeof(why));
 	IMS_CHECK_FD(fd_msg_new_answer_from_req(fd_g_config->cnf_dict, msg, 0));
 	ans = *msg;
-	/* e.g. TS 29.229 6.1.x: every Cx answer carries the VSAI. */
+	/* e.g. TS 29.229 6.1.x: every Cx answer carries the VSAI.
+	 * Auth-Session-State NO_STATE_MAINTAINED (1): the 3GPP applications
+	 * here (Cx, Zh, Zn) are stateless.  Origin-*: ours.  All before the
+	 * handler, so that a handler's last step (e.g. a store write) is
+	 * the last thing that can fail before the answer leaves. */
 	IMS_CHECK_RC(dia_add_vsai(ans, r->app_id));
+	IMS_CHECK_RC(dia_add_u32(ans, DIA_AVP_AUTH_SESSION_STATE, 1));
+	IMS_CHECK_FD(fd_msg_add_origin(ans, 0));
 	IMS_CHECK_FD(fd_msg_browse(ans, MSG_BRW_LAST_CHILD, &mark, NULL));
+	if (rc < 0) {
+		log_warn("dia: refused command %u: %s", r->code, why);
+		return dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
+		    "request not accepted from this peer");
+	}
 	/* The handler's contract (dia.h): 0 with exactly one result, or
 	 * < 0; what a failed handler added is discarded here, so that the
 	 * answer carries one result whatever the handler did. */
@@ -184,28 +251,43 @@ dia_dispatch(struct msg **msg, struct avp *avp, struct session *sess,
 		IMS_CHECK_RC(dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
 		    "internal error"));
 	}
-	/* Auth-Session-State NO_STATE_MAINTAINED (1): the 3GPP applications
-	 * here (Cx, Zh, Zn) are stateless. */
-	IMS_CHECK_RC(dia_add_u32(ans, DIA_AVP_AUTH_SESSION_STATE, 1));
-	IMS_CHECK_FD(fd_msg_add_origin(ans, 0));
+	return 0;
+}
+
+/* Called on a freeDiameter dispatch thread. */
+static int
+dia_dispatch(struct msg **msg, struct avp *avp, struct session *sess,
+    void *opaque, enum disp_action *act)
+{
+	struct msg_hdr *h;
+
+	(void)avp;
+	(void)sess;
+	*act = DISP_ACT_CONT;
+	IMS_CHECK_FD(fd_msg_hdr(*msg, &h));
+	if (!(h->msg_flags & CMD_FLAG_REQUEST))
+		return 0;
+	IMS_CHECK_RC(dia_answer_request(opaque, msg));
 	*act = DISP_ACT_SEND;
 	return 0;
 }
 
 int
 dia_register(struct dict_object *app, uint32_t app_id, uint32_t code,
-    struct dict_object *cmd, dia_handler fn, void *arg)
+    struct dict_object *cmd, unsigned from, dia_handler fn, void *arg)
 {
 	struct disp_when when;
 	struct dia_reg *r;
 
-	IMS_CHECK_PARAMS(fn != NULL && app != NULL && cmd != NULL);
+	IMS_CHECK_PARAMS(fn != NULL && app != NULL && cmd != NULL &&
+	    from != 0);
 	/* Lives as long as the process: freeDiameter keeps the pointer. */
 	IMS_CHECK_MALLOC(r = calloc(1, sizeof(*r)));
 	r->fn = fn;
 	r->arg = arg;
 	r->app_id = app_id;
 	r->code = code;
+	r->from = from;
 	memset(&when, 0, sizeof(when));
 	when.app = app;
 	when.command = cmd;

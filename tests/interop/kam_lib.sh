@@ -87,12 +87,14 @@ kam_topo() {
 }
 
 # hss_up: our hss in its namespace, accepting Kamailio's S-CSCF and I-CSCF
-# (cdp identities NODE.DOMAIN) from their addresses.
+# (cdp identities NODE.DOMAIN) from their addresses; the S-CSCF's
+# Server-Name (SCSCF_URI, its scscf_name) from the S-CSCF's identity.
 hss_up() {
 	lab_conf "$HSS" hss "$LAB_DIR/hss.conf" $(lab_dia hss) \
 	    -o db="$LAB_DIR/db/hss.db" \
 	    -o diameter.accept="scscf.$DOMAIN@$(lab_ip scscf)" \
-	    -o diameter.accept="icscf.$DOMAIN@$(lab_ip icscf)"
+	    -o diameter.accept="icscf.$DOMAIN@$(lab_ip icscf)" \
+	    -o scscf="$(SCSCF_URI)@scscf.$DOMAIN"
 	lab_start hss hss "$HSS" -c "$LAB_DIR/hss.conf"
 	lab_wait_listen hss t 3868 hss
 }

@@ -158,11 +158,14 @@ wait_log() {
 }
 
 # hss_start [-o ...]: the hss, accepting the scscf and icscf nodes as Cx
-# peers (each from its own address), its store db/hss.db.
+# peers (each from its own address), the S-CSCFs scscf and scscf2 by their
+# names (scscf_conf) and identities, its store db/hss.db.
 hss_start() {
 	lab_conf "$HSS" hss hss.conf $(lab_dia hss) -o db="$PWD/db/hss.db" \
 		-o diameter.accept="scscf.$DOMAIN@$(ip_of scscf)" \
-		-o diameter.accept="icscf.$DOMAIN@$(ip_of icscf)" "$@"
+		-o diameter.accept="icscf.$DOMAIN@$(ip_of icscf)" \
+		-o scscf="sip:$(ip_of scscf):6060@scscf.$DOMAIN" \
+		-o scscf="sip:$(ip_of scscf2):6060@scscf2.$DOMAIN" "$@"
 	bg hss hss.log "$HSS" -c hss.conf
 	HSS_PID=$BG_PID
 	wait_listen hss t 3868 "$HSS_PID" hss.log

@@ -1,12 +1,21 @@
 #!/usr/bin/env python3
-"""cx_raw.py - bad Cx requests sent byte by byte to the HSS.
+"""cx_raw.py - hand-made Cx messages, byte by byte.
 
 Usage: cx_raw.py HOST PORT ORIGIN_HOST REALM LOCAL_IP
+       cx_raw.py cer HOST PORT ORIGIN_HOST REALM LOCAL_IP
+       cx_raw.py send HOST PORT ORIGIN_HOST REALM LOCAL_IP CMD [NAME=VALUE...]
 
-Speaks just enough Diameter (RFC 6733) to exchange CER/CEA, then sends
-requests with missing or invalid AVPs and checks the HSS answers each with
-the right error and keeps running.  Prints PASS:/FAIL: lines like the shell
-tests; exit status 1 if anything failed.
+Speaks just enough Diameter (RFC 6733) to exchange CER/CEA.  The first
+form sends requests with missing or invalid AVPs and checks the HSS
+answers each with the right error and keeps running (PASS:/FAIL: lines like
+the shell tests; exit status 1 if anything failed).
+
+The other two play a rogue peer and print name=value lines: "cer" sends a
+CER claiming ORIGIN_HOST (connect=refused|closed|ok, cea=RESULT); "send"
+does the CER, then one request CMD (uar, sar, lir, mar, rtr, ppr) built
+from NAME=VALUE (origin-host: a forged Origin-Host, dest-host, user-name,
+impu, server-name, type, udaa, reason, user-data) and prints result=,
+error_message=, items= (SIP-Auth-Data-Items) and user_data= of the answer.
 """
 import socket
 import struct
@@ -152,10 +161,20 @@ def main():
     check("MAR with a 10-byte SIP-Authorization: 5014", result(a) == 5014)
     check("... and no vector", not any(x[0] == 612 for x in a))
     c, a = cx(303, [avp(1, b"alice\0@" + realm.encode()), impu, item])
-    check("MAR with a NUL in User-Name is refused", result(a) not in (None, 2001))
+    check("MAR with a NUL in User-Name: 5004 DIAMETER_INVALID_AVP_VALUE",
+          result(a) == 5004)
     c, a = cx(303, [impi, avp(601, "sip:" + "x" * 3000, VENDOR), item])
-    check("MAR with a 3000-byte Public-Identity is refused",
-          result(a) not in (None, 2001))
+    check("MAR with a 3000-byte Public-Identity: 5014 (not taken as absent)",
+          result(a) == 5014)
+    long_item = avp(612, avp(608, "Digest-AKAv1-MD5" + "x" * 100, VENDOR),
+                    VENDOR)
+    c, a = cx(303, [impi, impu, long_item, avp(607, u32(1), VENDOR), srv])
+    check("MAR with a 116-byte SIP-Authentication-Scheme: 5006, no vector",
+          result(a) == 5006 and not any(x[0] == 612 for x in a))
+    c, a = cx(301, [avp(1, "a" * 300), impu, srv, avp(614, u32(1), VENDOR),
+                    avp(624, u32(0), VENDOR)])
+    check("SAR with a 300-byte User-Name: 5014 (not taken as absent)",
+          result(a) == 5014)
     c, a = cx(303, [impi, impu, avp(607, u32(1000000), VENDOR), item, srv])
     n = sum(1 for x in a if x[0] == 612)
     check("MAR asking 10^6 vectors gets a bounded number (%d)" % n,
@@ -188,5 +207,89 @@ def main():
     return 1 if failed else 0
 
 
+def rogue_cer(host, port, origin, realm, local_ip):
+    try:
+        s, code, avps = connect(host, int(port), origin, realm, local_ip)
+    except ConnectionRefusedError:
+        print("connect=refused")
+        return None
+    except (EOFError, OSError):
+        print("connect=closed")
+        return None
+    print("connect=ok")
+    print("cea=%s" % result(avps))
+    return s if code == 257 and result(avps) == 2001 else None
+
+
+CMDS = {"uar": 300, "sar": 301, "lir": 302, "mar": 303, "rtr": 304,
+        "ppr": 305}
+
+
+def rogue_send(host, port, origin, realm, local_ip, cmd, args):
+    kv = dict(a.split("=", 1) for a in args)
+    s = rogue_cer(host, port, origin, realm, local_ip)
+    if s is None:
+        return 0
+    code = CMDS[cmd]
+    avps = [avp(263, "%s;rogue;1" % origin),
+            avp(260, avp(266, u32(VENDOR)) + avp(258, u32(CX))),
+            avp(277, u32(1)), avp(264, kv.get("origin-host", origin)),
+            avp(296, realm)]
+    if "dest-host" in kv:
+        avps.append(avp(293, kv["dest-host"]))
+    avps.append(avp(283, kv.get("dest-realm", realm)))
+    if "user-name" in kv:
+        avps.append(avp(1, kv["user-name"]))
+    if "impu" in kv:
+        avps.append(avp(601, kv["impu"], VENDOR))
+    if cmd == "uar":
+        avps.append(avp(600, realm, VENDOR))
+        avps.append(avp(623, u32(int(kv.get("type", "0"))), VENDOR))
+    if cmd == "mar":
+        avps.append(avp(612, avp(608, "Digest-AKAv1-MD5", VENDOR), VENDOR))
+        avps.append(avp(607, u32(1), VENDOR))
+    if "server-name" in kv:
+        avps.append(avp(602, kv["server-name"], VENDOR))
+    if cmd == "sar":
+        avps.append(avp(614, u32(int(kv.get("type", "1"))), VENDOR))
+        avps.append(avp(624, u32(int(kv.get("udaa", "0"))), VENDOR))
+    if cmd == "rtr":
+        avps.append(avp(615, avp(616, u32(int(kv.get("reason", "0"))),
+                                 VENDOR), VENDOR))
+    if cmd == "ppr":
+        avps.append(avp(606, kv.get("user-data", "<IMSSubscription/>"),
+                        VENDOR))
+    s.sendall(msg(code, CX, avps, 4242))
+    s.settimeout(8)
+    try:
+        while True:
+            c, a = recv_msg(s)
+            if c == 280:
+                s.sendall(msg(280, 0, [avp(268, u32(2001)), avp(264, origin),
+                                       avp(296, realm)], 0, request=False))
+                continue
+            break
+    except (EOFError, OSError):
+        print("answer=none")
+        return 0
+    print("cmd=%d" % c)
+    print("result=%s" % result(a))
+    for c2, v, d in a:
+        if c2 == 281 and v == 0:
+            print("error_message=%s" % d.decode(errors="replace"))
+        if c2 == 606 and v == VENDOR:
+            print("user_data=%s" % d.decode(errors="replace"))
+    print("items=%d" % sum(1 for x in a if x[0] == 612))
+    print("results=%d" % sum(1 for x in a if x[0] in (268, 297) and
+                             x[1] == 0))
+    s.close()
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "cer":
+        rogue_cer(*sys.argv[2:7])
+        sys.exit(0)
+    if sys.argv[1] == "send":
+        sys.exit(rogue_send(*sys.argv[2:8], sys.argv[8:]))
     sys.exit(main())

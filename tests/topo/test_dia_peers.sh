@@ -23,7 +23,8 @@ ip -n "$NS_B" addr add "$IP_B2/24" dev "$IF_B" || die "second address"
 
 lab_conf "$HSS" hss hss.conf -o diameter.identity="hss.$REALM" \
 	-o diameter.tc-timer=2 -o diameter.extensions-dir="$FD_EXT" \
-	-o db="$PWD/db/hss.db" -o diameter.accept="cscf.$REALM@$IP_B"
+	-o db="$PWD/db/hss.db" -o diameter.accept="cscf.$REALM@$IP_B" \
+	-o scscf="sip:scscf.$REALM@cscf.$REALM"
 "$HSS_CTL" --db "$PWD/db/hss.db" add --impi "alice@$REALM" \
 	--impu "sip:alice@$REALM" --k $K --op $OP >/dev/null || die "hss-ctl"
 ip netns exec "$NS_A" "$HSS" -c hss.conf >>hss.log 2>&1 &

@@ -30,12 +30,14 @@ SCSCF=sip:scscf.$REALM
 
 topo_up
 
-# The hss accepts the test's Cx peers, all from namespace B.
+# The hss accepts the test's Cx peers, all from namespace B, each of
+# them allowed to act as the S-CSCF $SCSCF (the scscf key).
 lab_conf "$HSS" hss hss.conf -o diameter.identity="hss.$REALM" \
 	-o diameter.tc-timer=2 -o diameter.extensions-dir="$FD_EXT" \
 	-o db="$DB" -o capability=1 -o optional-capability=2 \
 	$(for p in cscf cscf1 cscf2 cscf3 raw raw2; do
-		echo "-o diameter.accept=$p.$REALM@$IP_B"; done)
+		echo "-o diameter.accept=$p.$REALM@$IP_B"
+		echo "-o scscf=$SCSCF@$p.$REALM"; done)
 cli_conf cli.conf "cscf.$REALM" diameter.timeout=3000
 
 HSS_PID=
@@ -257,7 +259,7 @@ check "store shows bob unregistered" \
 	[ "$(ctl show --impi bob@$REALM | kv state)" = unregistered ]
 out=$(cx sar --impi bob@$REALM --impu sip:bob@$REALM --type 0 \
 	--server-name sip:other.$REALM)
-check "SAR NO_ASSIGNMENT from another S-CSCF: 5012" \
+check "SAR NO_ASSIGNMENT with an unknown Server-Name: 5012" \
 	[ "$(echo "$out" | kv result_code)" = 5012 ]
 out=$(cx sar --impi bob@$REALM --impu sip:bob@$REALM --type 99 \
 	--server-name "$SCSCF")

@@ -138,6 +138,8 @@ print_answer(const struct cx_answer *a)
 		printf("user_name=%s\n", a->user_name);
 	if (a->server_name[0] != '\0')
 		printf("server_name=%s\n", a->server_name);
+	if (a->error_message[0] != '\0')
+		printf("error_message=%s\n", a->error_message);
 	if (a->has_capabilities)
 		printf("server_capabilities=%u,%u\n", a->n_mandatory,
 		    a->n_optional);
