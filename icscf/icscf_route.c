@@ -70,70 +70,25 @@ answered(struct sipx_cx *cx, const struct cx_answer *a)
 	    NULL);
 }
 
-/* RFC 3261 25.1 token characters. */
-static int
-token_char(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	    (ch >= '0' && ch <= '9') ||
-	    (ch != '\0' && strchr("-.!%*_+`'~", ch) != NULL);
-}
-
 /* The visited network of a REGISTER from a P-CSCF (TS 24.229 5.3.1.2):
- * the one vnetwork-spec of its P-Visited-Network-ID (RFC 7315 4.3,
- * token or quoted-string, unquoted), else dflt.  -EINVAL when
- * malformed or when more than one value is given (which network would
- * it be?), -ENOSPC when it does not fit: never cut short. */
+ * its one P-Visited-Network-ID (icscf_visited_network), else dflt. */
 static int
 visited_network(sip_t const *sip, const char *dflt, char *out, size_t size)
 {
 	const sip_unknown_t *un;
-	const char *v = NULL, *p;
-	size_t len = 0;
-	int quoted = 0;
+	const char *v = NULL;
 
 	for (un = sip->sip_unknown; un != NULL; un = un->un_next) {
 		if (un->un_name == NULL ||
 		    strcasecmp(un->un_name, "P-Visited-Network-ID") != 0)
 			continue;
 		if (v != NULL)
-			return -EINVAL;
+			return -EINVAL;		/* which network would it be? */
 		v = un->un_value != NULL ? un->un_value : "";
 	}
-	if (v == NULL)
-		return snprintf(out, size, "%s", dflt) < (int)size ? 0 :
-		    -ENOSPC;
-	p = v + strspn(v, " \t");
-	if (*p == '"') {
-		for (p++; *p != '"'; p++) {
-			if (*p == '\0')
-				return -EINVAL;
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			if (len + 1 >= size)
-				return -ENOSPC;
-			out[len++] = *p;
-		}
-		p++;
-	} else
-		for (; token_char(*p); p++) {
-			if (len + 1 >= size)
-				return -ENOSPC;
-			out[len++] = *p;
-		}
-	out[len] = '\0';
-	p += strspn(p, " \t");
-	if (len == 0 || (*p != '\0' && *p != ';'))
-		return -EINVAL;
-	/* vnetwork-params may follow, a second value may not. */
-	for (; *p != '\0'; p++)
-		if (*p == '"')
-			quoted = !quoted;
-		else if (*p == '\\' && quoted && p[1] != '\0')
-			p++;
-		else if (*p == ',' && !quoted)
-			return -EINVAL;
-	return 0;
+	if (v != NULL)
+		return icscf_visited_network(v, out, size);
+	return snprintf(out, size, "%s", dflt) < (int)size ? 0 : -ENOSPC;
 }
 
 static void
