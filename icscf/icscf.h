@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "cx.h"
+#include "icscf_visited.h"
 #include "scscf_select.h"
 #include "sipx.h"
 

@@ -3,6 +3,12 @@
  *	(TS 24.229 5.3.1.2, TS 29.228 6.1.1);
  *	initial requests from outside: LIR, then forward to the S-CSCF
  *	serving the called identity (TS 24.229 5.3.2.1, TS 29.228 6.1.4).
+ * At the boundary of the trust domain (TS 24.229 4.4, 5.3; RFC 3325):
+ * what comes from outside (sipx_from_trusted: the packet's source) loses
+ * the headers only the trust domain sets, may not register (a REGISTER
+ * comes through a P-CSCF, which alone names the visited network), and
+ * is routed only by our own LIR: an originating indication, a Route set
+ * beyond us or an in-dialog request from outside gets 403.
  * Each request is one sipx_cx (common/sipx): the answer is handled on the
  * su_root thread and the request gets exactly one final response.
  */
@@ -20,6 +26,7 @@
 struct icx {
 	struct sipx_cx	 cx;		/* the UAR or LIR and its SIP reply */
 	struct icscf	*ic;
+	msg_t		*msg;		/* the copy to forward */
 	char		 impu[SIPX_URI_MAX];
 	int		 lir;
 };
@@ -27,7 +34,10 @@ struct icx {
 static void
 icx_release(struct sipx_cx *cx)
 {
-	free(IMS_CONTAINER_OF(cx, struct icx, cx));
+	struct icx *c = IMS_CONTAINER_OF(cx, struct icx, cx);
+
+	msg_destroy(c->msg);
+	free(c);
 }
 
 /* su_root thread: the UAA or LIA (TS 24.229 5.3.1.2, 5.3.2.1). */
@@ -52,35 +62,33 @@ answered(struct sipx_cx *cx, const struct cx_answer *a)
 		sipx_cx_reply(cx, 600, "Busy Everywhere");
 		return;
 	}
-	if ((msg = sipx_request_copy(cx->irq, &status)) == NULL) {
-		sipx_cx_reply(cx, status, NULL);
-		return;
-	}
-	(void)sipx_route_pop_self(&c->ic->sa, msg, sip_object(msg), NULL, 0);
+	msg = c->msg;
+	c->msg = NULL;
 	log_info("icscf: %s for %s to %s", c->lir ? "request" : "REGISTER",
 	    c->impu, target);
 	(void)sipx_forward(&c->ic->sa, sipx_cx_take(cx), msg, target, NULL,
 	    NULL);
 }
 
-/* P-Visited-Network-ID value without quotes (RFC 3455 4.3). */
-static void
+/* The visited network of a REGISTER from a P-CSCF (TS 24.229 5.3.1.2):
+ * its one P-Visited-Network-ID (icscf_visited_network), else dflt. */
+static int
 visited_network(sip_t const *sip, const char *dflt, char *out, size_t size)
 {
-	const char *v = sipx_hdr_get(sip, "P-Visited-Network-ID");
-	size_t len;
+	const sip_unknown_t *un;
+	const char *v = NULL;
 
-	if (v == NULL) {
-		(void)snprintf(out, size, "%s", dflt);
-		return;
+	for (un = sip->sip_unknown; un != NULL; un = un->un_next) {
+		if (un->un_name == NULL ||
+		    strcasecmp(un->un_name, "P-Visited-Network-ID") != 0)
+			continue;
+		if (v != NULL)
+			return -EINVAL;		/* which network would it be? */
+		v = un->un_value != NULL ? un->un_value : "";
 	}
-	if (*v == '"')
-		v++;
-	len = strcspn(v, "\";");
-	if (len >= size)
-		len = size - 1;
-	memcpy(out, v, len);
-	out[len] = '\0';
+	if (v != NULL)
+		return icscf_visited_network(v, out, size);
+	return snprintf(out, size, "%s", dflt) < (int)size ? 0 : -ENOSPC;
 }
 
 static void
@@ -101,7 +109,12 @@ uar(struct icx *c, sip_t const *sip)
 		sipx_cx_finish(&c->cx, 400, "Bad Expires");
 		return;
 	}
-	visited_network(sip, c->ic->domain, vni, sizeof(vni));
+	if (visited_network(sip, c->ic->domain, vni, sizeof(vni)) < 0) {
+		log_info("icscf: REGISTER for %s: unusable "
+		    "P-Visited-Network-ID", c->impu);
+		sipx_cx_finish(&c->cx, 400, "Bad P-Visited-Network-ID");
+		return;
+	}
 	memset(&r, 0, sizeof(r));
 	r.dest_realm = c->ic->dest_realm;
 	r.impi = impi;
@@ -124,41 +137,121 @@ lir(struct icx *c)
 	sipx_cx_send(&c->cx, CX_CMD_LIR, &r, answered);
 }
 
+static void
+refuse(nta_incoming_t *irq, msg_t *msg, int status, const char *phrase)
+{
+	msg_destroy(msg);
+	sipx_reply(irq, status, phrase);
+}
+
+/* TS 24.229 4.4, 5.3: what a request from outside the trust domain may
+ * not do here.  NULL, or why it is refused (403). */
+static const char *
+untrusted_refusal(sip_t const *sip, int orig)
+{
+	sip_method_t m = sip->sip_request->rq_method;
+
+	/* 5.3.1.2: a REGISTER comes through a P-CSCF (roaming partners'
+	 * P-CSCFs are trusted peers); only it names the visited network,
+	 * which the HSS's roaming rules judge. */
+	if (m == sip_method_register)
+		return "REGISTER not through a P-CSCF";
+	/* 5.3.2.1A: the originating role is the trust domain's to give. */
+	if (orig)
+		return "originating request";
+	/* 5.3.2.1: from outside we route by our LIR only: never along a
+	 * Route set or a dialog the sender made up (we are in no dialog's
+	 * route set: no Record-Route). */
+	if (sip->sip_route != NULL)
+		return "Route beyond the I-CSCF";
+	if (sipx_in_dialog(sip) || m == sip_method_ack ||
+	    m == sip_method_cancel)
+		return "not an initial request";
+	return NULL;
+}
+
 int
-icscf_request(struct icscf *ic, nta_incoming_t *irq, sip_t const *sip)
+icscf_request(struct icscf *ic, nta_incoming_t *irq, sip_t const *isip)
 {
 	struct icx *c;
 	msg_t *msg;
-	int status;
+	sip_t *sip;
+	const char *why;
+	char rid[SIPX_URI_MAX];
+	int status, trusted, orig, rid_rc, rc;
 
-	/* Requests within a dialog, or routed beyond us: proxy them
-	 * (RFC 3261 16.4). */
+	/* RFC 3261 16.3 step 2, before anything else looks at it. */
+	rid_rc = sipx_public_id(isip->sip_request->rq_url, 1, rid,
+	    sizeof(rid));
+	if (rid_rc == -EPROTONOSUPPORT) {
+		sipx_reply(irq, 416, "Unsupported URI Scheme");
+		return 0;
+	}
+	/* Step 3 (Max-Forwards, 483) in the copy: before any Cx. */
+	if ((msg = sipx_request_copy(irq, &status)) == NULL) {
+		sipx_reply(irq, status, NULL);
+		return 0;
+	}
+	sip = sip_object(msg);
+	trusted = sipx_from_trusted(&ic->trust, irq);
+	if (sipx_route_pop_own(&ic->sa, msg, sip, &orig) < 0) {
+		refuse(irq, msg, 500, "Server Internal Error");
+		return 0;
+	}
+	if (!trusted) {
+		/* RFC 3325 5, TS 24.229 4.4.1: whatever identity it
+		 * asserts is the sender's own claim: gone. */
+		sipx_untrusted_strip(msg, sip);
+		if ((why = untrusted_refusal(sip, orig)) != NULL) {
+			log_info("icscf: %s from outside the trust domain "
+			    "refused: %s", sip->sip_request->rq_method_name,
+			    why);
+			refuse(irq, msg, 403, "Forbidden");
+			return 0;
+		}
+	}
+	/* From the trust domain: requests within a dialog, or routed
+	 * beyond us, are proxied (RFC 3261 16.4). */
 	if (sip->sip_request->rq_method != sip_method_register &&
 	    (sipx_in_dialog(sip) || sip->sip_request->rq_method ==
 	    sip_method_ack || sip->sip_request->rq_method ==
-	    sip_method_cancel || (sip->sip_route != NULL &&
-	    !sipx_url_is_self(&ic->sa, sip->sip_route->r_url)))) {
-		if ((msg = sipx_request_copy(irq, &status)) == NULL) {
-			sipx_reply(irq, status, NULL);
-			return 0;
-		}
-		(void)sipx_route_pop_self(&ic->sa, msg, sip_object(msg), NULL,
-		    0);
+	    sip_method_cancel || sip->sip_route != NULL)) {
+		/* RFC 3325 5: no asserted identity out when private. */
+		(void)sipx_privacy_apply(&ic->trust, msg, sip,
+		    sip->sip_route != NULL ? sip->sip_route->r_url :
+		    sip->sip_request->rq_url);
 		(void)sipx_forward(&ic->sa, irq, msg, NULL, NULL, NULL);
 		return 0;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		sipx_reply(irq, 500, "Server Internal Error");
+		refuse(irq, msg, 500, "Server Internal Error");
 		return 0;
 	}
-	sipx_cx_init(&c->cx, &ic->sa, irq, icx_release);
-	c->ic = ic;
 	c->lir = sip->sip_request->rq_method != sip_method_register;
-	if (sipx_aor(c->lir ? sip->sip_request->rq_url : sip->sip_to->a_url,
-	    c->impu, sizeof(c->impu)) < 0) {
-		sipx_cx_finish(&c->cx, 400, "Bad Request");
+	/* The identity: of the called user (TS 24.229 5.3.2.1: a SIP URI
+	 * with a user part, or a global tel URI), or the registering one
+	 * (5.3.1.2: the To, a SIP URI; RFC 3261 10.3 step 3). */
+	if (c->lir) {
+		if ((rc = rid_rc) == 0)
+			memcpy(c->impu, rid, sizeof(c->impu));
+	} else
+		rc = sip->sip_to != NULL ? sipx_public_id(sip->sip_to->a_url,
+		    0, c->impu, sizeof(c->impu)) : -EINVAL;
+	if (rc < 0) {
+		log_info("icscf: %s: %s names no public identity",
+		    sip->sip_request->rq_method_name,
+		    c->lir ? "Request-URI" : "To");
+		if (c->lir && rc == -ENOENT)
+			refuse(irq, msg, 404, "Not Found");
+		else
+			refuse(irq, msg, 400, c->lir ? "Bad Request-URI" :
+			    "Bad To");
+		free(c);
 		return 0;
 	}
+	c->ic = ic;
+	c->msg = msg;
+	sipx_cx_init(&c->cx, &ic->sa, irq, icx_release);
 	if (c->lir)
 		lir(c);
 	else

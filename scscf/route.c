@@ -4,6 +4,12 @@
  * public identity are sent to its contact through the stored Path
  * (RFC 3327 5.3, TS 24.229 5.4.3.3); in-dialog requests follow their
  * Route set (RFC 3261 16.4, 16.12).
+ * The trust domain (TS 24.229 4.4, RFC 3325; sipx_from_trusted: the
+ * packet's source): only its members (our P-CSCFs, ASs, the I-CSCF)
+ * give the originating role; a request from outside loses the headers
+ * only they set, and an initial one is routed by our own store only,
+ * never along a Route set it brought.  A user's asserted identity does
+ * not leave it when the user asked for privacy (RFC 3325 5).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,11 +51,19 @@ served_user_registered(struct scscf *s, sip_t *sip)
 	int registered = 0;
 
 	if (pai == NULL || name_addr_uri(pai, uri, sizeof(uri)) < 0 ||
-	    url_d(u, uri) < 0 || sipx_aor(u, aor, sizeof(aor)) < 0)
+	    url_d(u, uri) < 0 || sipx_public_id(u, 1, aor, sizeof(aor)) < 0)
 		return 0;
 	if (bdb_reg_get(s->db, aor, NULL, 0, &registered, NULL, 0) < 0)
 		return 0;
 	return registered;
+}
+
+/* RFC 3261 16.6 step 6-7: where the request goes next. */
+static const url_t *
+next_hop(sip_t const *sip)
+{
+	return sip->sip_route != NULL ? sip->sip_route->r_url :
+	    sip->sip_request->rq_url;
 }
 
 static int
@@ -69,9 +83,17 @@ terminate(struct scscf *s, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 	size_t n = 0;
 	int registered = 0, rc;
 
-	if (sipx_aor(sip->sip_request->rq_url, aor, sizeof(aor)) < 0) {
+	/* Only a public identity is looked up (TS 23.003 13.4): a SIP URI
+	 * with a user part, a global tel URI. */
+	if ((rc = sipx_public_id(sip->sip_request->rq_url, 1, aor,
+	    sizeof(aor))) < 0) {
 		msg_destroy(msg);
-		sipx_reply(irq, 400, "Bad Request-URI");
+		log_info("route: the Request-URI names no public identity");
+		if (rc == -ENOENT)
+			sipx_reply(irq, 404, "Not Found");
+		else
+			sipx_reply(irq, rc == -EPROTONOSUPPORT ? 416 : 400,
+			    NULL);
 		return 0;
 	}
 	rc = bdb_reg_get(s->db, aor, NULL, 0, &registered, NULL, 0);
@@ -110,9 +132,29 @@ terminate(struct scscf *s, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 		sipx_reply(irq, 500, "Server Internal Error");
 		return 0;
 	}
+	(void)sipx_privacy_apply(&s->trust, msg, sip, next_hop(sip));
 	log_info("route: %s for %s to %s", sip->sip_request->rq_method_name,
 	    aor, bn[0].contact);
 	return sipx_forward(&s->sa, irq, msg, NULL, NULL, NULL);
+}
+
+/* TS 24.229 4.4, 5.4.3: what a request from outside the trust domain
+ * may not do here.  NULL, or why it is refused (403). */
+static const char *
+untrusted_refusal(sip_t const *sip, int orig)
+{
+	sip_method_t m = sip->sip_request->rq_method;
+
+	/* 5.4.3.2: the originating role is given by our P-CSCFs and ASs
+	 * (Service-Route, ISC), never claimed. */
+	if (orig)
+		return "originating request";
+	/* An initial request is routed by our store (5.4.3.3), not along
+	 * a Route set that would carry it on from a trusted address. */
+	if (sip->sip_route != NULL && !sipx_in_dialog(sip) &&
+	    m != sip_method_ack && m != sip_method_cancel)
+		return "Route beyond the S-CSCF";
+	return NULL;
 }
 
 int
@@ -120,17 +162,40 @@ route_request(struct scscf *s, nta_incoming_t *irq, sip_t const *isip)
 {
 	msg_t *msg;
 	sip_t *sip;
-	char user[32];
-	int status, orig;
+	const char *why;
+	char id[SCSCF_ID_MAX];
+	int status, orig, trusted;
 
-	(void)isip;
+	/* RFC 3261 16.3 step 2, then step 3 (483) in the copy. */
+	if (sipx_public_id(isip->sip_request->rq_url, 1, id, sizeof(id)) ==
+	    -EPROTONOSUPPORT) {
+		sipx_reply(irq, 416, "Unsupported URI Scheme");
+		return 0;
+	}
 	if ((msg = sipx_request_copy(irq, &status)) == NULL) {
 		sipx_reply(irq, status, NULL);
 		return 0;
 	}
 	sip = sip_object(msg);
-	orig = sipx_route_pop_self(&s->sa, msg, sip, user, sizeof(user)) &&
-	    strcmp(user, "orig") == 0;
+	trusted = sipx_from_trusted(&s->trust, irq);
+	if (sipx_route_pop_own(&s->sa, msg, sip, &orig) < 0) {
+		msg_destroy(msg);
+		sipx_reply(irq, 500, "Server Internal Error");
+		return 0;
+	}
+	if (!trusted) {
+		/* RFC 3325 5, TS 24.229 4.4.1: its P-Asserted-Identity
+		 * is the sender's own claim. */
+		sipx_untrusted_strip(msg, sip);
+		if ((why = untrusted_refusal(sip, orig)) != NULL) {
+			log_info("route: %s from outside the trust domain "
+			    "refused: %s", sip->sip_request->rq_method_name,
+			    why);
+			msg_destroy(msg);
+			sipx_reply(irq, 403, "Forbidden");
+			return 0;
+		}
+	}
 	if (orig && !sipx_in_dialog(sip)) {
 		/* TS 24.229 5.4.3.2: the served user must be registered. */
 		if (!served_user_registered(s, sip)) {
@@ -142,7 +207,9 @@ route_request(struct scscf *s, nta_incoming_t *irq, sip_t const *isip)
 	}
 	if (sipx_in_dialog(sip) || sip->sip_route != NULL ||
 	    sip->sip_request->rq_method == sip_method_ack ||
-	    sip->sip_request->rq_method == sip_method_cancel)
+	    sip->sip_request->rq_method == sip_method_cancel) {
+		(void)sipx_privacy_apply(&s->trust, msg, sip, next_hop(sip));
 		return sipx_forward(&s->sa, irq, msg, NULL, NULL, NULL);
+	}
 	return terminate(s, irq, msg, sip, 0);
 }

@@ -10,6 +10,7 @@
  *	sipx_async.c	hand-off from other threads to the su_root thread
  *	sipx_cx.c	a Cx request per SIP transaction, one response each;
  *			the Cx answer -> SIP status mapping
+ *	sipx_ident.c	identities and roles at the trust boundary
  *
  * Everything here runs on the su_root thread except sipx_post() and
  * sipx_agent_stop(), which freeDiameter callbacks and the daemon
@@ -148,6 +149,38 @@ int	sipx_check(const struct sipx_agent *, const sip_t *,
  * request may go on, else the status. */
 int	sipx_check_request(const struct sipx_agent *, nta_incoming_t *,
 	    const sip_t *);
+
+/* ---- sipx_ident.c ---- */
+
+/* The public user identity a URI names (TS 23.003 13.4), never made up
+ * as sipx_aor would: "sip:user@host" (or sips:) of a SIP URI with a user
+ * part, host lower-cased, no port or parameters; with tel non-zero also
+ * "tel:+DIGITS" of a global tel URI (RFC 3966 5.1.4, separators
+ * removed).  0; -EPROTONOSUPPORT for any other scheme (a Request-URI:
+ * 416, RFC 3261 16.3 step 2); -ENOENT for a URI that names nobody (no
+ * user part, a local number: 404); -ENOSPC when it does not fit (400). */
+int	sipx_public_id(const url_t *, int tel, char *buf, size_t size);
+/* TS 24.229 4.4.1, RFC 3325 5: remove from a request that came from
+ * outside the trust domain (sipx_from_trusted) every header that only
+ * the trust domain sets: P-Asserted-Identity, P-Preferred-Identity,
+ * P-Served-User, P-Profile-Key, P-Asserted-Service,
+ * P-Access-Network-Info, P-Visited-Network-ID, P-Charging-Vector,
+ * P-Charging-Function-Addresses, P-Private-Network-Indication. */
+void	sipx_untrusted_strip(msg_t *, sip_t *);
+/* RFC 3261 16.4: remove every Route entry on top that names this agent
+ * (so a request is never forwarded to ourselves, where it would arrive
+ * from a trusted address).  *orig: 1 when one of them carried an
+ * originating indication, the user part "orig" of our Service-Route
+ * (RFC 3608 6) or an "orig" parameter (TS 24.229 5.4.3.2).  The number
+ * removed, or -EINVAL. */
+int	sipx_route_pop_own(struct sipx_agent *, msg_t *, sip_t *, int *orig);
+/* RFC 3325 5, TS 24.229 4.4.2: before a request goes to hop (the URI it
+ * is sent to; NULL: unknown), remove its P-Asserted-Identity when the
+ * user asked for privacy (Privacy: id) and hop is not in the trust
+ * domain (an IP literal of it: sipx_trust_host; a name never is).  1
+ * when removed, else 0. */
+int	sipx_privacy_apply(const struct sipx_trust *, msg_t *, sip_t *,
+	    const url_t *hop);
 
 /* ---- sipx_proxy.c ---- */
 

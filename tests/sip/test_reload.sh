@@ -5,7 +5,8 @@
 # assigned to the new S-CSCF, on the su_root thread); a broken file is
 # refused with FILE:LINE and the running configuration kept; the hss takes
 # a new log level too.  Every log line has the daemon format.  Two S-CSCFs,
-# the hss, SIPp UEs sending to the I-CSCF; Cx over TCP.
+# the hss, SIPp UEs sending to the I-CSCF (trusted as if a P-CSCF); Cx
+# over TCP.
 # Env: HSS, HSS_CTL, SCSCF, ICSCF (binaries), SIPDIR.
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${SIPDIR:?}"
@@ -21,7 +22,10 @@ hss_start -o diameter.accept="scscf2.$DOMAIN@$SC2"
 for u in alice bob carol dave; do provision "$u"; done
 scscf_conf scscf.conf scscf
 scscf_conf scscf2.conf scscf2
-icscf_conf icscf.conf -o scscf="sip:$SC:6060=1,2" -o log-level=info
+# The SIPp UEs stand in for a P-CSCF: the I-CSCF refuses a REGISTER from
+# outside the trust domain (TS 24.229 5.3.1.2).
+icscf_conf icscf.conf -o scscf="sip:$SC:6060=1,2" -o log-level=info \
+	-o trusted-peer="$(ip_of ue)"
 for n in scscf scscf2; do
 	bg "$n" "$n.log" "$SCSCF" -c "$n.conf"
 	wait_listen "$n" u 6060 "$BG_PID" "$n.log"
