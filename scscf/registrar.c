@@ -465,6 +465,12 @@ sar_done(struct sipx_cx *cx, const struct cx_answer *a)
 		log_info("registrar: SAR %u for %s failed (status %d, result "
 		    "%u/%u): %d", c->sar_type, c->impu, a->status,
 		    a->result_code, a->exp_result_code, status);
+		/* No answer: the HSS may still register the user; it is
+		 * told to forget it again (the requests keep their order
+		 * on the connection).  A de-registration without an answer
+		 * keeps the bindings; the UE tries again. */
+		if (a->status != 0 && c->sar_type == CX_SAT_REGISTRATION)
+			sar_undo(c);
 		sipx_cx_reply(cx, status, phrase);
 		return;
 	}
