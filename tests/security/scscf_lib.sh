@@ -77,7 +77,8 @@ mars() {
 
 # py NODE [OUT]: run the python on stdin in NODE's namespace with sipua
 # importable and the topology in its globals (SC IC PC UE EXT DOMAIN K
-# OP); its "name=value" lines go to OUT (default py.out) for val.
+# OP), save(NAME, TEXT) / load(NAME) to pass values between runs; its
+# "name=value" lines go to OUT (default py.out) for val.
 py() {
 	local n=$1 out=${2:-py.out}
 	{
@@ -91,6 +92,10 @@ def out(name, value):
     print("%s=%s" % (name, value), flush=True)
 def st(r):
     return r.status if r is not None else 0
+def save(name, value):
+    open(name + ".saved", "w").write(value)
+def load(name):
+    return open(name + ".saved").read()
 PRE
 		cat
 	} | in_ns "$n" env IMSAUTH="$IMSAUTH" PYTHONPATH="$SECDIR" SC="$SC" \
