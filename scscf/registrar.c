@@ -59,7 +59,7 @@ ctx_release(struct sipx_cx *cx)
 
 	if (c->mar) {
 		/* No-op unless the MAR never came back (not sent). */
-		auth_release(c->s->auth, c->impi, c, 0);
+		auth_release(c->s->auth, c->impi, c);
 		waiters_finish(c, 500, "Server Internal Error", NULL);
 	}
 	msg_destroy(c->req);
@@ -134,9 +134,7 @@ mar_done(struct sipx_cx *cx, const struct cx_answer *a)
 		log_info("registrar: MAR for %s failed (status %d, result "
 		    "%u/%u): %d", c->impi, a->status, a->result_code,
 		    a->exp_result_code, status);
-		/* An answer of the HSS's own: it spent no SQN. */
-		auth_release(c->s->auth, c->impi, c, a->status == 0 &&
-		    status != 504);
+		auth_release(c->s->auth, c->impi, c);
 		sipx_cx_reply(cx, status, phrase);
 		waiters_finish(c, status, phrase, NULL);
 		return;
@@ -151,7 +149,7 @@ mar_done(struct sipx_cx *cx, const struct cx_answer *a)
 	if (rc < 0) {
 		log_warn("registrar: MAA for %s without a usable vector",
 		    c->impi);
-		auth_release(c->s->auth, c->impi, c, 0);
+		auth_release(c->s->auth, c->impi, c);
 		waiters_finish(c, 500, "Server Internal Error", NULL);
 		return;		/* 500 */
 	}
@@ -182,7 +180,7 @@ challenge(struct reg_ctx *c, const char *algorithm, const uint8_t *resync,
 		    sizeof(hdr)) == 0) {
 			reply_401(c, hdr);
 			secure_wipe(hdr, sizeof(hdr));
-			log_info("registrar: %s: pending challenge sent again",
+			log_debug("registrar: %s: pending challenge sent again",
 			    c->impi);
 			sipx_cx_finish(&c->cx, 500, "Server Internal Error");
 			return;

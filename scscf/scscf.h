@@ -130,10 +130,9 @@ int	auth_reserve(struct auth_store *, const char *impi, void *owner,
 /* Seconds until a pending challenge expires (>= 1): for Retry-After. */
 unsigned auth_store_retry_after(const struct auth_store *);
 /* The MAR of owner failed: the reservation goes, the stored challenges
- * stay.  uncount: the HSS refused it (no SQN spent), it does not count
- * against the budget. */
-void	auth_release(struct auth_store *, const char *impi, void *owner,
-	    int uncount);
+ * stay.  The MAR still counts against the IMPI's budget (the HSS did the
+ * work, and may have spent an SQN). */
+void	auth_release(struct auth_store *, const char *impi, void *owner);
 /* Store a vector from the MAA of owner's MAR for (impi, impu); writes
  * the challenge header value.  -ENOSPC if the reservation was lost and
  * there is no room. */
