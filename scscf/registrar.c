@@ -701,8 +701,13 @@ registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
 		sipx_cx_finish(&c->cx, 400, "Bad Request");
 		return 0;
 	}
-	/* RFC 3261 10.2.1.1: a malformed expiry is refused, never guessed. */
-	if ((c->dereg = sipx_is_deregistration(sip)) < 0) {
+	/* RFC 3261 10.2.1.1: a malformed expiry is refused, never guessed.
+	 * Sofia keeps an Expires above 2^32 - 1 (RFC 3261 20.19) as it
+	 * came, which sipx_contact_expires would truncate (2^32 to 0: a
+	 * removal). */
+	if ((sip->sip_expires != NULL &&
+	    sip->sip_expires->ex_delta > 0xffffffffUL) ||
+	    (c->dereg = sipx_is_deregistration(sip)) < 0) {
 		sipx_cx_finish(&c->cx, 400, "Bad Expires");
 		return 0;
 	}
