@@ -5,7 +5,8 @@
  *
  * Each REGISTER is one sipx_cx (common/sipx): MAR or SAR, the answer on
  * the su_root thread, exactly one final response; its store writes are
- * one transaction (bindings_db.c).
+ * one transaction (bindings_db.c); the rules on Contact, Expires and Path
+ * are in reg_rules.c, the challenges and the MAR budget in auth.c.
  *
  * Trust: REGISTER is taken from the core only (the trust domain: our
  * P-CSCFs and I-CSCFs), since the 401 carries CK and IK; only the Path
@@ -238,100 +239,6 @@ challenge(struct reg_ctx *c, const char *algorithm, const uint8_t *resync,
 	sipx_cx_send(&c->cx, CX_CMD_MAR, &r, mar_done);
 }
 
-/* ---- bindings (RFC 3261 10.3) ---- */
-
-/* The last Contact of the request with the URI of m is the one that
- * counts (they are applied in order). */
-static int
-contact_last(const sip_contact_t *m, const char *uri)
-{
-	char u[SIPX_URI_MAX * 2];
-
-	for (m = m->m_next; m != NULL; m = m->m_next)
-		if (m->m_url->url_type != url_any &&
-		    sipx_url_str(m->m_url, u, sizeof(u)) == 0 &&
-		    strcmp(u, uri) == 0)
-			return 0;
-	return 1;
-}
-
-/* RFC 3261 10.3 step 7, before anything changes: how many bindings the
- * identity keeps once the request is applied (*after), at most
- * max-contacts unless the request adds none (-E2BIG); a binding of the
- * same Call-ID with a CSeq not below the request's aborts it
- * (-EALREADY); a bad expiry is -EINVAL. */
-static int
-bindings_check(struct reg_ctx *c, sip_t const *sip, size_t *after)
-{
-	struct binding bn[SCSCF_MAX_BINDINGS];
-	const sip_contact_t *m;
-	char uri[sizeof(bn[0].contact)];
-	size_t n, i, left;
-	unsigned exp;
-
-	IMS_CHECK_RC(bdb_bindings_get(c->s->db, c->impu, (int64_t)time(NULL),
-	    bn, SCSCF_MAX_BINDINGS, &n));
-	left = n;
-	for (m = sip->sip_contact; m != NULL; m = m->m_next) {
-		if (m->m_url->url_type == url_any) {
-			left = 0;	/* "*": every binding goes */
-			break;
-		}
-		IMS_CHECK_RC(sipx_url_str(m->m_url, uri, sizeof(uri)));
-		IMS_CHECK_RC(sipx_contact_expires(sip, m, c->s->max_expires,
-		    &exp));
-		if (!contact_last(m, uri))
-			continue;
-		for (i = 0; i < n && strcmp(bn[i].contact, uri) != 0; i++)
-			;
-		if (i < n && strcmp(bn[i].call_id, sip->sip_call_id->i_id) ==
-		    0 && sip->sip_cseq->cs_seq <= bn[i].cseq)
-			return -EALREADY;
-		if (i < n && exp == 0)
-			left--;
-		else if (i == n && exp > 0)
-			left++;
-	}
-	*after = left;
-	if (left > c->s->max_contacts && left > n)
-		return -E2BIG;
-	return 0;
-}
-
-/* RFC 3261 10.3 step 7: apply the Contact list of the request. */
-static int
-bindings_update(struct reg_ctx *c, sip_t const *sip)
-{
-	struct binding bn;
-	const sip_contact_t *m;
-	int64_t now = (int64_t)time(NULL);
-	unsigned exp;
-
-	memset(&bn, 0, sizeof(bn));
-	(void)snprintf(bn.path, sizeof(bn.path), "%s", c->path);
-	(void)snprintf(bn.call_id, sizeof(bn.call_id), "%s",
-	    sip->sip_call_id->i_id);
-	bn.cseq = sip->sip_cseq->cs_seq;
-	for (m = sip->sip_contact; m != NULL; m = m->m_next) {
-		if (m->m_url->url_type == url_any)
-			continue;
-		IMS_CHECK_RC(sipx_url_str(m->m_url, bn.contact,
-		    sizeof(bn.contact)));
-		IMS_CHECK_RC(sipx_contact_expires(sip, m, c->s->max_expires,
-		    &exp));
-		if (exp > c->s->max_expires)
-			exp = c->s->max_expires;
-		if (exp == 0) {
-			IMS_CHECK_RC(bdb_binding_del(c->s->db, c->impu,
-			    bn.contact));
-			continue;
-		}
-		bn.expires_at = now + exp;
-		IMS_CHECK_RC(bdb_binding_put(c->s->db, c->impu, &bn));
-	}
-	return 0;
-}
-
 /* RFC 3261 10.3 step 8: every current binding; RFC 3327 5.3: the Path
  * as stored. */
 static int
@@ -375,9 +282,10 @@ store(struct reg_ctx *c, sip_t const *sip, const char *assoc, int put_reg)
 	IMS_CHECK_RC(bdb_begin(c->s->db));
 	/* Checked again: another REGISTER may have changed the bindings
 	 * while the SAR was out. */
-	if ((rc = bindings_check(c, sip, &after)) < 0 ||
+	if ((rc = reg_bindings_check(c->s, c->impu, sip, &after)) < 0 ||
 	    (put_reg && (rc = bdb_reg_put(c->s->db, c->impu, c->impi, assoc,
-	    1)) < 0) || (rc = bindings_update(c, sip)) < 0 ||
+	    1)) < 0) || (rc = reg_bindings_update(c->s, c->impu, c->path,
+	    sip)) < 0 ||
 	    (rc = bdb_commit(c->s->db)) < 0) {
 		bdb_rollback(c->s->db);
 		log_warn("registrar: store for %s failed, rolled back: %s",
@@ -387,7 +295,7 @@ store(struct reg_ctx *c, sip_t const *sip, const char *assoc, int put_reg)
 	return 0;
 }
 
-/* Refusals of bindings_check and store: 403 for too many contacts, 500
+/* Refusals of reg_bindings_check and store: 403 for too many contacts, 500
  * otherwise (RFC 3261 10.3 step 7: "the request fails"). */
 static void
 reply_store_error(struct reg_ctx *c, int rc)
@@ -527,7 +435,7 @@ assign(struct reg_ctx *c)
 		sipx_cx_finish(&c->cx, 500, "Server Internal Error");
 		return;
 	}
-	if ((rc = bindings_check(c, sip, &after)) < 0) {
+	if ((rc = reg_bindings_check(c->s, c->impu, sip, &after)) < 0) {
 		reply_store_error(c, rc);
 		sipx_cx_finish(&c->cx, 500, "Server Internal Error");
 		return;
@@ -571,59 +479,6 @@ assign(struct reg_ctx *c)
 }
 
 /* ---- the REGISTER request ---- */
-
-/* RFC 3261 10.3 step 6: "*" only alone and with "Expires: 0". */
-static int
-wildcard_ok(sip_t const *sip)
-{
-	const sip_contact_t *m;
-	int star = 0, n = 0;
-
-	for (m = sip->sip_contact; m != NULL; m = m->m_next, n++)
-		if (m->m_url->url_type == url_any)
-			star = 1;
-	return !star || (n == 1 && sip->sip_contact->m_expires == NULL &&
-	    sip->sip_expires != NULL && sip->sip_expires->ex_date == 0 &&
-	    sip->sip_expires->ex_delta == 0);
-}
-
-/* TS 24.229 5.4.1.2.2, RFC 3327 5.3: only the Path entries of our own
- * network are stored.  From the top, entries are kept while their host is
- * a trusted peer (the P-CSCF's, a core proxy's); the first other entry and
- * everything below it are dropped.  A REGISTER whose top entry is not
- * ours is refused (-EPERM): a UE must not choose where its terminating
- * requests go. */
-static int
-path_trusted(struct reg_ctx *c, sip_t const *sip)
-{
-	const sip_path_t *p;
-	size_t len = 0, n = 0;
-	char *v;
-	int w;
-
-	c->path[0] = '\0';
-	for (p = sip->sip_path; p != NULL; p = p->r_next, n++) {
-		if (p->r_url->url_host == NULL ||
-		    !sipx_trust_host(&c->s->trust, p->r_url->url_host))
-			break;
-		if ((v = sip_header_as_string(msg_home(c->req),
-		    (sip_header_t const *)p)) == NULL)
-			return -ENOMEM;
-		w = snprintf(c->path + len, sizeof(c->path) - len, "%s%s",
-		    len ? ", " : "", v);
-		su_free(msg_home(c->req), v);
-		if (w < 0 || (size_t)w >= sizeof(c->path) - len)
-			return -ENOSPC;
-		len += (size_t)w;
-	}
-	if (p == NULL)
-		return 0;
-	log_warn("registrar: %s: Path entry %zu (host %s) not in the trust "
-	    "domain: %s", c->impu, n + 1, p->r_url->url_host != NULL ?
-	    p->r_url->url_host : "-", n == 0 ? "403" : "it and the rest "
-	    "dropped");
-	return n == 0 ? -EPERM : 0;
-}
 
 /* After the checks: credentials, challenge or authentication. */
 static void
@@ -711,11 +566,12 @@ registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
 		sipx_cx_finish(&c->cx, 400, "Bad Expires");
 		return 0;
 	}
-	if (!wildcard_ok(sip)) {
+	if (!reg_wildcard_ok(sip)) {
 		sipx_cx_finish(&c->cx, 400, "Invalid Contact *");
 		return 0;
 	}
-	if ((rc = path_trusted(c, sip)) < 0) {
+	if ((rc = reg_path_trusted(s, sip, msg_home(c->req), c->path,
+	    sizeof(c->path))) < 0) {
 		sipx_cx_finish(&c->cx, rc == -EPERM ? 403 : 500,
 		    rc == -EPERM ? "Forbidden" : "Path Too Long");
 		return 0;

@@ -167,6 +167,30 @@ void	auth_store_set_clock(struct auth_store *, time_t (*)(void *),
 	    void *);
 int	auth_store_holds(const struct auth_store *, const void *, size_t);
 
+/* reg_rules.c: what a REGISTER may do to the bindings. */
+/* RFC 3261 10.3 step 6: 0 when "*" is not alone or not with Expires: 0
+ * (answer 400), else 1. */
+int	reg_wildcard_ok(sip_t const *);
+/* RFC 3261 10.3 step 7 before anything changes: how many bindings impu
+ * keeps once the request is applied (*after), at most max-contacts unless
+ * the request adds none (-E2BIG: 403); a binding of the same Call-ID with
+ * a CSeq not below the request's aborts it (-EALREADY: 500); a bad
+ * expiry is -EINVAL. */
+int	reg_bindings_check(struct scscf *, const char *impu, sip_t const *,
+	    size_t *after);
+/* RFC 3261 10.3 step 7: apply the Contact list, with path stored in each
+ * binding (inside the caller's transaction). */
+int	reg_bindings_update(struct scscf *, const char *impu,
+	    const char *path, sip_t const *);
+/* TS 24.229 5.4.1.2.2, RFC 3327 5.3: the Path entries of our own network
+ * into out ("<a>, <b>"): from the top, entries are kept while their host
+ * is a trusted peer (the P-CSCF's, a core proxy's); the first other entry
+ * and everything below it are dropped.  0; -EPERM when the top entry is
+ * not ours (403: a UE must not choose where its terminating requests
+ * go); -ENOSPC, -ENOMEM. */
+int	reg_path_trusted(struct scscf *, sip_t const *, su_home_t *,
+	    char *out, size_t size);
+
 /* registrar.c */
 /* The registrar's state (the auth store, sized by max_challenges). */
 int	registrar_init(struct scscf *);
