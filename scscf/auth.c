@@ -476,13 +476,21 @@ auth_reserve(struct auth_store *st, const char *impi, void *owner,
 }
 
 void
-auth_release(struct auth_store *st, const char *impi, void *owner)
+auth_release(struct auth_store *st, const char *impi, void *owner,
+    int uncount)
 {
 	struct auth_vec *v;
 
 	if ((v = auth_find(st, impi)) == NULL || v->owner != owner)
 		return;
 	v->owner = NULL;
+	if (uncount && v->mar_n > 0) {
+		/* The HSS refused it: no vector, no SQN spent. */
+		v->mar_next = (v->mar_next + st->mar_limit - 1) %
+		    st->mar_limit;
+		v->mar_at[v->mar_next] = 0;
+		v->mar_n--;
+	}
 	auth_relist(st, v, st->now(st->now_arg));
 }
 

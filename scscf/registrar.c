@@ -60,7 +60,7 @@ ctx_release(struct sipx_cx *cx)
 
 	if (c->mar) {
 		/* No-op unless the MAR never came back (not sent). */
-		auth_release(c->s->auth, c->impi, c);
+		auth_release(c->s->auth, c->impi, c, 0);
 		waiters_finish(c, 500, "Server Internal Error", NULL);
 	}
 	msg_destroy(c->req);
@@ -135,7 +135,10 @@ mar_done(struct sipx_cx *cx, const struct cx_answer *a)
 		log_info("registrar: MAR for %s failed (status %d, result "
 		    "%u/%u): %d", c->impi, a->status, a->result_code,
 		    a->exp_result_code, status);
-		auth_release(c->s->auth, c->impi, c);
+		/* An answer of the HSS's own (not 504: no HSS decided):
+		 * no vector, no SQN; it does not count. */
+		auth_release(c->s->auth, c->impi, c, a->status == 0 &&
+		    status != 504);
 		sipx_cx_reply(cx, status, phrase);
 		waiters_finish(c, status, phrase, NULL);
 		return;
@@ -150,7 +153,7 @@ mar_done(struct sipx_cx *cx, const struct cx_answer *a)
 	if (rc < 0) {
 		log_warn("registrar: MAA for %s without a usable vector",
 		    c->impi);
-		auth_release(c->s->auth, c->impi, c);
+		auth_release(c->s->auth, c->impi, c, 0);
 		waiters_finish(c, 500, "Server Internal Error", NULL);
 		return;		/* 500 */
 	}
@@ -317,46 +320,6 @@ reply_store_error(struct reg_ctx *c, int rc)
 /* ---- SAR (TS 24.229 5.4.1.2.2, 5.4.1.4) ---- */
 
 static void
-sar_undo_cb(void *arg, struct cx_answer *a)
-{
-	char *impu = arg;
-
-	if (a->status != 0 || a->result_code != DIA_SUCCESS)
-		log_err("registrar: %s registered at the HSS only: "
-		    "compensating SAR failed (status %d, result %u/%u)", impu,
-		    a->status, a->result_code, a->exp_result_code);
-	else
-		log_info("registrar: %s: registration undone at the HSS",
-		    impu);
-	free(impu);
-	cx_answer_free(a);
-}
-
-/* The HSS registered the identity and our store could not follow: the
- * HSS is told the user is gone again (USER_DEREGISTRATION), so that
- * both say "not registered". */
-static void
-sar_undo(struct reg_ctx *c)
-{
-	struct cx_req r;
-	char *arg;
-
-	memset(&r, 0, sizeof(r));
-	r.dest_realm = c->s->dest_realm;
-	r.impi = c->impi;
-	r.impu = c->impu;
-	r.server_name = c->s->name;
-	r.sar_type = CX_SAT_USER_DEREGISTRATION;
-	r.timeout_ms = c->s->dia_timeout_ms;
-	if ((arg = strdup(c->impu)) == NULL ||
-	    cx_sar_send(&r, sar_undo_cb, arg) < 0) {
-		free(arg);
-		log_err("registrar: %s registered at the HSS only: "
-		    "compensating SAR not sent", c->impu);
-	}
-}
-
-static void
 sar_done(struct sipx_cx *cx, const struct cx_answer *a)
 {
 	struct reg_ctx *c = IMS_CONTAINER_OF(cx, struct reg_ctx, cx);
@@ -371,12 +334,13 @@ sar_done(struct sipx_cx *cx, const struct cx_answer *a)
 		log_info("registrar: SAR %u for %s failed (status %d, result "
 		    "%u/%u): %d", c->sar_type, c->impu, a->status,
 		    a->result_code, a->exp_result_code, status);
-		/* No answer: the HSS may still register the user; it is
-		 * told to forget it again (the requests keep their order
-		 * on the connection).  A de-registration without an answer
-		 * keeps the bindings; the UE tries again. */
+		/* No answer: the HSS may still register the user, and is
+		 * told to forget it again later.  A de-registration
+		 * without an answer keeps the bindings; the UE tries
+		 * again. */
 		if (a->status != 0 && c->sar_type == CX_SAT_REGISTRATION)
-			sar_undo(c);
+			reg_undo_add(c->s, c->impi, c->impu, 2 *
+			    (time_t)(c->s->dia_timeout_ms / 1000 + 1));
 		sipx_cx_reply(cx, status, phrase);
 		return;
 	}
@@ -406,10 +370,11 @@ sar_done(struct sipx_cx *cx, const struct cx_answer *a)
 	if ((rc = store(c, sip, assoc, 1)) < 0) {
 		/* Handlers never leave the HSS and us disagreeing. */
 		if (c->sar_type == CX_SAT_REGISTRATION)
-			sar_undo(c);
+			reg_undo_add(c->s, c->impi, c->impu, 0);
 		reply_store_error(c, rc);
 		return;
 	}
+	reg_undo_cancel(c->s, c->impu);
 	if (reply_200(c, assoc) < 0)
 		log_warn("registrar: cannot answer %s", c->impu);
 	log_info("registrar: %s registered (%s)", c->impu,
@@ -645,6 +610,7 @@ registrar_init(struct scscf *s)
 void
 registrar_fini(struct scscf *s)
 {
+	reg_undo_fini(s);
 	auth_store_free(s->auth);
 	s->auth = NULL;
 }
@@ -652,6 +618,7 @@ registrar_fini(struct scscf *s)
 void
 registrar_expire(struct scscf *s)
 {
+	reg_undo_tick(s);
 	if (bdb_expire(s->db, (int64_t)time(NULL), expired, s) < 0)
 		log_warn("registrar: expiry sweep failed");
 }

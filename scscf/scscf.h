@@ -21,6 +21,7 @@
 #define SCSCF_MAX_CONTACTS_DEFAULT 8
 
 struct bdb;
+struct reg_undo;
 
 struct scscf {
 	struct sipx_agent sa;
@@ -40,6 +41,7 @@ struct scscf {
 	char		 service_route[SIPX_URI_MAX + 16];
 	struct bdb	*db;
 	struct auth_store *auth;	/* registrar_init */
+	struct reg_undo	*undo;		/* registrations to undo at the HSS */
 	su_timer_t	*timer;
 	struct sipx_trust trust;	/* trusted-peer: the core elements */
 };
@@ -130,9 +132,11 @@ int	auth_reserve(struct auth_store *, const char *impi, void *owner,
 /* Seconds until a pending challenge expires (>= 1): for Retry-After. */
 unsigned auth_store_retry_after(const struct auth_store *);
 /* The MAR of owner failed: the reservation goes, the stored challenges
- * stay.  The MAR still counts against the IMPI's budget (the HSS did the
- * work, and may have spent an SQN). */
-void	auth_release(struct auth_store *, const char *impi, void *owner);
+ * stay.  uncount: the HSS itself refused it (an error answer: it made no
+ * vector, spent no SQN), so it does not count against the budget; a MAR
+ * without an answer does. */
+void	auth_release(struct auth_store *, const char *impi, void *owner,
+	    int uncount);
 /* Store a vector from the MAA of owner's MAR for (impi, impu); writes
  * the challenge header value.  -ENOSPC if the reservation was lost and
  * there is no room. */
@@ -191,11 +195,24 @@ int	reg_bindings_update(struct scscf *, const char *impu,
 int	reg_path_trusted(struct scscf *, sip_t const *, su_home_t *,
 	    char *out, size_t size);
 
+/* reg_undo.c: registrations to undo at the HSS (SAR USER_DEREGISTRATION)
+ * because the HSS has them and we do not: sent after delay seconds from
+ * the 1 s tick, retried on failure (REG_UNDO_TRIES), cancelled by a later
+ * successful registration of impu. */
+#define REG_UNDO_TRIES	3
+void	reg_undo_add(struct scscf *, const char *impi, const char *impu,
+	    time_t delay);
+void	reg_undo_cancel(struct scscf *, const char *impu);
+void	reg_undo_tick(struct scscf *);
+void	reg_undo_fini(struct scscf *);
+
 /* registrar.c */
 /* The registrar's state (the auth store, sized by max_challenges). */
 int	registrar_init(struct scscf *);
 void	registrar_fini(struct scscf *);
 int	registrar_request(struct scscf *, nta_incoming_t *, sip_t const *);
+/* Every second: binding expiry, and the registrations to undo at the
+ * HSS. */
 void	registrar_expire(struct scscf *);
 /* RTR from the HSS (TS 29.228 6.5.1): dia handler registration. */
 int	registrar_rtr_init(struct scscf *);

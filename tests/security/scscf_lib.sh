@@ -24,7 +24,8 @@ chain_up() {
 	UE=$(ip_of ue); EXT=$(ip_of ext)
 	ip netns exec "$NS_BR" tshark -i br0 -w "$WORK/core.pcapng" -q \
 		>>br.log 2>&1 &
-	PIDS="$PIDS $!"
+	BR_PID=$!
+	PIDS="$PIDS $BR_PID"
 	capture ue ue.pcapng
 	hss_start
 	for u in $users; do provision "$u"; done
@@ -68,7 +69,14 @@ seq_of() {
 	sqn=$(hss_show "$1" | sed -n 's/^sqn=//p' | head -1)
 	echo $(((0x${sqn:-0}) >> 5))
 }
-# mars USER: MARs for USER's IMPI on the core wire so far.
+# stop_captures: end both captures (their files complete; mars and
+# no_keys read them afterwards).
+stop_captures() {
+	sleep 1
+	kill "$CAP_PID" "$BR_PID" 2>/dev/null
+	wait "$CAP_PID" "$BR_PID" 2>/dev/null
+}
+# mars USER: MARs for USER's IMPI on the core wire (after stop_captures).
 mars() {
 	tshark -r "$WORK/core.pcapng" -Y "diameter.cmd.code == 303 &&
 		diameter.flags.request == 1 &&

@@ -161,7 +161,7 @@ EOF
 kill -CONT "$HSS_PID"
 check "REGISTRATION with the HSS silent: 504" [ "$(val dave_reg)" = 504 ]
 check "the S-CSCF sent the compensating SAR" \
-	wait_log scscf.log "sip:dave@$DOMAIN: registration undone at the HSS" 80
+	wait_log scscf.log "sip:dave@$DOMAIN: registration undone at the HSS" 150
 check "both agree: dave not registered" \
 	eval "[ \"\$(hss_state dave)\" = not-registered ] && [ \"\$(bindings dave)\" = 0 ]"
 

@@ -265,16 +265,16 @@ test_procedure(void)
 	T_CHECK(answer(st, 3, nonce, 4, 1) == -ESTALE, "old vector gone");
 	/* A reservation whose MAR failed is given back; a vector is not. */
 	T_CHECK(auth_reserve(st, impi, OWNER, NULL) == 0, "reserve 3");
-	auth_release(st, impi, OWNER2);
+	auth_release(st, impi, OWNER2, 0);
 	T_CHECK(auth_inflight(st, impi) == OWNER, "another owner's release "
 	    "leaves the reservation");
-	auth_release(st, impi, OWNER);
+	auth_release(st, impi, OWNER, 0);
 	T_CHECK(auth_inflight(st, impi) == NULL, "released");
 	T_CHECK(answer_x(st, 3, 33, nonce2, 2, ANS_RIGHT) == 1,
 	    "release keeps the vector");
 	T_CHECK(challenge(st, 4, nonce) == 0, "challenge 4");
 	impi_of(4, impi, sizeof(impi));
-	auth_release(st, impi, OWNER);
+	auth_release(st, impi, OWNER, 0);
 	T_CHECK(answer(st, 4, nonce, 1, 1) == 1, "release keeps a vector");
 	auth_store_free(st);
 }
@@ -474,8 +474,8 @@ test_slots(void)
 	auth_store_free(st);
 }
 
-/* At most limit MARs per IMPI within the window, failed ones included;
- * the budget outlives the challenges. */
+/* At most limit MARs per IMPI within the window; one the HSS refused
+ * does not count; the budget outlives the challenges. */
 static void
 test_mar_limit(void)
 {
@@ -499,10 +499,13 @@ test_mar_limit(void)
 	clock_now += 30;
 	T_CHECK(auth_reserve(st, impi, OWNER, &ra) == 0,
 	    "one more once the first left the window");
-	/* A failed one counts too. */
-	auth_release(st, impi, OWNER);
+	/* The HSS refused it: no SQN, no count. */
+	auth_release(st, impi, OWNER, 1);
+	T_CHECK(auth_reserve(st, impi, OWNER, &ra) == 0,
+	    "a MAR the HSS refused did not count");
+	auth_release(st, impi, OWNER, 0);
 	T_CHECK(auth_reserve(st, impi, OWNER, &ra) == -EAGAIN,
-	    "a failed MAR counts");
+	    "one without an answer does");
 	/* Forgetting the challenges keeps the budget (an idle entry). */
 	auth_forget(st, impi);
 	auth_store_stats(st, &s);
