@@ -71,9 +71,8 @@ struct auth_vec {
 	unsigned	 impus_next;
 	void		*owner;		/* the MAR in flight, or NULL */
 	time_t		 listed;	/* reservation or newest challenge */
-	time_t		 mar_at[AUTH_MAR_LIMIT_MAX];	/* a ring */
-	unsigned	 mar_n;		/* MARs recorded, at most the limit */
-	unsigned	 mar_next;	/* the ring's next slot */
+	time_t		 mar_at[AUTH_MAR_LIMIT_MAX];	/* a ring; 0: empty */
+	unsigned	 mar_next;	/* the ring's next slot (the oldest) */
 	struct auth_vec	*hnext;		/* hash chain; free list */
 	struct auth_vec	*prev, *next;	/* one of the lists */
 	struct auth_list *list;
@@ -276,8 +275,9 @@ mar_recent(const struct auth_store *st, const struct auth_vec *v,
 {
 	unsigned i, n = 0;
 
-	for (i = 0; i < v->mar_n && i < AUTH_MAR_LIMIT_MAX; i++)
-		if (now - v->mar_at[i] < (time_t)st->mar_window)
+	for (i = 0; i < st->mar_limit; i++)
+		if (v->mar_at[i] != 0 &&
+		    now - v->mar_at[i] < (time_t)st->mar_window)
 			n++;
 	return n;
 }
@@ -454,19 +454,16 @@ auth_reserve(struct auth_store *st, const char *impi, void *owner,
 	/* The IMPI's MAR budget: at most mar_limit in any mar_window. */
 	if (mar_recent(st, v, now) >= st->mar_limit) {
 		oldest = now;
-		for (i = 0; i < v->mar_n; i++)
-			if (now - v->mar_at[i] < (time_t)st->mar_window &&
-			    v->mar_at[i] < oldest)
+		for (i = 0; i < st->mar_limit; i++)
+			if (v->mar_at[i] != 0 && v->mar_at[i] < oldest)
 				oldest = v->mar_at[i];
 		if (retry_after != NULL)
 			*retry_after = (unsigned)(oldest + st->mar_window -
 			    now);
 		return -EAGAIN;
 	}
-	v->mar_at[v->mar_next] = now;
+	v->mar_at[v->mar_next] = now > 0 ? now : 1;
 	v->mar_next = (v->mar_next + 1) % st->mar_limit;
-	if (v->mar_n < st->mar_limit)
-		v->mar_n++;
 	/* Whatever the entry holds stays answerable until the MAA replaces
 	 * it; the entry is protected again from now on. */
 	v->owner = owner;
@@ -484,12 +481,11 @@ auth_release(struct auth_store *st, const char *impi, void *owner,
 	if ((v = auth_find(st, impi)) == NULL || v->owner != owner)
 		return;
 	v->owner = NULL;
-	if (uncount && v->mar_n > 0) {
+	if (uncount) {
 		/* The HSS refused it: no vector, no SQN spent. */
 		v->mar_next = (v->mar_next + st->mar_limit - 1) %
 		    st->mar_limit;
 		v->mar_at[v->mar_next] = 0;
-		v->mar_n--;
 	}
 	auth_relist(st, v, st->now(st->now_arg));
 }
