@@ -18,6 +18,8 @@
 #include "log.h"
 #include "scscf.h"
 
+#define BDB_IMPUS_MAX	32	/* public identities of an IMPI per RTR */
+
 struct bdb {
 	sqlite3	*db;
 	int	 in_txn;	/* between bdb_begin and commit/rollback */
@@ -343,7 +345,7 @@ bdb_impus_of(struct bdb *b, const char *impi,
     void (*fn)(void *, const char *), void *arg)
 {
 	sqlite3_stmt *st;
-	char impus[SCSCF_MAX_BINDINGS * 4][SCSCF_ID_MAX];
+	char impus[BDB_IMPUS_MAX][SCSCF_ID_MAX];
 	size_t n = 0, i;
 	int rc;
 

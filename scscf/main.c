@@ -27,6 +27,9 @@ struct scscf_conf {
 	char		*icscf;
 	unsigned	 max_expires;
 	unsigned	 max_challenges;
+	unsigned	 max_contacts;
+	unsigned	 mar_limit;
+	unsigned	 mar_window;
 	struct conf_list trusted;
 };
 
@@ -60,6 +63,19 @@ static const struct conf_key scscf_keys[] = {
 	  .max = 1u << 24,
 	  .help = "AKA challenges held at once (pending ones are never "
 	    "dropped: beyond, REGISTER gets 503 with Retry-After)" },
+	{ .name = "max-contacts", .type = CONF_UINT,
+	  .offset = SC(max_contacts), .dflt = "8", .min = 1,
+	  .max = SCSCF_MAX_BINDINGS,
+	  .help = "bindings (contacts) per public identity; a REGISTER that "
+	    "would add more gets 403 (RFC 3261 10.3 step 7)" },
+	{ .name = "mar-limit", .type = CONF_UINT, .offset = SC(mar_limit),
+	  .dflt = "5", .min = 1, .max = AUTH_MAR_LIMIT_MAX,
+	  .help = "MARs (challenges, each spending an SQN at the HSS) per "
+	    "private identity within mar-window; beyond, REGISTER gets 503 "
+	    "with Retry-After" },
+	{ .name = "mar-window", .type = CONF_UINT, .offset = SC(mar_window),
+	  .dflt = "60", .min = 1, .max = 86400,
+	  .help = "the window of mar-limit, in seconds" },
 	SIPX_TRUST_KEY(SC(trusted)),
 	{ .name = NULL }
 };
@@ -113,6 +129,9 @@ scscf_start(void *arg)
 	s.icscf = conf.icscf;
 	s.max_expires = conf.max_expires;
 	s.max_challenges = conf.max_challenges;
+	s.max_contacts = conf.max_contacts;
+	s.mar_limit = conf.mar_limit;
+	s.mar_window = conf.mar_window;
 	s.dest_realm = dia_conf_dest_realm(&dia);
 	s.dia_timeout_ms = dia.timeout_ms;
 	IMS_CHECK_RC(daemon_store_own(conf.db));

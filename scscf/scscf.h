@@ -17,9 +17,11 @@
 #define SCSCF_ID_MAX		256
 #define SCSCF_ASSOC_MAX		1024
 #define SCSCF_PATH_MAX		1024
-#define SCSCF_MAX_BINDINGS	8
+#define SCSCF_MAX_BINDINGS	16	/* the most max-contacts allows */
+#define SCSCF_MAX_CONTACTS_DEFAULT 8
 
 struct bdb;
+struct reg_undo;
 
 struct scscf {
 	struct sipx_agent sa;
@@ -32,9 +34,14 @@ struct scscf {
 	/* Pending AKA challenges and verified vectors held at once
 	 * (0: SCSCF_MAX_CHALLENGES_DEFAULT); beyond, REGISTER gets 503. */
 	unsigned	 max_challenges;
+	/* Bindings per public identity (RFC 3261 10.3 step 7); beyond, 403. */
+	unsigned	 max_contacts;
+	/* MARs per IMPI within mar_window seconds; beyond, 503. */
+	unsigned	 mar_limit, mar_window;
 	char		 service_route[SIPX_URI_MAX + 16];
 	struct bdb	*db;
 	struct auth_store *auth;	/* registrar_init */
+	struct reg_undo	*undo;		/* registrations to undo at the HSS */
 	su_timer_t	*timer;
 	struct sipx_trust trust;	/* trusted-peer: the core elements */
 };
@@ -80,40 +87,82 @@ int	bdb_impus_of(struct bdb *, const char *impi,
  * a store of fixed capacity owned by struct scscf.  A challenge is
  * pending from auth_reserve (before the MAR) until the UE answers it or
  * AUTH_CHALLENGE_TTL passes, and is never evicted meanwhile; a verified
- * vector may be dropped for room (its UE is challenged again).  Every
- * removal wipes the entry. */
+ * vector may be dropped for room (its UE is challenged again).  Each
+ * entry keeps two challenges (the newest and the one it replaced), the
+ * last AUTH_IMPUS_MAX public identities the HSS vouched for with the IMPI
+ * in a MAA (the challenges serve those only), and the times of the IMPI's
+ * last MARs (at most mar-limit in mar-window seconds).  Key material is
+ * wiped whenever it is dropped. */
 #define SCSCF_MAX_CHALLENGES_DEFAULT	8192	/* struct scscf max_challenges */
 #define AUTH_CHALLENGE_TTL	60	/* s to answer a challenge */
 #define AUTH_REUSE_TTL		3600	/* s a verified vector may be reused */
+#define AUTH_MAR_LIMIT_MAX	32
+#define AUTH_IMPUS_MAX		4	/* IMPUs vouched for, per IMPI */
+#define AUTH_MAR_LIMIT_DEFAULT	5	/* MARs per IMPI ... */
+#define AUTH_MAR_WINDOW_DEFAULT	60	/* ... in this many seconds */
 struct auth_store;
 struct auth_stats {
-	size_t		 capacity, pending, verified;
+	size_t		 capacity, pending, verified, idle;
 };
 /* NULL when capacity is 0 or memory is short. */
 struct auth_store *auth_store_new(size_t capacity);
 void	auth_store_free(struct auth_store *);
-/* Room for a challenge to impi, taken now so that the MAA finds it:
- * 0, or -ENOSPC when every entry is a pending challenge (answer 503). */
-int	auth_reserve(struct auth_store *, const char *impi);
+/* At most limit (1..AUTH_MAR_LIMIT_MAX) MARs per IMPI in any window
+ * seconds (default AUTH_MAR_LIMIT_DEFAULT in AUTH_MAR_WINDOW_DEFAULT). */
+int	auth_store_set_mar_limit(struct auth_store *, unsigned limit,
+	    unsigned window);
+/* TS 24.229 5.4.1.2.1 without a MAR: the WWW-Authenticate value of a
+ * pending challenge of impi when the HSS vouched for impu, it has at least
+ * half of AUTH_CHALLENGE_TTL left and was never answered wrong (the same
+ * nonce again: no SQN spent, and the challenge another REGISTER for that
+ * IMPI got stays the one to answer); with any, whatever its state while
+ * it is answerable (when the MAR budget is spent).  0, or -ENOENT: a MAR
+ * is needed. */
+int	auth_pending(struct auth_store *, const char *impi, const char *impu,
+	    int any, const char *realm, char *hdr, size_t hdrsize);
+/* The owner of the MAR in flight for impi, or NULL. */
+void	*auth_inflight(struct auth_store *, const char *impi);
+/* Room and budget for a MAR for impi, taken now so that the MAA finds
+ * it; owner (non-NULL) identifies the MAR.  0; -ENOSPC when every entry
+ * is a pending challenge; -EAGAIN when impi had its mar-limit MARs within
+ * the window (*retry_after: seconds until one more is allowed).  Both
+ * are answered 503 with Retry-After. */
+int	auth_reserve(struct auth_store *, const char *impi, void *owner,
+	    unsigned *retry_after);
 /* Seconds until a pending challenge expires (>= 1): for Retry-After. */
 unsigned auth_store_retry_after(const struct auth_store *);
-/* Give a reservation back (the MAR failed); a stored vector stays. */
-void	auth_release(struct auth_store *, const char *impi);
-/* Store a vector from a MAA item; writes the challenge header value.
- * -ENOSPC if the reservation was lost and there is no room. */
+/* The MAR of owner failed: the reservation goes, the stored challenges
+ * stay.  uncount: the HSS itself refused it (an error answer: it made no
+ * vector, spent no SQN), so it does not count against the budget; a MAR
+ * without an answer does. */
+void	auth_release(struct auth_store *, const char *impi, void *owner,
+	    int uncount);
+/* Store a vector from the MAA of owner's MAR for (impi, impu); writes
+ * the challenge header value.  -ENOSPC if the reservation was lost and
+ * there is no room. */
 int	auth_challenge(struct auth_store *, const char *impi,
-	    const char *realm, const struct cx_auth_item *, char *hdr,
-	    size_t hdrsize);
-/* Check credentials (digest_parse'd) for method: 1 valid, 0 wrong
- * response, -ESTALE no usable vector (challenge again), -EINVAL
- * unusable.  A vector once used successfully stays valid for further
- * requests with a higher nc (re-registration without re-authentication)
- * within AUTH_REUSE_TTL of its challenge. */
-int	auth_verify(struct auth_store *, const char *impi,
+	    const char *impu, void *owner, const char *realm,
+	    const struct cx_auth_item *, char *hdr, size_t hdrsize);
+/* Check credentials (digest_parse'd) of a request for impu:
+ *	1	valid
+ *	0	wrong response (the challenge stays answerable: only its UE
+ *		knows RES; it is not sent again by auth_pending without any)
+ *	-ESTALE	no usable challenge with that nonce for impi, or the HSS
+ *		never vouched for (impi, impu): challenge again
+ *	-EPROTO	not an answer to our qop=auth challenge (no qop=auth, no
+ *		cnonce or nc: RFC 2069 form), or an nc not above the last
+ *		one accepted for that nonce (a replay): refuse
+ *	-EINVAL	unusable
+ * A challenge once answered stays valid for further requests with a
+ * higher nc (re-registration without re-authentication) within
+ * AUTH_REUSE_TTL of its challenge. */
+int	auth_verify(struct auth_store *, const char *impi, const char *impu,
 	    const struct digest *, const char *method);
-/* RAND of the stored vector whose nonce is given (for resync). */
+/* RAND of the stored challenge whose nonce is given (for resync). */
 int	auth_rand(struct auth_store *, const char *impi, const char *nonce,
 	    uint8_t rand[16]);
+/* Drop the challenges of impi and the IMPUs vouched for (its MAR budget
+ * stays). */
 void	auth_forget(struct auth_store *, const char *impi);
 void	auth_store_stats(const struct auth_store *, struct auth_stats *);
 /* Tests: the clock in seconds (default CLOCK_MONOTONIC; NULL resets it),
@@ -122,11 +171,48 @@ void	auth_store_set_clock(struct auth_store *, time_t (*)(void *),
 	    void *);
 int	auth_store_holds(const struct auth_store *, const void *, size_t);
 
+/* reg_rules.c: what a REGISTER may do to the bindings. */
+/* RFC 3261 10.3 step 6: 0 when "*" is not alone or not with Expires: 0
+ * (answer 400), else 1. */
+int	reg_wildcard_ok(sip_t const *);
+/* RFC 3261 10.3 step 7 before anything changes: how many bindings impu
+ * keeps once the request is applied (*after), at most max-contacts unless
+ * the request adds none (-E2BIG: 403); a binding of the same Call-ID with
+ * a CSeq not below the request's aborts it (-EALREADY: 500); a bad
+ * expiry is -EINVAL. */
+int	reg_bindings_check(struct scscf *, const char *impu, sip_t const *,
+	    size_t *after);
+/* RFC 3261 10.3 step 7: apply the Contact list, with path stored in each
+ * binding (inside the caller's transaction). */
+int	reg_bindings_update(struct scscf *, const char *impu,
+	    const char *path, sip_t const *);
+/* TS 24.229 5.4.1.2.2, RFC 3327 5.3: the Path entries of our own network
+ * into out ("<a>, <b>"): from the top, entries are kept while their host
+ * is a trusted peer (the P-CSCF's, a core proxy's); the first other entry
+ * and everything below it are dropped.  0; -EPERM when the top entry is
+ * not ours (403: a UE must not choose where its terminating requests
+ * go); -ENOSPC, -ENOMEM. */
+int	reg_path_trusted(struct scscf *, sip_t const *, su_home_t *,
+	    char *out, size_t size);
+
+/* reg_undo.c: registrations to undo at the HSS (SAR USER_DEREGISTRATION)
+ * because the HSS has them and we do not: sent after delay seconds from
+ * the 1 s tick, retried on failure (REG_UNDO_TRIES), cancelled by a later
+ * successful registration of impu. */
+#define REG_UNDO_TRIES	3
+void	reg_undo_add(struct scscf *, const char *impi, const char *impu,
+	    time_t delay);
+void	reg_undo_cancel(struct scscf *, const char *impu);
+void	reg_undo_tick(struct scscf *);
+void	reg_undo_fini(struct scscf *);
+
 /* registrar.c */
 /* The registrar's state (the auth store, sized by max_challenges). */
 int	registrar_init(struct scscf *);
 void	registrar_fini(struct scscf *);
 int	registrar_request(struct scscf *, nta_incoming_t *, sip_t const *);
+/* Every second: binding expiry, and the registrations to undo at the
+ * HSS. */
 void	registrar_expire(struct scscf *);
 /* RTR from the HSS (TS 29.228 6.5.1): dia handler registration. */
 int	registrar_rtr_init(struct scscf *);

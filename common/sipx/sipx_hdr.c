@@ -155,7 +155,9 @@ sipx_contact_expires(const sip_t *sip, const sip_contact_t *m,
 	if (sip->sip_expires != NULL) {
 		/* RFC 3261 20.19: delta-seconds only (the date form is
 		 * RFC 2543's). */
-		if (sip->sip_expires->ex_date != 0)
+		if (sip->sip_expires->ex_date != 0 ||
+		    (unsigned long long)sip->sip_expires->ex_delta >
+		    0xffffffffULL)
 			return -EINVAL;
 		*out = (unsigned)sip->sip_expires->ex_delta;
 		return 0;

@@ -12,7 +12,7 @@ MODE v2: the UE asks for AKAv2-MD5 (RFC 4169) in its first REGISTER; the
   accepted.
 MODE reuse: after a registration, a re-REGISTER with the same nonce and
   a higher nc is accepted without a new challenge; replaying the same nc
-  is challenged again (stale).
+  is refused (403: RFC 2617 3.2.2, a replay).
 Crypto by `imsauth` (env IMSAUTH).  Prints one line per step, exits 0
 when every step went as expected.
 """
@@ -140,7 +140,7 @@ elif mode == "reuse":
     step("re-REGISTER, same nonce, nc 2: 200 without a challenge",
          st == 200)
     st, r = register(creds(n1, res, "00000002"))
-    step("replayed nc 2: challenged again (401)", st == 401)
+    step("replayed nc 2: refused (403)", st == 403)
 else:
     step("known mode", False)
 sys.exit(0 if ok else 1)

@@ -1,7 +1,10 @@
 /* test_bindings_db.c - the S-CSCF's registration store (scscf/
  * bindings_db.c): a REGISTER's writes in one transaction (a rollback
  * leaves nothing, a commit everything), de-registration atomic, no
- * nesting. */
+ * nesting; a write the database refuses (forced with a trigger, as
+ * tests/security/test_scscf_authz.sh does to the daemon) fails the
+ * transaction and leaves the earlier state. */
+#include <sqlite3.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +90,24 @@ main(void)
 	T_CHECK(bdb_deregister(db, IMPU) == 0, "dereg alone");
 	T_CHECK(live(db) == 0 && bdb_reg_get(db, IMPU, NULL, 0, &reg, NULL,
 	    0) == 0 && reg == 0, "bindings gone, not registered");
+	/* A write refused by the database: -EIO, rolled back. */
+	{
+		sqlite3 *raw;
+
+		T_CHECK(sqlite3_open(path, &raw) == SQLITE_OK &&
+		    sqlite3_exec(raw, "CREATE TRIGGER nope BEFORE INSERT ON "
+		    "bindings BEGIN SELECT RAISE(ABORT, 'forced'); END", NULL,
+		    NULL, NULL) == SQLITE_OK, "trigger");
+		(void)sqlite3_close(raw);
+	}
+	T_CHECK(bdb_begin(db) == 0 && bdb_reg_put(db, IMPU, IMPI, "<" IMPU
+	    ">", 1) == 0, "begin, row");
+	T_CHECK(bdb_binding_put(db, IMPU, &bn) == -EIO, "binding refused");
+	bdb_rollback(db);
+	T_CHECK(bdb_reg_get(db, IMPU, NULL, 0, &reg, NULL, 0) == 0 &&
+	    reg == 0 && live(db) == 0, "the row rolled back with it");
+	T_CHECK(bdb_begin(db) == 0, "usable again");
+	bdb_rollback(db);
 	bdb_close(db);
 	(void)unlink(path);
 	(void)snprintf(assoc, sizeof(assoc), "%s-wal", path);
