@@ -3,8 +3,8 @@
 # (issue 7).  The I-CSCF's and the S-CSCF's namespaces get a resolv.conf
 # (/etc/netns/NS/resolv.conf, bind-mounted by `ip netns exec`) naming a
 # DNS server that never answers (dns_stall.py sink on the ext node), and
-# an /etc/hosts naming a UAS (uas.test, on the ext node).  From the UE's
-# network, the attacker sends a request whose Route names a host only DNS
+# an /etc/hosts naming a UAS (uas.test, on the ext node).  From a core
+# peer (the ue node, trusted), a request whose Route names a host only DNS
 # could resolve; while that lookup hangs, unrelated REGISTERs (each a Cx
 # round trip) must be answered within 1 s, and the named request must get
 # 504 Server Time-out once the lookup times out (SIPX_RESOLVE_TIMEOUT_MS,
@@ -43,8 +43,12 @@ SC=$(ip_of scscf); IC=$(ip_of icscf); EXT=$(ip_of ext)
 bg ext sink.log python3 "$HERE/dns_stall.py" sink "$EXT" "$WORK/queries"
 bg ext uas.log python3 "$HERE/dns_stall.py" uas "$EXT" 5060
 hss_start
-scscf_conf scscf.conf scscf
-icscf_conf icscf.conf
+# The names come from a core peer (the ue node plays a P-CSCF relaying
+# what an attacker put in a Route or Request-URI): from outside the trust
+# domain an initial request with a Route set is refused before any
+# resolution (test_icscf_trust, test_scscf_trust).
+scscf_conf scscf.conf scscf -o trusted-peer="$(ip_of ue)"
+icscf_conf icscf.conf -o trusted-peer="$(ip_of ue)"
 bg scscf scscf.log "$SCSCF" -c scscf.conf
 SCSCF_PID=$BG_PID
 wait_listen scscf u 6060 "$SCSCF_PID" scscf.log

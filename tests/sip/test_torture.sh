@@ -46,8 +46,11 @@ for id in j.user watson user null-%00-null; do
 		--impu "sip:$id@example.com" --k "$K" --op "$OP" --amf "$AMF" \
 		--visited '*' >/dev/null || die "hss-ctl add $id"
 done
-scscf_conf scscf.conf scscf
-icscf_conf icscf.conf
+# For the I- and the S-CSCF the sender plays a core peer (a P-CSCF relaying
+# what reached it), so that the messages meet their proxy processing, not
+# the trust boundary (tests/security attacks that); the P-CSCF sees a UE.
+scscf_conf scscf.conf scscf -o trusted-peer="$(ip_of ue)"
+icscf_conf icscf.conf -o trusted-peer="$(ip_of ue)"
 pcscf_conf pcscf.conf
 bg scscf scscf.log "$SCSCF" -c scscf.conf
 SCSCF_PID=$BG_PID
