@@ -13,7 +13,9 @@ need sipp tshark ss python3
 # chain_up WORK USERS [-o KEY=VALUE ...]: the namespaces, a capture of
 # the core (bridge, core.pcapng) and of the UE's wire (ue.pcapng), the
 # hss with USERS provisioned, and the three CSCFs, the S-CSCF with the
-# extra settings.
+# extra settings.  The P-CSCF's per-source REGISTER limit is lifted: these
+# tests measure the S-CSCF's own rules (test_pcscf_register.sh has the
+# P-CSCF's), and their floods share the ue node's address with the victim.
 chain_up() {
 	local w=$1 users=$2 u
 	shift 2
@@ -32,7 +34,8 @@ chain_up() {
 	scscf_conf scscf.conf scscf -o diameter.timeout=2000 "$@"
 	icscf_conf icscf.conf -o scscf="sip:$SC:6060=1,2" \
 		-o diameter.timeout=2000
-	pcscf_conf pcscf.conf
+	pcscf_conf pcscf.conf -o register-burst=16777216 \
+		-o register-rate=16777216
 	bg scscf scscf.log "$SCSCF" -c scscf.conf
 	SCSCF_PID=$BG_PID
 	wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
