@@ -21,6 +21,8 @@ LAB_DIAMETER=${LAB_DIAMETER:-tcp}
 LAB_USER=${LAB_USER:-imssec}
 LAB_NODES="hss scscf icscf pcscf ue"
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)	# the samples
+# shellcheck source=scripts/netns.sh
+. "$LAB_SRC/scripts/netns.sh"
 
 lab_die() { echo "lab: $*" >&2; exit 1; }
 
@@ -41,29 +43,23 @@ lab_port() {
 }
 lab_in() { n=$1; shift; ip netns exec "$(lab_ns "$n")" "$@"; }
 
-# lab_net_up NODE...: the bridge namespace and one veth per node.
+# lab_net_up NODE...: the bridge namespace and one veth per node
+# (scripts/netns.sh).
 lab_net_up() {
-	br=$(lab_ns br)
-	ip netns add "$br" || lab_die "ip netns add $br (already up? ./lab down)"
-	ip -n "$br" link add br0 type bridge || lab_die "bridge"
-	ip -n "$br" link set br0 up
-	ip -n "$br" link set lo up
+	local n
+	netns_bridge "$(lab_ns br)" || lab_die "no bridge (already up? ./lab down)"
 	for n in "$@"; do
-		ip netns add "$(lab_ns "$n")" || lab_die "ip netns add $n"
-		ip -n "$br" link add "v$n" type veth peer name eth0 \
-		    netns "$(lab_ns "$n")" || lab_die "veth $n"
-		ip -n "$br" link set "v$n" master br0 up
-		ip -n "$(lab_ns "$n")" addr add "$(lab_ip "$n")/24" dev eth0
-		ip -n "$(lab_ns "$n")" link set eth0 up
-		ip -n "$(lab_ns "$n")" link set lo up
+		netns_join "$(lab_ns br)" "$(lab_ns "$n")" "v$n" "$(lab_ip "$n")/24" ||
+		    lab_die "cannot add node $n"
 	done
 }
 
-# lab_net_down: every namespace with our prefix.
+# lab_net_down: every namespace with our prefix (./lab down runs in a
+# process of its own: it finds them by name).
 lab_net_down() {
-	for n in $(ip netns list | awk '{print $1}'); do
-		case $n in "$LAB_PREFIX"*) ip netns del "$n" || true ;; esac
-	done
+	# shellcheck disable=SC2046
+	netns_down $(ip netns list | awk -v p="$LAB_PREFIX" \
+	    'index($1, p) == 1 { print $1 }')
 }
 
 # lab_conf_dir DIR: configurations, logs, pid files: owner root, group of

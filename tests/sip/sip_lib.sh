@@ -58,31 +58,21 @@ cleanup() {
 		kill -9 "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
-	for n in $NODES; do
-		ip netns del "$(ns "$n")" 2>/dev/null
-	done
-	ip netns del "$NS_BR" 2>/dev/null
-	true
+	netns_down
 }
 
-# topo_up NODE...: a namespace per node with one veth on the bridge.
+# topo_up NODE...: a namespace per node on the bridge (scripts/netns.sh).
 topo_up() {
+	local n
 	[ "$(id -u)" -eq 0 ] || die "the sip tests need root (namespaces)"
 	need ip
 	trap cleanup EXIT
 	trap 'exit 1' INT TERM
-	ip netns add "$NS_BR" || die "ip netns add"
-	ip -n "$NS_BR" link add br0 type bridge || die "bridge"
-	ip -n "$NS_BR" link set br0 up || die "bridge up"
+	netns_bridge "$NS_BR" || die "no bridge"
 	for n in "$@"; do
 		NODES="$NODES $n"
-		ip netns add "$(ns "$n")" || die "ip netns add $n"
-		ip -n "$NS_BR" link add "v$n" type veth peer name eth0 \
-			netns "$(ns "$n")" || die "veth $n"
-		ip -n "$NS_BR" link set "v$n" master br0 up || die "enslave $n"
-		ip -n "$(ns "$n")" addr add "$(ip_of "$n")/24" dev eth0
-		ip -n "$(ns "$n")" link set eth0 up || die "link $n"
-		ip -n "$(ns "$n")" link set lo up || die "lo $n"
+		netns_join "$NS_BR" "$(ns "$n")" "v$n" "$(ip_of "$n")/24" ||
+			die "no node $n"
 	done
 }
 

@@ -1,7 +1,7 @@
-# topo_lib.sh - shared helpers of the topo tests: network namespaces joined
-# by a veth pair, the daemons' configurations (scripts/lablib.sh's
-# lab_conf), cxclient settings files, pass/fail bookkeeping
-# (tests/lib/testlib.sh).
+# topo_lib.sh - shared helpers of the topo tests: two network namespaces
+# joined by a veth pair (scripts/netns.sh), the daemons' configurations
+# (scripts/lablib.sh's lab_conf), cxclient settings files, pass/fail
+# bookkeeping (tests/lib/testlib.sh).
 # Sourced by the test scripts; everything created is removed by cleanup().
 
 . "${BASH_SOURCE[0]%/*}/../lib/testlib.sh" ||
@@ -27,33 +27,23 @@ kv() {
 }
 
 cleanup() {
+	local p
 	for p in $PIDS; do
 		kill -9 "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
-	ip netns del "$NS_A" 2>/dev/null
-	ip netns del "$NS_B" 2>/dev/null
-	ip link del "$IF_A" 2>/dev/null
-	true
+	netns_down
 }
 
+# topo_up: namespaces NS_A and NS_B joined by a veth pair
+# (scripts/netns.sh).
 topo_up() {
 	[ "$(id -u)" -eq 0 ] || die "topo tests need root (network namespaces)"
 	need ip
 	trap cleanup EXIT
 	trap 'exit 1' INT TERM
-	ip netns add "$NS_A" || die "ip netns add"
-	ip netns add "$NS_B" || die "ip netns add"
-	ip link add "$IF_A" type veth peer name "$IF_B" || die "veth"
-	ip link set "$IF_A" netns "$NS_A" || die "veth to netns"
-	ip link set "$IF_B" netns "$NS_B" || die "veth to netns"
-	ip -n "$NS_A" addr add "$IP_A/24" dev "$IF_A"
-	ip -n "$NS_B" addr add "$IP_B/24" dev "$IF_B"
-	for n in "$NS_A" "$NS_B"; do
-		ip -n "$n" link set lo up || die "lo up"
-	done
-	ip -n "$NS_A" link set "$IF_A" up || die "link up"
-	ip -n "$NS_B" link set "$IF_B" up || die "link up"
+	netns_pair "$NS_A" "$IF_A" "$IP_A/24" "$NS_B" "$IF_B" "$IP_B/24" ||
+		die "no namespaces"
 }
 
 # work_dir DIR: a fresh working directory (configurations, logs, captures;
