@@ -25,6 +25,6 @@ struct icscf {
 };
 
 /* icscf_route.c */
-int	icscf_request(struct icscf *, nta_incoming_t *, sip_t const *);
+int	icscf_request(struct icscf *, nta_incoming_t *);
 
 #endif

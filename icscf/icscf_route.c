@@ -171,44 +171,24 @@ untrusted_refusal(sip_t const *sip, int orig)
 }
 
 int
-icscf_request(struct icscf *ic, nta_incoming_t *irq, sip_t const *isip)
+icscf_request(struct icscf *ic, nta_incoming_t *irq)
 {
 	struct icx *c;
 	msg_t *msg;
 	sip_t *sip;
 	const char *why;
-	char rid[SIPX_URI_MAX];
-	int status, trusted, orig, rid_rc, rc;
+	int trusted, orig, rc;
 
-	/* RFC 3261 16.3 step 2, before anything else looks at it. */
-	rid_rc = sipx_public_id(isip->sip_request->rq_url, 1, rid,
-	    sizeof(rid));
-	if (rid_rc == -EPROTONOSUPPORT) {
-		sipx_reply(irq, 416, "Unsupported URI Scheme");
+	/* RFC 3261 16.3 (416, 483 ...) was sipx_check's. */
+	if ((msg = sipx_request_take(&ic->sa, &ic->trust, irq, &trusted,
+	    &orig)) == NULL)
 		return 0;
-	}
-	/* Step 3 (Max-Forwards, 483) in the copy: before any Cx. */
-	if ((msg = sipx_request_copy(irq, &status)) == NULL) {
-		sipx_reply(irq, status, NULL);
-		return 0;
-	}
 	sip = sip_object(msg);
-	trusted = sipx_from_trusted(&ic->trust, irq);
-	if (sipx_route_pop_own(&ic->sa, msg, sip, &orig) < 0) {
-		refuse(irq, msg, 500, "Server Internal Error");
+	if (!trusted && (why = untrusted_refusal(sip, orig)) != NULL) {
+		log_info("icscf: %s from outside the trust domain refused: %s",
+		    sip->sip_request->rq_method_name, why);
+		refuse(irq, msg, 403, "Forbidden");
 		return 0;
-	}
-	if (!trusted) {
-		/* RFC 3325 5, TS 24.229 4.4.1: whatever identity it
-		 * asserts is the sender's own claim: gone. */
-		sipx_untrusted_strip(msg, sip);
-		if ((why = untrusted_refusal(sip, orig)) != NULL) {
-			log_info("icscf: %s from outside the trust domain "
-			    "refused: %s", sip->sip_request->rq_method_name,
-			    why);
-			refuse(irq, msg, 403, "Forbidden");
-			return 0;
-		}
 	}
 	/* From the trust domain: requests within a dialog, or routed
 	 * beyond us, are proxied (RFC 3261 16.4). */
@@ -231,10 +211,10 @@ icscf_request(struct icscf *ic, nta_incoming_t *irq, sip_t const *isip)
 	/* The identity: of the called user (TS 24.229 5.3.2.1: a SIP URI
 	 * with a user part, or a global tel URI), or the registering one
 	 * (5.3.1.2: the To, a SIP URI; RFC 3261 10.3 step 3). */
-	if (c->lir) {
-		if ((rc = rid_rc) == 0)
-			memcpy(c->impu, rid, sizeof(c->impu));
-	} else
+	if (c->lir)
+		rc = sipx_public_id(sip->sip_request->rq_url, 1, c->impu,
+		    sizeof(c->impu));
+	else
 		rc = sip->sip_to != NULL ? sipx_public_id(sip->sip_to->a_url,
 		    0, c->impu, sizeof(c->impu)) : -EINVAL;
 	if (rc < 0) {

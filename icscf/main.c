@@ -96,7 +96,7 @@ icscf_leg(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 	(void)leg;
 	if (sip == NULL || sip->sip_request == NULL || sip->sip_to == NULL)
 		return 400;
-	return icscf_request((struct icscf *)magic, irq, sip);
+	return icscf_request((struct icscf *)magic, irq);
 }
 
 /* As root: the SIP sockets. */

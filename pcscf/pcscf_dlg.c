@@ -24,6 +24,7 @@
 
 #include <openssl/evp.h>
 
+#include "clock.h"
 #include "pcscf.h"
 #include "util.h"
 
@@ -60,17 +61,6 @@ struct pcscf_dlgs {
 
 #define SLOT(dp)	IMS_CONTAINER_OF(dp, struct pcscf_dlg_slot, d)
 
-static time_t
-dlgs_now_mono(void *arg)
-{
-	struct timespec ts;
-
-	(void)arg;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return time(NULL);
-	return ts.tv_sec;
-}
-
 struct pcscf_dlgs *
 pcscf_dlgs_new(size_t capacity, unsigned per_ue, unsigned expires)
 {
@@ -95,7 +85,7 @@ pcscf_dlgs_new(size_t capacity, unsigned per_ue, unsigned expires)
 	t->mask = nb - 1;
 	t->per_ue = per_ue;
 	t->expires = expires;
-	t->now = dlgs_now_mono;
+	t->now = clock_mono_sec;
 	return t;
 }
 
@@ -113,7 +103,7 @@ pcscf_dlgs_free(struct pcscf_dlgs *t)
 void
 pcscf_dlgs_set_clock(struct pcscf_dlgs *t, time_t (*now)(void *), void *arg)
 {
-	t->now = now != NULL ? now : dlgs_now_mono;
+	t->now = now != NULL ? now : clock_mono_sec;
 	t->now_arg = arg;
 }
 

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "pcscf.h"
 
 struct bucket {
@@ -42,17 +43,6 @@ struct pcscf_limit {
 	int64_t		(*now)(void *);
 	void		*now_arg;
 };
-
-static int64_t
-limit_now_mono(void *arg)
-{
-	struct timespec ts;
-
-	(void)arg;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return (int64_t)time(NULL) * 1000;
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct pcscf_limit *
 pcscf_limit_new(size_t capacity)
@@ -78,7 +68,7 @@ pcscf_limit_new(size_t capacity)
 		l->seed = (uint32_t)time(NULL);
 	l->rate = PCSCF_REG_RATE_DEFAULT;
 	l->burst = PCSCF_REG_BURST_DEFAULT;
-	l->now = limit_now_mono;
+	l->now = clock_mono_ms;
 	return l;
 }
 
@@ -103,7 +93,7 @@ void
 pcscf_limit_set_clock(struct pcscf_limit *l, int64_t (*now)(void *),
     void *arg)
 {
-	l->now = now != NULL ? now : limit_now_mono;
+	l->now = now != NULL ? now : clock_mono_ms;
 	l->now_arg = arg;
 }
 

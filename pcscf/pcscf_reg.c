@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "pcscf.h"
 #include "util.h"
 
@@ -53,17 +54,6 @@ struct pcscf_ues {
 
 #define SLOT(u)		IMS_CONTAINER_OF(u, struct ue_slot, ue)
 
-static time_t
-ues_now_mono(void *arg)
-{
-	struct timespec ts;
-
-	(void)arg;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return time(NULL);
-	return ts.tv_sec;
-}
-
 struct pcscf_ues *
 pcscf_ues_new(size_t capacity)
 {
@@ -87,7 +77,7 @@ pcscf_ues_new(size_t capacity)
 	t->mask = nb - 1;
 	if (getrandom(&t->seed, sizeof(t->seed), 0) != sizeof(t->seed))
 		t->seed = (uint32_t)time(NULL);
-	t->now = ues_now_mono;
+	t->now = clock_mono_sec;
 	return t;
 }
 
@@ -115,7 +105,7 @@ pcscf_ues_set_gone(struct pcscf_ues *t, void (*gone)(void *,
 void
 pcscf_ues_set_clock(struct pcscf_ues *t, time_t (*now)(void *), void *arg)
 {
-	t->now = now != NULL ? now : ues_now_mono;
+	t->now = now != NULL ? now : clock_mono_sec;
 	t->now_arg = arg;
 }
 

@@ -35,6 +35,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "clock.h"
 #include "check.h"
 #include "cx.h"
 #include "digest.h"
@@ -91,17 +92,6 @@ struct auth_store {
 	void		*now_arg;
 };
 
-static time_t
-auth_now_mono(void *arg)
-{
-	struct timespec ts;
-
-	(void)arg;
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return time(NULL);
-	return ts.tv_sec;
-}
-
 struct auth_store *
 auth_store_new(size_t capacity)
 {
@@ -130,7 +120,7 @@ auth_store_new(size_t capacity)
 	/* A secret seed: the IMPIs that collide are not predictable. */
 	if (getrandom(&st->seed, sizeof(st->seed), 0) != sizeof(st->seed))
 		st->seed = (uint32_t)time(NULL);
-	st->now = auth_now_mono;
+	st->now = clock_mono_sec;
 	return st;
 }
 
@@ -159,7 +149,7 @@ auth_store_set_mar_limit(struct auth_store *st, unsigned limit,
 void
 auth_store_set_clock(struct auth_store *st, time_t (*now)(void *), void *arg)
 {
-	st->now = now != NULL ? now : auth_now_mono;
+	st->now = now != NULL ? now : clock_mono_sec;
 	st->now_arg = arg;
 }
 

@@ -96,7 +96,7 @@ scscf_request(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 		return 400;
 	if (sip->sip_request->rq_method == sip_method_register)
 		return registrar_request(sc, irq, sip);
-	return route_request(sc, irq, sip);
+	return route_request(sc, irq);
 }
 
 static void

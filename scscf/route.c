@@ -158,43 +158,24 @@ untrusted_refusal(sip_t const *sip, int orig)
 }
 
 int
-route_request(struct scscf *s, nta_incoming_t *irq, sip_t const *isip)
+route_request(struct scscf *s, nta_incoming_t *irq)
 {
 	msg_t *msg;
 	sip_t *sip;
 	const char *why;
-	char id[SCSCF_ID_MAX];
-	int status, orig, trusted;
+	int orig, trusted;
 
-	/* RFC 3261 16.3 step 2, then step 3 (483) in the copy. */
-	if (sipx_public_id(isip->sip_request->rq_url, 1, id, sizeof(id)) ==
-	    -EPROTONOSUPPORT) {
-		sipx_reply(irq, 416, "Unsupported URI Scheme");
+	/* RFC 3261 16.3 (416, 483 ...) was sipx_check's. */
+	if ((msg = sipx_request_take(&s->sa, &s->trust, irq, &trusted,
+	    &orig)) == NULL)
 		return 0;
-	}
-	if ((msg = sipx_request_copy(irq, &status)) == NULL) {
-		sipx_reply(irq, status, NULL);
-		return 0;
-	}
 	sip = sip_object(msg);
-	trusted = sipx_from_trusted(&s->trust, irq);
-	if (sipx_route_pop_own(&s->sa, msg, sip, &orig) < 0) {
+	if (!trusted && (why = untrusted_refusal(sip, orig)) != NULL) {
+		log_info("route: %s from outside the trust domain refused: %s",
+		    sip->sip_request->rq_method_name, why);
 		msg_destroy(msg);
-		sipx_reply(irq, 500, "Server Internal Error");
+		sipx_reply(irq, 403, "Forbidden");
 		return 0;
-	}
-	if (!trusted) {
-		/* RFC 3325 5, TS 24.229 4.4.1: its P-Asserted-Identity
-		 * is the sender's own claim. */
-		sipx_untrusted_strip(msg, sip);
-		if ((why = untrusted_refusal(sip, orig)) != NULL) {
-			log_info("route: %s from outside the trust domain "
-			    "refused: %s", sip->sip_request->rq_method_name,
-			    why);
-			msg_destroy(msg);
-			sipx_reply(irq, 403, "Forbidden");
-			return 0;
-		}
 	}
 	if (orig && !sipx_in_dialog(sip)) {
 		/* TS 24.229 5.4.3.2: the served user must be registered. */

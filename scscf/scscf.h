@@ -218,6 +218,6 @@ void	registrar_expire(struct scscf *);
 int	registrar_rtr_init(struct scscf *);
 
 /* route.c */
-int	route_request(struct scscf *, nta_incoming_t *, sip_t const *);
+int	route_request(struct scscf *, nta_incoming_t *);
 
 #endif

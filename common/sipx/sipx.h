@@ -174,6 +174,14 @@ void	sipx_untrusted_strip(msg_t *, sip_t *);
  * (RFC 3608 6) or an "orig" parameter (TS 24.229 5.4.3.2).  The number
  * removed, or -EINVAL. */
 int	sipx_route_pop_own(struct sipx_agent *, msg_t *, sip_t *, int *orig);
+/* The start of an I-/S-CSCF's request, after sipx_check: a copy to
+ * forward (sipx_request_copy: 483 when Max-Forwards is spent), *trusted
+ * (sipx_from_trusted), our own Route entries popped (sipx_route_pop_own,
+ * *orig), and from outside the trust domain the trust domain's headers
+ * gone (sipx_untrusted_strip).  NULL when the request was answered
+ * here. */
+msg_t	*sipx_request_take(struct sipx_agent *, const struct sipx_trust *,
+	    nta_incoming_t *irq, int *trusted, int *orig);
 /* RFC 3325 5, TS 24.229 4.4.2: before a request goes to hop (the URI it
  * is sent to; NULL: unknown), remove its P-Asserted-Identity when the
  * user asked for privacy (Privacy: id) and hop is not in the trust

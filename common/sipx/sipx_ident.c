@@ -1,7 +1,8 @@
 /* sipx_ident.c - what a CSCF may take from a request at the boundary of
  * the trust domain (TS 24.229 4.4, 5.3, 5.4.3; RFC 3325): the public
  * user identity a URI names, the headers only the trust domain sets, and
- * the originating indication of our own Route entries; privacy (Privacy:
+ * the originating indication of our own Route entries, and the start of
+ * an I-/S-CSCF's request from them (sipx_request_take); privacy (Privacy:
  * id) towards a next hop outside the trust domain.
  */
 #include <ctype.h>
@@ -114,6 +115,31 @@ sipx_route_pop_own(struct sipx_agent *a, msg_t *msg, sip_t *sip, int *orig)
 		n++;
 	}
 	return n;
+}
+
+msg_t *
+sipx_request_take(struct sipx_agent *a, const struct sipx_trust *t,
+    nta_incoming_t *irq, int *trusted, int *orig)
+{
+	msg_t *msg;
+	sip_t *sip;
+	int status;
+
+	if ((msg = sipx_request_copy(irq, &status)) == NULL) {
+		sipx_reply(irq, status, NULL);
+		return NULL;
+	}
+	sip = sip_object(msg);
+	*trusted = sipx_from_trusted(t, irq);
+	if (sipx_route_pop_own(a, msg, sip, orig) < 0) {
+		msg_destroy(msg);
+		sipx_reply(irq, 500, "Server Internal Error");
+		return NULL;
+	}
+	/* RFC 3325 5, TS 24.229 4.4.1: what it asserts is its own claim. */
+	if (!*trusted)
+		sipx_untrusted_strip(msg, sip);
+	return msg;
 }
 
 int
