@@ -218,8 +218,6 @@ void	pcscf_reconfigure(struct pcscf *);
  * trust domain may set, removed from whatever the UE side sends (any
  * form, parsed or not). */
 void	pcscf_strip_untrusted(msg_t *, sip_t *);
-/* Remove every header called name. */
-void	pcscf_hdr_remove(msg_t *, sip_t *, const char *name);
 /* 503 with Retry-After: retry_after seconds. */
 void	pcscf_reply_busy(nta_incoming_t *, unsigned retry_after);
 /* RFC 7315 4.6: a fresh P-Charging-Vector. */

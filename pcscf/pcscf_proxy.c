@@ -49,33 +49,16 @@ struct fwd {
 
 /* RFC 3325 2.3 (P-Asserted-Identity, P-Preferred-Identity), RFC 7315 4
  * (charging, visited network), RFC 3327 5 (Path: REGISTER only, ours),
- * RFC 5502 (P-Served-User), RFC 5002 (P-Profile-Key). */
+ * RFC 5502 (P-Served-User), RFC 5002 (P-Profile-Key), RFC 6050
+ * (P-Asserted-Service), RFC 7316 (P-Private-Network-Indication).  Unlike
+ * the I-/S-CSCF's list (sipx_untrusted_strip), P-Access-Network-Info
+ * stays: the UE itself provides it (TS 24.229 5.1.1.2, 5.2.6.3). */
 static const char *const untrusted[] = {
 	"P-Asserted-Identity", "P-Preferred-Identity", "P-Charging-Vector",
 	"P-Charging-Function-Addresses", "P-Visited-Network-ID", "Path",
-	"P-Served-User", "P-Profile-Key", NULL
+	"P-Served-User", "P-Profile-Key", "P-Asserted-Service",
+	"P-Private-Network-Indication", NULL
 };
-
-void
-pcscf_hdr_remove(msg_t *msg, sip_t *sip, const char *name)
-{
-	sip_error_t *e, *next;
-
-	/* Unknown to Sofia's parser (the P- headers), ... */
-	sipx_hdr_remove(msg, sip, name);
-	/* ... known but malformed (kept verbatim among the errors), ... */
-	for (e = sip->sip_error; e != NULL; e = next) {
-		next = e->er_next;
-		if (e->er_name != NULL && strcasecmp(e->er_name, name) == 0)
-			(void)sip_header_remove(msg, sip, (sip_header_t *)e);
-	}
-	/* ... or parsed. */
-	if (strcasecmp(name, "Path") == 0)
-		while (sip->sip_path != NULL)
-			if (sip_header_remove(msg, sip,
-			    (sip_header_t *)sip->sip_path) < 0)
-				break;
-}
 
 void
 pcscf_strip_untrusted(msg_t *msg, sip_t *sip)
@@ -83,7 +66,13 @@ pcscf_strip_untrusted(msg_t *msg, sip_t *sip)
 	size_t i;
 
 	for (i = 0; untrusted[i] != NULL; i++)
-		pcscf_hdr_remove(msg, sip, untrusted[i]);
+		sipx_hdr_remove(msg, sip, untrusted[i]);
+	/* Path, known to Sofia: parsed entries too (unparsable ones were
+	 * among the errors). */
+	while (sip->sip_path != NULL)
+		if (sip_header_remove(msg, sip,
+		    (sip_header_t *)sip->sip_path) < 0)
+			break;
 }
 
 static void
@@ -293,8 +282,8 @@ fwd_hook(void *arg, msg_t *msg, sip_t *sip, int status)
 			u = ue_response(f, msg, sip, status);
 		else {
 			/* RFC 7315 4: not beyond the trust domain. */
-			pcscf_hdr_remove(msg, sip, "P-Charging-Vector");
-			pcscf_hdr_remove(msg, sip,
+			sipx_hdr_remove(msg, sip, "P-Charging-Vector");
+			sipx_hdr_remove(msg, sip,
 			    "P-Charging-Function-Addresses");
 		}
 		if (f->dialog && status > 100 && status < 300 &&
@@ -364,8 +353,8 @@ from_core(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip)
 	int rc;
 
 	(void)sipx_route_pop_self(&p->sa, msg, sip, NULL, 0);
-	pcscf_hdr_remove(msg, sip, "P-Charging-Vector");
-	pcscf_hdr_remove(msg, sip, "P-Charging-Function-Addresses");
+	sipx_hdr_remove(msg, sip, "P-Charging-Vector");
+	sipx_hdr_remove(msg, sip, "P-Charging-Function-Addresses");
 	if (sip->sip_request->rq_method == sip_method_ack) {
 		(void)sipx_forward(&p->sa, irq, msg, NULL, NULL, NULL);
 		return 0;

@@ -177,8 +177,8 @@ reg_response(void *arg, msg_t *msg, sip_t *sip, int status)
 	}
 	if (msg != NULL) {
 		/* RFC 7315 4: charging headers stay in the trust domain. */
-		pcscf_hdr_remove(msg, sip, "P-Charging-Vector");
-		pcscf_hdr_remove(msg, sip, "P-Charging-Function-Addresses");
+		sipx_hdr_remove(msg, sip, "P-Charging-Vector");
+		sipx_hdr_remove(msg, sip, "P-Charging-Function-Addresses");
 	}
 	if (msg != NULL && status >= 200 && status < 300)
 		record_registration(c, msg, sip);

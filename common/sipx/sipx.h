@@ -91,7 +91,9 @@ int	sipx_url_is_self(const struct sipx_agent *, const url_t *);
 /* Value of the first header called name (case-insensitive) among those
  * Sofia does not parse, or NULL. */
 const char *sipx_hdr_get(const sip_t *, const char *name);
-/* Remove every unparsed header called name. */
+/* Remove every header called name that Sofia does not parse, and every
+ * one it failed to parse (kept verbatim among the errors): what a sender
+ * puts in any form goes. */
 void	sipx_hdr_remove(msg_t *, sip_t *, const char *name);
 /* Append "Name: value". 0 or -EINVAL. */
 int	sipx_hdr_add(msg_t *, sip_t *, const char *name, const char *value);

@@ -89,12 +89,18 @@ sipx_hdr_get(const sip_t *sip, const char *name)
 void
 sipx_hdr_remove(msg_t *msg, sip_t *sip, const char *name)
 {
-	sip_unknown_t *un, *next;
+	sip_unknown_t *un, *unext;
+	sip_error_t *e, *enext;
 
-	for (un = sip->sip_unknown; un != NULL; un = next) {
-		next = un->un_next;
+	for (un = sip->sip_unknown; un != NULL; un = unext) {
+		unext = un->un_next;
 		if (un->un_name != NULL && strcasecmp(un->un_name, name) == 0)
 			(void)sip_header_remove(msg, sip, (sip_header_t *)un);
+	}
+	for (e = sip->sip_error; e != NULL; e = enext) {
+		enext = e->er_next;
+		if (e->er_name != NULL && strcasecmp(e->er_name, name) == 0)
+			(void)sip_header_remove(msg, sip, (sip_header_t *)e);
 	}
 }
 

@@ -3,7 +3,8 @@
  * messages as the proxy handles them: a request copied with msg_dup and a
  * response as received (with its fragment chain); any spelling of the
  * names, several values, a malformed Path; what sipx_hdr_add puts back
- * lands among the headers; the rest of the message is untouched. */
+ * lands among the headers; the rest of the message (the UE's own
+ * P-Access-Network-Info too) is untouched. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -31,6 +32,9 @@ static const char request[] =
     "Path: <<forged8\r\n"
     "P-Served-User: <sip:forged9@x>\r\n"
     "P-Profile-Key: <sip:forged10@x>\r\n"
+    "P-Asserted-Service: urn:forged11\r\n"
+    "P-Private-Network-Indication: forged12\r\n"
+    "P-Access-Network-Info: 3GPP-E-UTRAN-FDD; utran-cell-id-3gpp=kept\r\n"
     "Subject: kept\r\n"
     "Content-Type: text/plain\r\n"
     "Content-Length: 4\r\n"
@@ -88,6 +92,9 @@ check_msg(const char *name, const char *text, int dup)
 	    strcasestr(out, "\r\nPath:") == NULL &&
 	    strcasestr(out, "P-Preferred") == NULL &&
 	    strcasestr(out, "P-Served") == NULL, "%s: no such header", name);
+	T_CHECK(strcasestr(out, "P-Asserted-Service") == NULL &&
+	    strcasestr(out, "P-Private-Network") == NULL, "%s: no such header "
+	    "(RFC 6050, RFC 7316)", name);
 	sep = strstr(out, "\r\n\r\n");
 	T_CHECK(sep != NULL && strstr(out, "P-Asserted-Identity: "
 	    "<sip:alice@x>\r\n") != NULL &&
@@ -96,6 +103,9 @@ check_msg(const char *name, const char *text, int dup)
 	    name, out);
 	T_CHECK(strstr(out, "Subject: kept\r\n") != NULL, "%s: the rest kept",
 	    name);
+	T_CHECK(strstr(text, "P-Access-Network-Info") == NULL ||
+	    strstr(out, "utran-cell-id-3gpp=kept") != NULL,
+	    "%s: the UE's P-Access-Network-Info kept", name);
 	if (dup)
 		msg_destroy(m);
 	msg_destroy(orig);
