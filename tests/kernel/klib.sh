@@ -1,5 +1,5 @@
-# klib.sh - sourced by the kernel tests (test-esp.sh, test-sctp.sh,
-# esp-demo.sh): two network namespaces joined by a veth pair, commands run in
+# klib.sh - sourced by the kernel tests (test_esp.sh, test_sctp.sh,
+# esp_demo.sh): two network namespaces joined by a veth pair, commands run in
 # the background inside them, and the pass/fail lines.  Bash only.
 #
 #   . "$here/klib.sh"

@@ -1,18 +1,18 @@
 #!/bin/bash
-# test-sctp.sh - an SCTP association (RFC 9260) between two network namespaces.
+# test_sctp.sh - an SCTP association (RFC 9260) between two network namespaces.
 #
 # A one-to-one SCTP server in namespace B echoes what the client in A sends
 # (IPv4, then IPv6).  Asserted: the echo comes back, and the capture on the
 # veth shows the INIT, INIT ACK, COOKIE ECHO/ACK and DATA chunks (tshark).
-# Runs as root where the kernel has SCTP: via tests/kernel/kernel-test.sh.
+# Runs as root where the kernel has SCTP: via tests/kernel/kernel_test.sh.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 PY=/usr/bin/python3
 A=imsA$$ B=imsB$$
 . "$here/klib.sh"
-klib_init test-sctp ims-sctp
+klib_init test_sctp ims-sctp
 
-echo "test-sctp: kernel $(uname -r)"
+echo "test_sctp: kernel $(uname -r)"
 klib_pair $A va "10.78.0.1/24 fd78::1/64" $B vb "10.78.0.2/24 fd78::2/64"
 
 pcap=$work/sctp.pcap
@@ -49,4 +49,4 @@ ok "tshark: SCTP chunk types seen: $types(INIT, INIT ACK, COOKIE ECHO/ACK, DATA)
 n=$(tshark -n -r "$pcap" -Y 'sctp.chunk_type == 1' 2>/dev/null | wc -l)
 [ "$n" -ge 2 ] || fail "expected an INIT per association, got $n"
 tshark -n -r "$pcap" 2>/dev/null | head -8
-echo "test-sctp: PASS: $checks checks"
+echo "test_sctp: PASS: $checks checks"

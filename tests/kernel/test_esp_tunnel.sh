@@ -1,5 +1,5 @@
 #!/bin/bash
-# test-esp-tunnel.sh IMSXFRM - ESP tunnel-mode SAs installed by imsxfrm, for real.
+# test_esp_tunnel.sh IMSXFRM - ESP tunnel-mode SAs installed by imsxfrm, for real.
 #
 # Two network namespaces joined by a veth pair (outer 10.46.0.1 <-> 10.46.0.2),
 # each with inner host addresses on lo and routes to the other side's inner
@@ -16,20 +16,20 @@
 # these SPIs between the OUTER addresses only (pair 2 inside UDP 4500->4500),
 # no packet with an inner address in clear, and not the payload marker;
 # --sel-src outside tunnel mode is a usage error (exit 2).
-# Runs as root where the kernel has ESP: via tests/kernel/kernel-test.sh.
+# Runs as root where the kernel has ESP: via tests/kernel/kernel_test.sh.
 set -uo pipefail
-X=${1:?usage: test-esp-tunnel.sh PATH/TO/imsxfrm}
+X=${1:?usage: test_esp_tunnel.sh PATH/TO/imsxfrm}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 PY=/usr/bin/python3
 A=imsTA$$ B=imsTB$$
 . "$here/klib.sh"
-klib_init test-esp-tunnel ims-esptun
+klib_init test_esp_tunnel ims-esptun
 fail() { echo "$klib_name: FAIL: $*" >&2; echo "$klib_name: $checks passed, 1 failed"; exit 1; }
 inA() { ip netns exec $A "$@"; }
 inB() { ip netns exec $B "$@"; }
 
 [ -x "$X" ] || fail "imsxfrm not executable: $X"
-echo "test-esp-tunnel: kernel $(uname -r), imsxfrm $X"
+echo "test_esp_tunnel: kernel $(uname -r), imsxfrm $X"
 
 # --- topology --------------------------------------------------------------------
 OA=10.46.0.1 OB=10.46.0.2
@@ -181,5 +181,5 @@ n=$(tshark -n -r "$pcap" -Y 'ip && !esp && !arp' 2>/dev/null | wc -l)
 if grep -a -q "$MARK" "$pcap"; then fail "cleartext payload marker $MARK found in the capture"; fi
 ok "no packet with an inner address in clear, no non-ESP IP, no payload marker in the capture"
 
-echo "test-esp-tunnel: PASS: ${#cases[@]} tunnel-mode SA pairs (ESP and ESP-in-UDP 4500) carried inner UDP between outer addresses"
-echo "test-esp-tunnel: $checks passed, 0 failed"
+echo "test_esp_tunnel: PASS: ${#cases[@]} tunnel-mode SA pairs (ESP and ESP-in-UDP 4500) carried inner UDP between outer addresses"
+echo "test_esp_tunnel: $checks passed, 0 failed"

@@ -1,9 +1,9 @@
 #!/bin/bash
-# kernel-test.sh COMMAND [ARG...]
+# kernel_test.sh COMMAND [ARG...]
 #
 # Runs COMMAND (a kernel test script, or a benchmark) where the kernel has
 # real ESP (esp4/esp6) and SCTP: natively when this kernel has both, else
-# inside Debian's 6.1 kernel under QEMU (run-in-vm, next to this script).
+# inside Debian's 6.1 kernel under QEMU (run_in_vm, next to this script).
 #   IMS_KERNEL_MODE=auto (default) | native | vm
 # Never skips: a missing feature on the chosen path is a failure (exit 1).
 set -uo pipefail
@@ -11,7 +11,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 py=/usr/bin/python3	# not a pyenv shim: ~6 s per start in the guest
 mode=${IMS_KERNEL_MODE:-auto}
 [ $# -gt 0 ] || { echo "usage: ${0##*/} COMMAND [ARG...]" >&2; exit 2; }
-die() { echo "kernel-test: FAIL: $*" >&2; exit 1; }
+die() { echo "kernel_test: FAIL: $*" >&2; exit 1; }
 
 # ESP: add a hmac(sha1)+cbc(aes) state in a throw-away namespace.
 # SCTP: open a socket.  Prints what is missing, empty when nothing is.
@@ -35,7 +35,7 @@ auto)
 	miss=$(missing_features)
 	if [ -z "$miss" ]; then mode=native
 	else
-		echo "kernel-test: $(uname -r) lacks:$miss -> running in a VM" >&2
+		echo "kernel_test: $(uname -r) lacks:$miss -> running in a VM" >&2
 		mode=vm
 	fi ;;
 native)
@@ -50,8 +50,8 @@ start=$(date +%s)
 if [ "$mode" = native ]; then
 	"$@"; rc=$?
 else
-	"$here/run-in-vm" -- "$@"; rc=$?
-	[ $rc -ne 125 ] || die "the VM did not run (run-in-vm status 125, see above)"
+	"$here/run_in_vm" -- "$@"; rc=$?
+	[ $rc -ne 125 ] || die "the VM did not run (run_in_vm status 125, see above)"
 fi
-echo "kernel-test: ${1##*/} ($mode): exit $rc in $(( $(date +%s) - start )) s" >&2
+echo "kernel_test: ${1##*/} ($mode): exit $rc in $(( $(date +%s) - start )) s" >&2
 exit $rc

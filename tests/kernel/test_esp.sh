@@ -1,5 +1,5 @@
 #!/bin/bash
-# test-esp.sh IMSXFRM - ESP transport-mode SAs installed by imsxfrm, for real.
+# test_esp.sh IMSXFRM - ESP transport-mode SAs installed by imsxfrm, for real.
 #
 # Two network namespaces joined by a veth pair.  Per-port SA pairs in the
 # style of TS 33.203 (one SA per direction, UDP selectors on the SIP ports),
@@ -16,19 +16,19 @@
 # control that the grep would see it); spi-alloc + sa-update + sa-del work;
 # usage/kernel errors give exit 2/1; flush-ours removes all our SAs and
 # policies and leaves foreign ones (added with ip xfrm) in place.
-# Runs as root where the kernel has ESP: via tests/kernel/kernel-test.sh.
+# Runs as root where the kernel has ESP: via tests/kernel/kernel_test.sh.
 set -uo pipefail
-X=${1:?usage: test-esp.sh PATH/TO/imsxfrm}
+X=${1:?usage: test_esp.sh PATH/TO/imsxfrm}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 PY=/usr/bin/python3
 A=imsA$$ B=imsB$$
 . "$here/klib.sh"
-klib_init test-esp ims-esp
+klib_init test_esp ims-esp
 inA() { ip netns exec $A "$@"; }
 inB() { ip netns exec $B "$@"; }
 
 [ -x "$X" ] || fail "imsxfrm not executable: $X"
-echo "test-esp: kernel $(uname -r), imsxfrm $X"
+echo "test_esp: kernel $(uname -r), imsxfrm $X"
 
 # --- topology --------------------------------------------------------------------
 klib_pair $A va "10.77.0.1/24 fd77::1/64" $B vb "10.77.0.2/24 fd77::2/64"
@@ -186,4 +186,4 @@ out=$(inB "$X" flush-ours) && [ "$out" = "flushed: sa=$nsa policy=$npol" ] ||
 [ -z "$(ip -n $B xfrm state)$(ip -n $B xfrm policy)" ] || fail "B not empty after flush-ours"
 ok "flush-ours removed $nsa SAs + $npol policies, kept 2 foreign SAs + 1 foreign policy"
 
-echo "test-esp: PASS: $checks checks; ${#cases[@]} SA pairs (v4+v6, sha1/md5/sha256, aes-cbc/3des/null/aes-gcm) carried UDP as ESP"
+echo "test_esp: PASS: $checks checks; ${#cases[@]} SA pairs (v4+v6, sha1/md5/sha256, aes-cbc/3des/null/aes-gcm) carried UDP as ESP"

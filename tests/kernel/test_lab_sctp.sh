@@ -1,12 +1,12 @@
 #!/bin/bash
-# test-lab-sctp.sh BUILD_DIR - the lab with Diameter Cx over SCTP (run by
-# kernel-test.sh where the kernel has SCTP: natively, or in qemu here):
+# test_lab_sctp.sh BUILD_DIR - the lab with Diameter Cx over SCTP (run by
+# kernel_test.sh where the kernel has SCTP: natively, or in qemu here):
 # ./lab up, an AKA registration and an SQN resynchronisation through the
 # P-/I-/S-CSCF with ims-ue, and the capture on the lab bridge proving the
 # Cx traffic (MAR/SAR/UAR) crossed as SCTP, never TCP, with no malformed
 # packet.
 set -u
-: "${1:?usage: test-lab-sctp.sh BUILD_DIR}"
+: "${1:?usage: test_lab_sctp.sh BUILD_DIR}"
 root=$(cd "$(dirname "$0")/../.." && pwd -P)
 export BUILD_DIR=$1 LAB_DIAMETER=sctp LAB_PREFIX=imsk- LAB_NET=10.204.0
 export LAB_DIR=${TMPDIR:-/tmp}/lab-sctp

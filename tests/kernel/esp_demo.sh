@@ -1,10 +1,10 @@
 #!/bin/bash
-# esp-demo.sh IMSXFRM - the Gm part of scripts/demo.sh: the four ESP SAs of
+# esp_demo.sh IMSXFRM - the Gm part of scripts/demo.sh: the four ESP SAs of
 # TS 33.203 (clause 7.1) between a UE and a P-CSCF, keyed from the IMS AKA
 # CK/IK (Annex I, via `imsxfrm gm-keys`), carrying a REGISTER and its answer.
 #
-#   IMS_DEMO_CK=HEX IMS_DEMO_IK=HEX tests/kernel/kernel-test.sh \
-#       tests/kernel/esp-demo.sh build/bin/imsxfrm
+#   IMS_DEMO_CK=HEX IMS_DEMO_IK=HEX tests/kernel/kernel_test.sh \
+#       tests/kernel/esp_demo.sh build/bin/imsxfrm
 # Without IMS_DEMO_CK/IK the CK/IK of TS 35.208 test set 1 are used.
 #
 # Two namespaces, "ue" and "pcscf", joined by a veth.  TS 33.203 7.1: each
@@ -23,7 +23,7 @@
 # the capture holds ESP with exactly the four SPIs and no UDP, and the
 # cleartext "REGISTER" is not in it.  Exit 1 on any failure.
 set -uo pipefail
-X=${1:?usage: esp-demo.sh PATH/TO/imsxfrm}
+X=${1:?usage: esp_demo.sh PATH/TO/imsxfrm}
 PY="/usr/bin/python3 -S"	# no site scan: slow over 9p in the guest
 CK=${IMS_DEMO_CK:-b40ba9a3c58b2a05bbf0d987b21bf8cb}	# TS 35.208 set 1
 IK=${IMS_DEMO_IK:-f769bcd751044604127672711c6d3441}
@@ -35,7 +35,7 @@ AUTH=hmac-sha-1-96 ENC=aes-cbc
 start=$(date +%s)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 . "$here/klib.sh"
-klib_init esp-demo ims-gm
+klib_init esp_demo ims-gm
 inUE() { ip netns exec $UE "$@"; }
 inPC() { ip netns exec $PC "$@"; }
 
@@ -211,4 +211,4 @@ echo "ok: 'REGISTER' is not in the capture; the P-CSCF received it in clear afte
 
 out=$(inUE "$X" flush-ours) && o2=$(inPC "$X" flush-ours) || fail "flush-ours"
 echo "ok: flush-ours: ue $out, pcscf $o2"
-echo "esp-demo: PASS in $(( $(date +%s) - start )) s ($(uname -r))"
+echo "esp_demo: PASS in $(( $(date +%s) - start )) s ($(uname -r))"
