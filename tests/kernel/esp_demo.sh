@@ -182,7 +182,7 @@ exchange() {
 	fi
 	grep -v ready "$out.srv"
 	cat "$out.cli"
-	pass "$name: ${req%% *} from $cli to $srv, ${ans%% *} back"
+	pass "$name: ${req%% *} from $cli to $srv, '${ans%%$'\n'*}' back"
 }
 echo
 echo "traffic:"
