@@ -73,10 +73,10 @@ step "GBA: Ks_NAF for naf.ims.example.org (TS 33.220 Annex B)"
 $BIN/imsauth ks-naf --ck "$CK" --ik "$IK" --rand "$RAND" --impi $IMPI \
     --naf-id "$(printf 'naf.ims.example.org' | od -An -tx1 | tr -d ' \n')0100000002"
 
-if [ -x tests/kernel/esp-demo.sh ]; then
+if [ -x tests/kernel/esp_demo.sh ]; then
 	step "Gm: ESP SAs keyed from IK/CK between a UE and a P-CSCF namespace"
-	IMS_DEMO_CK=$CK IMS_DEMO_IK=$IK tests/kernel/kernel-test.sh \
-	    tests/kernel/esp-demo.sh "$BIN/imsxfrm"
+	IMS_DEMO_CK=$CK IMS_DEMO_IK=$IK tests/kernel/kernel_test.sh \
+	    tests/kernel/esp_demo.sh "$BIN/imsxfrm"
 fi
 
 step "The lab is still up"

@@ -1,72 +1,72 @@
-# klib.sh - sourced by the kernel tests (test-esp.sh, test-sctp.sh,
-# esp-demo.sh): two network namespaces joined by a veth pair, commands run in
-# the background inside them, and the pass/fail lines.  Bash only.
+# shellcheck shell=bash
+# klib.sh - sourced by the kernel tests with two namespaces (test_esp.sh,
+# test_sctp.sh, test_esp_tunnel.sh, esp_demo.sh).  Brings in the pass/fail
+# bookkeeping of tests/lib/testlib.sh (pass, fail, check, die, need,
+# summary) and the namespace builder scripts/netns.sh (netns_pair,
+# netns_down); adds a scratch directory, commands run in the background
+# inside a namespace, and two checks (same, absent).  Found next to the sourcing script, so it works in
+# the qemu guest too (run_in_vm shows the whole tree at the same path).
 #
 #   . "$here/klib.sh"
-#   klib_init test-foo ims-foo      # message prefix, scratch directory prefix
-#   klib_pair $A va "10.1.0.1/24 fd01::1/64" $B vb "10.1.0.2/24 fd01::2/64"
+#   klib_init ims-foo              # scratch directory prefix
+#   netns_pair "$A" va "10.1.0.1/24 fd01::1/64" "$B" vb "10.1.0.2/24" ||
+#       die "no namespaces"
+#   ...
+#   summary                        # last: the script's exit status
 #
-# klib_init sets work (a scratch directory, kept when KEEP_WORK is set),
-# pids and checks, and traps EXIT to stop what bg started and delete the
-# namespaces made by klib_pair.
+# klib_init sets work (a scratch directory, kept when KEEP_WORK is set)
+# and traps EXIT to stop what bg started, delete the namespaces made by
+# netns_pair and remove work.
 
-# klib_init NAME WORKPREFIX
+klib_dir=${BASH_SOURCE[0]%/*}
+# shellcheck source=SCRIPTDIR/../lib/testlib.sh
+. "$klib_dir/../lib/testlib.sh" ||
+	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
+# shellcheck source=SCRIPTDIR/../../scripts/netns.sh
+. "$klib_dir/../../scripts/netns.sh" || die "cannot source scripts/netns.sh"
+
+# klib_init WORKPREFIX: the scratch directory $work, the cleanup traps.
 klib_init() {
-	klib_name=$1
-	klib_ns=()
-	work=$(mktemp -d "${TMPDIR:-/tmp}/$2.XXXXXX")
-	pids=()
-	checks=0
+	[ "$(id -u)" = 0 ] || die "needs root (network namespaces, xfrm)"
+	need ip
+	work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX") || die "mktemp"
+	klib_pids=()
 	trap klib_cleanup EXIT
+	trap 'exit 1' INT TERM
 }
 
+# klib_cleanup: kill the bg commands, remove the namespaces and $work.
 klib_cleanup() {
-	local p n
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for n in "${klib_ns[@]}"; do ip netns del "$n" 2>/dev/null; done
+	local p
+	for p in "${klib_pids[@]}"; do kill "$p" 2>/dev/null; done
+	netns_down
 	[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
 }
 
-fail() { echo "$klib_name: FAIL: $*" >&2; exit 1; }
-ok() { checks=$((checks + 1)); echo "$klib_name: ok: $*"; }
-
-# klib_pair NS-A DEV-A "ADDR..." NS-B DEV-B "ADDR...": namespaces NS-A and NS-B
-# joined by the veth DEV-A <-> DEV-B, with these addresses (IPv6 ones without
-# duplicate address detection), the veth ends and lo up.  Fails the test on
-# any error.
-klib_pair() {
-	local na=$1 da=$2 aa=$3 nb=$4 db=$5 ab=$6 end ns dev a
-	ip netns add "$na" && klib_ns+=("$na") && ip netns add "$nb" &&
-		klib_ns+=("$nb") || fail "cannot create namespaces $na/$nb"
-	ip link add "$da" netns "$na" type veth peer name "$db" netns "$nb" ||
-		fail "veth $da/$db"
-	for end in "$na $da $aa" "$nb $db $ab"; do
-		set -- $end
-		ns=$1 dev=$2
-		shift 2
-		for a in "$@"; do
-			if [[ $a == *:* ]]; then
-				ip -n "$ns" addr add "$a" dev "$dev" nodad
-			else
-				ip -n "$ns" addr add "$a" dev "$dev"
-			fi || fail "address $a on $dev in $ns"
-		done
-		ip -n "$ns" link set lo up && ip -n "$ns" link set "$dev" up ||
-			fail "cannot bring up $dev in $ns"
-	done
+# same DESC GOT WANT: pass DESC when GOT is WANT, else fail it with both.
+same() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi
 }
 
-# bg NS NAME COMMAND...: start COMMAND in namespace NS in the background; its
-# own pid (not that of `ip netns exec`, which may fork) lands in $work/NAME.pid.
+# absent TEXT FILE: TEXT is not in FILE (binary or not); for check.
+absent() { ! grep -a -q "$1" "$2"; }
+
+# bg NS NAME COMMAND...: start COMMAND in namespace NS in the background;
+# its own pid (not that of `ip netns exec`, which may fork) lands in
+# $work/NAME.pid.  Dies when no pid shows up within 5 s.
 bg() {
-	local ns=$1 name=$2
+	local ns=$1 pidf=$work/$2.pid
 	shift 2
-	ip netns exec "$ns" /bin/sh -c 'echo $$ >"$0"; exec "$@"' "$work/$name.pid" "$@" &
-	for _ in $(seq 50); do [ -s "$work/$name.pid" ] && break; sleep 0.1; done
-	pids+=("$(cat "$work/$name.pid")")
+	# shellcheck disable=SC2016 # $$ and $0 belong to the inner shell
+	ip netns exec "$ns" /bin/sh -c 'echo $$ >"$0"; exec "$@"' "$pidf" "$@" &
+	for _ in $(seq 50); do [ -s "$pidf" ] && break; sleep 0.1; done
+	[ -s "$pidf" ] || die "bg: $1 did not start in $ns"
+	klib_pids+=("$(cat "$pidf")")
 }
 
-stop() { # NAME: SIGINT and wait until gone
+# stop NAME: SIGINT to what bg started as NAME, wait until it is gone
+# (SIGTERM after 5 s).
+stop() {
 	local p
 	p=$(cat "$work/$1.pid")
 	kill -INT "$p" 2>/dev/null

@@ -1,5 +1,5 @@
 # testlib.sh - pass/fail bookkeeping shared by the shell tests (tests/sip,
-# tests/topo, tests/interop, tests/lab, tests/kernel/test-lab-sctp.sh).
+# tests/topo, tests/interop, tests/lab, tests/kernel).
 # Sourced (bash); defines PASSED/FAILED and:
 #   pass DESC / fail DESC   count and print "PASS: DESC" / "FAIL: DESC"
 #   check DESC CMD...       pass or fail DESC by CMD's exit status

@@ -1,25 +1,30 @@
 #!/bin/bash
-# test-lab-sctp.sh BUILD_DIR - the lab with Diameter Cx over SCTP (run by
-# kernel-test.sh where the kernel has SCTP: natively, or in qemu here):
+# test_lab_sctp.sh BUILD_DIR - the lab with Diameter Cx over SCTP (run by
+# kernel_test.sh where the kernel has SCTP: natively, or in qemu here):
 # ./lab up, an AKA registration and an SQN resynchronisation through the
 # P-/I-/S-CSCF with ims-ue, and the capture on the lab bridge proving the
 # Cx traffic (MAR/SAR/UAR) crossed as SCTP, never TCP, with no malformed
-# packet.
+# packet.  ./lab builds its namespaces with scripts/netns.sh.
 set -u
-: "${1:?usage: test-lab-sctp.sh BUILD_DIR}"
-root=$(cd "$(dirname "$0")/../.." && pwd -P)
+: "${1:?usage: test_lab_sctp.sh BUILD_DIR}"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+root=$(cd "$here/../.." && pwd -P)
 export BUILD_DIR=$1 LAB_DIAMETER=sctp LAB_PREFIX=imsk- LAB_NET=10.204.0
 export LAB_DIR=${TMPDIR:-/tmp}/lab-sctp
-. "$root/tests/lib/testlib.sh" ||
+# shellcheck source=SCRIPTDIR/../lib/testlib.sh
+. "$here/../lib/testlib.sh" ||
 	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
+need tcpdump tshark
 lab=$root/lab
 trap '"$lab" down >/dev/null 2>&1' EXIT
+trap 'exit 1' INT TERM
 
 modprobe sctp 2>/dev/null
-if ! "$lab" up >/tmp/lab-up.log 2>&1; then
-	cat /tmp/lab-up.log; tail -n 30 "$LAB_DIR"/*.log
-	echo "FATAL: ./lab up over SCTP failed" >&2
-	exit 1
+uplog=$LAB_DIR.up.log	# ./lab up empties LAB_DIR
+if ! "$lab" up >"$uplog" 2>&1; then
+	cat "$uplog"
+	tail -n 30 "$LAB_DIR"/*.log
+	die "./lab up over SCTP failed"
 fi
 pass "./lab up with Cx over SCTP"
 eval "$("$lab" env)"
@@ -29,19 +34,32 @@ ip netns exec "${LAB_PREFIX}br" tcpdump -i br0 -U --immediate-mode -w "$pcap" \
 td=$!
 sleep 1
 
+# ue: one registration of alice with ims-ue, its key=value lines.
 ue() {
 	ip netns exec "$UE_NS" "$BIN/ims-ue" register --impi "alice@$DOMAIN" \
 	    --impu "sip:alice@$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
 	    --pcscf "$PCSCF_ADDR:$PCSCF_PORT" --state "$LAB_DIR/alice.usim"
 }
-check "ims-ue registers alice (Cx over SCTP)" eval "ue | grep -q '^result=registered'"
+# registered [resync]: ue ends registered (after a resync with "resync").
+registered() {
+	local out
+	out=$(ue | tr '\n' ' ')
+	if [ $# -gt 0 ]; then
+		[[ $out == *result=registered*resync=1* ]]
+	else
+		[[ $out == *result=registered* ]]
+	fi
+}
+check "ims-ue registers alice (Cx over SCTP)" registered
 ue >/dev/null
-"$BIN/hss-ctl" --db "$HSS_DB" set-sqn --impi "alice@$DOMAIN" --sqn 0 >/dev/null
-check "resync over SCTP Cx, then registered" \
-    eval "ue | tr '\n' ' ' | grep -q 'result=registered.*resync=1'"
+"$BIN/hss-ctl" --db "$HSS_DB" set-sqn --impi "alice@$DOMAIN" --sqn 0 >/dev/null ||
+	die "hss-ctl set-sqn"
+check "resync over SCTP Cx, then registered" registered resync
 sleep 1
-kill "$td"; wait "$td" 2>/dev/null
+kill "$td"
+wait "$td" 2>/dev/null
 
+# count FILTER: the packets in the capture that match FILTER.
 count() { tshark -r "$pcap" -Y "$1" 2>/dev/null | wc -l; }
 n_sctp=$(count 'sctp && diameter')
 check "Diameter over SCTP on the wire ($n_sctp packets)" [ "$n_sctp" -gt 0 ]
@@ -56,7 +74,8 @@ tshark -r "$pcap" -Y 'sctp && diameter' -T fields -e ip.src -e ip.dst \
 
 if [ "$FAILED" -gt 0 ]; then	# the guest's /tmp goes with it: show why
 	for f in "$LAB_DIR"/*.log; do
-		echo "== $f"; grep -Ev ' DEBUG: ' "$f" | tail -n 25
+		echo "== $f"
+		grep -Ev ' DEBUG: ' "$f" | tail -n 25
 	done
 fi
 "$lab" down >/dev/null 2>&1
