@@ -26,40 +26,18 @@
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${PCSCF:?}"
 : "${SIPDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need sipp tshark ss python3
 TRUST_SIP=$(cd "${BASH_SOURCE[0]%/*}" && pwd)/trust_sip.py
 
-WORK=$PWD/run-icscf-trust
-topo_up hss scscf icscf pcscf scscf2 ue ext
-work_dir "$WORK"
-SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf)
 # node scscf2 plays a roaming partner's P-CSCF: a trusted peer (trusted()).
 PARTNER=scscf2
-capture hss cx.pcapng
-
-hss_start
-for u in alice bob dora frank; do provision "$u"; done
 # gina, hana and ida may only register from home.net.
-for u in gina hana ida; do
-	"$HSS_CTL" --db "$PWD/db/hss.db" add --impi "$u@$DOMAIN" \
-		--impu "sip:$u@$DOMAIN" --k "$K" --op "$OP" --amf "$AMF" \
-		--visited home.net >/dev/null || die "hss-ctl add $u"
-done
-scscf_conf scscf.conf scscf
-icscf_conf icscf.conf -o diameter.timeout=2000
-pcscf_conf pcscf.conf -o visited=home.net
-
-bg scscf scscf.log "$SCSCF" -c scscf.conf
-SCSCF_PID=$BG_PID
-wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -c icscf.conf
-ICSCF_PID=$BG_PID
-wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
-PCSCF_PID=$BG_PID
-wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
-sleep 4		# Cx links up (TcTimer 2)
+chain_up "$PWD/run-icscf-trust" -n "hss scscf icscf pcscf scscf2 ue ext" \
+	-c hss:cx.pcapng \
+	-u "alice bob dora frank gina:home.net hana:home.net ida:home.net" \
+	-I diameter.timeout=2000 -P visited=home.net
 
 # sip NODE HOST PORT BODY METHOD RURI [HEADER...]: the final status code.
 sip() {
@@ -79,7 +57,6 @@ expect() {
 # at_bob MARKER: the head of the request bob's UAS got with MARKER.
 at_bob() { python3 "$TRUST_SIP" received bob-uas.msgs "$1"; }
 not_at_bob() { ! at_bob "$1" >/dev/null; }
-
 check "bob registers through the chain" sipp_ue bob 5072 reg.xml "$PC:5060"
 check "alice registers through the chain" sipp_ue alice 5071 reg.xml "$PC:5060"
 check "hana (home.net only) registers through the home.net P-CSCF" \

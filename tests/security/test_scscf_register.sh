@@ -15,9 +15,10 @@
 #      the P-CSCF: a UE's own Path never reaches the store.
 # Env: HSS HSS_CTL SCSCF ICSCF PCSCF IMSAUTH SIPDIR SECDIR.
 set -u
+# shellcheck source=tests/security/scscf_lib.sh
 . "${SECDIR:?}/scscf_lib.sh"
 
-chain_up "$PWD/run-scscf-trust" "alice bob carol"
+scscf_chain "$PWD/run-scscf-trust" "alice bob carol"
 
 # ---- 1. REGISTER from outside the trust domain ----
 seq0=$(seq_of alice)

@@ -19,32 +19,14 @@
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${PCSCF:?}"
 : "${SIPDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need sipp ss python3
 TRUST_SIP=$(cd "${BASH_SOURCE[0]%/*}" && pwd)/trust_sip.py
 
-WORK=$PWD/run-scscf-trust
-topo_up hss scscf icscf pcscf scscf2 ue ext
-work_dir "$WORK"
-SC=$(ip_of scscf); PC=$(ip_of pcscf); UE=$(ip_of ue); EXT=$(ip_of ext)
 AS=scscf2	# node scscf2 plays an application server: a trusted peer
-
-hss_start
-for u in alice bob carol; do provision "$u"; done
-scscf_conf scscf.conf scscf -o icscf="sip:$(ip_of icscf):5060"
-icscf_conf icscf.conf -o diameter.timeout=2000
-pcscf_conf pcscf.conf
-
-bg scscf scscf.log "$SCSCF" -c scscf.conf
-SCSCF_PID=$BG_PID
-wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -c icscf.conf
-ICSCF_PID=$BG_PID
-wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
-PCSCF_PID=$BG_PID
-wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
-sleep 4		# Cx links up (TcTimer 2)
+chain_up "$PWD/run-scscf-trust" -n "hss scscf icscf pcscf scscf2 ue ext" \
+	-u "alice bob carol" -S icscf="sip:$IC:5060" -I diameter.timeout=2000
 
 # sip NODE HOST PORT BODY METHOD RURI [HEADER...]: the final status code.
 sip() {

@@ -10,43 +10,16 @@
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${PCSCF:?}"
 : "${SIPDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need sipp tshark ss python3
 
-WORK=$PWD/run-chain
-topo_up hss scscf icscf pcscf ue ext
-work_dir "$WORK"
-SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf)
-bg_br() { ip netns exec "$NS_BR" "$@" >>br.log 2>&1 & BR_PID=$!; PIDS="$PIDS $BR_PID"; }
-bg_br tshark -i br0 -w "$WORK/core.pcapng" -q
-capture ue ue.pcapng
-
-hss_start
-for u in alice bob carol dave frank; do provision "$u"; done
 # gina may only register from home.net, not from our visited network.
-"$HSS_CTL" --db "$PWD/db/hss.db" add --impi "gina@$DOMAIN" \
-	--impu "sip:gina@$DOMAIN" --k "$K" --op "$OP" --amf "$AMF" \
-	--visited home.net >/dev/null || die "hss-ctl add gina"
-scscf_conf scscf.conf scscf
-icscf_conf icscf.conf -o scscf="sip:$SC:6060=1,2" -o diameter.timeout=2000
-pcscf_conf pcscf.conf -o visited=visited.example.net
-
-bg scscf scscf.log "$SCSCF" -c scscf.conf
-SCSCF_PID=$BG_PID
-wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -c icscf.conf
-ICSCF_PID=$BG_PID
-wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
-PCSCF_PID=$BG_PID
-wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
-sleep 4		# Cx links up (TcTimer 2)
-
-bindings() {
-	python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1]);
-print(c.execute("select count(*) from bindings where impu=? and expires_at>?",
-(sys.argv[2], int(time.time()))).fetchone()[0])' "$WORK/db/scscf.db" "$1"
-}
+chain_up "$PWD/run-chain" -n "hss scscf icscf pcscf ue ext" \
+	-u "alice bob carol dave frank gina:home.net" \
+	-c br:core.pcapng -c ue:ue.pcapng \
+	-I scscf="sip:$SC:6060=1,2" -I diameter.timeout=2000 \
+	-P visited=visited.example.net
 
 check "alice registers through pcscf/icscf/scscf (AKA, 200)" \
 	sipp_ue alice 5071 reg.xml "$PC:5060"
