@@ -119,9 +119,7 @@ in_ns ue $PY "$SECDIR/pcscf_dialogs.py" after-dereg "$UE" "$PC" "$SC" \
 py_checks after.out
 
 # ---- the legitimate paths with SIPp: a call, a CANCELled call ----
-scenario uas.xml bob-sipp-uas.xml bob
-bg ue bob-sipp.out sipp -sf bob-sipp-uas.xml -i "$UE" -p 5072 -s bob \
-	-nostdin -trace_msg -message_file bob-sipp.msgs
+sipp_uas ue bob 5072 uas.xml bob-sipp
 SUAS_PID=$BG_PID
 sleep 1
 check "SIPp alice -> bob INVITE/180/200/ACK/BYE/200" \
@@ -130,9 +128,7 @@ check "bob got the ACK and the BYE" \
 	eval "grep -q '^ACK ' bob-sipp.msgs && grep -q '^BYE ' bob-sipp.msgs"
 kill "$SUAS_PID" 2>/dev/null
 check "frank registers" sipp_ue frank 5081 reg.xml "$PC:5060"
-scenario uas_ring.xml frank-ring.xml frank
-bg ue frank-ring.out sipp -sf frank-ring.xml -i "$UE" -p 5081 -s frank \
-	-m 1 -nostdin -trace_msg -message_file frank-ring.msgs
+sipp_uas ue frank 5081 uas_ring.xml frank-ring -m 1
 RING_PID=$BG_PID
 sleep 1
 TARGET=frank check "SIPp alice -> frank INVITE, 180, CANCEL, 487, ACK" \

@@ -386,3 +386,15 @@ sipp_ue() {
 		-trace_err -error_file "$u-$t.err" "$@" >"$u-$t.out" 2>&1
 }
 
+# sipp_uas NODE USER PORT TEMPLATE NAME [extra sipp args]: a SIPp UAS
+# (TEMPLATE: uas.xml answers, uas_ring.xml only rings) for USER on NODE's
+# address and PORT, in the background: the scenario NAME.xml, the
+# messages it saw in NAME.msgs, errors in NAME.err; its pid in BG_PID.
+sipp_uas() {
+	local n=$1 u=$2 p=$3 t=$4 name=$5
+	shift 5
+	scenario "$t" "$name.xml" "$u"
+	bg "$n" "$name.out" sipp -sf "$name.xml" -i "$(ip_of "$n")" -p "$p" \
+		-s "$u" -nostdin -trace_msg -message_file "$name.msgs" \
+		-trace_err -error_file "$name.err" "$@"
+}

@@ -40,10 +40,7 @@ check "dave registers over TCP" \
 	sipp_ue dave 5076 reg.xml "$PC:5060" -t t1
 
 # bob answers calls on his registered contact.
-scenario uas.xml bob-uas.xml bob
-bg ue bob-uas.out sipp -sf bob-uas.xml -i "$(ip_of ue)" -p 5072 -s bob \
-	-nostdin -trace_msg -message_file bob-uas.msgs -trace_err \
-	-error_file bob-uas.err
+sipp_uas ue bob 5072 uas.xml bob-uas
 UAS_PID=$BG_PID
 sleep 1
 check "alice -> bob MESSAGE: 200" sipp_ue alice 5071 msg.xml "$PC:5060"
@@ -70,9 +67,7 @@ check "S-CSCF named by LIR but the identity not registered: 480" \
 
 # CANCEL through the chain: frank only rings.
 check "frank registers" sipp_ue frank 5081 reg.xml "$PC:5060"
-scenario uas_ring.xml frank-ring.xml frank
-bg ue frank-ring.out sipp -sf frank-ring.xml -i "$(ip_of ue)" -p 5081 \
-	-s frank -m 1 -nostdin -trace_msg -message_file frank-ring.msgs
+sipp_uas ue frank 5081 uas_ring.xml frank-ring -m 1
 RING_PID=$BG_PID
 sleep 1
 TARGET=frank check "alice -> frank INVITE, 180, CANCEL, 487, ACK" \
