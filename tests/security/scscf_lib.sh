@@ -90,8 +90,9 @@ listener() {
 	: >"$4"
 }
 
-# no_keys FILE: no ck=/ik= in any SIP of a capture.
+# no_keys FILE: no ck=/ik= parameter in any SIP of a capture (a base64
+# nonce may end in "ck=" or "ik=": what precedes a parameter tells).
 no_keys() {
 	[ -z "$(tshark -r "$1" -d udp.port==6060,sip -d tcp.port==6060,sip \
-		-Y 'sip contains "ck=" || sip contains "ik="' 2>/dev/null)" ]
+		-Y 'sip matches "[ ,](ck|ik)="' 2>/dev/null)" ]
 }

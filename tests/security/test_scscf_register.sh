@@ -125,6 +125,6 @@ check "one MAR for bob: the registration with the trusted Path" \
 	[ "$(mars bob)" = 1 ]
 check "no ck=/ik= on the UE's wire" no_keys ue.pcapng
 check "ck= on the core side (S-CSCF -> I-CSCF) for the chain's 401" eval \
-	"[ -n \"\$(tshark -r core.pcapng -d udp.port==6060,sip -Y 'sip contains \"ck=\"' 2>/dev/null)\" ]"
+	"[ -n \"\$(tshark -r core.pcapng -d udp.port==6060,sip -Y 'sip matches \"[ ,]ck=\"' 2>/dev/null)\" ]"
 check "no key material in the logs" eval "! grep -Eqi 'ck=|ik=' scscf.log icscf.log pcscf.log"
 summary
