@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # scscf_lib.sh - helpers of the S-CSCF registrar attack tests
 # (test_scscf_*.sh), over tests/sip/sip_lib.sh: the chain (hss, scscf,
 # icscf, pcscf) with the UE network (ue, ext), crafted SIP from python
@@ -7,64 +8,29 @@
 # Env: HSS HSS_CTL SCSCF ICSCF PCSCF IMSAUTH (binaries), SIPDIR, SECDIR.
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${PCSCF:?}"
 : "${IMSAUTH:?}" "${SIPDIR:?}" "${SECDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need sipp tshark ss python3
 
-# chain_up WORK USERS [-o KEY=VALUE ...]: the namespaces, a capture of
-# the core (bridge, core.pcapng) and of the UE's wire (ue.pcapng), the
-# hss with USERS provisioned, and the three CSCFs, the S-CSCF with the
-# extra settings.  The P-CSCF's per-source REGISTER limit is lifted: these
-# tests measure the S-CSCF's own rules (test_pcscf_register.sh has the
-# P-CSCF's), and their floods share the ue node's address with the victim.
-chain_up() {
-	local w=$1 users=$2 u
+# scscf_chain WORK USERS [-S KEY=VALUE ...]: chain_up with the UE network
+# (ue, ext), a capture of the core (bridge, core.pcapng) and of the UE's
+# wire (ue.pcapng), USERS provisioned, the S-CSCF with the extra settings.
+# The P-CSCF's per-source REGISTER limit is lifted: these tests measure
+# the S-CSCF's own rules (test_pcscf_register.sh has the P-CSCF's), and
+# their floods share the ue node's address with the victim.
+scscf_chain() {
+	local w=$1 users=$2
 	shift 2
-	topo_up hss scscf icscf pcscf ue ext
-	work_dir "$w"
-	WORK=$w
-	SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf)
-	UE=$(ip_of ue); EXT=$(ip_of ext)
-	ip netns exec "$NS_BR" tshark -i br0 -w "$WORK/core.pcapng" -q \
-		>>br.log 2>&1 &
-	BR_PID=$!
-	PIDS="$PIDS $BR_PID"
-	capture ue ue.pcapng
-	hss_start
-	for u in $users; do provision "$u"; done
-	scscf_conf scscf.conf scscf -o diameter.timeout=2000 "$@"
-	icscf_conf icscf.conf -o scscf="sip:$SC:6060=1,2" \
-		-o diameter.timeout=2000
-	pcscf_conf pcscf.conf -o register-burst=16777216 \
-		-o register-rate=16777216
-	bg scscf scscf.log "$SCSCF" -c scscf.conf
-	SCSCF_PID=$BG_PID
-	wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-	bg icscf icscf.log "$ICSCF" -c icscf.conf
-	ICSCF_PID=$BG_PID
-	wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-	bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
-	PCSCF_PID=$BG_PID
-	wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
-	sleep 4		# Cx links up (TcTimer 2)
+	chain_up "$w" -n "hss scscf icscf pcscf ue ext" -u "$users" \
+		-c br:core.pcapng -c ue:ue.pcapng \
+		-S diameter.timeout=2000 "$@" \
+		-I scscf="sip:$SC:6060=1,2" -I diameter.timeout=2000 \
+		-P register-burst=16777216 -P register-rate=16777216
 }
 
-# db_query SQL ARG...: rows of the S-CSCF's store, "|"-separated.
-db_query() {
-	python3 -c 'import sqlite3,sys
-c=sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
-for r in c.execute(sys.argv[2], sys.argv[3:]):
-    print("|".join(str(x) for x in r))' "$WORK/db/scscf.db" "$@"
-}
-# bindings USER: live bindings of sip:USER@DOMAIN in the S-CSCF's store.
-bindings() {
-	db_query "select count(*) from bindings where impu=? and
-		expires_at>strftime('%s','now')" "sip:$1@$DOMAIN"
-}
 # paths USER / contacts USER: the stored Path / contacts of every binding.
 paths() { db_query "select path from bindings where impu=?" "sip:$1@$DOMAIN"; }
 contacts() { db_query "select contact from bindings where impu=?" "sip:$1@$DOMAIN"; }
-hss_show() { "$HSS_CTL" --db "$WORK/db/hss.db" show --impi "$1@$DOMAIN"; }
-hss_state() { hss_show "$1" | sed -n 's/^state=//p' | head -1; }
 # seq_of USER: SEQ of the HSS's SQN_HE (SQN = SEQ || IND, 5 IND bits):
 # one more per vector the HSS made.
 seq_of() {
@@ -121,12 +87,12 @@ val() { sed -n "s/^$1=//p" "${2:-$PY_OUT}" | tail -1; }
 listener() {
 	bg "$1" "$4.log" python3 "$SECDIR/aka_ue.py" listen "$2" "$3" \
 		"$PWD/$4"
-	LISTEN_PID=$BG_PID
 	: >"$4"
 }
 
-# no_keys FILE: no ck=/ik= in any SIP of a capture.
+# no_keys FILE: no ck=/ik= parameter in any SIP of a capture (a base64
+# nonce may end in "ck=" or "ik=": what precedes a parameter tells).
 no_keys() {
 	[ -z "$(tshark -r "$1" -d udp.port==6060,sip -d tcp.port==6060,sip \
-		-Y 'sip contains "ck=" || sip contains "ik="' 2>/dev/null)" ]
+		-Y 'sip matches "[ ,](ck|ik)="' 2>/dev/null)" ]
 }

@@ -24,26 +24,16 @@
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${PCSCF:?}"
 : "${CXCLIENT:?}" "${SIPDIR:?}" "${TOPODIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need sipp tshark ss python3
 
-WORK=$PWD/run
-topo_up hss scscf icscf pcscf ue ext
-work_dir "$WORK"
-HS=$(ip_of hss) SC=$(ip_of scscf) IC=$(ip_of icscf) PC=$(ip_of pcscf)
-EXT=$(ip_of ext)
-RAW="python3 $TOPODIR/cx_raw.py"
-ip netns exec "$NS_BR" tshark -i br0 -w "$WORK/cx.pcapng" -q \
-	>tshark.log 2>&1 &
-CAP_PID=$!
-PIDS="$PIDS $CAP_PID"
-sleep 3
+# The CSCFs first, the HSS (hss_start) only in part 2.
+chain_up "$PWD/run" -n "hss scscf icscf pcscf ue ext" -x -c br:cx.pcapng \
+	-I scscf="sip:$SC:6060=1,2" -P visited=visited.example.net
+sleep 1
+RAW=(python3 "$TOPODIR/cx_raw.py")
 
-bindings() {
-	python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1]);
-print(c.execute("select count(*) from bindings where impu=? and expires_at>?",
-(sys.argv[2], int(time.time()))).fetchone()[0])' "$WORK/db/scscf.db" "$1"
-}
 # listeners NODE: the node's listening TCP ports, one a line.
 listeners() {
 	in_ns "$1" ss -ltnH | awk '{print $4}' | sed 's/.*://' | sort -u
@@ -60,27 +50,14 @@ wait_links() {	# N
 	return 1
 }
 
-scscf_conf scscf.conf scscf
-icscf_conf icscf.conf -o scscf="sip:$SC:6060=1,2"
-pcscf_conf pcscf.conf -o visited=visited.example.net
-bg scscf scscf.log "$SCSCF" -c scscf.conf
-SCSCF_PID=$BG_PID
-wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -c icscf.conf
-ICSCF_PID=$BG_PID
-wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
-wait_listen pcscf u 5060 "$BG_PID" pcscf.log
-sleep 1
-
 # ---- 1: the HSS is down; an impostor claims its identity ----
 check "the S-CSCF listens on TCP for SIP only ($(listeners scscf | tr '\n' ' '))" \
 	[ "$(listeners scscf)" = 6060 ]
 check "the I-CSCF listens on TCP for SIP only ($(listeners icscf | tr '\n' ' '))" \
 	[ "$(listeners icscf)" = 5060 ]
 for n in scscf icscf; do
-	out=$(in_ns ext $RAW cer "$(ip_of $n)" 3868 "hss.$DOMAIN" "$DOMAIN" "$EXT")
-	check "impostor HSS -> $n: connection refused, no CEA ($(echo $out))" \
+	out=$(in_ns ext "${RAW[@]}" cer "$(ip_of "$n")" 3868 "hss.$DOMAIN" "$DOMAIN" "$EXT")
+	check "impostor HSS -> $n: connection refused, no CEA (${out//$'\n'/ })" \
 		[ "$out" = connect=refused ]
 done
 
@@ -91,8 +68,8 @@ check "the CSCFs connect to the real HSS" wait_links 2
 check "alice registers through the chain (200)" \
 	sipp_ue alice 5071 reg.xml "$PC:5060"
 check "the S-CSCF has alice's binding" [ "$(bindings "sip:alice@$DOMAIN")" = 1 ]
-out=$(in_ns ext $RAW cer "$SC" 3868 "hss.$DOMAIN" "$DOMAIN" "$EXT")
-check "impostor HSS -> scscf while the link is open: refused ($(echo $out))" \
+out=$(in_ns ext "${RAW[@]}" cer "$SC" 3868 "hss.$DOMAIN" "$DOMAIN" "$EXT")
+check "impostor HSS -> scscf while the link is open: refused (${out//$'\n'/ })" \
 	[ "$out" = connect=refused ]
 
 # ---- 3: the I-CSCF's identity uses the HSS as a relay ----
@@ -100,7 +77,7 @@ kill "$ICSCF_PID"
 wait "$ICSCF_PID" 2>/dev/null
 check "the I-CSCF's link is gone" wait_links 1
 for c in rtr ppr; do
-	out=$(in_ns icscf $RAW send "$HS" 3868 "icscf.$DOMAIN" "$DOMAIN" "$IC" \
+	out=$(in_ns icscf "${RAW[@]}" send "$HS" 3868 "icscf.$DOMAIN" "$DOMAIN" "$IC" \
 		$c dest-host="scscf.$DOMAIN" origin-host="hss.$DOMAIN" \
 		user-name="alice@$DOMAIN" impu="sip:alice@$DOMAIN")
 	check "the I-CSCF's identity is a Cx peer of the HSS (CEA 2001)" \
@@ -129,8 +106,8 @@ check "...and says why" grep -q 'diameter.connect and diameter.accept together a
 
 # ---- the wire ----
 sleep 1
-kill -INT "$CAP_PID" 2>/dev/null
-wait "$CAP_PID" 2>/dev/null
+kill -INT "$BR_PID" 2>/dev/null
+wait "$BR_PID" 2>/dev/null
 n=$(tshark -r cx.pcapng -Y "diameter && (ip.src == $EXT || ip.dst == $EXT)" 2>/dev/null | wc -l)
 check "no Diameter message to or from the impostor ($n)" [ "$n" -eq 0 ]
 n=$(tshark -r cx.pcapng -Y "tcp.flags.reset == 1 && ip.dst == $EXT && tcp.srcport == 3868" 2>/dev/null | wc -l)

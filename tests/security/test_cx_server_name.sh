@@ -32,25 +32,16 @@
 # Env: HSS, HSS_CTL, CXCLIENT, SIPDIR, TOPODIR.
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${CXCLIENT:?}" "${SIPDIR:?}" "${TOPODIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need tshark ss python3
 
-WORK=$PWD/run
-topo_up hss scscf scscf2 icscf
-work_dir "$WORK"
-HS=$(ip_of hss) SC=$(ip_of scscf) SC2=$(ip_of scscf2) IC=$(ip_of icscf)
+# The hss alone; cxclient and cx_raw.py play its peers.
+chain_up "$PWD/run" -n "hss scscf scscf2 icscf" -d "" -c br:cx.pcapng \
+	-H diameter.accept="scscf2.$DOMAIN@$SC2" -u "alice bob"
 N1=sip:$SC:6060 N2=sip:$SC2:6060 EVIL=sip:evil.$DOMAIN
-RAW="python3 $TOPODIR/cx_raw.py"
+RAW=(python3 "$TOPODIR/cx_raw.py")
 DB=$WORK/db/hss.db
-ip netns exec "$NS_BR" tshark -i br0 -w "$WORK/cx.pcapng" -q \
-	>tshark.log 2>&1 &
-CAP_PID=$!
-PIDS="$PIDS $CAP_PID"
-sleep 3
-
-hss_start -o diameter.accept="scscf2.$DOMAIN@$SC2"
-provision alice
-provision bob
 big=()
 for i in $(seq 0 32); do big+=(--impu "sip:big$i@$DOMAIN"); done
 "$HSS_CTL" --db "$DB" add --impi "big@$DOMAIN" "${big[@]}" --k "$K" \
@@ -139,7 +130,7 @@ check "no name stored for bob ($(assigned bob))" \
 	[ "$(assigned bob)" = "not-registered  " ]
 
 # ---- a forged Origin-Host: the I-CSCF's connection, scscf's name ----
-out=$(in_ns icscf $RAW send "$HS" 3868 "icscf.$DOMAIN" "$DOMAIN" "$IC" sar \
+out=$(in_ns icscf "${RAW[@]}" send "$HS" 3868 "icscf.$DOMAIN" "$DOMAIN" "$IC" sar \
 	origin-host="scscf.$DOMAIN" user-name="bob@$DOMAIN" \
 	impu="sip:bob@$DOMAIN" server-name="$N1" type=1)
 check "icscf with Origin-Host scscf: SAR refused (5012, one result)" \
@@ -152,9 +143,9 @@ check "the hss logged why" \
 	grep -q "refused command 301: Origin-Host is not the sending peer icscf.$DOMAIN" hss.log
 
 # ---- a SAR whose answer cannot be built stores nothing ----
-out=$(in_ns scscf $RAW send "$HS" 3868 "scscf.$DOMAIN" "$DOMAIN" "$SC" sar \
+out=$(in_ns scscf "${RAW[@]}" send "$HS" 3868 "scscf.$DOMAIN" "$DOMAIN" "$SC" sar \
 	user-name="big@$DOMAIN" impu="sip:big0@$DOMAIN" server-name="$N1" type=1)
-check "SAR REGISTRATION for a 33-identity set: 5012 ($(echo $out))" \
+check "SAR REGISTRATION for a 33-identity set: 5012 (${out//$'\n'/ })" \
 	eval "echo \"\$out\" | grep -qx result=5012"
 check "...exactly one result, no User-Data" \
 	eval "echo \"\$out\" | grep -qx results=1 && ! echo \"\$out\" | grep -q ^user_data="
@@ -184,7 +175,7 @@ check "alice not registered ($(assigned alice))" \
 in_ns scscf "$CXCLIENT" -c scscf.cli -o diameter.timeout=4000 listen \
 	--count 2 >listen.out 2>>cxclient.err &
 LISTEN_PID=$!
-PIDS="$PIDS $LISTEN_PID"
+PIDS+=("$LISTEN_PID")
 wait_log listen.out '^status=ready' 100 || fail "the scscf listener is not ready"
 ifc='<InitialFilterCriteria><Priority>0</Priority></InitialFilterCriteria>'
 echo "$ifc" >ifc.xml
@@ -204,8 +195,8 @@ check "...no RTR or PPR printed" eval "! grep -q -e ^rtr_ -e ^ppr_ listen.out"
 
 # ---- the wire: one result in every Cx answer ----
 sleep 1
-kill -INT "$CAP_PID" 2>/dev/null
-wait "$CAP_PID" 2>/dev/null
+kill -INT "$BR_PID" 2>/dev/null
+wait "$BR_PID" 2>/dev/null
 tshark -r cx.pcapng -Y 'diameter.flags.request == 0 && diameter.cmd.code >= 300 && diameter.cmd.code <= 305' \
 	-T fields -E occurrence=a -E 'separator=;' -e diameter.cmd.code \
 	-e diameter.Result-Code -e diameter.Experimental-Result-Code \

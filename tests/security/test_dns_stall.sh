@@ -18,44 +18,24 @@
 # Env: HSS, HSS_CTL, SCSCF, ICSCF, PCSCF (binaries), SIPDIR.
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${SIPDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 HERE=$(cd "${BASH_SOURCE[0]%/*}" && pwd)
 need ss python3
 
-WORK=$PWD/run-dns-stall
-topo_up hss scscf icscf ue ext
-NETNS_DIRS=
-for n in scscf icscf; do
-	d=/etc/netns/$(ns "$n")
-	mkdir -p "$d" || die "mkdir $d"
-	NETNS_DIRS="$NETNS_DIRS $d"
-	printf 'nameserver %s\n' "$(ip_of ext)" >"$d/resolv.conf"
-	{ printf '127.0.0.1 localhost\n%s uas.test\n' "$(ip_of ext)"
-	  for h in hss scscf icscf; do
-		printf '%s %s.%s\n' "$(ip_of $h)" "$h" "$DOMAIN"
-	  done; } >"$d/hosts"
-	chmod 644 "$d/resolv.conf" "$d/hosts"
-done
-trap 'rm -rf $NETNS_DIRS; cleanup' EXIT
-work_dir "$WORK"
-SC=$(ip_of scscf); IC=$(ip_of icscf); EXT=$(ip_of ext)
-
-bg ext sink.log python3 "$HERE/dns_stall.py" sink "$EXT" "$WORK/queries"
-bg ext uas.log python3 "$HERE/dns_stall.py" uas "$EXT" 5060
-hss_start
+# The I-CSCF's and the S-CSCF's resolver: the sink on ext; uas.test in
+# their hosts files.
+netns_etc "$EXT" "$EXT uas.test" scscf icscf
 # The names come from a core peer (the ue node plays a P-CSCF relaying
 # what an attacker put in a Route or Request-URI): from outside the trust
 # domain an initial request with a Route set is refused before any
 # resolution (test_icscf_trust, test_scscf_trust).
-scscf_conf scscf.conf scscf -o trusted-peer="$(ip_of ue)"
-icscf_conf icscf.conf -o trusted-peer="$(ip_of ue)"
-bg scscf scscf.log "$SCSCF" -c scscf.conf
-SCSCF_PID=$BG_PID
-wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -c icscf.conf
-ICSCF_PID=$BG_PID
-wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-sleep 4		# Cx links up (TcTimer 2)
+chain_up "$PWD/run-dns-stall" -n "hss scscf icscf ue ext" \
+	-S trusted-peer="$UE" -I trusted-peer="$UE"
+bg ext sink.log python3 "$HERE/dns_stall.py" sink "$EXT" "$WORK/queries"
+wait_listen ext u 53 "$BG_PID" sink.log
+bg ext uas.log python3 "$HERE/dns_stall.py" uas "$EXT" 5060
+wait_listen ext u 5060 "$BG_PID" uas.log
 
 probe() {	# OUT HOST PORT ARGS...
 	local out=$1
@@ -101,9 +81,9 @@ check "the same through the S-CSCF: 200" \
 	[ "$(field good-s.out named 3)" = 200 ]
 
 # Too many names at once: 503 with Retry-After beyond the bound.
-names=
-for i in $(seq 80); do names="$names flood$i.example.net"; done
-probe flood.out "$IC" 5060 $names --unrelated 5 --wait 15
+names=()
+for i in $(seq 80); do names+=("flood$i.example.net"); done
+probe flood.out "$IC" 5060 "${names[@]}" --unrelated 5 --wait 15
 n504=$(awk '$1 == "named" && $3 == 504' flood.out | wc -l)
 n503=$(awk '$1 == "named" && $3 == 503 && $5 ~ /^retry-after=/' flood.out |
 	wc -l)

@@ -20,12 +20,14 @@
 # Env: HSS, HSS_CTL, IMSAUTH, SIPDIR.
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${IMSAUTH:?}" "${SIPDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need python3 ss
 
 WORK=$PWD/run
 topo_up hss
 work_dir "$WORK"
+dia hss
 K2=00112233445566778899aabbccddeeff
 OP2=ffeeddccbbaa99887766554433221100
 OPC2=$("$IMSAUTH" milenage --k $K2 --op $OP2 --rand 00000000000000000000000000000000 \
@@ -57,10 +59,10 @@ check "hss-ctl puts a 0644 store back to 0600 ($(mode "$WORK/new/hss.db"))" \
 
 # ---- the hss under umask 000, and hss-ctl writing while it runs ----
 DB=$WORK/store/hss.db
-(umask 000; lab_conf "$HSS" hss hss.conf $(lab_dia hss) -o db="$DB")
+(umask 000; lab_conf "$HSS" hss hss.conf "${DIA[@]}" -o db="$DB")
 (umask 000; bg hss hss.log "$HSS" -c hss.conf; echo "$BG_PID" >hss.pid)
 HSS_PID=$(cat hss.pid)
-PIDS="$PIDS $HSS_PID"
+PIDS+=("$HSS_PID")
 wait_listen hss t 3868 "$HSS_PID" hss.log
 (umask 000; "$HSS_CTL" --db "$DB" add --impi "b@$DOMAIN" \
 	--impu "sip:b@$DOMAIN" --k "$K" --op "$OP" >/dev/null) ||
@@ -85,7 +87,7 @@ for _ in $(seq 100); do
 done
 args=$(tr '\0' ' ' <"/proc/$ADD_PID/cmdline")
 w=$(cat "/proc/$ADD_PID/wchan" 2>&1)
-check "hss-ctl waits on stdin (wchan $w)" eval 'case $w in *pipe_read) ;; *) false ;; esac'
+check "hss-ctl waits on stdin (wchan $w)" [ "${w%pipe_read}" != "$w" ]
 check "...its arguments are readable ($args)" \
 	eval "echo \"\$args\" | grep -q -- '--k-file - --op-file -'"
 check "...and no key in them" \
@@ -142,7 +144,7 @@ check "...the message names the option, not the key ($(cat h3.err))" \
 lab_private_dir "$WORK/labdb"
 check "lab_private_dir: 0700, the run user's" \
 	[ "$(mode "$WORK/labdb")" = 700 -a "$(owner "$WORK/labdb")" = "$LAB_USER" ]
-(umask 000; lab_conf "$HSS" hss lab-hss.conf $(lab_dia hss) -o db="$WORK/labdb/hss.db")
+(umask 000; lab_conf "$HSS" hss lab-hss.conf "${DIA[@]}" -o db="$WORK/labdb/hss.db")
 check "lab_conf: 0640 ($(mode lab-hss.conf)) and no key in it" \
 	eval "[ \"\$(mode lab-hss.conf)\" = 640 ] && ! grep -qi -e $K -e $OP lab-hss.conf"
 check "the hss never logged a key" eval "! grep -qi -e $K -e $K2 -e $OPC2 hss.log"

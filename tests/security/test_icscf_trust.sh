@@ -26,69 +26,26 @@
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${PCSCF:?}"
 : "${SIPDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need sipp tshark ss python3
-TRUST_SIP=$(cd "${BASH_SOURCE[0]%/*}" && pwd)/trust_sip.py
+# shellcheck source=tests/security/trust_lib.sh
+. "${BASH_SOURCE[0]%/*}/trust_lib.sh"
 
-WORK=$PWD/run-icscf-trust
-topo_up hss scscf icscf pcscf scscf2 ue ext
-work_dir "$WORK"
-SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf)
 # node scscf2 plays a roaming partner's P-CSCF: a trusted peer (trusted()).
 PARTNER=scscf2
-capture hss cx.pcapng
-
-hss_start
-for u in alice bob dora frank; do provision "$u"; done
 # gina, hana and ida may only register from home.net.
-for u in gina hana ida; do
-	"$HSS_CTL" --db "$PWD/db/hss.db" add --impi "$u@$DOMAIN" \
-		--impu "sip:$u@$DOMAIN" --k "$K" --op "$OP" --amf "$AMF" \
-		--visited home.net >/dev/null || die "hss-ctl add $u"
-done
-scscf_conf scscf.conf scscf
-icscf_conf icscf.conf -o diameter.timeout=2000
-pcscf_conf pcscf.conf -o visited=home.net
-
-bg scscf scscf.log "$SCSCF" -c scscf.conf
-SCSCF_PID=$BG_PID
-wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -c icscf.conf
-ICSCF_PID=$BG_PID
-wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
-PCSCF_PID=$BG_PID
-wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
-sleep 4		# Cx links up (TcTimer 2)
-
-# sip NODE HOST PORT BODY METHOD RURI [HEADER...]: the final status code.
-sip() {
-	local n=$1 h=$2 p=$3 b=$4
-	shift 4
-	in_ns "$n" python3 "$TRUST_SIP" send --body "$b" "$h" "$p" "$@" |
-		awk '{ print $2 }'
-}
-# expect CODE DESC NODE HOST PORT BODY METHOD RURI [HEADER...]
-expect() {
-	local want=$1 desc=$2 got
-	shift 2
-	got=$(sip "$@")
-	if [ "$got" = "$want" ]; then pass "$desc"; else
-		fail "$desc (got ${got:-nothing}, want $want)"; fi
-}
-# at_bob MARKER: the head of the request bob's UAS got with MARKER.
-at_bob() { python3 "$TRUST_SIP" received bob-uas.msgs "$1"; }
-not_at_bob() { ! at_bob "$1" >/dev/null; }
+chain_up "$PWD/run-icscf-trust" -n "hss scscf icscf pcscf scscf2 ue ext" \
+	-c hss:cx.pcapng \
+	-u "alice bob dora frank gina:home.net hana:home.net ida:home.net" \
+	-I diameter.timeout=2000 -P visited=home.net
 
 check "bob registers through the chain" sipp_ue bob 5072 reg.xml "$PC:5060"
 check "alice registers through the chain" sipp_ue alice 5071 reg.xml "$PC:5060"
 check "hana (home.net only) registers through the home.net P-CSCF" \
 	sipp_ue hana 5073 reg.xml "$PC:5060"
 
-scenario uas.xml bob-uas.xml bob
-bg ue bob-uas.out sipp -sf bob-uas.xml -i "$(ip_of ue)" -p 5072 -s bob \
-	-nostdin -trace_msg -message_file bob-uas.msgs -trace_err \
-	-error_file bob-uas.err
+sipp_uas ue bob 5072 uas.xml bob-uas
 UAS_PID=$BG_PID
 sleep 1
 check "alice -> bob MESSAGE through the chain: 200" \
@@ -179,9 +136,7 @@ done
 # The refusals leave another network's legitimate CANCEL alone: nta
 # matches it to the INVITE's transaction (RFC 3261 16.10).
 check "frank registers" sipp_ue frank 5081 reg.xml "$PC:5060"
-scenario uas_ring.xml frank-ring.xml frank
-bg ue frank-ring.out sipp -sf frank-ring.xml -i "$(ip_of ue)" -p 5081 \
-	-s frank -m 1 -nostdin -trace_msg -message_file frank-ring.msgs
+sipp_uas ue frank 5081 uas_ring.xml frank-ring -m 1
 RING_PID=$BG_PID
 sleep 1
 TARGET=frank scenario cancel.xml ext-cancel.xml ext

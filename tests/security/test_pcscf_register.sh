@@ -24,49 +24,17 @@
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${PCSCF:?}"
 : "${SIPDIR:?}" "${SECDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need sipp ss python3 tshark
 
-WORK=$PWD/run-pcscf-register
-topo_up hss scscf icscf pcscf ue ext
-work_dir "$WORK"
-SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf)
-UE=$(ip_of ue); EXT=$(ip_of ext)
+chain_up "$PWD/run-pcscf-register" -n "hss scscf icscf pcscf ue ext" \
+	-c br:core.pcapng \
+	-u "alice bob fl1 fl2 fl3 fl4 fl5 fl6 gina:home.net" \
+	-P visited=visited.example.net -P register-burst=3 -P register-rate=1
 A=$NET.12		# a second address of the UE node: the flooding source
 ip -n "$(ns ue)" addr add "$A/24" dev eth0 || die "address $A"
 PY=/usr/bin/python3
-ip netns exec "$NS_BR" tshark -i br0 -w "$WORK/core.pcapng" -q \
-	>>br.log 2>&1 &
-BR_PID=$!
-PIDS="$PIDS $BR_PID"
-sleep 3
-
-hss_start
-for u in alice bob; do provision "$u"; done
-for i in 1 2 3 4 5 6; do provision "fl$i"; done
-"$HSS_CTL" --db "$PWD/db/hss.db" add --impi "gina@$DOMAIN" \
-	--impu "sip:gina@$DOMAIN" --k "$K" --op "$OP" --amf "$AMF" \
-	--visited home.net >/dev/null || die "hss-ctl add gina"
-scscf_conf scscf.conf scscf
-icscf_conf icscf.conf
-pcscf_conf pcscf.conf -o visited=visited.example.net \
-	-o register-burst=3 -o register-rate=1
-bg scscf scscf.log "$SCSCF" -c scscf.conf
-SCSCF_PID=$BG_PID
-wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -c icscf.conf
-ICSCF_PID=$BG_PID
-wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
-PCSCF_PID=$BG_PID
-wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
-sleep 4		# Cx links up (TcTimer 2)
-
-db() {
-	$PY -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]);
-print("\n".join(r[0] for r in c.execute(sys.argv[2], sys.argv[3:])))' \
-		"$WORK/db/scscf.db" "$@"
-}
 
 # ---- 1. the trust domain's REGISTER headers are the P-CSCF's ----
 in_ns ue $PY "$SECDIR/sipua.py" oneshot --bind "$UE:5075" --to "$PC:5060" \
@@ -83,9 +51,9 @@ check "the HSS refused the P-CSCF's visited network (UAR 5004), not home.net" \
 SIPDIR=$SECDIR check "alice registers with her own Path, P-Visited-Network-ID, P-Asserted-Identity, charging (SIPp, AKA): 200" \
 	sipp_ue alice 5071 reg_forged.xml "$PC:5060"
 check "the S-CSCF stored only the P-CSCF's Path for alice" \
-	[ "$(db 'select path from bindings where impu = ?' "sip:alice@$DOMAIN")" = "<sip:term@$PC:5060;lr>" ]
+	[ "$(db_query 'select path from bindings where impu = ?' "sip:alice@$DOMAIN")" = "<sip:term@$PC:5060;lr>" ]
 check "and no binding anywhere carries the UE's Path" \
-	[ -z "$(db "select path from bindings where path like '%192.0.2.66%'")" ]
+	[ -z "$(db_query "select path from bindings where path like '%192.0.2.66%'")" ]
 sleep 1
 kill "$BR_PID" 2>/dev/null; wait "$BR_PID" 2>/dev/null
 tshark -r core.pcapng -Y "sip.Method == \"REGISTER\" && ip.src == $PC" \
@@ -145,7 +113,8 @@ check "and another network's address too (bob from ext)" \
 # A second P-CSCF whose registrar (a stand-in on ext) gives no
 # Service-Route: a registered UE's initial request must not go where its
 # Request-URI says, past any S-CSCF, with an identity the P-CSCF asserted.
-lab_conf "$PCSCF" pcscf pcscf2.conf $(trusted) -o listen="$PC:5070" \
+trusted
+lab_conf "$PCSCF" pcscf pcscf2.conf "${TRUSTED[@]}" -o listen="$PC:5070" \
 	-o icscf="sip:$EXT:5099" || die "pcscf2.conf"
 bg pcscf pcscf2.log "$PCSCF" -c pcscf2.conf
 PCSCF2_PID=$BG_PID

@@ -24,31 +24,13 @@
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${PCSCF:?}"
 : "${SIPDIR:?}" "${SECDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need sipp ss python3
 
-WORK=$PWD/run-pcscf-trust
-topo_up hss scscf icscf pcscf ue ext
-work_dir "$WORK"
-SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf)
-UE=$(ip_of ue); EXT=$(ip_of ext)
+chain_up "$PWD/run-pcscf-trust" -n "hss scscf icscf pcscf ue ext" \
+	-u "alice bob carol frank" -P max-ue-dialogs=2 -P max-dialogs=6
 PY=/usr/bin/python3
-
-hss_start
-for u in alice bob carol frank; do provision "$u"; done
-scscf_conf scscf.conf scscf
-icscf_conf icscf.conf
-pcscf_conf pcscf.conf -o max-ue-dialogs=2 -o max-dialogs=6
-bg scscf scscf.log "$SCSCF" -c scscf.conf
-SCSCF_PID=$BG_PID
-wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -c icscf.conf
-ICSCF_PID=$BG_PID
-wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
-PCSCF_PID=$BG_PID
-wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
-sleep 4		# Cx links up (TcTimer 2)
 
 # py_checks FILE: the "ok NAME" / "FAIL NAME: why" lines of a driver.
 py_checks() {
@@ -137,9 +119,7 @@ in_ns ue $PY "$SECDIR/pcscf_dialogs.py" after-dereg "$UE" "$PC" "$SC" \
 py_checks after.out
 
 # ---- the legitimate paths with SIPp: a call, a CANCELled call ----
-scenario uas.xml bob-sipp-uas.xml bob
-bg ue bob-sipp.out sipp -sf bob-sipp-uas.xml -i "$UE" -p 5072 -s bob \
-	-nostdin -trace_msg -message_file bob-sipp.msgs
+sipp_uas ue bob 5072 uas.xml bob-sipp
 SUAS_PID=$BG_PID
 sleep 1
 check "SIPp alice -> bob INVITE/180/200/ACK/BYE/200" \
@@ -148,9 +128,7 @@ check "bob got the ACK and the BYE" \
 	eval "grep -q '^ACK ' bob-sipp.msgs && grep -q '^BYE ' bob-sipp.msgs"
 kill "$SUAS_PID" 2>/dev/null
 check "frank registers" sipp_ue frank 5081 reg.xml "$PC:5060"
-scenario uas_ring.xml frank-ring.xml frank
-bg ue frank-ring.out sipp -sf frank-ring.xml -i "$UE" -p 5081 -s frank \
-	-m 1 -nostdin -trace_msg -message_file frank-ring.msgs
+sipp_uas ue frank 5081 uas_ring.xml frank-ring -m 1
 RING_PID=$BG_PID
 sleep 1
 TARGET=frank check "SIPp alice -> frank INVITE, 180, CANCEL, 487, ACK" \

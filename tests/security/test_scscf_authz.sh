@@ -20,9 +20,10 @@
 #      The store forced to fail with an SQLite trigger, then repaired.
 # Env: HSS HSS_CTL SCSCF ICSCF PCSCF IMSAUTH SIPDIR SECDIR.
 set -u
+# shellcheck source=tests/security/scscf_lib.sh
 . "${SECDIR:?}/scscf_lib.sh"
 
-chain_up "$PWD/run-scscf-authz" "alice bob dave erin"
+scscf_chain "$PWD/run-scscf-authz" "alice bob dave erin"
 
 # ---- 1. bob against alice ----
 check "alice registers a first contact through the chain" \

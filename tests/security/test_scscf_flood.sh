@@ -19,9 +19,10 @@
 #      gina still registers.
 # Env: HSS HSS_CTL SCSCF ICSCF PCSCF IMSAUTH SIPDIR SECDIR.
 set -u
+# shellcheck source=tests/security/scscf_lib.sh
 . "${SECDIR:?}/scscf_lib.sh"
 
-chain_up "$PWD/run-scscf-flood" "alice frank gina"
+scscf_chain "$PWD/run-scscf-flood" "alice frank gina"
 
 field() {	# FILE NAME: the number after NAME= (0 when absent)
 	local v

@@ -16,9 +16,10 @@
 #      nothing.
 # Env: HSS HSS_CTL SCSCF ICSCF PCSCF IMSAUTH SIPDIR SECDIR.
 set -u
+# shellcheck source=tests/security/scscf_lib.sh
 . "${SECDIR:?}/scscf_lib.sh"
 
-chain_up "$PWD/run-scscf-limits" "alice bob" -o max-contacts=3
+scscf_chain "$PWD/run-scscf-limits" "alice bob" -S max-contacts=3
 
 # ---- 1. contacts per public identity ----
 py icscf <<'EOF'

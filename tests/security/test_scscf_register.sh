@@ -15,9 +15,10 @@
 #      the P-CSCF: a UE's own Path never reaches the store.
 # Env: HSS HSS_CTL SCSCF ICSCF PCSCF IMSAUTH SIPDIR SECDIR.
 set -u
+# shellcheck source=tests/security/scscf_lib.sh
 . "${SECDIR:?}/scscf_lib.sh"
 
-chain_up "$PWD/run-scscf-trust" "alice bob carol"
+scscf_chain "$PWD/run-scscf-trust" "alice bob carol"
 
 # ---- 1. REGISTER from outside the trust domain ----
 seq0=$(seq_of alice)
@@ -124,6 +125,6 @@ check "one MAR for bob: the registration with the trusted Path" \
 	[ "$(mars bob)" = 1 ]
 check "no ck=/ik= on the UE's wire" no_keys ue.pcapng
 check "ck= on the core side (S-CSCF -> I-CSCF) for the chain's 401" eval \
-	"[ -n \"\$(tshark -r core.pcapng -d udp.port==6060,sip -Y 'sip contains \"ck=\"' 2>/dev/null)\" ]"
+	"[ -n \"\$(tshark -r core.pcapng -d udp.port==6060,sip -Y 'sip matches \"[ ,]ck=\"' 2>/dev/null)\" ]"
 check "no key material in the logs" eval "! grep -Eqi 'ck=|ik=' scscf.log icscf.log pcscf.log"
 summary

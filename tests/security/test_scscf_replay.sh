@@ -19,9 +19,10 @@
 #      gets 200 with no second vector spent.
 # Env: HSS HSS_CTL SCSCF ICSCF PCSCF IMSAUTH SIPDIR SECDIR.
 set -u
+# shellcheck source=tests/security/scscf_lib.sh
 . "${SECDIR:?}/scscf_lib.sh"
 
-chain_up "$PWD/run-scscf-replay" "alice bob carol"
+scscf_chain "$PWD/run-scscf-replay" "alice bob carol"
 
 # ---- 1 and 2: alice's answers, and the attacker's replays ----
 # alice on the UE node, the attacker on another address (ext), both

@@ -19,68 +19,26 @@
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${PCSCF:?}"
 : "${SIPDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need sipp ss python3
-TRUST_SIP=$(cd "${BASH_SOURCE[0]%/*}" && pwd)/trust_sip.py
+# shellcheck source=tests/security/trust_lib.sh
+. "${BASH_SOURCE[0]%/*}/trust_lib.sh"
 
-WORK=$PWD/run-scscf-trust
-topo_up hss scscf icscf pcscf scscf2 ue ext
-work_dir "$WORK"
-SC=$(ip_of scscf); PC=$(ip_of pcscf); UE=$(ip_of ue); EXT=$(ip_of ext)
 AS=scscf2	# node scscf2 plays an application server: a trusted peer
+chain_up "$PWD/run-scscf-trust" -n "hss scscf icscf pcscf scscf2 ue ext" \
+	-u "alice bob carol" -S icscf="sip:$IC:5060" -I diameter.timeout=2000
 
-hss_start
-for u in alice bob carol; do provision "$u"; done
-scscf_conf scscf.conf scscf -o icscf="sip:$(ip_of icscf):5060"
-icscf_conf icscf.conf -o diameter.timeout=2000
-pcscf_conf pcscf.conf
-
-bg scscf scscf.log "$SCSCF" -c scscf.conf
-SCSCF_PID=$BG_PID
-wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -c icscf.conf
-ICSCF_PID=$BG_PID
-wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
-PCSCF_PID=$BG_PID
-wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
-sleep 4		# Cx links up (TcTimer 2)
-
-# sip NODE HOST PORT BODY METHOD RURI [HEADER...]: the final status code.
-sip() {
-	local n=$1 h=$2 p=$3 b=$4
-	shift 4
-	in_ns "$n" python3 "$TRUST_SIP" send --body "$b" "$h" "$p" "$@" |
-		awk '{ print $2 }'
-}
-# expect CODE DESC NODE HOST PORT BODY METHOD RURI [HEADER...]
-expect() {
-	local want=$1 desc=$2 got
-	shift 2
-	got=$(sip "$@")
-	if [ "$got" = "$want" ]; then pass "$desc"; else
-		fail "$desc (got ${got:-nothing}, want $want)"; fi
-}
-# at FILE MARKER: the head of the request a UAS got with MARKER.
-at() { python3 "$TRUST_SIP" received "$1" "$2"; }
-at_bob() { at bob-uas.msgs "$1"; }
-not_at_bob() { ! at_bob "$1" >/dev/null; }
 PAI="P-Asserted-Identity: <sip:alice@$DOMAIN>"
 ORIG="Route: <sip:orig@$SC:6060;lr>"
 BOB_CONTACT="sip:bob@$UE:5072"
 
 check "alice registers through the chain" sipp_ue alice 5071 reg.xml "$PC:5060"
 check "bob registers through the chain" sipp_ue bob 5072 reg.xml "$PC:5060"
-scenario uas.xml bob-uas.xml bob
-bg ue bob-uas.out sipp -sf bob-uas.xml -i "$UE" -p 5072 -s bob \
-	-nostdin -trace_msg -message_file bob-uas.msgs -trace_err \
-	-error_file bob-uas.err
+sipp_uas ue bob 5072 uas.xml bob-uas
 UAS_PID=$BG_PID
 # A UAS outside the trust domain, for privacy.
-scenario uas.xml ext-uas.xml ext
-bg ext ext-uas.out sipp -sf ext-uas.xml -i "$EXT" -p 5090 -s ext \
-	-nostdin -trace_msg -message_file ext-uas.msgs -trace_err \
-	-error_file ext-uas.err
+sipp_uas ext ext 5090 uas.xml ext-uas
 EXT_PID=$BG_PID
 sleep 1
 

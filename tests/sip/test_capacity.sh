@@ -12,42 +12,15 @@
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${PCSCF:?}"
 : "${SIPDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need sipp ss python3
 
-WORK=$PWD/run-capacity
-work_dir "$WORK"
-
-topo_up hss scscf icscf pcscf ue
-SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf); UE=$(ip_of ue)
-hss_start
-for u in alice bob carol dave u1 u2 u3 u4 u5; do provision "$u"; done
 # The S-CSCF part sends straight from the UE node, which stands in for
 # the I-CSCF there (in the S-CSCF's trust domain).
-scscf_conf scscf.conf scscf -o max-challenges=4 -o trusted-peer="$UE"
-icscf_conf icscf.conf
-pcscf_conf pcscf.conf -o max-ues=3
+chain_up "$PWD/run-capacity" -u "alice bob carol dave u1 u2 u3 u4 u5" \
+	-S max-challenges=4 -S trusted-peer="$UE" -P max-ues=3
 
-bg scscf scscf.log "$SCSCF" -c scscf.conf
-SCSCF_PID=$BG_PID
-wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -c icscf.conf
-ICSCF_PID=$BG_PID
-wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
-PCSCF_PID=$BG_PID
-wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
-sleep 4		# Cx links up (TcTimer 2)
-
-bindings() {
-	python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1]);
-print(c.execute("select count(*) from bindings where impu=? and expires_at>?",
-(sys.argv[2], int(time.time()))).fetchone()[0])' "$WORK/db/scscf.db" "$1"
-}
-hss_state() {
-	"$HSS_CTL" --db "$WORK/db/hss.db" show --impi "$1@$DOMAIN" |
-		sed -n 's/^state=//p' | head -1
-}
 # once DEST PORT USER...: one initial REGISTER per user, in order; prints
 # "USER STATUS RETRY_AFTER" lines.
 once() {

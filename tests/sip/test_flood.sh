@@ -15,38 +15,22 @@
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${PCSCF:?}"
 : "${SIPDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need sipp ss python3
 
-WORK=$PWD/run-flood
-work_dir "$WORK"
-
-topo_up hss scscf icscf pcscf ue
-SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf); UE=$(ip_of ue)
-hss_start
+known=
 users=
 for i in $(seq 40); do
-	provision "fl$i"
+	known="$known fl$i"
 	users="$users${users:+,}fl$i"
 done
 for i in $(seq 10); do users="$users,nobody$i"; done
-provision alice
-scscf_conf scscf.conf scscf -o diameter.timeout=10000
-icscf_conf icscf.conf -o diameter.timeout=10000
 # One source sends every REGISTER: the P-CSCF's per-source challenge
 # limit (register-rate, register-burst) must not be what answers here.
-pcscf_conf pcscf.conf -o register-burst=16777216 -o register-rate=16777216
-
-bg scscf scscf.log "$SCSCF" -c scscf.conf
-SCSCF_PID=$BG_PID
-wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -c icscf.conf
-ICSCF_PID=$BG_PID
-wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
-PCSCF_PID=$BG_PID
-wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
-sleep 4		# Cx links up (TcTimer 2)
+chain_up "$PWD/run-flood" -u "$known alice" \
+	-S diameter.timeout=10000 -I diameter.timeout=10000 \
+	-P register-burst=16777216 -P register-rate=16777216
 
 flood() {	# OUT PORT COUNT RATE
 	in_ns ue python3 "$SIPDIR/flood.py" --to "$PC:5060" --bind "$UE:$2" \
@@ -61,7 +45,7 @@ field() {	# FILE NAME: the number after NAME= (0 when absent)
 
 check "flood: 5000 REGISTERs at 1000/s, each answered exactly once" \
 	flood flood1.out 5090 5000 1000
-cat flood1.out | head -8
+head -8 flood1.out
 check "flood: every request counted as sent" \
 	[ "$(field flood1.out sent)" = 5000 ]
 check "flood: known users challenged (401)" \
@@ -79,10 +63,10 @@ burst() {
 	kill -"${4:-CONT}" "$2"
 	wait "$FLOOD_PID"
 	BURST_RC=$?
-	cat "$1.out" | head -8
+	head -8 "$1.out"
 }
 # until the chain challenges again (the Cx links back after a restart)
-chain_up() {
+challenges() {
 	for _ in $(seq 30); do
 		in_ns ue python3 "$SIPDIR/flood.py" --to "$PC:5060" \
 			--bind "$UE:5095" --users fl1 --domain "$DOMAIN" \
@@ -105,7 +89,7 @@ check "HSS killed mid-burst: every answer a final SIP status" \
 check "HSS killed mid-burst: the pending ones answered 504" \
 	[ "$(field killed.out status_504)" -gt 0 ]
 hss_start
-check "the HSS restarted: the chain challenges again" chain_up
+check "the HSS restarted: the chain challenges again" challenges
 # The S-CSCF stalls: REGISTERs wait in its socket; once it runs again it
 # sends their MARs in a row and the MAAs queue while it still reads.
 burst scscf "$SCSCF_PID" 5092
@@ -115,7 +99,7 @@ check "S-CSCF stalled: known users challenged after it resumed (401)" \
 	[ "$(field scscf.out status_401)" -gt 0 ]
 
 for d in scscf icscf pcscf; do
-	pid_var=$(echo "${d}_PID" | tr a-z A-Z)
+	pid_var=${d^^}_PID
 	check "$d still running after the floods" kill -0 "${!pid_var}"
 done
 check "alice still registers through the chain (AKA, 200)" \

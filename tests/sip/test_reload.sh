@@ -10,40 +10,17 @@
 # Env: HSS, HSS_CTL, SCSCF, ICSCF (binaries), SIPDIR.
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${SIPDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need sipp ss python3
 
-WORK=$PWD/run-reload
-topo_up hss scscf scscf2 icscf ue
-work_dir "$WORK"
-SC=$(ip_of scscf); SC2=$(ip_of scscf2); IC=$(ip_of icscf)
-
-hss_start -o diameter.accept="scscf2.$DOMAIN@$SC2"
-for u in alice bob carol dave; do provision "$u"; done
-scscf_conf scscf.conf scscf
-scscf_conf scscf2.conf scscf2
 # The SIPp UEs stand in for a P-CSCF: the I-CSCF refuses a REGISTER from
 # outside the trust domain (TS 24.229 5.3.1.2).
-icscf_conf icscf.conf -o scscf="sip:$SC:6060=1,2" -o log-level=info \
-	-o trusted-peer="$(ip_of ue)"
-for n in scscf scscf2; do
-	bg "$n" "$n.log" "$SCSCF" -c "$n.conf"
-	wait_listen "$n" u 6060 "$BG_PID" "$n.log"
-done
-bg icscf icscf.log "$ICSCF" -c icscf.conf
-ICSCF_PID=$BG_PID
-wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-for n in scscf scscf2 icscf; do
-	wait_log hss.log "accepted peer $n\.$DOMAIN" 100 ||
-		die "no Cx link from $n"
-done
+chain_up "$PWD/run-reload" -n "hss scscf scscf2 icscf ue" \
+	-d "scscf scscf2 icscf" -u "alice bob carol dave" \
+	-H diameter.accept="scscf2.$DOMAIN@$SC2" \
+	-I scscf="sip:$SC:6060=1,2" -I log-level=info -I trusted-peer="$UE"
 
-bindings() {	# NODE USER: live bindings of USER at the S-CSCF on NODE
-	python3 -c 'import sqlite3,sys,time; c=sqlite3.connect(sys.argv[1]);
-print(c.execute("select count(*) from bindings where impu=? and expires_at>?",
-(sys.argv[2], int(time.time()))).fetchone()[0])' "$WORK/db/$1.db" \
-		"sip:$2@$DOMAIN"
-}
 # Lines "2026-12-01T15:11:54.123Z name[pid] LEVEL: message", nothing else.
 FMT='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 
@@ -66,7 +43,7 @@ check "bob registers through the I-CSCF: 200" \
 check "...assigned to the new S-CSCF" \
 	grep -q "REGISTER for sip:bob@$DOMAIN to sip:$SC2:6060" icscf.log
 check "bob's binding is at the new S-CSCF, not the first" \
-	[ "$(bindings scscf2 bob)" = 1 -a "$(bindings scscf bob)" = 0 ]
+	[ "$(bindings bob scscf2)" = 1 -a "$(bindings bob scscf)" = 0 ]
 
 # A broken file: refused with FILE:LINE, the running list stays.
 echo "scscf = mailto:nobody" >>icscf.conf
@@ -92,7 +69,7 @@ check "the hss logs DEBUG lines after its reload" grep -q ' DEBUG: ' hss.log
 for f in icscf hss scscf scscf2; do
 	n=${f%2}
 	bad=$(grep -Evc "$FMT $n\[[0-9]+\] (ERROR|WARN|INFO|DEBUG): " "$f.log")
-	check "every line of $f.log is 'TIME $n[PID] LEVEL: message' ($bad not)" \
+	check "every line of $f.log is 'TIME ${n}[PID] LEVEL: message' ($bad not)" \
 		[ "$bad" -eq 0 ]
 done
 summary

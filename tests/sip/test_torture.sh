@@ -12,56 +12,23 @@
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${SCSCF:?}" "${ICSCF:?}" "${PCSCF:?}"
 : "${SIPDIR:?}"
+# shellcheck source=tests/sip/sip_lib.sh
 . "$SIPDIR/sip_lib.sh"
 need tshark ss python3
 
-WORK=$PWD/run-torture
 EXPECTED=$SIPDIR/rfc4475/expected.txt
-topo_up hss scscf icscf pcscf ue
 # A resolver that fails at once (nothing on 127.0.0.1:53): the names of
 # the corpus (wsinv's Route) get 404 whatever the host's DNS is.
-NETNS_DIRS=
-for n in scscf icscf pcscf; do
-	d=/etc/netns/$(ns "$n")
-	mkdir -p "$d" || die "mkdir $d"
-	NETNS_DIRS="$NETNS_DIRS $d"
-	printf 'nameserver 127.0.0.1\n' >"$d/resolv.conf"
-	{ printf '127.0.0.1 localhost\n'
-	  for h in hss scscf icscf; do
-		printf '%s %s.%s\n' "$(ip_of $h)" "$h" "$DOMAIN"
-	  done; } >"$d/hosts"
-	chmod 644 "$d/resolv.conf" "$d/hosts"
-done
-trap 'rm -rf $NETNS_DIRS; cleanup' EXIT
-work_dir "$WORK"
-SC=$(ip_of scscf); IC=$(ip_of icscf); PC=$(ip_of pcscf)
-ip netns exec "$NS_BR" tshark -i br0 -w "$WORK/br.pcapng" -q \
-	>>br.log 2>&1 &
-BR_PID=$!
-PIDS="$PIDS $BR_PID"
-
-hss_start
-for id in j.user watson user null-%00-null; do
-	"$HSS_CTL" --db "$PWD/db/hss.db" add --impi "$id@example.com" \
-		--impu "sip:$id@example.com" --k "$K" --op "$OP" --amf "$AMF" \
-		--visited '*' >/dev/null || die "hss-ctl add $id"
-done
+netns_etc 127.0.0.1 "" scscf icscf pcscf
 # For the I- and the S-CSCF the sender plays a core peer (a P-CSCF relaying
 # what reached it), so that the messages meet their proxy processing, not
 # the trust boundary (tests/security attacks that); the P-CSCF sees a UE.
-scscf_conf scscf.conf scscf -o trusted-peer="$(ip_of ue)"
-icscf_conf icscf.conf -o trusted-peer="$(ip_of ue)"
-pcscf_conf pcscf.conf
-bg scscf scscf.log "$SCSCF" -c scscf.conf
-SCSCF_PID=$BG_PID
-wait_listen scscf u 6060 "$SCSCF_PID" scscf.log
-bg icscf icscf.log "$ICSCF" -c icscf.conf
-ICSCF_PID=$BG_PID
-wait_listen icscf u 5060 "$ICSCF_PID" icscf.log
-bg pcscf pcscf.log "$PCSCF" -c pcscf.conf
-PCSCF_PID=$BG_PID
-wait_listen pcscf u 5060 "$PCSCF_PID" pcscf.log
-sleep 4		# Cx links up (TcTimer 2)
+chain_up "$PWD/run-torture" -c br:br.pcapng \
+	-S trusted-peer="$UE" -I trusted-peer="$UE"
+# The identities of the RFC's REGISTERs.
+for id in j.user watson user null-%00-null; do
+	provision "$id@example.com" '*'
+done
 
 # All six runs at once (each message on its own socket).
 for d in pcscf icscf scscf; do
@@ -69,7 +36,7 @@ for d in pcscf icscf scscf; do
 	for t in udp tcp; do
 		in_ns ue python3 "$SIPDIR/torture.py" -t 3 "${a%:*}" "${a#*:}" \
 			"$t" all >"$d-$t.out" 2>&1 &
-		PIDS="$PIDS $!"
+		PIDS+=("$!")
 		eval "RUN_${d}_$t=$!"
 	done
 done

@@ -14,7 +14,11 @@
 # 5999) instead of sending them.
 #
 # Each message goes out on a fresh socket (UDP: one datagram; TCP: one new
-# connection), so every answer on that socket belongs to it.  The first
+# connection), so every answer on that socket belongs to it, but for one
+# whose Call-ID is none of the message's: a response retransmitted to an
+# earlier request that used the same port (an INVITE's final response
+# comes again until an ACK, for 32 s; the six runs of test_torture.sh
+# share the UE's ports) is not counted.  The first
 # final (>= 200) response is printed; 1xx are ignored; nothing within the
 # timeout (default 3 s, no retransmission) is "none".  Over TCP, [where] is
 # "same-connection" (RFC 3261 18.2.2: the response MUST use the connection
@@ -131,6 +135,15 @@ def header_value(data, name):
     return ""
 
 
+CALL_ID = re.compile(
+    rb"(?im)^(?:call-id|i)[ \t]*:[ \t]*([^\r\n]*(?:\r\n[ \t]+[^\r\n]*)*)")
+
+
+def call_ids(data):
+    """The Call-ID values (compact form too) in data, white space removed."""
+    return {re.sub(rb"\s+", b"", m.group(1)) for m in CALL_ID.finditer(data)}
+
+
 def parse_status(data):
     """(code, reason) of a response's status line, or None."""
     line = data.split(b"\r\n", 1)[0]
@@ -205,6 +218,7 @@ def send_one(args, name, msg):
         reuse(conn)
         conn.bind((ip, port))
     msg = prepare(args, msg, ip, port)
+    ours = call_ids(msg)
     finals, where, closed, shown = [], [], False, ""
     socks = {udp: "udp", lst: "listen"}
     bufs = {}
@@ -251,6 +265,9 @@ def send_one(args, name, msg):
                     st = parse_status(g)
                     if st is None or st[0] < 200:
                         continue
+                    theirs = call_ids(split_head(g)[0])
+                    if ours and theirs and not ours & theirs:
+                        continue    # meant for an earlier user of the port
                     if args.show and not finals:
                         shown = header_value(g, args.show)
                     finals.append(st)
