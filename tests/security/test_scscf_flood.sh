@@ -93,6 +93,7 @@ out("again", nonces[5] == nonces[4] and nonces[6] == nonces[4])
 auts = base64.b64encode(os.urandom(14)).decode()
 r = evil.register(auth=evil.creds(nonces[4], res="", auts=auts))
 out("resync", st(r))
+save("nonce4", nonces[4])
 out("retry_after", r.hdr("Retry-After") if r is not None else "")
 EOF
 cp py.out budget.out
@@ -113,8 +114,16 @@ check "the S-CSCF logged the budget" \
 	grep -q 'gina@ims.example.org: 5 MARs within 60 s: 503' scscf.log
 check "exactly five vectors spent for gina" \
 	[ $(($(seq_of gina) - seqg)) = 5 ]
+# With the project's UE: SIPp cannot answer a RES holding a 0x00 byte
+# (tests/lib/sipp_aka.sh), and this challenge is the only one left.
+py ue <<'EOF2'
+ue = UE(UEIP + ":5097", PC + ":5060", "gina", DOMAIN, K, OP)
+out("gina", st(ue.full_register()))
+out("same", ue.nonce == load("nonce4"))
+EOF2
 check "gina still registers (the answerable challenge, no MAR): 200" \
-	sipp_ue gina 5074 reg.xml "$PC:5060"
+	[ "$(val gina)" = 200 ]
+check "with the challenge still answerable" [ "$(val same)" = True ]
 check "still five vectors" [ $(($(seq_of gina) - seqg)) = 5 ]
 stop_captures
 check "at most 5 MARs for alice on the core wire" [ "$(mars alice)" -le 5 ]
