@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lablib.sh - the lab topology: one network namespace per IMS function, all
 # joined by a bridge in a namespace of its own, the daemons' configurations
 # (rendered from the samples hss/hss.conf ... with `DAEMON -p`), and daemons
@@ -19,9 +20,8 @@ LAB_DOMAIN=${LAB_DOMAIN:-ims.example.org}
 LAB_FD_EXT=${LAB_FD_EXT:-/usr/lib/freeDiameter}
 LAB_DIAMETER=${LAB_DIAMETER:-tcp}
 LAB_USER=${LAB_USER:-imssec}
-LAB_NODES="hss scscf icscf pcscf ue"
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)	# the samples
-# shellcheck source=scripts/netns.sh
+# shellcheck source=netns.sh
 . "$LAB_SRC/scripts/netns.sh"
 
 lab_die() { echo "lab: $*" >&2; exit 1; }
@@ -68,26 +68,37 @@ lab_net_down() {
 lab_conf_dir() {
 	getent passwd "$LAB_USER" >/dev/null ||
 	    lab_die "no user $LAB_USER (scripts/install-deps.sh creates it)"
-	mkdir -p "$1" && chown "root:$(id -gn "$LAB_USER")" "$1" &&
-	    chmod 0750 "$1" || lab_die "cannot make $1"
+	{ mkdir -p "$1" && chown "root:$(id -gn "$LAB_USER")" "$1" &&
+	    chmod 0750 "$1"; } || lab_die "cannot make $1"
 }
 
 # lab_private_dir DIR: stores, owner the run user, mode 0700, like
 # /var/lib/imssec (root, the lab and hss-ctl, still reads and writes it).
 lab_private_dir() {
-	mkdir -p "$1" && chown "$LAB_USER:" "$1" && chmod 0700 "$1" ||
+	{ mkdir -p "$1" && chown "$LAB_USER:" "$1" && chmod 0700 "$1"; } ||
 	    lab_die "cannot make $1"
 }
 
-# lab_dia NODE: the -o settings of NODE's Diameter: identity NODE.DOMAIN,
-# realm, TCP or SCTP (LAB_DIAMETER), quick reconnects (tc-timer 2 s).
-lab_dia() {
+# lab_dia_args ARRAY NODE: the -o settings of NODE's Diameter, into the
+# array variable ARRAY: identity NODE.DOMAIN, realm, TCP or SCTP
+# (LAB_DIAMETER), quick reconnects (tc-timer 2 s).
+lab_dia_args() {
+	local -n lab_dia_out=$1
 	case $LAB_DIAMETER in tcp|sctp) ;;
 	*) lab_die "LAB_DIAMETER must be tcp or sctp" ;; esac
-	echo "-o diameter.identity=$1.$LAB_DOMAIN" \
-	    "-o diameter.realm=$LAB_DOMAIN" \
-	    "-o diameter.transport=$LAB_DIAMETER -o diameter.tc-timer=2" \
-	    "-o diameter.extensions-dir=$LAB_FD_EXT"
+	# shellcheck disable=SC2034  # a nameref: this sets the caller's ARRAY
+	lab_dia_out=(-o "diameter.identity=$2.$LAB_DOMAIN"
+	    -o "diameter.realm=$LAB_DOMAIN"
+	    -o "diameter.transport=$LAB_DIAMETER" -o diameter.tc-timer=2
+	    -o "diameter.extensions-dir=$LAB_FD_EXT")
+}
+
+# lab_dia NODE: the same settings on stdout, blank-separated (values hold
+# no blanks), for $(lab_dia NODE).
+lab_dia() {
+	local a
+	lab_dia_args a "$1"
+	echo "${a[*]}"
 }
 
 # lab_conf BIN NAME OUT [-o KEY=VALUE...]: OUT from the sample NAME/NAME.conf
@@ -97,9 +108,9 @@ lab_dia() {
 # reads it.
 lab_conf() {
 	b=$1 name=$2 out=$3; shift 3
-	(umask 077; "$b" -p -c "$LAB_SRC/$name/$name.conf" "$@" >"$out.tmp") &&
+	{ (umask 077; "$b" -p -c "$LAB_SRC/$name/$name.conf" "$@" >"$out.tmp") &&
 	    chgrp "$(id -gn "$LAB_USER")" "$out.tmp" && chmod 0640 "$out.tmp" &&
-	    mv "$out.tmp" "$out" || lab_die "cannot write $out"
+	    mv "$out.tmp" "$out"; } || lab_die "cannot write $out"
 }
 
 # lab_start NODE NAME CMD...: detached in NODE's namespace, log and pid file
@@ -127,19 +138,23 @@ lab_wait_listen() {
 # in shutdown, see the shared notes).
 lab_stop_all() {
 	for f in "$LAB_DIR"/*.pid; do
-		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+		[ -f "$f" ] || continue
+		kill "$(cat "$f")" 2>/dev/null || true
 	done
 	for _ in $(seq 30); do
 		alive=0
 		for f in "$LAB_DIR"/*.pid; do
-			[ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null &&
-			    alive=1 || true
+			if [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; then
+				alive=1
+			fi
 		done
 		[ $alive = 0 ] && break
 		sleep 0.1
 	done
 	for f in "$LAB_DIR"/*.pid; do
-		[ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true
+		if [ -f "$f" ]; then
+			kill -9 "$(cat "$f")" 2>/dev/null || true
+		fi
 		rm -f "$f"
 	done
 }
