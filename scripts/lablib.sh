@@ -26,6 +26,10 @@ LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)	# the samples
 
 lab_die() { echo "lab: $*" >&2; exit 1; }
 
+# NAME -> the pid lab_start started (the pid file can be missing for a
+# moment: a daemon replaces the file its launcher wrote, common/base/daemon.c).
+declare -gA LAB_PID=()
+
 lab_ns() { echo "${LAB_PREFIX}$1"; }
 lab_ip() {
 	case $1 in
@@ -119,7 +123,16 @@ lab_start() {
 	n=$1 name=$2; shift 2
 	ip netns exec "$(lab_ns "$n")" setsid "$@" \
 	    >>"$LAB_DIR/$name.log" 2>&1 </dev/null &
+	LAB_PID[$name]=$!
 	echo $! >"$LAB_DIR/$name.pid"
+}
+
+# lab_pid NAME: the pid in LAB_DIR/NAME.pid or, while that file is being
+# rewritten, the one lab_start started (empty: neither).
+lab_pid() {
+	local p
+	p=$(cat "$LAB_DIR/$1.pid" 2>/dev/null)
+	echo "${p:-${LAB_PID[$1]:-}}"
 }
 
 # lab_wait_listen NODE PROTO(t|u|S) PORT NAME: until the port is bound
@@ -127,11 +140,29 @@ lab_start() {
 lab_wait_listen() {
 	for _ in $(seq 150); do
 		lab_in "$1" ss -ln"$2" 2>/dev/null | grep -q ":$3 " && return 0
-		kill -0 "$(cat "$LAB_DIR/$4.pid")" 2>/dev/null || break
+		kill -0 "$(lab_pid "$4")" 2>/dev/null || break
 		sleep 0.1
 	done
 	tail -n 20 "$LAB_DIR/$4.log" >&2
 	lab_die "$4 did not start (log: $LAB_DIR/$4.log)"
+}
+
+# lab_wait_running NAME: until the daemon named by LAB_DIR/NAME.pid has
+# logged "running (uid ...)" in LAB_DIR/NAME.log (common/base/daemon.c):
+# its start-up is over and it has switched to its run user.  The ports
+# are bound before that, as root (lab_wait_listen).
+lab_wait_running() {
+	local pid
+	for _ in $(seq 150); do
+		pid=$(lab_pid "$1")
+		[ -n "$pid" ] || break
+		grep -qF "[$pid] INFO: running (uid " "$LAB_DIR/$1.log" 2>/dev/null &&
+		    return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	tail -n 20 "$LAB_DIR/$1.log" >&2
+	lab_die "$1 did not finish its start-up (log: $LAB_DIR/$1.log)"
 }
 
 # lab_stop_all: SIGTERM, then SIGKILL what is left (freeDiameter can hang
