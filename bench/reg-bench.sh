@@ -32,7 +32,7 @@ t0=$(date +%s.%N)
 for i in $(seq "$users"); do
 	u=bench$i
 	"$BIN/hss-ctl" --db "$HSS_DB" add --impi "$u@$DOMAIN" \
-	    --impu "sip:$u@$DOMAIN" --k $K --op $OP --amf $AMF >/dev/null
+	    --impu "sip:$u@$DOMAIN" --k "$K" --op "$OP" --amf "$AMF" >/dev/null
 	# SIPp expands no keyword inside [authentication ...]: the whole
 	# keyword comes from the injection file (SIPp's documented way).
 	echo "$u;[authentication username=$u@$DOMAIN aka_K=0x$K aka_OP=0x$OP aka_AMF=0x$AMF]" >>"$csv"

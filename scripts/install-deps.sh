@@ -10,7 +10,7 @@ BUILD="build-essential cmake pkg-config clang libssl-dev libmnl-dev libcjson-dev
        libsofia-sip-ua-dev python3
        libfreediameter-dev freediameter-extensions libsqlite3-dev"
 TEST="libosmocore-utils iproute2 tshark tcpdump sip-tester qemu-system-x86 linux-image-amd64
-      busybox-static kmod xz-utils
+      busybox-static kmod xz-utils shellcheck
       kamailio kamailio-ims-modules kamailio-presence-modules"
 
 case $what in

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lablib.sh - the lab topology: one network namespace per IMS function, all
 # joined by a bridge in a namespace of its own, the daemons' configurations
 # (rendered from the samples hss/hss.conf ... with `DAEMON -p`), and daemons
@@ -19,12 +20,15 @@ LAB_DOMAIN=${LAB_DOMAIN:-ims.example.org}
 LAB_FD_EXT=${LAB_FD_EXT:-/usr/lib/freeDiameter}
 LAB_DIAMETER=${LAB_DIAMETER:-tcp}
 LAB_USER=${LAB_USER:-imssec}
-LAB_NODES="hss scscf icscf pcscf ue"
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)	# the samples
-# shellcheck source=scripts/netns.sh
+# shellcheck source=netns.sh
 . "$LAB_SRC/scripts/netns.sh"
 
 lab_die() { echo "lab: $*" >&2; exit 1; }
+
+# NAME -> the pid lab_start started (the pid file can be missing for a
+# moment: a daemon replaces the file its launcher wrote, common/base/daemon.c).
+declare -gA LAB_PID=()
 
 lab_ns() { echo "${LAB_PREFIX}$1"; }
 lab_ip() {
@@ -68,26 +72,37 @@ lab_net_down() {
 lab_conf_dir() {
 	getent passwd "$LAB_USER" >/dev/null ||
 	    lab_die "no user $LAB_USER (scripts/install-deps.sh creates it)"
-	mkdir -p "$1" && chown "root:$(id -gn "$LAB_USER")" "$1" &&
-	    chmod 0750 "$1" || lab_die "cannot make $1"
+	{ mkdir -p "$1" && chown "root:$(id -gn "$LAB_USER")" "$1" &&
+	    chmod 0750 "$1"; } || lab_die "cannot make $1"
 }
 
 # lab_private_dir DIR: stores, owner the run user, mode 0700, like
 # /var/lib/imssec (root, the lab and hss-ctl, still reads and writes it).
 lab_private_dir() {
-	mkdir -p "$1" && chown "$LAB_USER:" "$1" && chmod 0700 "$1" ||
+	{ mkdir -p "$1" && chown "$LAB_USER:" "$1" && chmod 0700 "$1"; } ||
 	    lab_die "cannot make $1"
 }
 
-# lab_dia NODE: the -o settings of NODE's Diameter: identity NODE.DOMAIN,
-# realm, TCP or SCTP (LAB_DIAMETER), quick reconnects (tc-timer 2 s).
-lab_dia() {
+# lab_dia_args ARRAY NODE: the -o settings of NODE's Diameter, into the
+# array variable ARRAY: identity NODE.DOMAIN, realm, TCP or SCTP
+# (LAB_DIAMETER), quick reconnects (tc-timer 2 s).
+lab_dia_args() {
+	local -n lab_dia_out=$1
 	case $LAB_DIAMETER in tcp|sctp) ;;
 	*) lab_die "LAB_DIAMETER must be tcp or sctp" ;; esac
-	echo "-o diameter.identity=$1.$LAB_DOMAIN" \
-	    "-o diameter.realm=$LAB_DOMAIN" \
-	    "-o diameter.transport=$LAB_DIAMETER -o diameter.tc-timer=2" \
-	    "-o diameter.extensions-dir=$LAB_FD_EXT"
+	# shellcheck disable=SC2034  # a nameref: this sets the caller's ARRAY
+	lab_dia_out=(-o "diameter.identity=$2.$LAB_DOMAIN"
+	    -o "diameter.realm=$LAB_DOMAIN"
+	    -o "diameter.transport=$LAB_DIAMETER" -o diameter.tc-timer=2
+	    -o "diameter.extensions-dir=$LAB_FD_EXT")
+}
+
+# lab_dia NODE: the same settings on stdout, blank-separated (values hold
+# no blanks), for $(lab_dia NODE).
+lab_dia() {
+	local a
+	lab_dia_args a "$1"
+	echo "${a[*]}"
 }
 
 # lab_conf BIN NAME OUT [-o KEY=VALUE...]: OUT from the sample NAME/NAME.conf
@@ -97,9 +112,9 @@ lab_dia() {
 # reads it.
 lab_conf() {
 	b=$1 name=$2 out=$3; shift 3
-	(umask 077; "$b" -p -c "$LAB_SRC/$name/$name.conf" "$@" >"$out.tmp") &&
+	{ (umask 077; "$b" -p -c "$LAB_SRC/$name/$name.conf" "$@" >"$out.tmp") &&
 	    chgrp "$(id -gn "$LAB_USER")" "$out.tmp" && chmod 0640 "$out.tmp" &&
-	    mv "$out.tmp" "$out" || lab_die "cannot write $out"
+	    mv "$out.tmp" "$out"; } || lab_die "cannot write $out"
 }
 
 # lab_start NODE NAME CMD...: detached in NODE's namespace, log and pid file
@@ -108,7 +123,16 @@ lab_start() {
 	n=$1 name=$2; shift 2
 	ip netns exec "$(lab_ns "$n")" setsid "$@" \
 	    >>"$LAB_DIR/$name.log" 2>&1 </dev/null &
+	LAB_PID[$name]=$!
 	echo $! >"$LAB_DIR/$name.pid"
+}
+
+# lab_pid NAME: the pid in LAB_DIR/NAME.pid or, while that file is being
+# rewritten, the one lab_start started (empty: neither).
+lab_pid() {
+	local p
+	p=$(cat "$LAB_DIR/$1.pid" 2>/dev/null)
+	echo "${p:-${LAB_PID[$1]:-}}"
 }
 
 # lab_wait_listen NODE PROTO(t|u|S) PORT NAME: until the port is bound
@@ -116,30 +140,52 @@ lab_start() {
 lab_wait_listen() {
 	for _ in $(seq 150); do
 		lab_in "$1" ss -ln"$2" 2>/dev/null | grep -q ":$3 " && return 0
-		kill -0 "$(cat "$LAB_DIR/$4.pid")" 2>/dev/null || break
+		kill -0 "$(lab_pid "$4")" 2>/dev/null || break
 		sleep 0.1
 	done
 	tail -n 20 "$LAB_DIR/$4.log" >&2
 	lab_die "$4 did not start (log: $LAB_DIR/$4.log)"
 }
 
+# lab_wait_running NAME: until the daemon named by LAB_DIR/NAME.pid has
+# logged "running (uid ...)" in LAB_DIR/NAME.log (common/base/daemon.c):
+# its start-up is over and it has switched to its run user.  The ports
+# are bound before that, as root (lab_wait_listen).
+lab_wait_running() {
+	local pid
+	for _ in $(seq 150); do
+		pid=$(lab_pid "$1")
+		[ -n "$pid" ] || break
+		grep -qF "[$pid] INFO: running (uid " "$LAB_DIR/$1.log" 2>/dev/null &&
+		    return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	tail -n 20 "$LAB_DIR/$1.log" >&2
+	lab_die "$1 did not finish its start-up (log: $LAB_DIR/$1.log)"
+}
+
 # lab_stop_all: SIGTERM, then SIGKILL what is left (freeDiameter can hang
 # in shutdown, see the shared notes).
 lab_stop_all() {
 	for f in "$LAB_DIR"/*.pid; do
-		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+		[ -f "$f" ] || continue
+		kill "$(cat "$f")" 2>/dev/null || true
 	done
 	for _ in $(seq 30); do
 		alive=0
 		for f in "$LAB_DIR"/*.pid; do
-			[ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null &&
-			    alive=1 || true
+			if [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; then
+				alive=1
+			fi
 		done
 		[ $alive = 0 ] && break
 		sleep 0.1
 	done
 	for f in "$LAB_DIR"/*.pid; do
-		[ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true
+		if [ -f "$f" ]; then
+			kill -9 "$(cat "$f")" 2>/dev/null || true
+		fi
 		rm -f "$f"
 	done
 }

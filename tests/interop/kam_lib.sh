@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # kam_lib.sh - helpers of the Kamailio interop tests (tests/interop): the
 # namespaces, bridge and our daemons' configurations (rendered from the
 # samples) come from scripts/lablib.sh
@@ -10,6 +11,7 @@
 # The caller sets LAB_PREFIX, LAB_NET, LAB_DIR and LABLIB, KAMDIR, HSS,
 # HSS_CTL before sourcing.
 
+# shellcheck source=../../scripts/lablib.sh
 . "$LABLIB" || { echo "FATAL: cannot source $LABLIB" >&2; exit 1; }
 . "${BASH_SOURCE[0]%/*}/../lib/testlib.sh" ||
 	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
@@ -34,7 +36,8 @@ fatal() { fail "$*"; summary; exit 1; }
 # test's shell, never from a command substitution that must survive).
 lab_die() { fatal "lab: $*"; }
 
-# kam_require: everything the test needs, or a FAILURE (never a skip).
+# kam_require [PROGRAM...]: everything the test needs (and PROGRAM...), or
+# a FAILURE (never a skip).
 kam_require() {
 	[ "$(id -u)" -eq 0 ] || fatal "the interop tests need root (namespaces)"
 	for b in ip ss sipp tshark unshare mount "$HSS" "$HSS_CTL" "$@"; do
@@ -90,7 +93,9 @@ kam_topo() {
 # (cdp identities NODE.DOMAIN) from their addresses; the S-CSCF's
 # Server-Name (SCSCF_URI, its scscf_name) from the S-CSCF's identity.
 hss_up() {
-	lab_conf "$HSS" hss "$LAB_DIR/hss.conf" $(lab_dia hss) \
+	local dia
+	lab_dia_args dia hss
+	lab_conf "$HSS" hss "$LAB_DIR/hss.conf" "${dia[@]}" \
 	    -o db="$LAB_DIR/db/hss.db" \
 	    -o diameter.accept="scscf.$DOMAIN@$(lab_ip scscf)" \
 	    -o diameter.accept="icscf.$DOMAIN@$(lab_ip icscf)" \
@@ -177,7 +182,7 @@ kam_wait_cx() {
 capture() {
 	local ifc=eth0
 	[ "$1" = br ] && ifc=br0
-	lab_start "$1" "tshark-$2" tshark -i $ifc -w "$LAB_DIR/$2.pcapng" -q
+	lab_start "$1" "tshark-$2" tshark -i "$ifc" -w "$LAB_DIR/$2.pcapng" -q
 	sleep 3
 }
 # capture_stop NAME: flushes the file.

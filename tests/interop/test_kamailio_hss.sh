@@ -10,7 +10,9 @@
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${LABLIB:?}" "${KAMDIR:?}"
 export LAB_PREFIX=imst-kam- LAB_NET=10.206.0 LAB_DIR=$PWD/run
+# shellcheck source=kam_lib.sh
 . "$KAMDIR/../kam_lib.sh"
+# shellcheck disable=SC2119  # kam_require's PROGRAM arguments are optional
 kam_require
 
 kam_topo hss scscf icscf ue

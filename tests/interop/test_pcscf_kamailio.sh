@@ -9,6 +9,7 @@
 set -u
 : "${HSS:?}" "${HSS_CTL:?}" "${PCSCF:?}" "${LABLIB:?}" "${KAMDIR:?}"
 export LAB_PREFIX=imst-kam- LAB_NET=10.207.0 LAB_DIR=$PWD/run
+# shellcheck source=kam_lib.sh
 . "$KAMDIR/../kam_lib.sh"
 kam_require "$PCSCF"
 

@@ -31,8 +31,8 @@ check "status shows four running daemons" \
 # A subscriber of the test's own, added while the lab runs.
 K=0f1e2d3c4b5a69788796a4a4c3d2e1f0 OP=$DEMO_OP AMF=8000
 check "hss-ctl adds carol" "$BIN/hss-ctl" --db "$HSS_DB" add \
-    --impi "carol@$DOMAIN" --impu "sip:carol@$DOMAIN" --k $K --op $OP \
-    --amf $AMF
+    --impi "carol@$DOMAIN" --impu "sip:carol@$DOMAIN" --k "$K" --op "$OP" \
+    --amf "$AMF"
 
 sipp_reg() {	# TEMPLATE USER KEY PORT
 	sed -e "s/@USER@/$2/g" -e "s/@DOMAIN@/$DOMAIN/g" -e "s/@K@/$3/g" \
@@ -44,7 +44,7 @@ sipp_reg() {	# TEMPLATE USER KEY PORT
 	    -message_file "$2-$1.msgs" >"$2-$1.out" 2>&1
 }
 check "SIPp UE in \$UE_NS registers carol via the P-CSCF: 200 OK" \
-    sipp_reg reg.xml carol $K 5071
+    sipp_reg reg.xml carol "$K" 5071
 check "the 200 OK carried Service-Route and P-Associated-URI" \
     eval "grep -q '^Service-Route:' carol-reg.xml.msgs && grep -q '^P-Associated-URI:' carol-reg.xml.msgs"
 check "a wrong key gets 403" \
@@ -54,7 +54,7 @@ check "...and the 403 was seen" grep -q 'SIP/2.0 403' carol-reg_fail.xml.msgs
 ue() {
 	ip netns exec "$UE_NS" "$BIN/ims-ue" register --impi "alice@$DOMAIN" \
 	    --impu "sip:alice@$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
-	    --pcscf "$PCSCF_ADDR:$PCSCF_PORT" --state alice.usim "$@"
+	    --pcscf "$PCSCF_ADDR:$PCSCF_PORT" --state alice.usim
 }
 out=$(ue); echo "$out" >ue1.out
 check "ims-ue registers alice" grep -q '^result=registered' ue1.out

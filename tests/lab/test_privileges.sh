@@ -37,24 +37,24 @@ for d in hss scscf icscf pcscf; do
 	    eval "[ -n '$pid' ] && [ -r $st ] && grep -q '^Name:.*$d' $st"
 	[ -r "$st" ] || continue
 	want=0000000000000000
-	[ $d = pcscf ] && want=0000000000001000
-	check "$d: Uid all $USER_UID ($(field $st Uid | tr '\t' ' '))" \
-	    [ "$(field $st Uid | tr -s '\t ' ' ')" = \
+	[ "$d" = pcscf ] && want=0000000000001000
+	check "$d: Uid all $USER_UID ($(field "$st" Uid | tr '\t' ' '))" \
+	    [ "$(field "$st" Uid | tr -s '\t ' ' ')" = \
 	    "$USER_UID $USER_UID $USER_UID $USER_UID" ]
-	check "$d: Gid all $USER_GID" [ "$(field $st Gid | tr -s '\t ' ' ')" = \
+	check "$d: Gid all $USER_GID" [ "$(field "$st" Gid | tr -s '\t ' ' ')" = \
 	    "$USER_GID $USER_GID $USER_GID $USER_GID" ]
-	check "$d: no supplementary group" [ -z "$(field $st Groups)" ]
-	check "$d: CapEff $want ($(field $st CapEff))" \
-	    [ "$(field $st CapEff)" = $want ]
-	check "$d: CapPrm $want ($(field $st CapPrm))" \
-	    [ "$(field $st CapPrm)" = $want ]
-	check "$d: CapInh and CapAmb empty" [ "$(field $st CapInh)" = \
-	    0000000000000000 -a "$(field $st CapAmb)" = 0000000000000000 ]
-	check "$d: CapBnd $want ($(field $st CapBnd))" \
-	    [ "$(field $st CapBnd)" = $want ]
-	check "$d: NoNewPrivs 1" [ "$(field $st NoNewPrivs)" = 1 ]
+	check "$d: no supplementary group" [ -z "$(field "$st" Groups)" ]
+	check "$d: CapEff $want ($(field "$st" CapEff))" \
+	    [ "$(field "$st" CapEff)" = "$want" ]
+	check "$d: CapPrm $want ($(field "$st" CapPrm))" \
+	    [ "$(field "$st" CapPrm)" = "$want" ]
+	check "$d: CapInh and CapAmb empty" [ "$(field "$st" CapInh)" = \
+	    0000000000000000 -a "$(field "$st" CapAmb)" = 0000000000000000 ]
+	check "$d: CapBnd $want ($(field "$st" CapBnd))" \
+	    [ "$(field "$st" CapBnd)" = "$want" ]
+	check "$d: NoNewPrivs 1" [ "$(field "$st" NoNewPrivs)" = 1 ]
 	bad=0 n=0
-	for t in /proc/$pid/task/*/status; do
+	for t in /proc/"$pid"/task/*/status; do
 		n=$((n + 1))
 		[ "$(field "$t" Uid | tr -s '\t ' ' ')" = \
 		    "$USER_UID $USER_UID $USER_UID $USER_UID" ] || bad=1
@@ -71,7 +71,7 @@ mode() { stat -c '%a %U %G' "$1"; }
 check "store directory db/: 0700 imssec ($(mode "$LAB_DIR/db"))" \
     [ "$(mode "$LAB_DIR/db")" = "700 imssec imssec" ]
 for f in "$LAB_DIR"/db/*; do
-	check "store ${f#$LAB_DIR/}: 0600 imssec ($(mode "$f"))" \
+	check "store ${f#"$LAB_DIR"/}: 0600 imssec ($(mode "$f"))" \
 	    [ "$(mode "$f")" = "600 imssec imssec" ]
 done
 check "the stores are there" [ -f "$LAB_DIR/db/hss.db" -a -f "$LAB_DIR/db/scscf.db" ]
@@ -87,7 +87,7 @@ out=$(ip netns exec "$UE_NS" "$BIN/ims-ue" register --impi "alice@$DOMAIN" \
     --impu "sip:alice@$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
     --pcscf "$PCSCF_ADDR:$PCSCF_PORT" --state "$PWD/alice.usim")
 check "alice registers through the unprivileged daemons" \
-    eval "echo \"\$out\" | grep -q '^result=registered'"
+    grep -q '^result=registered' <<<"$out"
 "$BIN/hss-ctl" --db "$HSS_DB" add --impi "erin@$DOMAIN" \
     --impu "sip:erin@$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" >/dev/null
 check "hss-ctl (root) writes the hss's store" [ $? -eq 0 ]

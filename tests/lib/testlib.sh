@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # testlib.sh - pass/fail bookkeeping shared by the shell tests (tests/sip,
 # tests/topo, tests/interop, tests/lab, tests/kernel).
 # Sourced (bash); defines PASSED/FAILED and:

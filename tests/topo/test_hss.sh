@@ -32,12 +32,13 @@ topo_up
 
 # The hss accepts the test's Cx peers, all from namespace B, each of
 # them allowed to act as the S-CSCF $SCSCF (the scscf key).
+peers=()
+for p in cscf cscf1 cscf2 cscf3 raw raw2; do
+	peers+=(-o "diameter.accept=$p.$REALM@$IP_B" -o "scscf=$SCSCF@$p.$REALM")
+done
 lab_conf "$HSS" hss hss.conf -o diameter.identity="hss.$REALM" \
 	-o diameter.tc-timer=2 -o diameter.extensions-dir="$FD_EXT" \
-	-o db="$DB" -o capability=1 -o optional-capability=2 \
-	$(for p in cscf cscf1 cscf2 cscf3 raw raw2; do
-		echo "-o diameter.accept=$p.$REALM@$IP_B"
-		echo "-o scscf=$SCSCF@$p.$REALM"; done)
+	-o db="$DB" -o capability=1 -o optional-capability=2 "${peers[@]}"
 cli_conf cli.conf "cscf.$REALM" diameter.timeout=3000
 
 HSS_PID=
@@ -97,36 +98,36 @@ cat >ifc.xml <<'IFC'
 <InitialFilterCriteria><Priority>0</Priority><TriggerPoint><ConditionTypeCNF>0</ConditionTypeCNF><SPT><ConditionNegated>0</ConditionNegated><Group>0</Group><Method>INVITE</Method></SPT></TriggerPoint><ApplicationServer><ServerName>sip:as.imst.test</ServerName><DefaultHandling>0</DefaultHandling></ApplicationServer></InitialFilterCriteria>
 IFC
 check "ctl add dave with an iFC profile" add_user dave --ifc ifc.xml --amf 8000
-ctl add --impi dup@$REALM --impu sip:alice@$REALM --k "$K" --op "$OP" \
+ctl add --impi "dup@$REALM" --impu "sip:alice@$REALM" --k "$K" --op "$OP" \
 	>/dev/null 2>ctl.err
 check "ctl add duplicate IMPU refused (exit 1)" [ $? -eq 1 ]
 check "ctl duplicate add left nothing" \
-	[ "$(ctl show --impi dup@$REALM 2>/dev/null | kv impi)" = "" ]
-ctl add --impi bad@$REALM --impu sip:bad@$REALM --k 00 --op "$OP" \
+	[ "$(ctl show --impi "dup@$REALM" 2>/dev/null | kv impi)" = "" ]
+ctl add --impi "bad@$REALM" --impu "sip:bad@$REALM" --k 00 --op "$OP" \
 	>/dev/null 2>ctl.err
 check "ctl add with a short K is bad input (exit 2)" [ $? -eq 2 ]
-ctl add --impi bad@$REALM --impu sip:bad@$REALM --k "$K" --op "$OP" \
+ctl add --impi "bad@$REALM" --impu "sip:bad@$REALM" --k "$K" --op "$OP" \
 	--opc "$OP" >/dev/null 2>ctl.err
 check "ctl add with --op and --opc is bad input (exit 2)" [ $? -eq 2 ]
-ctl add --impi bad@$REALM --impu "not a uri" --k "$K" --op "$OP" \
+ctl add --impi "bad@$REALM" --impu "not a uri" --k "$K" --op "$OP" \
 	>/dev/null 2>ctl.err
 check "ctl add with a bad IMPU is bad input (exit 2)" [ $? -eq 2 ]
 check "ctl error is one line" [ "$(wc -l <ctl.err)" -eq 1 ]
-out=$(ctl show --impi alice@$REALM)
+out=$(ctl show --impi "alice@$REALM")
 check "ctl show impi" [ "$(echo "$out" | kv impi)" = "alice@$REALM" ]
 check "ctl show 2 IMPUs" [ "$(echo "$out" | grep -c '^impu=')" -eq 2 ]
 check "ctl show never prints K" eval "! echo \"\$out\" | grep -qi $K"
 check "ctl list" [ "$(ctl list | grep -c '^impi=')" -eq 4 ]
-ctl add --impi tmp@$REALM --impu sip:tmp@$REALM --k "$K" --opc "$OP" >/dev/null
+ctl add --impi "tmp@$REALM" --impu "sip:tmp@$REALM" --k "$K" --opc "$OP" >/dev/null
 check "ctl del" eval "ctl del --impi tmp@$REALM >/dev/null"
-ctl del --impi tmp@$REALM >/dev/null 2>&1
+ctl del --impi "tmp@$REALM" >/dev/null 2>&1
 check "ctl del of a missing IMPI (exit 1)" [ $? -eq 1 ]
 ctl show --impi nobody >/dev/null 2>&1
 check "ctl show of a missing IMPI (exit 1)" [ $? -eq 1 ]
 ctl frobnicate >/dev/null 2>&1
 check "ctl unknown command (exit 2)" [ $? -eq 2 ]
-ctl set-sqn --impi bob@$REALM --sqn 000000000040 >/dev/null
-check "ctl set-sqn" [ "$(ctl show --impi bob@$REALM | kv sqn)" = 000000000040 ]
+ctl set-sqn --impi "bob@$REALM" --sqn 000000000040 >/dev/null
+check "ctl set-sqn" [ "$(ctl show --impi "bob@$REALM" | kv sqn)" = 000000000040 ]
 
 # ---- Diameter, under capture ----
 ip netns exec "$NS_B" tshark -i "$IF_B" -w "$WORK/cx.pcapng" -q \
@@ -137,7 +138,7 @@ sleep 3
 hss_start
 
 # MAR: a vector the UE accepts, RES = XRES (TS 33.102 6.3.3).
-out=$(cx mar --impi alice@$REALM --impu sip:alice@$REALM)
+out=$(cx mar --impi "alice@$REALM" --impu "sip:alice@$REALM")
 check "MAR result 2001" [ "$(echo "$out" | kv result)" = 2001 ]
 check "MAA carries User-Name" [ "$(echo "$out" | kv user_name)" = "alice@$REALM" ]
 rand=$(echo "$out" | kv rand)
@@ -153,8 +154,8 @@ sqn1=$(echo "$ue" | kv sqn)
 # Consecutive MARs use increasing SQNs; several items in one MAR too.
 prev=$((16#${sqn1:-0}))
 ok=1
-for i in 1 2 3; do
-	out=$(cx mar --impi alice@$REALM --impu sip:alice@$REALM --items 2)
+for _ in 1 2 3; do
+	out=$(cx mar --impi "alice@$REALM" --impu "sip:alice@$REALM" --items 2)
 	[ "$(echo "$out" | kv items)" = 2 ] || ok=0
 	for j in 1 2; do
 		s=$(ue_sqn "$(echo "$out" | kv rand $j)" \
@@ -165,55 +166,55 @@ for i in 1 2 3; do
 done
 check "consecutive MARs use increasing SQNs" [ $ok -eq 1 ]
 check "SQN_HE in the store matches the last vector" \
-	[ $((16#$(ctl show --impi alice@$REALM | kv sqn))) -eq $prev ]
+	[ $((16#$(ctl show --impi "alice@$REALM" | kv sqn))) -eq $prev ]
 
 # Resynchronisation (TS 33.102 6.3.5): the UE is far ahead at X.
 X=000001000000
 auts=$("$IMSAUTH" auts-make --k "$K" --op "$OP" --rand "$rand" \
 	--sqn-ms $X | kv auts)
-out=$(cx mar --impi alice@$REALM --impu sip:alice@$REALM \
+out=$(cx mar --impi "alice@$REALM" --impu "sip:alice@$REALM" \
 	--auts-rand "$rand" --auts "$auts")
 check "MAR with AUTS: 2001" [ "$(echo "$out" | kv result)" = 2001 ]
 s=$(ue_sqn "$(echo "$out" | kv rand)" "$(echo "$out" | kv autn)" $X)
 check "after resync the UE at SQN_MS accepts the vector" [ -n "$s" ]
 check "after resync SQN > SQN_MS" [ $((16#${s:-0})) -gt $((16#$X)) ]
 bad=${auts:0:26}$(printf '%02x' $(( (16#${auts:26:2}) ^ 1 )))
-out=$(cx mar --impi alice@$REALM --impu sip:alice@$REALM \
+out=$(cx mar --impi "alice@$REALM" --impu "sip:alice@$REALM" \
 	--auts-rand "$rand" --auts "$bad")
 check "MAR with a forged AUTS is refused (5012)" \
 	[ "$(echo "$out" | kv result)" = 5012 ]
 check "refused resync has no vector" [ "$(echo "$out" | kv items)" = 0 ]
 
 # Errors (TS 29.229 6.2).
-out=$(cx mar --impi nobody@$REALM --impu sip:nobody@$REALM)
+out=$(cx mar --impi "nobody@$REALM" --impu "sip:nobody@$REALM")
 check "MAR unknown user: 5001" [ "$(echo "$out" | kv exp_result_code)" = 5001 ]
-out=$(cx mar --impi bob@$REALM --impu sip:alice@$REALM)
+out=$(cx mar --impi "bob@$REALM" --impu "sip:alice@$REALM")
 check "MAR IMPI/IMPU mismatch: 5002" \
 	[ "$(echo "$out" | kv exp_result_code)" = 5002 ]
-out=$(cx mar --impi alice@$REALM --impu sip:alice@$REALM --scheme "SIP Digest")
+out=$(cx mar --impi "alice@$REALM" --impu "sip:alice@$REALM" --scheme "SIP Digest")
 check "MAR unsupported scheme: 5006" \
 	[ "$(echo "$out" | kv exp_result_code)" = 5006 ]
-out=$(cx mar --impi alice@$REALM --impu sip:alice@$REALM --scheme Digest-AKAv2-MD5)
+out=$(cx mar --impi "alice@$REALM" --impu "sip:alice@$REALM" --scheme Digest-AKAv2-MD5)
 check "MAR Digest-AKAv2-MD5: 2001" [ "$(echo "$out" | kv result)" = 2001 ]
 
 # SQN exhausted (TS 33.102 C.1.1.2): refused, nothing handed out.
 add_user eve --sqn ffffffffffe0
-out=$(cx mar --impi eve@$REALM --impu sip:eve@$REALM)
+out=$(cx mar --impi "eve@$REALM" --impu "sip:eve@$REALM")
 check "MAR with SEQ exhausted: 5012, no vector" \
 	[ "$(echo "$out" | kv result_code)" = 5012 -a \
 	"$(echo "$out" | kv items)" = 0 ]
 check "SQN_HE unchanged after the refusal" \
-	[ "$(ctl show --impi eve@$REALM | kv sqn)" = ffffffffffe0 ]
+	[ "$(ctl show --impi "eve@$REALM" | kv sqn)" = ffffffffffe0 ]
 
 # UAR / SAR / LIR (TS 29.228 6.1).
-out=$(cx uar --impi bob@$REALM --impu sip:bob@$REALM)
+out=$(cx uar --impi "bob@$REALM" --impu "sip:bob@$REALM")
 check "UAR first registration: 2001" \
 	[ "$(echo "$out" | kv exp_result_code)" = 2001 ]
 check "UAR first registration: Server-Capabilities (1 mandatory, 1 optional)" \
 	[ "$(echo "$out" | kv server_capabilities)" = 1,1 ]
-out=$(cx lir --impu sip:bob@$REALM)
+out=$(cx lir --impu "sip:bob@$REALM")
 check "LIR not registered: 5003" [ "$(echo "$out" | kv exp_result_code)" = 5003 ]
-out=$(cx sar --impi bob@$REALM --impu sip:bob@$REALM --type 1 \
+out=$(cx sar --impi "bob@$REALM" --impu "sip:bob@$REALM" --type 1 \
 	--server-name "$SCSCF")
 check "SAR REGISTRATION: 2001" [ "$(echo "$out" | kv result_code)" = 2001 ]
 check "SAA User-Name" [ "$(echo "$out" | kv user_name)" = "bob@$REALM" ]
@@ -221,72 +222,72 @@ check "SAA User-Data has the IMPU" \
 	eval "echo \"\$out\" | kv user_data | grep -q '<Identity>sip:bob@$REALM</Identity>'"
 check "SAA User-Data has the PrivateID" \
 	eval "echo \"\$out\" | kv user_data | grep -q '<PrivateID>bob@$REALM</PrivateID>'"
-out=$(cx uar --impi bob@$REALM --impu sip:bob@$REALM)
+out=$(cx uar --impi "bob@$REALM" --impu "sip:bob@$REALM")
 check "UAR subsequent registration: 2002" \
 	[ "$(echo "$out" | kv exp_result_code)" = 2002 ]
 check "UAR subsequent: Server-Name" [ "$(echo "$out" | kv server_name)" = "$SCSCF" ]
-out=$(cx lir --impu sip:bob@$REALM)
+out=$(cx lir --impu "sip:bob@$REALM")
 check "LIR registered: 2001 + Server-Name" \
 	[ "$(echo "$out" | kv result_code)" = 2001 -a \
 	"$(echo "$out" | kv server_name)" = "$SCSCF" ]
 check "store shows bob registered" \
-	[ "$(ctl show --impi bob@$REALM | kv state)" = registered ]
-out=$(cx sar --impi bob@$REALM --impu sip:bob@$REALM --type 9 --udaa 1 \
+	[ "$(ctl show --impi "bob@$REALM" | kv state)" = registered ]
+out=$(cx sar --impi "bob@$REALM" --impu "sip:bob@$REALM" --type 9 --udaa 1 \
 	--server-name "$SCSCF")
 check "SAR AUTHENTICATION_FAILURE keeps a registration" \
-	[ "$(ctl show --impi bob@$REALM | kv state)" = registered ]
-out=$(cx uar --impi bob@$REALM --impu sip:bob@$REALM --type 1)
+	[ "$(ctl show --impi "bob@$REALM" | kv state)" = registered ]
+out=$(cx uar --impi "bob@$REALM" --impu "sip:bob@$REALM" --type 1)
 check "UAR de-registration: 2001 + Server-Name" \
 	[ "$(echo "$out" | kv result_code)" = 2001 -a \
 	"$(echo "$out" | kv server_name)" = "$SCSCF" ]
-out=$(cx sar --impi bob@$REALM --impu sip:bob@$REALM --type 5 --udaa 1 \
+out=$(cx sar --impi "bob@$REALM" --impu "sip:bob@$REALM" --type 5 --udaa 1 \
 	--server-name "$SCSCF")
 check "SAR USER_DEREGISTRATION: 2001" [ "$(echo "$out" | kv result_code)" = 2001 ]
 check "SAR USER_DEREGISTRATION: no User-Data" \
 	[ -z "$(echo "$out" | kv user_data)" ]
-out=$(cx lir --impu sip:bob@$REALM)
+out=$(cx lir --impu "sip:bob@$REALM")
 check "LIR after de-registration: 5003" \
 	[ "$(echo "$out" | kv exp_result_code)" = 5003 ]
-out=$(cx uar --impi bob@$REALM --impu sip:bob@$REALM --type 1)
+out=$(cx uar --impi "bob@$REALM" --impu "sip:bob@$REALM" --type 1)
 check "UAR de-registration of a not registered user: 5003" \
 	[ "$(echo "$out" | kv exp_result_code)" = 5003 ]
-out=$(cx sar --impi bob@$REALM --impu sip:bob@$REALM --type 3 \
+out=$(cx sar --impi "bob@$REALM" --impu "sip:bob@$REALM" --type 3 \
 	--server-name "$SCSCF")
 check "SAR UNREGISTERED_USER: 2001 + User-Data" \
 	[ "$(echo "$out" | kv result_code)" = 2001 -a \
 	-n "$(echo "$out" | kv user_data)" ]
 check "store shows bob unregistered" \
-	[ "$(ctl show --impi bob@$REALM | kv state)" = unregistered ]
-out=$(cx sar --impi bob@$REALM --impu sip:bob@$REALM --type 0 \
-	--server-name sip:other.$REALM)
+	[ "$(ctl show --impi "bob@$REALM" | kv state)" = unregistered ]
+out=$(cx sar --impi "bob@$REALM" --impu "sip:bob@$REALM" --type 0 \
+	--server-name "sip:other.$REALM")
 check "SAR NO_ASSIGNMENT with an unknown Server-Name: 5012" \
 	[ "$(echo "$out" | kv result_code)" = 5012 ]
-out=$(cx sar --impi bob@$REALM --impu sip:bob@$REALM --type 99 \
+out=$(cx sar --impi "bob@$REALM" --impu "sip:bob@$REALM" --type 99 \
 	--server-name "$SCSCF")
 check "SAR unknown type: 5007" [ "$(echo "$out" | kv exp_result_code)" = 5007 ]
-out=$(cx sar --impi bob@$REALM --impu sip:bob@$REALM --type 8 --udaa 1 \
+out=$(cx sar --impi "bob@$REALM" --impu "sip:bob@$REALM" --type 8 --udaa 1 \
 	--server-name "$SCSCF")
 check "SAR ADMINISTRATIVE_DEREGISTRATION: 2001" \
 	[ "$(echo "$out" | kv result_code)" = 2001 ]
-out=$(cx sar --impi carol@$REALM --type 3 --server-name "$SCSCF")
+out=$(cx sar --impi "carol@$REALM" --type 3 --server-name "$SCSCF")
 check "SAR with User-Name only: 2001 + User-Data of its IMPU" \
 	[ "$(echo "$out" | kv result_code)" = 2001 -a \
 	-n "$(echo "$out" | kv user_data | grep "sip:carol@$REALM")" ]
-out=$(cx sar --impi carol@$REALM --type 5 --udaa 1 --server-name "$SCSCF")
-out=$(cx uar --impi carol@$REALM --impu sip:carol@$REALM --visited other.net)
+out=$(cx sar --impi "carol@$REALM" --type 5 --udaa 1 --server-name "$SCSCF")
+out=$(cx uar --impi "carol@$REALM" --impu "sip:carol@$REALM" --visited other.net)
 check "UAR roaming not allowed: 5004" \
 	[ "$(echo "$out" | kv exp_result_code)" = 5004 ]
-out=$(cx uar --impi carol@$REALM --impu sip:carol@$REALM --visited home.net)
+out=$(cx uar --impi "carol@$REALM" --impu "sip:carol@$REALM" --visited home.net)
 check "UAR allowed visited network: 2001" \
 	[ "$(echo "$out" | kv exp_result_code)" = 2001 ]
-out=$(cx uar --impi carol@$REALM --impu sip:carol@$REALM --type 2 \
+out=$(cx uar --impi "carol@$REALM" --impu "sip:carol@$REALM" --type 2 \
 	--visited home.net)
 check "UAR REGISTRATION_AND_CAPABILITIES: 2001 + capabilities" \
 	[ "$(echo "$out" | kv result_code)" = 2001 -a \
 	-n "$(echo "$out" | kv server_capabilities)" ]
 
 # Implicit registration set: alice's sip: and tel: IMPUs move together.
-out=$(cx sar --impi alice@$REALM --impu sip:alice@$REALM --type 1 \
+out=$(cx sar --impi "alice@$REALM" --impu "sip:alice@$REALM" --type 1 \
 	--server-name "$SCSCF")
 check "SAR User-Data lists the whole implicit registration set" \
 	eval "echo \"\$out\" | kv user_data | grep -q '<Identity>tel:+15550001</Identity>'"
@@ -294,22 +295,22 @@ out=$(cx lir --impu tel:+15550001)
 check "LIR for the tel: IMPU of the registered set: Server-Name" \
 	[ "$(echo "$out" | kv server_name)" = "$SCSCF" ]
 # A service profile: unregistered services and iFC in User-Data.
-out=$(cx lir --impu sip:dave@$REALM)
+out=$(cx lir --impu "sip:dave@$REALM")
 check "LIR not registered with services: 2003 + capabilities" \
 	[ "$(echo "$out" | kv exp_result_code)" = 2003 -a \
 	-n "$(echo "$out" | kv server_capabilities)" ]
-out=$(cx sar --impi dave@$REALM --impu sip:dave@$REALM --type 3 \
+out=$(cx sar --impi "dave@$REALM" --impu "sip:dave@$REALM" --type 3 \
 	--server-name "$SCSCF")
 check "SAR UNREGISTERED_USER: User-Data carries the iFC" \
 	eval "echo \"\$out\" | kv user_data | grep -q '<ServerName>sip:as.imst.test</ServerName>'"
-out=$(cx mar --impi dave@$REALM --impu sip:dave@$REALM)
+out=$(cx mar --impi "dave@$REALM" --impu "sip:dave@$REALM")
 check "MAR with AMF 8000: the AUTN carries it" \
 	[ "$(echo "$out" | kv autn | cut -c13-16)" = 8000 ]
 check "MAR with AMF 8000: UE accepts" \
 	[ -n "$(ue_sqn "$(echo "$out" | kv rand)" "$(echo "$out" | kv autn)")" ]
 
 # RTR (TS 29.228 6.1.3): hss-ctl deregister -> RTR to the S-CSCF.
-out=$(cx sar --impi bob@$REALM --impu sip:bob@$REALM --type 1 --udaa 1 \
+out=$(cx sar --impi "bob@$REALM" --impu "sip:bob@$REALM" --type 1 --udaa 1 \
 	--server-name "$SCSCF")
 check "SAR REGISTRATION before RTR" [ "$(echo "$out" | kv result_code)" = 2001 ]
 ip netns exec "$NS_B" "$CXCLIENT" -c cli.conf -o diameter.timeout=8000 \
@@ -320,7 +321,7 @@ for _ in $(seq 100); do
 	grep -q '^status=ready' rtr.out && break
 	sleep 0.1
 done
-out=$(ctl deregister --impu sip:bob@$REALM)
+out=$(ctl deregister --impu "sip:bob@$REALM")
 check "ctl deregister queues an RTR" [ "$(echo "$out" | kv rtr)" = queued ]
 check "ctl deregister names the S-CSCF" \
 	[ "$(echo "$out" | kv previous_scscf)" = "$SCSCF" ]
@@ -330,15 +331,15 @@ check "RTR User-Name" [ "$(kv rtr_user_name <rtr.out)" = "bob@$REALM" ]
 check "RTR Public-Identity" [ "$(kv rtr_impu <rtr.out)" = "sip:bob@$REALM" ]
 check "RTR Reason-Code PERMANENT_TERMINATION" [ "$(kv rtr_reason <rtr.out)" = 0 ]
 check "store shows bob not registered after RTR" \
-	[ "$(ctl show --impi bob@$REALM | kv state)" = not-registered ]
+	[ "$(ctl show --impi "bob@$REALM" | kv state)" = not-registered ]
 for _ in $(seq 30); do
 	grep -q "RTA for bob@$REALM: result 2001" hss.log && break
 	sleep 0.1
 done
 check "hss got the RTA (2001)" grep -q "RTA for bob@$REALM: result 2001" hss.log
-out=$(ctl deregister --impu sip:bob@$REALM)
+out=$(ctl deregister --impu "sip:bob@$REALM")
 check "ctl deregister when not registered: no RTR" [ "$(echo "$out" | kv rtr)" = none ]
-ctl deregister --impu sip:nobody@$REALM >/dev/null 2>&1
+ctl deregister --impu "sip:nobody@$REALM" >/dev/null 2>&1
 check "ctl deregister of an unknown IMPU (exit 1)" [ $? -eq 1 ]
 
 # PPR (TS 29.228 6.2.1): hss-ctl set-ifc -> PPR with the new User-Data.
@@ -351,7 +352,7 @@ for _ in $(seq 100); do
 	grep -q '^status=ready' ppr.out && break
 	sleep 0.1
 done
-out=$(ctl set-ifc --impi dave@$REALM --ifc ifc2.xml)
+out=$(ctl set-ifc --impi "dave@$REALM" --ifc ifc2.xml)
 check "ctl set-ifc queues a PPR" [ "$(echo "$out" | kv ppr)" = queued ]
 wait "$PPR_PID"
 check "the S-CSCF peer received the PPR" [ $? -eq 0 ]
@@ -363,10 +364,10 @@ for _ in $(seq 30); do
 	sleep 0.1
 done
 check "hss got the PPA (2001)" grep -q "PPA for dave@$REALM: result 2001" hss.log
-out=$(ctl set-ifc --impi carol@$REALM --ifc ifc2.xml)
+out=$(ctl set-ifc --impi "carol@$REALM" --ifc ifc2.xml)
 check "ctl set-ifc for a user with no S-CSCF: no PPR" \
 	[ "$(echo "$out" | kv ppr)" = none ]
-ctl set-ifc --impi nobody@$REALM --ifc ifc2.xml >/dev/null 2>&1
+ctl set-ifc --impi "nobody@$REALM" --ifc ifc2.xml >/dev/null 2>&1
 check "ctl set-ifc of an unknown IMPI (exit 1)" [ $? -eq 1 ]
 
 # ---- the capture: Diameter seen, nothing malformed ----
@@ -403,8 +404,8 @@ par_client() {
 	cli_conf "cli$1.conf" "cscf$1.$REALM" diameter.port=$((3870 + $1))
 	for _ in 1 2 3 4; do
 		o=$(ip netns exec "$NS_B" "$CXCLIENT" -c "cli$1.conf" \
-			mar --impi alice@$REALM \
-			--impu sip:alice@$REALM --items 2 2>>cxclient.err)
+			mar --impi "alice@$REALM" \
+			--impu "sip:alice@$REALM" --items 2 2>>cxclient.err)
 		for j in 1 2; do
 			ue_sqn "$(echo "$o" | kv rand "$j")" \
 				"$(echo "$o" | kv autn "$j")"
@@ -431,7 +432,7 @@ mar_loop() {
 	while :; do
 		o=$(ip netns exec "$NS_B" "$CXCLIENT" -c "cli$1.conf" \
 			-o diameter.timeout=3000 mar \
-			--impi alice@$REALM --impu sip:alice@$REALM --items 8 \
+			--impi "alice@$REALM" --impu "sip:alice@$REALM" --items 8 \
 			2>>cxclient.err)
 		n=$(echo "$o" | kv items)
 		[ "$(echo "$o" | kv result)" = 2001 ] || echo x >>lost.txt
@@ -440,22 +441,22 @@ mar_loop() {
 		done >>"vec$1.txt"
 	done
 }
-LOOP_PIDS=
+LOOP_PIDS=()
 for c in 1 2 3; do
 	: >"vec$c.txt"
 	mar_loop $c &
-	LOOP_PIDS="$LOOP_PIDS $!"
+	LOOP_PIDS+=("$!")
 done
-PIDS="$PIDS $LOOP_PIDS"
-for round in 1 2 3 4 5 6; do
+PIDS="$PIDS ${LOOP_PIDS[*]}"
+for _ in 1 2 3 4 5 6; do
 	sleep "1.$((RANDOM % 9 + 1))"
 	kill -9 "$HSS_PID"
 	wait "$HSS_PID" 2>/dev/null
 	hss_start
 done
 sleep 2
-kill $LOOP_PIDS 2>/dev/null
-wait $LOOP_PIDS 2>/dev/null
+kill "${LOOP_PIDS[@]}" 2>/dev/null
+wait "${LOOP_PIDS[@]}" 2>/dev/null
 # SQNs per peer, in the order that peer received them.
 for c in 1 2 3; do
 	while read -r r a; do
@@ -480,7 +481,7 @@ done
 check "each peer sees strictly increasing SQNs across restarts" [ $inc -eq 1 ]
 max=$(sort sqns.txt | tail -1)
 check "SQN_HE in the store >= every SQN handed out" \
-	[ $((16#$(ctl show --impi alice@$REALM | kv sqn))) -ge $((16#${max:-0})) ]
+	[ $((16#$(ctl show --impi "alice@$REALM" | kv sqn))) -ge $((16#${max:-0})) ]
 
 # ---- clean shutdown with a bounded wait ----
 kill -TERM "$HSS_PID"

@@ -15,7 +15,7 @@ getent passwd imssec >/dev/null || die "no user imssec (scripts/install-deps.sh)
 
 WORK=$PWD/run
 rm -rf "$WORK"
-mkdir -p "$WORK" && cd "$WORK" || die "workdir"
+{ mkdir -p "$WORK" && cd "$WORK"; } || die "workdir"
 cat >inner.sh <<'EOF'
 set -eu
 mkdir -p saved

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # topo_lib.sh - shared helpers of the topo tests: two network namespaces
 # joined by a veth pair (scripts/netns.sh), the daemons' configurations
 # (scripts/lablib.sh's lab_conf), cxclient settings files, pass/fail

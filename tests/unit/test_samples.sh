@@ -7,9 +7,15 @@
 # Env: SRC (the source tree), BIN (the build's bin directory).
 set -u
 : "${SRC:?}" "${BIN:?}"
+# shellcheck source=../lib/testlib.sh
 . "$SRC/tests/lib/testlib.sh"
 tmp=$(mktemp -d) || die "mktemp"
 trap 'rm -rf "$tmp"' EXIT
+# flags_applied OUT: OUT (-p's output) has -d and -o log-target=syslog.
+flags_applied() {
+	grep -qx 'log-level = debug' <<<"$1" &&
+	    grep -qx 'log-target = syslog' <<<"$1"
+}
 
 for d in hss scscf icscf pcscf; do
 	s=$SRC/$d/$d.conf
@@ -57,7 +63,6 @@ for d in hss scscf icscf pcscf; do
 	"$BIN/$d" -h >"$tmp/$d.h" 2>&1
 	check "$d -h lists the keys" grep -q -- "--log-level" "$tmp/$d.h"
 	out=$("$BIN/$d" -p -c "$s" -d -o log-target=syslog)
-	check "$d: flags override the file (-d, -o)" eval \
-	    "echo \"\$out\" | grep -qx 'log-level = debug' && echo \"\$out\" | grep -qx 'log-target = syslog'"
+	check "$d: flags override the file (-d, -o)" flags_applied "$out"
 done
 summary

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""test_ue.py - ims-ue against SIPp playing the registrar (P-CSCF/S-CSCF).
+"""test_register.py - ims-ue against SIPp playing the registrar
+(P-CSCF/S-CSCF): register, resync, deregister, MESSAGE.
 
 Every challenge is made by `imsauth vector` for keys the test knows, and
 every answer ims-ue sends is recomputed with `imsauth digest` / checked
