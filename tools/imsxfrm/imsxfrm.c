@@ -9,6 +9,11 @@
  * `gm-keys` touches no kernel state: it prints the ESP keys of the Gm SAs
  * that TS 33.203 Annex I derives from CK/IK (common/ipsec3gpp), for demos
  * and debugging only.
+ *
+ * `gm-sa install|remove|set-lifetime|alloc-spis` drive common/ipsec/gm_sa:
+ * the TS 33.203 7.1 set of four SAs and eight policies between a UE and
+ * the P-CSCF, as one side (--side pcscf|ue) installs it.  CK and IK are
+ * taken on the command line: for tests and demos only.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,6 +25,7 @@
 #include <string.h>
 
 #include "cliopts.h"
+#include "gm_sa.h"
 #include "ipsec3gpp.h"
 #include "log.h"
 #include "secagree.h"
@@ -37,7 +43,10 @@ struct args {
 	const char	*auth, *auth_key, *enc, *enc_key, *aead, *aead_key;
 	const char	*spi, *reqid, *sport, *dport, *min, *max;
 	const char	*priority, *replay, *encap_sport, *encap_dport;
-	const char	*ck, *ik, *alg, *ealg;		/* gm-keys */
+	const char	*ck, *ik, *alg, *ealg;		/* gm-keys, gm-sa */
+	const char	*side, *ue, *pcscf, *lifetime, *larval;	/* gm-sa */
+	const char	*port_uc, *port_us, *port_pc, *port_ps;
+	const char	*spi_uc, *spi_us, *spi_pc, *spi_ps;
 };
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -76,6 +85,14 @@ usage(void)
 	    "  list-ours | flush-ours\n"
 	    "  gm-keys --ck HEX --ik HEX --alg hmac-md5-96|hmac-sha-1-96\n"
 	    "      [--ealg null|aes-cbc|des-ede3-cbc]   (prints keys: debugging)\n"
+	    "  gm-sa alloc-spis --side pcscf|ue --ue A --pcscf B [--min N --max N]\n"
+	    "  gm-sa install|set-lifetime|remove --side pcscf|ue --ue A --pcscf B\n"
+	    "      --port-uc P --port-us P --port-pc P --port-ps P\n"
+	    "      --spi-uc N --spi-us N --spi-pc N --spi-ps N [--larval yes]\n"
+	    "      install: --alg A [--ealg E] --ck HEX --ik HEX --lifetime S\n"
+	    "      set-lifetime: --alg A [--ealg E] --lifetime S   remove: [--alg A]\n"
+	    "      (TS 33.203 7.1: 4 SAs + UDP/TCP policies; keys on the command\n"
+	    "      line: tests and demos only)\n"
 	    "  algorithms: hmac-md5-96 hmac-sha-1-96 hmac-sha2-256-128,\n"
 	    "      null aes-cbc des-ede3-cbc, aes-gcm (key || 4-byte salt)\n");
 	exit(EX_USAGE);
@@ -411,6 +428,33 @@ cmd_list_ours(struct xfrm_nl *h)
 	return 0;
 }
 
+/* --alg / --ealg: the Security-Client/-Server tokens (TS 33.203 Annex H);
+ * no --ealg is null. */
+static void
+alg_tokens(const struct args *a, enum secagree_alg *alg,
+    enum secagree_ealg *ealg)
+{
+	enum secagree_alg ai;
+	enum secagree_ealg ei;
+
+	need("alg", a->alg);
+	*alg = SECAGREE_ALG_NONE;
+	for (ai = SECAGREE_ALG_HMAC_MD5_96; ai < SECAGREE_ALG_OTHER; ai++)
+		if (strcmp(a->alg, secagree_alg_name(ai)) == 0)
+			*alg = ai;
+	if (*alg == SECAGREE_ALG_NONE)
+		xusage("unknown --alg %s", a->alg);
+	*ealg = SECAGREE_EALG_NULL;
+	if (a->ealg != NULL) {
+		for (ei = SECAGREE_EALG_NULL; ei < SECAGREE_EALG_OTHER; ei++)
+			if (strcmp(a->ealg, secagree_ealg_name(ei)) == 0)
+				break;
+		if (ei == SECAGREE_EALG_OTHER)
+			xusage("unknown --ealg %s", a->ealg);
+		*ealg = ei;
+	}
+}
+
 /* TS 33.203 Annex I: the ESP keys of the Gm SAs from CK/IK.  The alg and
  * ealg tokens are those of the Security-Client/-Server headers (Annex H). */
 static int
@@ -419,28 +463,15 @@ cmd_gm_keys(const struct args *a)
 	uint8_t ck[IPSEC3GPP_CK_LEN], ik[IPSEC3GPP_IK_LEN];
 	uint8_t akey[IPSEC3GPP_AUTH_KEY_MAX], ekey[IPSEC3GPP_ENC_KEY_MAX];
 	char ahex[2 * sizeof(akey) + 1], ehex[2 * sizeof(ekey) + 1];
-	enum secagree_alg alg = SECAGREE_ALG_NONE, ai;
-	enum secagree_ealg ealg = SECAGREE_EALG_NULL, ei;
+	enum secagree_alg alg;
+	enum secagree_ealg ealg;
 	const char *aname, *ename;
 	size_t alen = sizeof(akey), elen = sizeof(ekey);
 	int rc;
 
 	need("ck", a->ck);
 	need("ik", a->ik);
-	need("alg", a->alg);
-	for (ai = SECAGREE_ALG_HMAC_MD5_96; ai < SECAGREE_ALG_OTHER; ai++)
-		if (strcmp(a->alg, secagree_alg_name(ai)) == 0)
-			alg = ai;
-	if (alg == SECAGREE_ALG_NONE)
-		xusage("unknown --alg %s", a->alg);
-	if (a->ealg != NULL) {
-		for (ei = SECAGREE_EALG_NULL; ei < SECAGREE_EALG_OTHER; ei++)
-			if (strcmp(a->ealg, secagree_ealg_name(ei)) == 0)
-				break;
-		if (ei == SECAGREE_EALG_OTHER)
-			xusage("unknown --ealg %s", a->ealg);
-		ealg = ei;
-	}
+	alg_tokens(a, &alg, &ealg);
 	if (hex_decode(a->ck, ck, sizeof(ck)) < 0)
 		xusage("bad --ck (32 hex digits expected)");
 	if (hex_decode(a->ik, ik, sizeof(ik)) < 0)
@@ -465,6 +496,121 @@ cmd_gm_keys(const struct args *a)
 	    aname, ahex, ename, ehex);
 	secure_wipe(ahex, sizeof(ahex));
 	secure_wipe(ehex, sizeof(ehex));
+	return 0;
+}
+
+/* The gm-sa options into *p: side and addresses always; with `set` the
+ * ports and SPIs too. */
+static void
+gm_sa_arg(const struct args *a, struct gm_sa *p, int set)
+{
+	memset(p, 0, sizeof(*p));
+	need("side", a->side);
+	if (strcmp(a->side, "pcscf") == 0)
+		p->side = GM_SA_PCSCF;
+	else if (strcmp(a->side, "ue") == 0)
+		p->side = GM_SA_UE;
+	else
+		xusage("bad --side %s (pcscf or ue)", a->side);
+	ip("ue", a->ue, &p->ue);
+	ip("pcscf", a->pcscf, &p->pcscf);
+	if (p->ue.family != p->pcscf.family)
+		xusage("--ue and --pcscf of different families");
+	if (!set)
+		return;
+	need("port-uc", a->port_uc);
+	need("port-us", a->port_us);
+	need("port-pc", a->port_pc);
+	need("port-ps", a->port_ps);
+	p->port_uc = (uint16_t)num("port-uc", a->port_uc, 65535);
+	p->port_us = (uint16_t)num("port-us", a->port_us, 65535);
+	p->port_pc = (uint16_t)num("port-pc", a->port_pc, 65535);
+	p->port_ps = (uint16_t)num("port-ps", a->port_ps, 65535);
+	need("spi-uc", a->spi_uc);
+	need("spi-us", a->spi_us);
+	need("spi-pc", a->spi_pc);
+	need("spi-ps", a->spi_ps);
+	p->spi_uc = (uint32_t)num("spi-uc", a->spi_uc, UINT32_MAX);
+	p->spi_us = (uint32_t)num("spi-us", a->spi_us, UINT32_MAX);
+	p->spi_pc = (uint32_t)num("spi-pc", a->spi_pc, UINT32_MAX);
+	p->spi_ps = (uint32_t)num("spi-ps", a->spi_ps, UINT32_MAX);
+	if (a->larval != NULL) {
+		if (strcmp(a->larval, "yes") != 0 && strcmp(a->larval, "no") != 0)
+			xusage("bad --larval %s (yes or no)", a->larval);
+		p->larval = strcmp(a->larval, "yes") == 0;
+	}
+	/* remove needs no algorithms: any valid pair passes the checks. */
+	p->alg = SECAGREE_ALG_HMAC_SHA1_96;
+	p->ealg = SECAGREE_EALG_NULL;
+	if (a->alg != NULL || a->ealg != NULL)
+		alg_tokens(a, &p->alg, &p->ealg);
+	p->lifetime = 1;
+	if (a->lifetime != NULL &&
+	    (p->lifetime = (uint32_t)num("lifetime", a->lifetime,
+	    UINT32_MAX)) == 0)
+		xusage("--lifetime must be at least 1 s");
+}
+
+/* gm-sa ACTION: the TS 33.203 7.1 set through common/ipsec/gm_sa. */
+static int
+cmd_gm_sa(struct xfrm_nl *h, const struct args *a)
+{
+	struct gm_sa p;
+	struct gm_sa_plan pl;
+	uint32_t min = 0, max = 0;
+	int rc, nsa = 0, npol = 0;
+
+	if (strcmp(cmd, "gm-sa alloc-spis") == 0) {
+		gm_sa_arg(a, &p, 0);
+		if (a->min != NULL || a->max != NULL) {
+			need("min", a->min);
+			need("max", a->max);
+			min = (uint32_t)num("min", a->min, UINT32_MAX);
+			max = (uint32_t)num("max", a->max, UINT32_MAX);
+			if (min < 256 || min >= max)
+				xusage("need 256 <= --min < --max");
+		}
+		if ((rc = gm_sa_alloc_spis(h, &p, min, max)) < 0)
+			return kernel_error(rc);
+		if (p.side == GM_SA_PCSCF)
+			printf("spi_pc=0x%08x\nspi_ps=0x%08x\n", p.spi_pc,
+			    p.spi_ps);
+		else
+			printf("spi_uc=0x%08x\nspi_us=0x%08x\n", p.spi_uc,
+			    p.spi_us);
+		return 0;
+	}
+	gm_sa_arg(a, &p, 1);
+	if (strcmp(cmd, "gm-sa remove") != 0) {
+		need("alg", a->alg);
+		need("lifetime", a->lifetime);
+	}
+	if (gm_sa_plan(&p, &pl) < 0)
+		xusage("parameters TS 33.203 7.1 does not allow (distinct "
+		    "addresses, ports uc != us and pc != ps, SPIs >= 256 with "
+		    "uc != us and pc != ps)");
+	if (strcmp(cmd, "gm-sa remove") == 0) {
+		rc = gm_sa_remove(h, &p, &nsa, &npol);
+		printf("removed: sa=%d policy=%d\n", nsa, npol);
+		return rc < 0 ? kernel_error(rc) : 0;
+	}
+	if (strcmp(cmd, "gm-sa set-lifetime") == 0) {
+		if ((rc = gm_sa_set_lifetime(h, &p, p.lifetime)) < 0)
+			return kernel_error(rc);
+		printf("lifetime: %u s\n", p.lifetime);
+		return 0;
+	}
+	need("ck", a->ck);
+	need("ik", a->ik);
+	if (hex_decode(a->ck, p.ck, sizeof(p.ck)) < 0 ||
+	    hex_decode(a->ik, p.ik, sizeof(p.ik)) < 0) {
+		secure_wipe(&p, sizeof(p));
+		xusage("bad --ck/--ik (32 hex digits each)");
+	}
+	rc = gm_sa_install(h, &p);	/* wipes p.ck, p.ik */
+	if (rc < 0)
+		return kernel_error(rc);
+	printf("installed: sa=%d policy=%d\n", GM_SA_NSA, GM_SA_NPOL);
 	return 0;
 }
 
@@ -498,6 +644,13 @@ static const struct {
 	{ "list-ours", "" },
 	{ "flush-ours", "" },
 	{ "gm-keys", "ck ik alg ealg" },
+	{ "gm-sa alloc-spis", "side ue pcscf min max" },
+	{ "gm-sa install", "side ue pcscf port-uc port-us port-pc port-ps "
+	    "spi-uc spi-us spi-pc spi-ps alg ealg ck ik lifetime larval" },
+	{ "gm-sa set-lifetime", "side ue pcscf port-uc port-us port-pc port-ps "
+	    "spi-uc spi-us spi-pc spi-ps alg ealg lifetime" },
+	{ "gm-sa remove", "side ue pcscf port-uc port-us port-pc port-ps "
+	    "spi-uc spi-us spi-pc spi-ps alg ealg larval" },
 };
 
 static void
@@ -537,6 +690,19 @@ parse(int argc, char **argv, const char *allowed, struct args *a)
 	a->ik = opts_get(&o, "ik");
 	a->alg = opts_get(&o, "alg");
 	a->ealg = opts_get(&o, "ealg");
+	a->side = opts_get(&o, "side");
+	a->ue = opts_get(&o, "ue");
+	a->pcscf = opts_get(&o, "pcscf");
+	a->lifetime = opts_get(&o, "lifetime");
+	a->larval = opts_get(&o, "larval");
+	a->port_uc = opts_get(&o, "port-uc");
+	a->port_us = opts_get(&o, "port-us");
+	a->port_pc = opts_get(&o, "port-pc");
+	a->port_ps = opts_get(&o, "port-ps");
+	a->spi_uc = opts_get(&o, "spi-uc");
+	a->spi_us = opts_get(&o, "spi-us");
+	a->spi_pc = opts_get(&o, "spi-pc");
+	a->spi_ps = opts_get(&o, "spi-ps");
 }
 
 static int
@@ -558,6 +724,8 @@ run(struct xfrm_nl *h, const struct args *a)
 		return cmd_spi_alloc(h, a);
 	if (strcmp(cmd, "list-ours") == 0)
 		return cmd_list_ours(h);
+	if (strncmp(cmd, "gm-sa ", 6) == 0)
+		return cmd_gm_sa(h, a);
 	return cmd_flush_ours(h);
 }
 
@@ -566,6 +734,7 @@ main(int argc, char **argv)
 {
 	struct args a;
 	struct xfrm_nl *h;
+	char name[32];
 	long owner = -1;
 	size_t i, c = 0;
 	int rc;
@@ -581,13 +750,23 @@ main(int argc, char **argv)
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0)
 		usage();
+	/* gm-sa takes an action word: "gm-sa install" is one command. */
+	snprintf(name, sizeof(name), "%s", argv[1]);
+	if (strcmp(argv[1], "gm-sa") == 0) {
+		if (argc < 3)
+			xusage("gm-sa needs alloc-spis, install, set-lifetime "
+			    "or remove");
+		snprintf(name, sizeof(name), "gm-sa %s", argv[2]);
+		argc--;
+		argv++;
+	}
 	for (i = 0; i < sizeof(cmdopts) / sizeof(cmdopts[0]); i++)
-		if (strcmp(argv[1], cmdopts[i].cmd) == 0) {
+		if (strcmp(name, cmdopts[i].cmd) == 0) {
 			cmd = cmdopts[i].cmd;
 			c = i;
 		}
 	if (cmd == NULL)
-		xusage("unknown command %s", argv[1]);
+		xusage("unknown command %s", name);
 	parse(argc - 2, argv + 2, cmdopts[c].allowed, &a);
 	if (strcmp(cmd, "gm-keys") == 0)	/* no netlink needed */
 		return cmd_gm_keys(&a);
