@@ -133,8 +133,8 @@ int	gm_sa_remove(struct xfrm_nl *h, const struct gm_sa *p, int *nsa,
  * (TS 33.203 7.4: from the short pending lifetime to the registration's).
  * Each SA must be there (else the kernel's -ESRCH) and ours (else -EPERM),
  * checked with XFRM_MSG_GETSA first.  The kernel's XFRM_MSG_UPDSA on an
- * installed SA takes over the lifetime (and the marker) and discards the
- * rest of the request; the keys such a request must carry are random
+ * installed SA takes over the lifetime (and the marker) but not the keys
+ * (xfrm_state_update); the keys such a request must carry are random
  * placeholders, so the caller needs no CK/IK.  0 or the first negative
  * errno (the SAs before the failing one have their new lifetime). */
 int	gm_sa_set_lifetime(struct xfrm_nl *h, const struct gm_sa *p,
