@@ -105,10 +105,10 @@ gm_sa_plan(const struct gm_sa *p, struct gm_sa_plan *out)
 	IMS_CHECK_PARAMS(p->side == GM_SA_PCSCF || p->side == GM_SA_UE);
 	IMS_CHECK_PARAMS(ip_ok(&p->ue) && p->ue.family == p->pcscf.family &&
 	    !ip_same(&p->ue, &p->pcscf));
-	/* Four distinct protected ports: otherwise two SAs share a selector. */
+	/* Both port pairs equal would give two SAs one selector. */
 	IMS_CHECK_PARAMS(p->port_uc != 0 && p->port_us != 0 &&
 	    p->port_pc != 0 && p->port_ps != 0);
-	IMS_CHECK_PARAMS(p->port_uc != p->port_us && p->port_pc != p->port_ps);
+	IMS_CHECK_PARAMS(p->port_uc != p->port_us || p->port_pc != p->port_ps);
 	/* RFC 4303 2.1: SPIs 1-255 are reserved; a receiver's two SPIs differ
 	 * (one kernel, one destination address). */
 	IMS_CHECK_PARAMS(p->spi_uc >= 256 && p->spi_us >= 256 &&

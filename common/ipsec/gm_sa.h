@@ -22,11 +22,13 @@
  *
  * Selectors.  The SAs are "shared by TCP and UDP" (TS 33.203, as worded
  * in M.6.2) and one SPI has one selector, so an SA's selector is the two
- * hosts and the two ports with protocol any.  The policies that force the traffic into the SAs are per
- * protocol: one for UDP and one for TCP for each SA (8 per side), "in" for
- * the inbound SAs and "out" for the outbound ones, each with a template
- * naming exactly its SA (SPI and reqid; reqid = the SA's SPI).  Other
- * protocols on these ports are not drawn into the SAs.
+ * hosts and the two ports with protocol any (the kernel matches an SA's
+ * selector on output and input: an SA for UDP refuses TCP).  The policies
+ * that force the traffic into the SAs are per protocol: one for UDP and
+ * one for TCP for each SA (8 per side), "in" for the inbound SAs and "out"
+ * for the outbound ones, each with a template naming exactly its SA (SPI
+ * and reqid; reqid = the SA's SPI).  Other protocols on these ports are
+ * not drawn into the SAs.
  *
  * Order and failure: policies first, then SAs (traffic between the two
  * steps is dropped rather than sent in clear); removal the other way.  A
@@ -98,9 +100,10 @@ struct gm_sa_plan {
 };
 
 /* Pure: check *p and compute the set for p->side.  0 or -EINVAL (addresses
- * of different families or equal, a port 0, port_uc == port_us or
- * port_pc == port_ps, an SPI below 256, spi_uc == spi_us or spi_pc ==
- * spi_ps, an algorithm without TS 33.203 keys, lifetime 0). */
+ * of different families or equal, a port 0, port_uc == port_us together
+ * with port_pc == port_ps (two SAs with one selector), an SPI below 256,
+ * spi_uc == spi_us or spi_pc == spi_ps (one receiver), an algorithm
+ * without TS 33.203 keys, lifetime 0). */
 int	gm_sa_plan(const struct gm_sa *p, struct gm_sa_plan *out);
 
 /* Reserve our two inbound SPIs in [min, max] (0, 0: GM_SA_SPI_MIN/MAX)

@@ -58,7 +58,7 @@ all_zero(const void *p, size_t n)
 	return 1;
 }
 
-/* --- the plan ---------------------------------------------------------------- */
+/* --- the plan ------------------------------------------------------------ */
 
 /* TS 33.203 7.1 with the ports and SPIs of params(): name, from the UE?,
  * sport, dport, SPI. */
@@ -202,8 +202,8 @@ test_refusals(void)
 	REFUSED("no address", memset(&p.pcscf, 0, sizeof(p.pcscf)));
 	REFUSED("same address", p.ue = p.pcscf);
 	REFUSED("port 0", p.port_ps = 0);
-	REFUSED("port_uc == port_us", p.port_us = p.port_uc);
-	REFUSED("port_pc == port_ps", p.port_pc = p.port_ps);
+	REFUSED("both port pairs equal",
+	    p.port_us = p.port_uc; p.port_pc = p.port_ps);
 	REFUSED("reserved SPI", p.spi_us = 255);
 	REFUSED("spi_uc == spi_us", p.spi_us = p.spi_uc);
 	REFUSED("spi_pc == spi_ps", p.spi_ps = p.spi_pc);
@@ -215,15 +215,17 @@ test_refusals(void)
 #undef REFUSED
 	T_CHECK(gm_sa_plan(NULL, &pl) == -EINVAL, "NULL");
 	/* Allowed: the UE's and the P-CSCF's SPIs may coincide (two
-	 * receivers); so may a client port of one and a server port of the
-	 * other. */
+	 * receivers); so may any two ports but both pairs. */
 	params(&p, GM_SA_PCSCF, 0);
 	p.spi_pc = p.spi_uc;
 	p.port_pc = p.port_us;
 	T_CHECK(gm_sa_plan(&p, &pl) == 0, "SPIs of the two ends may coincide");
+	params(&p, GM_SA_UE, 0);
+	p.port_us = p.port_uc;
+	T_CHECK(gm_sa_plan(&p, &pl) == 0, "port_uc == port_us alone");
 }
 
-/* --- a fake kernel ------------------------------------------------------------ */
+/* --- a fake kernel ------------------------------------------------------- */
 
 static struct fsa {
 	struct xfrm_ip	dst;
@@ -576,7 +578,7 @@ test_fake_lifetime(void)
 	gm_sa_set_ops(NULL);
 }
 
-/* --- this kernel, in a throw-away namespace ---------------------------------------- */
+/* --- this kernel, in a throw-away namespace ------------------------------ */
 
 static void
 netns_part(void)

@@ -587,8 +587,8 @@ cmd_gm_sa(struct xfrm_nl *h, const struct args *a)
 	}
 	if (gm_sa_plan(&p, &pl) < 0)
 		xusage("parameters TS 33.203 7.1 does not allow (distinct "
-		    "addresses, ports uc != us and pc != ps, SPIs >= 256 with "
-		    "uc != us and pc != ps)");
+		    "addresses; not both uc == us and pc == ps; SPIs >= 256 "
+		    "with uc != us and pc != ps)");
 	if (strcmp(cmd, "gm-sa remove") == 0) {
 		rc = gm_sa_remove(h, &p, &nsa, &npol);
 		printf("removed: sa=%d policy=%d\n", nsa, npol);
