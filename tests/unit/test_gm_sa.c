@@ -7,10 +7,8 @@
  * Traffic through real SAs: tests/kernel/test_gm_sa.sh.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -633,31 +631,6 @@ netns_part(void)
 	xfrm_close(h);
 }
 
-static void
-test_netns(void)
-{
-	pid_t pid;
-	int status;
-
-	if ((pid = fork()) < 0) {
-		T_CHECK(0, "fork");
-		return;
-	}
-	if (pid == 0) {
-		if (unshare(CLONE_NEWNET) < 0) {
-			fprintf(stderr, "test_gm_sa: unshare(CLONE_NEWNET): %s "
-			    "(run the tests as root)\n", strerror(errno));
-			_exit(1);
-		}
-		netns_part();
-		fflush(stdout);
-		_exit(t_fail == 0 ? 0 : 1);
-	}
-	T_CHECK(waitpid(pid, &status, 0) == pid, "wait");
-	T_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "netns part failed (status 0x%x)", status);
-}
-
 int
 main(void)
 {
@@ -665,6 +638,6 @@ main(void)
 	test_refusals();
 	test_fake_install();
 	test_fake_lifetime();
-	test_netns();
+	t_in_netns("test_gm_sa", netns_part);
 	return t_done("test_gm_sa");
 }

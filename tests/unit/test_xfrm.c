@@ -4,10 +4,8 @@
  * ESP SAs themselves need a kernel with esp4/esp6: tests/kernel covers them.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -333,32 +331,6 @@ netns_policies(void)
 	xfrm_close(other);
 }
 
-static void
-test_netns(void)
-{
-	pid_t pid;
-	int status;
-
-	if ((pid = fork()) < 0) {
-		T_CHECK(0, "fork");
-		return;
-	}
-	if (pid == 0) {
-		if (unshare(CLONE_NEWNET) < 0) {
-			/* Not a skip: the tests run as root (netns). */
-			fprintf(stderr, "test_xfrm: unshare(CLONE_NEWNET): %s "
-			    "(run the tests as root)\n", strerror(errno));
-			_exit(1);
-		}
-		netns_policies();
-		fflush(stdout);
-		_exit(t_fail == 0 ? 0 : 1);
-	}
-	T_CHECK(waitpid(pid, &status, 0) == pid, "wait");
-	T_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "netns part failed (status 0x%x)", status);
-}
-
 int
 main(void)
 {
@@ -366,6 +338,6 @@ main(void)
 	test_ip();
 	test_build_sa();
 	test_wipe();
-	test_netns();
+	t_in_netns("test_xfrm", netns_policies);
 	return t_done("test_xfrm");
 }
