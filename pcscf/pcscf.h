@@ -121,7 +121,6 @@ unsigned pcscf_ues_retry_after(const struct pcscf_ues *);
 void	pcscf_ues_stats(const struct pcscf_ues *, struct pcscf_ues_stats *);
 /* The table's clock (expires is on it; default CLOCK_MONOTONIC).  Tests:
  * set it (NULL resets), and look for bytes in the table's memory. */
-time_t	pcscf_ues_now(const struct pcscf_ues *);
 void	pcscf_ues_set_clock(struct pcscf_ues *, time_t (*)(void *), void *);
 int	pcscf_ues_holds(const struct pcscf_ues *, const void *, size_t);
 

@@ -109,12 +109,6 @@ pcscf_ues_set_clock(struct pcscf_ues *t, time_t (*now)(void *), void *arg)
 	t->now_arg = arg;
 }
 
-time_t
-pcscf_ues_now(const struct pcscf_ues *t)
-{
-	return t->now(t->now_arg);
-}
-
 void
 pcscf_ues_stats(const struct pcscf_ues *t, struct pcscf_ues_stats *s)
 {

@@ -69,7 +69,6 @@
  * defined only when missing, and Cx advertised in CER/CEA.  Call after
  * dia_init and before dia_start. */
 int	cx_dict_init(void);
-struct dict_object *dia_cx_app(void);
 struct dict_object *dia_cx_cmd(uint32_t code, int request);
 
 /* ---- server side ---- */

@@ -100,12 +100,6 @@ cx_dict_init(void)
 }
 
 struct dict_object *
-dia_cx_app(void)
-{
-	return cx_app;
-}
-
-struct dict_object *
 dia_cx_cmd(uint32_t code, int request)
 {
 	size_t i;
