@@ -136,6 +136,40 @@ TARGET=frank check "SIPp alice -> frank INVITE, 180, CANCEL, 487, ACK" \
 check "frank got the CANCEL" grep -q '^CANCEL ' frank-ring.msgs
 kill "$RING_PID" 2>/dev/null
 
+# ---- a message beyond the 64 KiB cap (SIPX_MAX_MESSAGE), over TCP ----
+in_ns ue python3 - "$PC" "$UE" "$DOMAIN" >big.out 2>&1 <<'EOF2'
+import socket, sys
+pc, ue, dom = sys.argv[1:4]
+hdr = ("REGISTER sip:%s SIP/2.0\r\nVia: SIP/2.0/TCP %s:5090;branch=z9hG4bKbig"
+       "\r\nMax-Forwards: 70\r\nFrom: <sip:alice@%s>;tag=b\r\n"
+       "To: <sip:alice@%s>\r\nCall-ID: big-1\r\nCSeq: 1 REGISTER\r\n"
+       "Contact: <sip:alice@%s:5090;transport=tcp>\r\n" % (dom, ue, dom, dom, ue))
+msg = (hdr + "Subject: " + "a" * 70000 + "\r\nContent-Length: 0\r\n\r\n").encode()
+s = socket.create_connection((pc, 5060), timeout=5)
+try:
+    s.sendall(msg)
+except OSError:
+    pass
+data = b""
+try:
+    while True:
+        d = s.recv(4096)
+        if not d:
+            break
+        data += d
+except OSError:
+    print("open")		# neither an answer nor closed within 5 s
+print(data.split(b"\r\n")[0].decode() if data else "closed")
+# The same REGISTER without the padding, on a new connection: answered.
+s = socket.create_connection((pc, 5060), timeout=5)
+s.sendall((hdr.replace("big-1", "big-2") + "Content-Length: 0\r\n\r\n").encode())
+print("small=" + s.recv(4096).split(b"\r\n")[0].decode())
+EOF2
+check "70 KB over TCP: 413 or the connection closed, never processed" \
+	eval "sed -n 1p big.out | grep -Eq '^(SIP/2.0 413|closed)' && ! grep -q '^open' big.out"
+check "...the same REGISTER, small, answered on TCP" \
+	grep -q '^small=SIP/2.0 [1-6][0-9][0-9]' big.out
+
 for p in "$SCSCF_PID" "$ICSCF_PID" "$PCSCF_PID"; do
 	check "daemon $p still running" kill -0 "$p"
 done
