@@ -378,7 +378,8 @@ scenario() {
 
 # sipp_ue USER PORT TEMPLATE DEST [extra sipp args]: one UE call, 0 if the
 # scenario completed.  When SIPp failed because it cut a RES holding a
-# 0x00 byte (tests/lib/sipp_aka.sh), once more: a new challenge.
+# 0x00 byte (tests/lib/sipp_aka.sh), once more: a new challenge.  From
+# node UE_NODE (default ue), address UE_IP (default the node's).
 sipp_ue() {
 	local u=$1 p=$2 t=$3 d=$4
 	shift 4
@@ -391,7 +392,8 @@ sipp_ue() {
 sipp_ue_once() {
 	local u=$1 p=$2 t=$3 d=$4
 	shift 4
-	in_ns ue timeout 30 sipp -sf "$u-$t" "$d" -i "$(ip_of ue)" -p "$p" \
+	local n=${UE_NODE:-ue}
+	in_ns "$n" timeout 30 sipp -sf "$u-$t" "$d" -i "${UE_IP:-$(ip_of "$n")}" -p "$p" \
 		-s "$u" -m 1 -nostdin -auth_uri "$DOMAIN" -timeout 20s \
 		-trace_msg -message_file "$u-$t.msgs" \
 		-trace_err -error_file "$u-$t.err" "$@" >"$u-$t.out" 2>&1
