@@ -15,7 +15,9 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "gm_sa.h"
 #include "sipx.h"
+#include "xfrm.h"
 
 #define PCSCF_ID_MAX	256
 #define PCSCF_LIST_MAX	1024
@@ -36,6 +38,58 @@ struct pcscf_ues;
 struct pcscf_dlgs;
 struct pcscf_dlg_slot;
 struct pcscf_limit;
+struct pcscf_ue;
+
+/* sec-agree (RFC 3329) on Gm: the settings' values. */
+enum pcscf_sec {
+	PCSCF_SEC_OFF,
+	PCSCF_SEC_OPTIONAL,	/* a UE that offers it gets IPsec */
+	PCSCF_SEC_REQUIRED,	/* 421 without Security-Client */
+};
+
+#define PCSCF_GM_HDR_MAX	1024	/* a Security-* header value kept */
+#define PCSCF_GM_POLICY_MAX	16
+
+/* pcscf_gm.c: one set of Gm SAs (TS 33.203 7.1). */
+struct pcscf_gm_set {
+	struct gm_sa	 sa;		/* no keys once installed */
+	int		 active;	/* a 200 came over it */
+	struct pcscf_ue	*ue;		/* NULL: retired, goes at expires */
+	time_t		 expires;	/* monotonic s */
+	char		 server[PCSCF_GM_HDR_MAX];	/* Security-Server */
+	char		 client[PCSCF_GM_HDR_MAX];	/* first -Client */
+	struct pcscf_gm_set *prev, *next;
+};
+
+/* What the UE's Security-Client offered that our policy chose, for the
+ * 401 to come; and what its REGISTER came over. */
+struct pcscf_gm_offer {
+	int		 have;
+	enum secagree_alg alg;
+	enum secagree_ealg ealg;
+	uint32_t	 spi_uc, spi_us;
+	uint16_t	 port_uc, port_us;
+	unsigned	 old_pc;	/* port_pc of the set it came over */
+	char		 client[PCSCF_GM_HDR_MAX];
+};
+
+struct pcscf_gm {
+	/* Settings. */
+	int		 mode;		/* enum pcscf_sec */
+	struct secagree_policy policy[PCSCF_GM_POLICY_MAX];
+	size_t		 npolicy;
+	unsigned	 port_ps, port_pc;	/* port_pc and port_pc + 1 */
+	uint32_t	 spi_min, spi_max;
+	unsigned	 pending;	/* s a set waits for its 200 */
+	size_t		 max_sets;
+	uint8_t		 owner;		/* xfrm owner tag */
+	/* State. */
+	int		 on;		/* sets are made (ESP works) */
+	struct xfrm_nl	*xfrm;
+	struct pcscf_gm_set *head;
+	size_t		 nsets;
+	su_timer_t	*sweep;
+};
 
 struct pcscf {
 	struct sipx_agent sa;
@@ -57,6 +111,7 @@ struct pcscf {
 	struct pcscf_dlgs *dlgs;
 	struct pcscf_limit *limit;
 	struct sipx_trust trust;	/* trusted-peer: the core elements */
+	struct pcscf_gm	 gm;		/* Gm IPsec */
 };
 
 /* One registered (or registering) UE, known by the address its requests
@@ -80,6 +135,9 @@ struct pcscf_ue {
 	 * to it is not a challenge-bound request. */
 	uint8_t		 nonce[PCSCF_HASH_LEN];
 	int		 nonce_paid;
+	/* pcscf_gm.c: the SAs it uses (registered over them, or pending:
+	 * the entry is then keyed by the protected client port). */
+	struct pcscf_gm_set *gm;
 	/* pcscf_dlg.c: this UE's dialogs (and dialogs being set up). */
 	struct pcscf_dlg_slot *dialogs;
 	unsigned	 ndialogs;
@@ -201,6 +259,43 @@ int	pcscf_limit_take(struct pcscf_limit *, const char *ip,
 /* Milliseconds, CLOCK_MONOTONIC by default; tests set their own. */
 void	pcscf_limit_set_clock(struct pcscf_limit *, int64_t (*)(void *),
 	    void *);
+
+/* pcscf_gm.c: Gm IPsec (TS 33.203 7, RFC 3329).  init before the SIP
+ * agent opens (flushes our leftovers, probes ESP: -EPROTONOSUPPORT
+ * when required and impossible), start after (protected ports, the
+ * sweep), fini at stop (every set of ours goes). */
+int	pcscf_gm_init(struct pcscf *);
+int	pcscf_gm_start(struct pcscf *);
+void	pcscf_gm_fini(struct pcscf *);
+/* A REGISTER from the UE side: its Security-* headers read and removed,
+ * integrity-protected marked (TS 24.229 5.2.2.1); the offer for the 401.
+ * *status: 0 forward it, else refuse with it (400, 403 cleartext at the
+ * protected port, 421 sec-agree required, 494 nothing acceptable or a
+ * Security-Verify / -Client that differs). */
+int	pcscf_gm_register(struct pcscf *, nta_incoming_t *, msg_t *, sip_t *,
+	    const char *ip, unsigned port, const char *impi,
+	    struct pcscf_gm_offer *, int *status);
+/* The 401 with CK/IK: the pending set installed, Security-Server added.
+ * 0 or the status that replaces the 401 (500, 503). */
+int	pcscf_gm_challenge(struct pcscf *, const char *ip, const char *impi,
+	    const struct pcscf_gm_offer *, const uint8_t ck[16],
+	    const uint8_t ik[16], msg_t *, sip_t *);
+void	pcscf_gm_registered(struct pcscf *, struct pcscf_ue *,
+	    unsigned expires);
+void	pcscf_gm_deregistered(struct pcscf *, const char *ip,
+	    const char *impi);
+/* TS 24.229 5.2.2.1: Security-Client, -Server, -Verify and the
+ * "sec-agree" option tag do not leave Gm. */
+void	pcscf_gm_strip(msg_t *, sip_t *);
+/* From the UE table's gone callback. */
+void	pcscf_gm_ue_gone(struct pcscf *, struct pcscf_ue *);
+/* A UE-side request other than REGISTER: 0 or the status to refuse. */
+int	pcscf_gm_check_request(struct pcscf *, nta_incoming_t *,
+	    const struct pcscf_ue *);
+/* The registered UE at (ip, port_us), or NULL; its port_pc transport. */
+struct pcscf_ue *pcscf_gm_ue_by_us(struct pcscf *, const char *ip,
+	    unsigned port);
+tport_t	*pcscf_gm_tport(struct pcscf *, const struct pcscf_ue *);
 
 /* pcscf_register.c: REGISTER from the UE side (TS 24.229 5.2.2). */
 int	pcscf_register(struct pcscf *, nta_incoming_t *, msg_t *, sip_t *,

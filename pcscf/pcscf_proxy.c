@@ -257,8 +257,10 @@ ue_response(struct fwd *f, msg_t *msg, sip_t *sip, int status)
 	char ip[64], ppi[PCSCF_LIST_MAX];
 	unsigned port;
 
-	if (sipx_source(msg, ip, sizeof(ip), &port) == 0)
-		u = pcscf_ue_registered(f->p->ues, ip, port);
+	if (sipx_source(msg, ip, sizeof(ip), &port) == 0 &&
+	    (u = pcscf_ue_registered(f->p->ues, ip, port)) == NULL)
+		/* A UE with Gm SAs answers from its protected server port. */
+		u = pcscf_gm_ue_by_us(f->p, ip, port);
 	preferred_identity(sip, ppi, sizeof(ppi));
 	pcscf_strip_untrusted(msg, sip);
 	if (u != NULL && assert_identity(u, msg, sip, ppi) < 0)
@@ -302,11 +304,13 @@ fwd_hook(void *arg, msg_t *msg, sip_t *sip, int status)
 	return 0;
 }
 
-/* Forward with the hook; f is the hook's from here on. */
+/* Forward with the hook; f is the hook's from here on.  tp: the
+ * transport to send through (a UE's SAs), NULL nta's choice. */
 static void
-forward(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, struct fwd *f)
+forward(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, struct fwd *f,
+    tport_t *tp)
 {
-	if (sipx_forward(&p->sa, irq, msg, NULL, fwd_hook, f) < 0) {
+	if (sipx_forward_tp(&p->sa, irq, msg, NULL, tp, fwd_hook, f) < 0) {
 		if (f->dialog)
 			pcscf_dlg_release(p->dlgs, f->ref);
 		free(f);
@@ -342,6 +346,31 @@ reply_dialogs_full(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, int rc,
 	    st.confirmed, st.pending, st.capacity);
 	msg_destroy(msg);
 	pcscf_reply_busy(irq, pcscf_dlgs_retry_after(p->dlgs));
+}
+
+/* TS 33.203 7.1: a request to a UE with Gm SAs leaves through them,
+ * from our protected client port to its protected server port (the
+ * next hop: the first Route, else the Request-URI). */
+static tport_t *
+ue_tport(struct pcscf *p, const sip_t *sip)
+{
+	const url_t *hop = sip->sip_route != NULL ? sip->sip_route->r_url :
+	    sip->sip_request->rq_url;
+	struct pcscf_ue *u;
+	char ip[64];
+	unsigned long port;
+
+	if (hop->url_host == NULL || hop->url_port == NULL)
+		return NULL;
+	(void)snprintf(ip, sizeof(ip), "%s", hop->url_host);
+	if (ip[0] == '[') {	/* an IPv6 reference */
+		memmove(ip, ip + 1, strlen(ip));
+		ip[strcspn(ip, "]")] = '\0';
+	}
+	port = strtoul(hop->url_port, NULL, 10);
+	if ((u = pcscf_gm_ue_by_us(p, ip, (unsigned)port)) == NULL)
+		return NULL;
+	return pcscf_gm_tport(p, u);
 }
 
 /* TS 24.229 5.2.7 / 5.2.6.4: from the core towards a UE. */
@@ -394,7 +423,7 @@ from_core(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip)
 		(void)pcscf_dlg_find(p->dlgs, f->key);
 		f->bye = sip->sip_request->rq_method == sip_method_bye;
 	}
-	forward(p, irq, msg, f);
+	forward(p, irq, msg, f, ue_tport(p, sip));
 	return 0;
 }
 
@@ -465,7 +494,7 @@ ue_subsequent(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 		f->bye = 1;
 		memcpy(f->key, key, sizeof(key));
 	}
-	forward(p, irq, msg, f);
+	forward(p, irq, msg, f, NULL);
 	return 0;
 }
 
@@ -514,7 +543,7 @@ ue_initial(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 	}
 	log_info("pcscf: %s from %s along the Service-Route",
 	    sip->sip_request->rq_method_name, u->impu);
-	forward(p, irq, msg, f);
+	forward(p, irq, msg, f, NULL);
 	return 0;
 }
 
@@ -537,6 +566,14 @@ from_ue(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 		refuse(irq, msg, 403, "Forbidden");
 		return 0;
 	}
+	if (pcscf_gm_check_request(p, irq, u) != 0) {
+		/* TS 33.203 7.1: registered over SAs, it sends over them. */
+		log_warn("pcscf: %s from %s (%s:%u) not over its SAs: 403",
+		    sip->sip_request->rq_method_name, u->impu, ip, port);
+		refuse(irq, msg, 403, "Not Over Its Security Association");
+		return 0;
+	}
+	pcscf_gm_strip(msg, sip);
 	if (sipx_in_dialog(sip))
 		return ue_subsequent(p, irq, msg, sip, ip, port);
 	if (sip->sip_request->rq_method == sip_method_ack) {
@@ -555,6 +592,7 @@ ue_gone(void *arg, struct pcscf_ue *u)
 
 	if (p->dlgs != NULL)
 		pcscf_dlgs_forget_ue(p->dlgs, u);
+	pcscf_gm_ue_gone(p, u);
 }
 
 void

@@ -31,6 +31,10 @@ struct reg_ctx {
 	char		 impu[PCSCF_ID_MAX];
 	char		 contact[SIPX_URI_MAX * 2];
 	int		 paid;		/* a token was taken for it */
+	/* Gm (pcscf_gm.c): the UE entry is keyed by key_port, the
+	 * protected client port when a Security-Client was accepted. */
+	unsigned	 key_port;
+	struct pcscf_gm_offer offer;
 };
 
 /* SHA-256 of a nonce: what the UE entry keeps of it. */
@@ -65,7 +69,9 @@ answers_paid_challenge(struct pcscf *p, const sip_t *sip, const char *ip,
 }
 
 /* TS 24.229 5.2.2.1 / TS 33.203 7.1: keep ck/ik, send the challenge
- * without them; remember the nonce (counted or not). */
+ * without them; remember the nonce (counted or not).  With an offer, the
+ * Gm SAs are installed from them (pcscf_gm.c).  0, < 0 an unusable
+ * challenge, or the status that replaces the 401. */
 static int
 strip_keys(struct reg_ctx *c, msg_t *msg, sip_t *sip)
 {
@@ -82,7 +88,8 @@ strip_keys(struct reg_ctx *c, msg_t *msg, sip_t *sip)
 		rc = -EINVAL;
 		goto out;
 	}
-	if ((u = pcscf_ue_get(c->p->ues, c->ip, c->port, c->impi)) == NULL)
+	if ((u = pcscf_ue_get(c->p->ues, c->ip, c->key_port, c->impi)) ==
+	    NULL)
 		log_warn("pcscf: UE table full: challenge for %s not kept",
 		    c->impi);
 	if (u != NULL) {
@@ -93,6 +100,18 @@ strip_keys(struct reg_ctx *c, msg_t *msg, sip_t *sip)
 			memcpy(u->ik, ik, sizeof(ik));
 			u->has_keys = 1;
 		}
+	}
+	if (c->offer.have) {
+		/* TS 33.203 7.1: the SAs need this challenge's keys. */
+		if (u == NULL || !u->has_keys) {
+			log_warn("pcscf: 401 for %s without usable ck/ik: no "
+			    "Gm SAs: 500", c->impi);
+			rc = 500;
+		} else
+			rc = pcscf_gm_challenge(c->p, c->ip, c->impi,
+			    &c->offer, u->ck, u->ik, msg, sip);
+		if (rc != 0)
+			goto out;
 	}
 	if ((rc = digest_format(&d, DIGEST_FMT_CHALLENGE | DIGEST_FMT_NO_KEYS,
 	    out, sizeof(out))) < 0)
@@ -142,9 +161,10 @@ record_registration(struct reg_ctx *c, msg_t *msg, sip_t *sip)
 		return;
 	}
 	if (exp == 0) {
-		/* Its dialogs go with it (pcscf_ues_set_gone). */
+		/* Its dialogs and SAs go with it (pcscf_ues_set_gone). */
 		log_info("pcscf: %s de-registered", c->impu);
 		pcscf_ue_forget(c->p->ues, u);
+		pcscf_gm_deregistered(c->p, c->ip, c->impi);
 		return;
 	}
 	(void)snprintf(u->impu, sizeof(u->impu), "%s", c->impu);
@@ -155,6 +175,8 @@ record_registration(struct reg_ctx *c, msg_t *msg, sip_t *sip)
 	pau = sipx_hdr_get(sip, "P-Associated-URI");
 	(void)snprintf(u->assoc, sizeof(u->assoc), "%s", pau ? pau : "");
 	pcscf_ue_set_registered(c->p->ues, u, exp);
+	if (u->gm != NULL)
+		pcscf_gm_registered(c->p, u, exp);
 	log_info("pcscf: %s registered from %s:%u for %u s", c->impu, c->ip,
 	    c->port, exp);
 }
@@ -171,7 +193,8 @@ reg_response(void *arg, msg_t *msg, sip_t *sip, int status)
 		/* Not foreseen (stale credentials): counted now; if no
 		 * token is left, answering it is not free either. */
 		c->paid = pcscf_limit_take(c->p->limit, c->ip, &ra) == 1;
-	if (msg != NULL && status == 401 && strip_keys(c, msg, sip) < 0) {
+	if (msg != NULL && status == 401 &&
+	    (drop = strip_keys(c, msg, sip)) < 0) {
 		log_warn("pcscf: unusable challenge for %s dropped", c->impi);
 		drop = 1;
 	}
@@ -183,9 +206,17 @@ reg_response(void *arg, msg_t *msg, sip_t *sip, int status)
 	if (msg != NULL && status >= 200 && status < 300)
 		record_registration(c, msg, sip);
 	if (status >= 300 && status != 401 &&
-	    (u = pcscf_ue_find(c->p->ues, c->ip, c->port, c->impi)) != NULL)
+	    (u = pcscf_ue_find(c->p->ues, c->ip, c->port, c->impi)) != NULL) {
 		/* Refused: that nonce is spent (a retry is a new challenge). */
 		u->nonce_paid = 0;
+		if (u->gm != NULL && !u->gm->active) {
+			/* Authentication over pending SAs failed: they go
+			 * (after the answer has left through them). */
+			log_info("pcscf: %s refused (%d): pending Gm SAs "
+			    "removed", c->impi, status);
+			pcscf_ue_forget(c->p->ues, u);
+		}
+	}
 	if (status >= 200)
 		free(c);
 	return drop;
@@ -201,6 +232,23 @@ pcscf_reply_busy(nta_incoming_t *irq, unsigned retry_after)
 	    SIPTAG_RETRY_AFTER_STR(ra), TAG_END()) < 0)
 		log_warn("pcscf: cannot send 503");
 	nta_incoming_destroy(irq);
+}
+
+/* The refusals of pcscf_gm_register: RFC 3329 2.3.1 (421 names the
+ * extension required; 494), RFC 3261 (400, 403). */
+static void
+reply_sec_agree(nta_incoming_t *irq, int status)
+{
+	if (status == 421) {
+		if (nta_incoming_treply(irq, 421, "Extension Required",
+		    SIPTAG_REQUIRE_STR("sec-agree"), TAG_END()) < 0)
+			log_warn("pcscf: cannot send 421");
+		nta_incoming_destroy(irq);
+		return;
+	}
+	sipx_reply(irq, status, status == 494 ?
+	    "Security Agreement Required" : status == 403 ?
+	    "Not Over Its Security Association" : NULL);
 }
 
 /* RFC 3261 21.5.4, 20.33: every entry of the UE table is a live
@@ -248,6 +296,17 @@ pcscf_register(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 	if (sip->sip_contact != NULL && sipx_url_str(sip->sip_contact->m_url,
 	    c->contact, sizeof(c->contact)) < 0)
 		goto fail;
+	/* Gm (TS 33.203 7, RFC 3329): the UE's Security-* headers. */
+	if (pcscf_gm_register(p, irq, msg, sip, ip, port, c->impi, &c->offer,
+	    &rc) < 0)
+		goto fail;
+	if (rc != 0) {
+		free(c);
+		msg_destroy(msg);
+		reply_sec_agree(irq, rc);
+		return 0;
+	}
+	c->key_port = c->offer.have ? c->offer.port_uc : port;
 	/* The per-source limit on what makes the HSS spend a vector; first,
 	 * so that a source beyond it cannot churn the UE table either. */
 	if (!answers_paid_challenge(p, sip, ip, port, c->impi)) {
@@ -267,7 +326,7 @@ pcscf_register(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 	/* A UE that registers needs an entry for its keys and, later, its
 	 * registration: taken now, or 503 before anything is forwarded. */
 	if (sip->sip_contact != NULL && !dereg &&
-	    pcscf_ue_get(p->ues, c->ip, c->port, c->impi) == NULL) {
+	    pcscf_ue_get(p->ues, c->ip, c->key_port, c->impi) == NULL) {
 		reply_full(p, irq, c);
 		free(c);
 		msg_destroy(msg);

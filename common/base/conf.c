@@ -68,6 +68,18 @@ conf_index(const struct conf_table *t, size_t ti, const struct conf_key *k)
 	return n + (size_t)(k - t[ti].keys);
 }
 
+/* Key names compare with '_' read as '-' ("sec_agree" is "sec-agree"). */
+static int
+key_eq(const char *want, const char *got, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (want[i] != (got[i] == '_' ? '-' : got[i]))
+			return 0;
+	return 1;
+}
+
 const struct conf_key *
 conf_key_find(const struct conf_table *t, size_t nt, const char *name,
     size_t len, size_t *ti)
@@ -78,7 +90,7 @@ conf_key_find(const struct conf_table *t, size_t nt, const char *name,
 	for (i = 0; i < nt; i++)
 		for (k = t[i].keys; k->name != NULL; k++)
 			if (strlen(k->name) == len &&
-			    strncmp(k->name, name, len) == 0) {
+			    key_eq(k->name, name, len)) {
 				if (ti != NULL)
 					*ti = i;
 				return k;
@@ -114,7 +126,7 @@ static int
 is_keychar(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-	    c == '.';
+	    c == '_' || c == '.';
 }
 
 /* One line, NUL-terminated, without its newline. */
@@ -141,7 +153,7 @@ conf_line(struct conf_state *st, unsigned ln, char *l)
 	if (klen == 0 || !(key[0] >= 'a' && key[0] <= 'z') ||
 	    (*p != '\0' && *p != '=' && !is_blank(*p)))
 		return conf_err(st, ln, "expected \"key = value\" (keys are "
-		    "lower-case letters, digits, '-' and '.')");
+		    "lower-case letters, digits, '-' ('_'), '.')");
 	while (is_blank(*p))
 		p++;
 	if (*p != '=')

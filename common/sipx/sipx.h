@@ -29,6 +29,7 @@
 
 #include <sofia-sip/su_wait.h>
 #include <sofia-sip/nta.h>
+#include <sofia-sip/tport.h>
 #include <sofia-sip/sip.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
@@ -76,6 +77,16 @@ struct sipx_agent {
 int	sipx_agent_open(struct sipx_agent *, const char *listen,
 	    nta_request_f *req_cb, void *magic);
 void	sipx_agent_close(struct sipx_agent *);
+/* Listen on the agent's host at another port too (UDP and TCP), e.g. the
+ * P-CSCF's protected ports (TS 33.203 7.1).  0 or -errno. */
+int	sipx_agent_add_port(struct sipx_agent *, unsigned port);
+/* The agent's primary transport at local port `port` (UDP, or TCP with
+ * tcp set), not referenced; NULL if none. */
+tport_t	*sipx_agent_tport(struct sipx_agent *, unsigned port, int tcp);
+/* The local port a request arrived at (through which primary).  0 or
+ * -ENOENT. */
+int	sipx_arrival_port(struct sipx_agent *, nta_incoming_t *,
+	    unsigned *port);
 
 /* The value of an Authorization / WWW-Authenticate header as received
  * ("Digest a=b, c=d"), for digest_parse(). */
@@ -196,10 +207,12 @@ int	sipx_privacy_apply(const struct sipx_trust *, msg_t *, sip_t *,
 
 /* Called with each response before it is relayed upstream; may edit it.
  * Return non-zero to drop the response (it is then not relayed; a dropped
- * final response is replaced by a 500).  A final
+ * final response is replaced by the status returned when it is 300..699,
+ * a 503 with Retry-After: SIPX_HOOK_RETRY_AFTER, else by a 500).  A final
  * response generated locally (timeout, transport error) is signalled with
  * resp and sip NULL.  Every forwarded request ends with exactly one call
  * with status >= 200, unless sipx_forward() failed (< 0): then none. */
+#define SIPX_HOOK_RETRY_AFTER	"30"
 typedef int (*sipx_resp_hook)(void *arg, msg_t *resp, sip_t *sip,
 	    int status);
 
@@ -221,6 +234,12 @@ msg_t	*sipx_request_copy(nta_incoming_t *irq, int *status);
  * when too many names are being resolved) and -errno is returned. */
 int	sipx_forward(struct sipx_agent *, nta_incoming_t *irq, msg_t *msg,
 	    const char *next_hop, sipx_resp_hook hook, void *arg);
+
+/* The same, sent through the transport tp (a primary of this agent, for
+ * TS 33.203 7.1 the P-CSCF's protected client port); NULL: nta's
+ * choice.  tp is held until the transaction ends. */
+int	sipx_forward_tp(struct sipx_agent *, nta_incoming_t *irq, msg_t *msg,
+	    const char *next_hop, tport_t *tp, sipx_resp_hook hook, void *arg);
 
 /* RFC 3261 16.4: remove the top Route if it names this agent; returns 1 if
  * it did (and, with user non-NULL, copies the Route URI's user part). */

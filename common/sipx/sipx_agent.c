@@ -18,6 +18,7 @@
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nta_stateless.h>
+#include <sofia-sip/nta_tport.h>
 
 #include "check.h"
 #include "log.h"
@@ -163,6 +164,65 @@ sipx_agent_open(struct sipx_agent *a, const char *listen,
 		return -ENOMEM;
 	log_info("sip: listening on %s (udp, tcp)", a->self);
 	return 0;
+}
+
+int
+sipx_agent_add_port(struct sipx_agent *a, unsigned port)
+{
+	char url[SIPX_URI_MAX];
+
+	if (port == 0 || port > 65535 || snprintf(url, sizeof(url),
+	    "sip:%s:%u", a->host, port) >= (int)sizeof(url))
+		return -EINVAL;
+	if (nta_agent_add_tport(a->agent, URL_STRING_MAKE(url),
+	    TAG_END()) < 0) {
+		log_err("sipx: cannot bind %s", url);
+		return -EADDRNOTAVAIL;
+	}
+	log_info("sip: listening on %s (udp, tcp)", url);
+	return 0;
+}
+
+/* The local port of a primary transport, 0 if unknown. */
+static unsigned
+tport_local_port(const tport_t *tp)
+{
+	const su_addrinfo_t *ai = tport_get_address(tp);
+	const struct sockaddr *sa;
+
+	if (ai == NULL || (sa = ai->ai_addr) == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	return 0;
+}
+
+tport_t *
+sipx_agent_tport(struct sipx_agent *a, unsigned port, int tcp)
+{
+	tport_t *tp;
+
+	for (tp = tport_primaries(nta_agent_tports(a->agent)); tp != NULL;
+	    tp = tport_next(tp))
+		if ((tcp ? tport_is_tcp(tp) : tport_is_udp(tp)) &&
+		    tport_local_port(tp) == port)
+			return tp;
+	return NULL;
+}
+
+int
+sipx_arrival_port(struct sipx_agent *a, nta_incoming_t *irq, unsigned *port)
+{
+	tport_t *tp, *pri;
+
+	if ((tp = nta_incoming_transport(a->agent, irq, NULL)) == NULL)
+		return -ENOENT;
+	pri = tport_is_primary(tp) ? tp : tport_parent(tp);
+	*port = pri != NULL ? tport_local_port(pri) : 0;
+	tport_unref(tp);
+	return *port != 0 ? 0 : -ENOENT;
 }
 
 void

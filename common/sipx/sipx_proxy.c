@@ -16,6 +16,7 @@
 #include <sofia-sip/su_tag.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_tag.h>
+#include <sofia-sip/tport.h>
 
 #include "check.h"
 #include "log.h"
@@ -33,6 +34,7 @@ struct sipx_fwd {
 	struct sipx_lookup *lookup;
 	su_timer_t	*timer;
 	char		 host[SIPX_HOST_MAX];
+	tport_t		*tp;		/* sipx_forward_tp: held */
 };
 
 static void	fwd_fail(struct sipx_fwd *, int, const char *);
@@ -97,6 +99,8 @@ fwd_free(struct sipx_fwd *f)
 		nta_outgoing_destroy(f->orq);
 	if (f->irq != NULL)
 		nta_incoming_destroy(f->irq);
+	if (f->tp != NULL)
+		tport_unref(f->tp);
 	free(f);
 }
 
@@ -117,7 +121,7 @@ fwd_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
     sip_t const *rsip)
 {
 	struct sipx_fwd *f = (struct sipx_fwd *)magic;
-	int status = nta_outgoing_status(orq);
+	int status = nta_outgoing_status(orq), st;
 	msg_t *msg;
 	sip_t *sip;
 
@@ -144,12 +148,16 @@ fwd_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
 		return 0;
 	}
 	sip_via_remove(msg, sip);
-	if (f->hook != NULL && f->hook(f->arg, msg, sip, status) != 0) {
+	if (f->hook != NULL && (st = f->hook(f->arg, msg, sip, status)) != 0) {
 		/* Dropped: a final answer is still owed upstream. */
 		msg_destroy(msg);
-		if (status >= 200 && nta_incoming_treply(f->irq, 500,
-		    "Server Internal Error", TAG_END()) < 0)
-			log_warn("sipx: cannot answer 500");
+		if (st < 300 || st > 699)
+			st = 500;
+		if (status >= 200 && nta_incoming_treply(f->irq, st,
+		    sip_status_phrase(st), TAG_IF(st == 503,
+		    SIPTAG_RETRY_AFTER_STR(SIPX_HOOK_RETRY_AFTER)),
+		    TAG_END()) < 0)
+			log_warn("sipx: cannot answer %d", st);
 	} else if (nta_incoming_mreply(f->irq, msg) < 0)
 		log_warn("sipx: cannot relay response %d", status);
 	if (status >= 200)
@@ -264,14 +272,16 @@ fwd_send(struct sipx_fwd *f)
 	if (sip->sip_request->rq_method == sip_method_ack) {
 		/* RFC 3261 16.11: forwarded statelessly. */
 		if (nta_outgoing_mcreate(f->a->agent, NULL, NULL,
-		    (url_string_t const *)f->hop, msg, TAG_END()) == NULL)
+		    (url_string_t const *)f->hop, msg,
+		    TAG_IF(f->tp != NULL, NTATAG_TPORT(f->tp)),
+		    TAG_END()) == NULL)
 			log_warn("sipx: cannot forward ACK");
 		fwd_free(f);
 		return 0;
 	}
 	f->orq = nta_outgoing_mcreate(f->a->agent, fwd_response,
 	    (nta_outgoing_magic_t *)f, (url_string_t const *)f->hop, msg,
-	    TAG_END());
+	    TAG_IF(f->tp != NULL, NTATAG_TPORT(f->tp)), TAG_END());
 	if (f->orq == NULL) {
 		log_warn("sipx: cannot forward %s",
 		    sip->sip_request->rq_method_name);
@@ -343,6 +353,13 @@ int
 sipx_forward(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
     const char *next_hop, sipx_resp_hook hook, void *arg)
 {
+	return sipx_forward_tp(a, irq, msg, next_hop, NULL, hook, arg);
+}
+
+int
+sipx_forward_tp(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
+    const char *next_hop, tport_t *tp, sipx_resp_hook hook, void *arg)
+{
 	struct sipx_fwd *f;
 	sip_t *sip = sip_object(msg);
 	url_t *hop = NULL;
@@ -387,6 +404,7 @@ sipx_forward(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 	f->arg = arg;
 	f->msg = msg;
 	f->hop = hop;
+	f->tp = tp != NULL ? tport_ref(tp) : NULL;
 	invite = sip->sip_request->rq_method == sip_method_invite;
 	if (host_is_literal(hop->url_host))
 		rc = fwd_send(f);
@@ -395,6 +413,8 @@ sipx_forward(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 	if (rc < 0) {
 		msg_destroy(f->msg);
 		f->irq = NULL;
+		if (f->tp != NULL)
+			tport_unref(f->tp);
 		free(f);
 		if (rc == -EBUSY && irq != NULL) {
 			/* RFC 3261 21.5.4, 20.33. */
