@@ -89,6 +89,38 @@ sec_parse(msg_t *msg, const sip_t *sip, enum secagree_header which,
 	return 1;
 }
 
+/* An option-tag list header without "sec-agree": the other tags kept
+ * in one header (RFC 3261 7.3.1: the same list), none left: gone. */
+static void
+drop_sec_agree_tag(msg_t *msg, sip_t *sip, msg_list_t **head,
+    msg_hclass_t *hc)
+{
+	char keep[512];
+	size_t len = 0, i;
+	msg_list_t *l;
+	int found = 0;
+
+	keep[0] = '\0';
+	for (l = *head; l != NULL; l = l->k_next)
+		for (i = 0; l->k_items != NULL && l->k_items[i] != NULL; i++) {
+			if (strcasecmp(l->k_items[i], "sec-agree") == 0) {
+				found = 1;
+				continue;
+			}
+			if (len + strlen(l->k_items[i]) + 3 < sizeof(keep))
+				len += (size_t)snprintf(keep + len,
+				    sizeof(keep) - len, "%s%s", len ? ", " : "",
+				    l->k_items[i]);
+		}
+	if (!found)
+		return;
+	while (*head != NULL)
+		if (sip_header_remove(msg, sip, (sip_header_t *)*head) < 0)
+			return;
+	if (len > 0 && sip_add_make(msg, sip, hc, keep) < 0)
+		log_warn("pcscf: cannot rewrite %s", hc->hc_name);
+}
+
 /* TS 24.229 5.2.2.1: Security-Client, -Server, -Verify and the
  * "sec-agree" option tag stay on Gm. */
 void
@@ -97,9 +129,6 @@ pcscf_gm_strip(msg_t *msg, sip_t *sip)
 	sip_header_t **lists[] = { (sip_header_t **)&sip->sip_security_client,
 	    (sip_header_t **)&sip->sip_security_server,
 	    (sip_header_t **)&sip->sip_security_verify };
-	msg_list_t **tags[] = { (msg_list_t **)&sip->sip_require,
-	    (msg_list_t **)&sip->sip_proxy_require };
-	msg_list_t *l, *lnext;
 	size_t i;
 
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
@@ -109,16 +138,10 @@ pcscf_gm_strip(msg_t *msg, sip_t *sip)
 	sipx_hdr_remove(msg, sip, "Security-Client");
 	sipx_hdr_remove(msg, sip, "Security-Server");
 	sipx_hdr_remove(msg, sip, "Security-Verify");
-	for (i = 0; i < sizeof(tags) / sizeof(tags[0]); i++)
-		for (l = *tags[i]; l != NULL; l = lnext) {
-			lnext = l->k_next;
-			if (msg_header_remove_item((msg_common_t *)l,
-			    "sec-agree") <= 0)
-				continue;
-			if (l->k_items == NULL || l->k_items[0] == NULL)
-				(void)sip_header_remove(msg, sip,
-				    (sip_header_t *)l);
-		}
+	drop_sec_agree_tag(msg, sip, (msg_list_t **)&sip->sip_require,
+	    sip_require_class);
+	drop_sec_agree_tag(msg, sip, (msg_list_t **)&sip->sip_proxy_require,
+	    sip_proxy_require_class);
 }
 
 /* TS 24.229 5.2.2.1, 7.2A.2: our integrity-protected parameter in the
@@ -407,6 +430,31 @@ pcscf_gm_register(struct pcscf *p, nta_incoming_t *irq, msg_t *msg,
 	return 0;
 }
 
+/* 1 when sets a and b of one UE address would share a selector. */
+static int
+sets_collide(const struct gm_sa *a, const struct gm_sa *b)
+{
+	if (a->ue.family != b->ue.family || memcmp(&a->ue.u, &b->ue.u,
+	    a->ue.family == AF_INET ? 4 : 16) != 0)
+		return 0;
+	return (a->port_uc == b->port_uc && a->port_ps == b->port_ps) ||
+	    (a->port_pc == b->port_pc && a->port_us == b->port_us);
+}
+
+/* Retired sets in the way of the new one go now: the UE has moved on
+ * (7.4: the old set serves only until the new one is in use). */
+static void
+clear_way(struct pcscf_gm *g, const struct gm_sa *n)
+{
+	struct pcscf_gm_set *o, *next;
+
+	for (o = g->head; o != NULL; o = next) {
+		next = o->next;
+		if (o->ue == NULL && sets_collide(&o->sa, n))
+			set_free(g, o);
+	}
+}
+
 /* TS 33.203 7.1: the pending set for the offer, keyed by the UE's
  * protected client port, installed with the CK/IK of the 401; the
  * Security-Server that describes it into the 401.  0, or the status the
@@ -453,6 +501,7 @@ pcscf_gm_challenge(struct pcscf *p, const char *ip, const char *impi,
 	s->sa.port_pc = (uint16_t)p->gm.port_pc;
 	if (o->old_pc == p->gm.port_pc)
 		s->sa.port_pc = (uint16_t)(p->gm.port_pc + 1);
+	clear_way(&p->gm, &s->sa);
 	s->sa.alg = o->alg;
 	s->sa.ealg = o->ealg;
 	s->sa.lifetime = p->gm.pending;

@@ -13,6 +13,8 @@
 #   LAB_DIAMETER  tcp | sctp                (default tcp: this kernel has
 #               no SCTP; the kernel tests run the lab over SCTP in qemu)
 #   LAB_USER    the daemons' run user       (default imssec)
+#   LAB_SEC_AGREE  required | optional | off  (the pcscf's sec-agree;
+#               default: required where the kernel has ESP, else optional)
 
 LAB_PREFIX=${LAB_PREFIX:-ims-}
 LAB_NET=${LAB_NET:-10.77.0}
@@ -20,11 +22,26 @@ LAB_DOMAIN=${LAB_DOMAIN:-ims.example.org}
 LAB_FD_EXT=${LAB_FD_EXT:-/usr/lib/freeDiameter}
 LAB_DIAMETER=${LAB_DIAMETER:-tcp}
 LAB_USER=${LAB_USER:-imssec}
+LAB_PORT_PS=5064	# the pcscf's protected server port (its default)
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)	# the samples
 # shellcheck source=netns.sh
 . "$LAB_SRC/scripts/netns.sh"
 
 lab_die() { echo "lab: $*" >&2; exit 1; }
+
+# lab_esp_ok NODE: 0 when NODE's namespace can hold an ESP SA (the kernel
+# has esp4), probed with a throw-away SA.
+lab_esp_ok() {
+	local ns
+	ns=$(lab_ns "$1")
+	ip -n "$ns" xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp \
+	    spi 0x101 mode transport \
+	    auth "hmac(sha1)" 0x0123456789abcdef0123456789abcdef01234567 \
+	    enc cipher_null "" 2>/dev/null || return 1
+	ip -n "$ns" xfrm state del src 192.0.2.1 dst 192.0.2.2 proto esp \
+	    spi 0x101 2>/dev/null
+	return 0
+}
 
 # NAME -> the pid lab_start started (the pid file can be missing for a
 # moment: a daemon replaces the file its launcher wrote, common/base/daemon.c).
