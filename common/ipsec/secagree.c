@@ -637,14 +637,10 @@ secagree_choose(const struct secagree *client,
 	IMS_CHECK_PARAMS(client != NULL && idx != NULL &&
 	    (policy != NULL || npolicy == 0));
 	IMS_CHECK_PARAMS(client->nmech <= SECAGREE_MAX_MECHS);
-	for (p = 0; p < npolicy; p++)
-		IMS_CHECK_PARAMS(secagree_pair_ok(policy[p].alg,
-		    policy[p].ealg));
 	for (i = 0; i < client->nmech; i++) {
 		m = &client->mech[i];
 		if (!m->ipsec3gpp || m->prot != SECAGREE_PROT_ESP ||
-		    m->alg == SECAGREE_ALG_OTHER ||
-		    m->ealg == SECAGREE_EALG_OTHER ||
+		    !secagree_pair_ok(m->alg, m->ealg) ||
 		    (m->have & SECAGREE_IPSEC_MANDATORY) !=
 		    SECAGREE_IPSEC_MANDATORY)
 			continue;

@@ -168,15 +168,17 @@ int	secagree_verify_matches(const struct secagree *verify,
  * two integrity transforms). */
 int	secagree_pair_ok(enum secagree_alg alg, enum secagree_ealg ealg);
 
-/* A server policy entry: one acceptable alg/ealg combination, one that
- * secagree_pair_ok() accepts. */
+/* A server policy entry: one acceptable alg/ealg combination.  An entry
+ * that secagree_pair_ok() refuses never matches, so the cross product of
+ * a list of algs and a list of ealgs is a valid policy. */
 struct secagree_policy {
 	enum secagree_alg alg;
 	enum secagree_ealg ealg;
 };
 
 /* Choose, among the client's ipsec-3gpp offers (Security-Client) that use
- * prot=esp and whose alg/ealg pair is in the policy, the strongest:
+ * prot=esp and whose alg/ealg pair makes an SA and is in the policy, the
+ * strongest:
  *	1. encryption: aes-gcm > aes-cbc > des-ede3-cbc > null,
  *	2. integrity: aes-gmac > hmac-sha-1-96 > hmac-md5-96 (with aes-gcm
  *	   alg is null: its integrity is GCM's own),
@@ -184,8 +186,7 @@ struct secagree_policy {
  *	4. position of the pair in the policy (earlier first),
  *	5. the client's order (earlier first).
  * *idx gets the index into client->mech.  Returns 0, -ENOENT when nothing
- * acceptable is offered, -EINVAL on bad arguments (a policy entry that
- * secagree_pair_ok() refuses included). */
+ * acceptable is offered, -EINVAL on bad arguments. */
 int	secagree_choose(const struct secagree *client,
 	    const struct secagree_policy *policy, size_t npolicy, size_t *idx);
 

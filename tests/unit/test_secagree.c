@@ -343,8 +343,17 @@ test_pairs(void)
 		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_NULL },
 		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_NULL },
 	};
-	static const struct secagree_policy bad[] = {
+	/* A cross product of alg and ealg lists, as a configuration gives. */
+	static const struct secagree_policy cross[] = {
 		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_AES_GCM },
+		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_AES_GCM },
+		{ SECAGREE_ALG_NULL, SECAGREE_EALG_AES_GCM },
+		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_AES_CBC },
+		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_AES_CBC },
+		{ SECAGREE_ALG_NULL, SECAGREE_EALG_AES_CBC },
+		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_NULL },
+		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_NULL },
+		{ SECAGREE_ALG_NULL, SECAGREE_EALG_NULL },
 	};
 	const struct secagree_mech *m;
 	size_t i, idx = 99;
@@ -405,15 +414,21 @@ test_pairs(void)
 	    "aes-gmac over hmac-sha-1-96: %zu", idx);
 	T_CHECK(secagree_choose(&a, pol + 2, 1, &idx) == 0 && idx == 2,
 	    "policy without gmac: sha-1: %zu", idx);
-	/* Pairs without an SA parse but are never chosen; a policy naming
-	 * one is the caller's error. */
+	T_CHECK(secagree_choose(&a, cross, 9, &idx) == 0 && idx == 1,
+	    "cross-product policy: aes-gcm: %zu", idx);
+	/* Pairs without an SA parse but are never chosen, not even when
+	 * the policy names them. */
 	T_CHECK(parse_str(IPS("hmac-sha-1-96", "ealg=aes-gcm;", "") ", "
 	    IPS("aes-gmac", "ealg=aes-cbc;", "") ", "
 	    IPS("null", "", "") ", " IPS("null", "ealg=aes-cbc;", ""), &a) == 0,
 	    "pairs without an SA parse");
 	T_CHECK(secagree_choose(&a, pol, 4, &idx) == -ENOENT, "none chosen");
-	T_CHECK(secagree_choose(&a, bad, 1, &idx) == -EINVAL,
-	    "policy with sha-1 + aes-gcm refused");
+	T_CHECK(secagree_choose(&a, cross, 9, &idx) == -ENOENT,
+	    "none chosen, even where the policy names them");
+	T_CHECK(parse_str(IPS("hmac-sha-1-96", "ealg=aes-cbc;", "") ", "
+	    IPS("aes-gmac", "", ""), &a) == 0 &&
+	    secagree_choose(&a, cross, 9, &idx) == 0 && idx == 0,
+	    "cross product: aes-cbc over aes-gmac: %zu", idx);
 	T_CHECK(parse_str(IPS("null", "ealg=aes-gcm;prot=ah;", ""), &a) == 0 &&
 	    secagree_choose(&a, pol, 4, &idx) == -ENOENT, "gcm over ah: no");
 #undef IPS
