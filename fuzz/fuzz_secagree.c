@@ -19,6 +19,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_AES_CBC },
 		{ SECAGREE_ALG_HMAC_MD5_96, SECAGREE_EALG_NULL },
 		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_DES_EDE3_CBC },
+		{ SECAGREE_ALG_NULL, SECAGREE_EALG_AES_GCM },
+		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_NULL },
 	};
 	size_t idx;
 	int rc;
@@ -35,7 +37,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    !secagree_verify_matches(&sa2, &sa))
 		abort();
 	rc = secagree_choose(&sa, pol, sizeof(pol) / sizeof(pol[0]), &idx);
-	if (rc == 0 && (idx >= sa.nmech || !sa.mech[idx].ipsec3gpp))
+	if (rc == 0 && (idx >= sa.nmech || !sa.mech[idx].ipsec3gpp ||
+	    !secagree_pair_ok(sa.mech[idx].alg, sa.mech[idx].ealg)))
 		abort();
 	if (rc != 0 && rc != -ENOENT)
 		abort();

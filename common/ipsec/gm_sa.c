@@ -76,10 +76,15 @@ plan_one(const struct gm_sa *p, int from_ue, const char *name, uint16_t sport,
 	sa->ports.proto = 0;	/* shared by UDP and TCP: protocol any */
 	sa->ports.sport = sport;
 	sa->ports.dport = dport;
-	snprintf(sa->auth_alg, sizeof(sa->auth_alg), "%s",
-	    ipsec3gpp_xfrm_auth(p->alg));
-	snprintf(sa->enc_alg, sizeof(sa->enc_alg), "%s",
-	    ipsec3gpp_xfrm_enc(p->ealg));
+	if (ipsec3gpp_is_aead(p->alg, p->ealg)) {	/* one transform */
+		snprintf(sa->aead_alg, sizeof(sa->aead_alg), "%s",
+		    ipsec3gpp_xfrm_aead(p->alg, p->ealg));
+	} else {
+		snprintf(sa->auth_alg, sizeof(sa->auth_alg), "%s",
+		    ipsec3gpp_xfrm_auth(p->alg));
+		snprintf(sa->enc_alg, sizeof(sa->enc_alg), "%s",
+		    ipsec3gpp_xfrm_enc(p->ealg));
+	}
 	sa->replay_window = GM_SA_REPLAY;
 	sa->hard_add_expires = p->lifetime;	/* 7.1: SA duration */
 	for (i = 0; i < 2; i++) {
@@ -114,9 +119,11 @@ gm_sa_plan(const struct gm_sa *p, struct gm_sa_plan *out)
 	IMS_CHECK_PARAMS(p->spi_uc >= 256 && p->spi_us >= 256 &&
 	    p->spi_pc >= 256 && p->spi_ps >= 256);
 	IMS_CHECK_PARAMS(p->spi_uc != p->spi_us && p->spi_pc != p->spi_ps);
-	/* Only what Annex I can key (ipsec3gpp). */
-	IMS_CHECK_PARAMS(ipsec3gpp_xfrm_auth(p->alg) != NULL &&
-	    ipsec3gpp_xfrm_enc(p->ealg) != NULL);
+	/* Only a pair that makes an SA (Annex H) and that Annex I keys. */
+	IMS_CHECK_PARAMS(secagree_pair_ok(p->alg, p->ealg));
+	IMS_CHECK_PARAMS(ipsec3gpp_xfrm_aead(p->alg, p->ealg) != NULL ||
+	    (ipsec3gpp_xfrm_auth(p->alg) != NULL &&
+	    ipsec3gpp_xfrm_enc(p->ealg) != NULL));
 	IMS_CHECK_PARAMS(p->lifetime > 0);
 
 	/* TS 33.203 7.1, Annex H: UE client port <-> P-CSCF server port,
@@ -180,6 +187,67 @@ gm_sa_alloc_spis(struct xfrm_nl *h, struct gm_sa *p, uint32_t min,
 	return 0;
 }
 
+/* The ESP keys of a set as xfrm takes them: IK_ESP and CK_ESP, or the one
+ * AEAD key (key || salt) of aes-gcm / aes-gmac. */
+struct gm_keys {
+	uint8_t	auth[IPSEC3GPP_AUTH_KEY_MAX], enc[IPSEC3GPP_ENC_KEY_MAX];
+	uint8_t	aead[IPSEC3GPP_AEAD_KEY_LEN];
+	size_t	alen, elen, aeadlen;
+};
+
+/* Annex I: expand p->ck, p->ik. */
+static int
+gm_keys_expand(const struct gm_sa *p, struct gm_keys *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->alen = sizeof(k->auth);
+	k->elen = sizeof(k->enc);
+	k->aeadlen = sizeof(k->aead);
+	if (ipsec3gpp_is_aead(p->alg, p->ealg)) {
+		k->alen = k->elen = 0;
+		return ipsec3gpp_aead_key(p->alg, p->ealg, p->ck, p->ik,
+		    k->aead, &k->aeadlen);
+	}
+	k->aeadlen = 0;
+	return ipsec3gpp_esp_keys(p->alg, p->ealg, p->ck, p->ik, k->auth,
+	    &k->alen, k->enc, &k->elen);
+}
+
+/* Random keys of the right lengths: the placeholders of an UPDSA that
+ * only changes the lifetime. */
+static int
+gm_keys_random(const struct gm_sa *p, struct gm_keys *k)
+{
+	int alen = 0, elen = 0, aeadlen = 0;
+
+	memset(k, 0, sizeof(*k));
+	if (ipsec3gpp_is_aead(p->alg, p->ealg))
+		aeadlen = IPSEC3GPP_AEAD_KEY_LEN;
+	else if ((alen = ipsec3gpp_auth_keylen(p->alg)) < 0 ||
+	    (elen = ipsec3gpp_enc_keylen(p->ealg)) < 0)
+		return -EINVAL;
+	if (getrandom(k->auth, (size_t)alen, 0) != alen ||
+	    getrandom(k->enc, (size_t)elen, 0) != elen ||
+	    getrandom(k->aead, (size_t)aeadlen, 0) != aeadlen)
+		return -EIO;
+	k->alen = (size_t)alen;
+	k->elen = (size_t)elen;
+	k->aeadlen = (size_t)aeadlen;
+	return 0;
+}
+
+/* The keys into one SA of the plan. */
+static void
+gm_keys_put(const struct gm_keys *k, struct xfrm_sa *sa)
+{
+	memcpy(sa->auth_key, k->auth, k->alen);
+	sa->auth_keylen = k->alen;
+	memcpy(sa->enc_key, k->enc, k->elen);
+	sa->enc_keylen = k->elen;
+	memcpy(sa->aead_key, k->aead, k->aeadlen);
+	sa->aead_keylen = k->aeadlen;
+}
+
 /* Undo a partial install: the first nsa SAs and npol policies, newest
  * first, and the larval states not yet turned into SAs. */
 static void
@@ -209,14 +277,13 @@ gm_sa_install(struct xfrm_nl *h, struct gm_sa *p)
 {
 	struct gm_sa_plan pl;
 	struct xfrm_sa sa;
-	uint8_t akey[IPSEC3GPP_AUTH_KEY_MAX], ekey[IPSEC3GPP_ENC_KEY_MAX];
-	size_t alen = sizeof(akey), elen = sizeof(ekey);
+	struct gm_keys k;
 	int rc, nsa = 0, npol = 0, larval;
 
 	IMS_CHECK_PARAMS(p != NULL);
+	memset(&k, 0, sizeof(k));
 	if ((rc = gm_sa_plan(p, &pl)) == 0)	/* Annex I */
-		rc = ipsec3gpp_esp_keys(p->alg, p->ealg, p->ck, p->ik, akey,
-		    &alen, ekey, &elen);
+		rc = gm_keys_expand(p, &k);
 	secure_wipe(p->ck, sizeof(p->ck));
 	secure_wipe(p->ik, sizeof(p->ik));
 	if (rc < 0)
@@ -232,10 +299,7 @@ gm_sa_install(struct xfrm_nl *h, struct gm_sa *p)
 		}
 	for (nsa = 0; nsa < GM_SA_NSA; nsa++) {
 		sa = pl.sa[nsa].sa;
-		memcpy(sa.auth_key, akey, alen);
-		sa.auth_keylen = alen;
-		memcpy(sa.enc_key, ekey, elen);
-		sa.enc_keylen = elen;
+		gm_keys_put(&k, &sa);
 		/* A reserved SPI's larval state becomes the SA (UPDSA). */
 		larval = p->larval && pl.sa[nsa].dir == IMS_XFRM_DIR_IN;
 		rc = larval ? ops->sa_update(h, &sa) : ops->sa_add(h, &sa);
@@ -252,8 +316,7 @@ fail:
 	undo(h, p, &pl, nsa, npol);
 	p->larval = 0;
 out:
-	secure_wipe(akey, sizeof(akey));
-	secure_wipe(ekey, sizeof(ekey));
+	secure_wipe(&k, sizeof(k));
 	return rc;
 }
 
@@ -310,9 +373,10 @@ gm_sa_set_lifetime(struct xfrm_nl *h, const struct gm_sa *p, uint32_t seconds)
 	struct gm_sa q;
 	struct xfrm_sa_info si;
 	struct xfrm_sa sa;
+	struct gm_keys k;
 	time_t now;
 	uint64_t age;
-	int i, rc = 0, alen, elen;
+	int i, rc = 0;
 
 	IMS_CHECK_PARAMS(p != NULL && seconds > 0);
 	q = *p;
@@ -320,8 +384,6 @@ gm_sa_set_lifetime(struct xfrm_nl *h, const struct gm_sa *p, uint32_t seconds)
 	secure_wipe(q.ik, sizeof(q.ik));
 	q.lifetime = seconds;
 	IMS_CHECK_RC(gm_sa_plan(&q, &pl));
-	alen = ipsec3gpp_auth_keylen(p->alg);
-	elen = ipsec3gpp_enc_keylen(p->ealg);
 	for (i = 0; i < GM_SA_NSA; i++) {
 		sa = pl.sa[i].sa;
 		if ((rc = ops->sa_get(h, &sa.dst, sa.spi, &si)) < 0)
@@ -337,13 +399,11 @@ gm_sa_set_lifetime(struct xfrm_nl *h, const struct gm_sa *p, uint32_t seconds)
 		    0;
 		sa.hard_add_expires = age + seconds;
 		/* Placeholders the kernel parses and throws away. */
-		if (getrandom(sa.auth_key, (size_t)alen, 0) != alen ||
-		    getrandom(sa.enc_key, (size_t)elen, 0) != elen)
-			rc = -EIO;
-		sa.auth_keylen = (size_t)alen;
-		sa.enc_keylen = (size_t)elen;
-		if (rc == 0)
+		if ((rc = gm_keys_random(p, &k)) == 0) {
+			gm_keys_put(&k, &sa);
 			rc = ops->sa_update(h, &sa);
+		}
+		secure_wipe(&k, sizeof(k));
 		secure_wipe(&sa, sizeof(sa));
 		if (rc < 0)
 			break;

@@ -36,10 +36,16 @@
  * gm_sa_alloc_spis, the larval states) and returns the first error; the
  * set is then absent, never half there.
  *
+ * Algorithms: any pair secagree_pair_ok() accepts.  An HMAC with null or
+ * a CBC cipher gives SAs with an integrity and an encryption transform
+ * (ESP-NULL for null); ealg aes-gcm (alg null) gives AEAD SAs,
+ * rfc4106(gcm(aes)), and alg aes-gmac (ealg null) AEAD SAs that
+ * authenticate only, rfc4543(gcm(aes)), the payload in clear; both with a
+ * 128-bit ICV and key || salt from Annex I (ipsec3gpp_aead_key).
+ *
  * Not handled here: UDP-encapsulated tunnel mode behind a NAT (Annex M),
  * the 7.4 hand-over from an old set to a new one (the caller's: two sets
- * coexist as long as their client ports differ), AES-GCM (secagree and
- * ipsec3gpp do not know it yet).
+ * coexist as long as their client ports differ).
  */
 #ifndef IMS_GM_SA_H
 #define IMS_GM_SA_H
@@ -74,7 +80,7 @@ struct gm_sa {
 	uint16_t	port_pc, port_ps;	/* P-CSCF: protected client, server */
 	uint32_t	spi_uc, spi_us;		/* inbound at the UE */
 	uint32_t	spi_pc, spi_ps;		/* inbound at the P-CSCF */
-	enum secagree_alg alg;			/* integrity */
+	enum secagree_alg alg;			/* integrity (null: aes-gcm) */
 	enum secagree_ealg ealg;		/* confidentiality, null allowed */
 	uint8_t		ck[IPSEC3GPP_CK_LEN];	/* CK_IM, IK_IM: wiped by */
 	uint8_t		ik[IPSEC3GPP_IK_LEN];	/* gm_sa_install */
@@ -102,8 +108,8 @@ struct gm_sa_plan {
 /* Pure: check *p and compute the set for p->side.  0 or -EINVAL (addresses
  * of different families or equal, a port 0, port_uc == port_us together
  * with port_pc == port_ps (two SAs with one selector), an SPI below 256,
- * spi_uc == spi_us or spi_pc == spi_ps (one receiver), an algorithm
- * without TS 33.203 keys, lifetime 0). */
+ * spi_uc == spi_us or spi_pc == spi_ps (one receiver), an alg/ealg pair
+ * secagree_pair_ok() refuses, lifetime 0). */
 int	gm_sa_plan(const struct gm_sa *p, struct gm_sa_plan *out);
 
 /* Reserve our two inbound SPIs in [min, max] (0, 0: GM_SA_SPI_MIN/MAX)

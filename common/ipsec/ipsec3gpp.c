@@ -4,6 +4,14 @@
 
 #include "check.h"
 #include "ipsec3gpp.h"
+#include "kdf.h"
+#include "util.h"
+
+/* Annex I (Rel-15+): the FC values and P0 strings of the salt KDFs. */
+#define SALT_FC_GMAC	0x58
+#define SALT_FC_GCM	0x59
+#define SALT_P0_GMAC	"AES_GMAC_SALT"
+#define SALT_P0_GCM	"AES_GCM_SALT"
 
 int
 ipsec3gpp_auth_keylen(enum secagree_alg alg)
@@ -93,4 +101,69 @@ ipsec3gpp_xfrm_enc(enum secagree_ealg ealg)
 	default:
 		return NULL;
 	}
+}
+
+int
+ipsec3gpp_is_aead(enum secagree_alg alg, enum secagree_ealg ealg)
+{
+	return (alg == SECAGREE_ALG_NULL && ealg == SECAGREE_EALG_AES_GCM) ||
+	    (alg == SECAGREE_ALG_AES_GMAC && ealg == SECAGREE_EALG_NULL);
+}
+
+/* Annex I: salt = the 32 least significant bits of KDF(CK_IM || IK_IM,
+ * FC || P0 || L0), the KDF of TS 33.220 Annex B (HMAC-SHA-256: its
+ * least significant bits are the last octets). */
+static int
+ipsec3gpp_salt(uint8_t fc, const char *p0, const uint8_t *ck,
+    const uint8_t *ik, uint8_t salt[IPSEC3GPP_SALT_LEN])
+{
+	uint8_t key[IPSEC3GPP_CK_LEN + IPSEC3GPP_IK_LEN], out[KDF_OUT_LEN];
+	struct kdf_param p = { (const uint8_t *)p0, strlen(p0) };
+	int rc;
+
+	memcpy(key, ck, IPSEC3GPP_CK_LEN);
+	memcpy(key + IPSEC3GPP_CK_LEN, ik, IPSEC3GPP_IK_LEN);
+	rc = kdf_derive(key, sizeof(key), fc, &p, 1, out);
+	if (rc == 0)
+		memcpy(salt, out + KDF_OUT_LEN - IPSEC3GPP_SALT_LEN,
+		    IPSEC3GPP_SALT_LEN);
+	secure_wipe(key, sizeof(key));
+	secure_wipe(out, sizeof(out));
+	return rc;
+}
+
+/* Annex I.2 (aes-gcm: CK_ESP = CK_IM, RFC 4106 salt) and I.1 (aes-gmac:
+ * IK_ESP = IK_IM, RFC 4543 salt), as key || salt. */
+int
+ipsec3gpp_aead_key(enum secagree_alg alg, enum secagree_ealg ealg,
+    const uint8_t ck[IPSEC3GPP_CK_LEN], const uint8_t ik[IPSEC3GPP_IK_LEN],
+    uint8_t *key, size_t *len)
+{
+	uint8_t salt[IPSEC3GPP_SALT_LEN];
+	int gcm, rc;
+
+	IMS_CHECK_PARAMS(ck != NULL && ik != NULL && key != NULL &&
+	    len != NULL);
+	if (!ipsec3gpp_is_aead(alg, ealg))
+		return -EINVAL;
+	if (*len < IPSEC3GPP_AEAD_KEY_LEN)
+		return -ENOSPC;
+	gcm = ealg == SECAGREE_EALG_AES_GCM;
+	rc = gcm ? ipsec3gpp_salt(SALT_FC_GCM, SALT_P0_GCM, ck, ik, salt) :
+	    ipsec3gpp_salt(SALT_FC_GMAC, SALT_P0_GMAC, ck, ik, salt);
+	if (rc == 0) {
+		memcpy(key, gcm ? ck : ik, IPSEC3GPP_CK_LEN);	/* = IK_LEN */
+		memcpy(key + 16, salt, IPSEC3GPP_SALT_LEN);
+		*len = IPSEC3GPP_AEAD_KEY_LEN;
+	}
+	secure_wipe(salt, sizeof(salt));
+	return rc;
+}
+
+const char *
+ipsec3gpp_xfrm_aead(enum secagree_alg alg, enum secagree_ealg ealg)
+{
+	if (!ipsec3gpp_is_aead(alg, ealg))
+		return NULL;
+	return ealg == SECAGREE_EALG_AES_GCM ? "aes-gcm" : "aes-gmac";
 }

@@ -16,11 +16,14 @@ static const char *const alg_names[] = {
 	[SECAGREE_ALG_NONE] = NULL,
 	[SECAGREE_ALG_HMAC_MD5_96] = "hmac-md5-96",
 	[SECAGREE_ALG_HMAC_SHA1_96] = "hmac-sha-1-96",
+	[SECAGREE_ALG_AES_GMAC] = "aes-gmac",
+	[SECAGREE_ALG_NULL] = "null",
 };
 static const char *const ealg_names[] = {
 	[SECAGREE_EALG_NULL] = "null",
 	[SECAGREE_EALG_DES_EDE3_CBC] = "des-ede3-cbc",
 	[SECAGREE_EALG_AES_CBC] = "aes-cbc",
+	[SECAGREE_EALG_AES_GCM] = "aes-gcm",
 };
 static const char *const prot_names[] = {
 	[SECAGREE_PROT_ESP] = "esp",
@@ -553,10 +556,34 @@ secagree_verify_matches(const struct secagree *verify,
 
 /* ---- policy (TS 33.203 7.1, 7.2: the P-CSCF picks from the UE's list) ---- */
 
+/* Annex H (Rel-15+): AES-GCM (RFC 4106) carries its own integrity, so it
+ * goes with alg "null"; AES-GMAC (RFC 4543) is integrity only, so with
+ * ealg "null"; the HMACs take any of the CBC ciphers or null.  Integrity
+ * is never absent (5.1.4). */
+int
+secagree_pair_ok(enum secagree_alg alg, enum secagree_ealg ealg)
+{
+	switch (alg) {
+	case SECAGREE_ALG_HMAC_MD5_96:
+	case SECAGREE_ALG_HMAC_SHA1_96:
+		return ealg == SECAGREE_EALG_NULL ||
+		    ealg == SECAGREE_EALG_DES_EDE3_CBC ||
+		    ealg == SECAGREE_EALG_AES_CBC;
+	case SECAGREE_ALG_AES_GMAC:
+		return ealg == SECAGREE_EALG_NULL;
+	case SECAGREE_ALG_NULL:
+		return ealg == SECAGREE_EALG_AES_GCM;
+	default:
+		return 0;
+	}
+}
+
 static int
 ealg_rank(enum secagree_ealg e)
 {
 	switch (e) {
+	case SECAGREE_EALG_AES_GCM:
+		return 4;
 	case SECAGREE_EALG_AES_CBC:
 		return 3;
 	case SECAGREE_EALG_DES_EDE3_CBC:
@@ -569,8 +596,16 @@ ealg_rank(enum secagree_ealg e)
 static int
 alg_rank(enum secagree_alg a)
 {
-	return a == SECAGREE_ALG_HMAC_SHA1_96 ? 2 :
-	    a == SECAGREE_ALG_HMAC_MD5_96 ? 1 : 0;
+	switch (a) {
+	case SECAGREE_ALG_AES_GMAC:
+		return 3;
+	case SECAGREE_ALG_HMAC_SHA1_96:
+		return 2;
+	case SECAGREE_ALG_HMAC_MD5_96:
+		return 1;
+	default:
+		return 0;	/* null: only with aes-gcm, ranked by ealg */
+	}
 }
 
 /* <0 if offer a (policy index pa) is better than b (pb), per the order
@@ -605,8 +640,7 @@ secagree_choose(const struct secagree *client,
 	for (i = 0; i < client->nmech; i++) {
 		m = &client->mech[i];
 		if (!m->ipsec3gpp || m->prot != SECAGREE_PROT_ESP ||
-		    m->alg == SECAGREE_ALG_OTHER ||
-		    m->ealg == SECAGREE_EALG_OTHER ||
+		    !secagree_pair_ok(m->alg, m->ealg) ||
 		    (m->have & SECAGREE_IPSEC_MANDATORY) !=
 		    SECAGREE_IPSEC_MANDATORY)
 			continue;

@@ -14,11 +14,12 @@
  * For every mechanism "q" (RFC 3329 2.2 qvalue: 0..1, at most 3 decimals)
  * is decoded.  For "ipsec-3gpp" the TS 33.203 Annex H parameters are
  * decoded and checked:
- *	alg    hmac-md5-96 | hmac-sha-1-96 (mandatory); any other token is
- *	       kept as SECAGREE_ALG_OTHER with its text, so an offer list
- *	       from a newer UE still parses: such offers are never chosen,
- *	ealg   null | des-ede3-cbc | aes-cbc, other tokens kept likewise
- *	       (SECAGREE_EALG_OTHER); an absent ealg is treated
+ *	alg    hmac-md5-96 | hmac-sha-1-96 | aes-gmac | null (mandatory);
+ *	       any other token is kept as SECAGREE_ALG_OTHER with its text,
+ *	       so an offer list from a newer UE still parses: such offers
+ *	       are never chosen,
+ *	ealg   null | des-ede3-cbc | aes-cbc | aes-gcm, other tokens kept
+ *	       likewise (SECAGREE_EALG_OTHER); an absent ealg is treated
  *	       as NULL encryption (integrity only), which is how we read
  *	       TS 33.203 Rel-6+ Annex H / 7.1 for UEs that offer no
  *	       confidentiality (to be re-checked against the spec text),
@@ -30,6 +31,16 @@
  * Other parameters of any mechanism (d-alg, d-qop, d-ver of "digest",
  * extensions) are kept generically, in order.  A parameter given twice in
  * one mechanism is an error.
+ *
+ * AES-GCM and AES-GMAC (TS 33.203 Rel-15+, Annex H; RFC 4106 / RFC 4543)
+ * each bring integrity and, for GCM, confidentiality in one transform, so
+ * only some alg/ealg pairs make an SA (secagree_pair_ok):
+ *	hmac-md5-96 | hmac-sha-1-96  with  null | des-ede3-cbc | aes-cbc
+ *	aes-gmac                     with  null (integrity only)
+ *	null                         with  aes-gcm (its ICV is the integrity)
+ * Any pair parses (a header is a list of offers, not a choice); only
+ * these are ever chosen.  alg=null with ealg=null or a CBC cipher would
+ * leave Gm without integrity, which TS 33.203 5.1.4 makes mandatory.
  */
 #ifndef IMS_SECAGREE_H
 #define IMS_SECAGREE_H
@@ -50,6 +61,8 @@ enum secagree_alg {
 	SECAGREE_ALG_NONE = 0,		/* not present */
 	SECAGREE_ALG_HMAC_MD5_96,
 	SECAGREE_ALG_HMAC_SHA1_96,
+	SECAGREE_ALG_AES_GMAC,		/* RFC 4543, integrity only */
+	SECAGREE_ALG_NULL,		/* "null": with ealg aes-gcm only */
 	SECAGREE_ALG_OTHER,		/* unknown token, in alg_other */
 };
 
@@ -57,6 +70,7 @@ enum secagree_ealg {
 	SECAGREE_EALG_NULL = 0,		/* also the value when absent */
 	SECAGREE_EALG_DES_EDE3_CBC,
 	SECAGREE_EALG_AES_CBC,
+	SECAGREE_EALG_AES_GCM,		/* RFC 4106, with alg null */
 	SECAGREE_EALG_OTHER,		/* unknown token, in ealg_other */
 };
 
@@ -149,16 +163,25 @@ int	secagree_equal(const struct secagree *a, const struct secagree *b);
 int	secagree_verify_matches(const struct secagree *verify,
 	    const struct secagree *server);
 
-/* A server policy entry: one acceptable alg/ealg combination. */
+/* Does this alg/ealg pair make an ESP SA (see the table above)?  1 yes,
+ * 0 no (NONE, OTHER, out of range, or a pair without integrity or with
+ * two integrity transforms). */
+int	secagree_pair_ok(enum secagree_alg alg, enum secagree_ealg ealg);
+
+/* A server policy entry: one acceptable alg/ealg combination.  An entry
+ * that secagree_pair_ok() refuses never matches, so the cross product of
+ * a list of algs and a list of ealgs is a valid policy. */
 struct secagree_policy {
 	enum secagree_alg alg;
 	enum secagree_ealg ealg;
 };
 
 /* Choose, among the client's ipsec-3gpp offers (Security-Client) that use
- * prot=esp and whose alg/ealg pair is in the policy, the strongest:
- *	1. encryption: aes-cbc > des-ede3-cbc > null,
- *	2. integrity: hmac-sha-1-96 > hmac-md5-96,
+ * prot=esp and whose alg/ealg pair makes an SA and is in the policy, the
+ * strongest:
+ *	1. encryption: aes-gcm > aes-cbc > des-ede3-cbc > null,
+ *	2. integrity: aes-gmac > hmac-sha-1-96 > hmac-md5-96 (with aes-gcm
+ *	   alg is null: its integrity is GCM's own),
  *	3. the client's q (higher first; an offer without q ranks as q=0),
  *	4. position of the pair in the policy (earlier first),
  *	5. the client's order (earlier first).

@@ -117,7 +117,7 @@ struct xfrm_sa {
 	char		enc_alg[XFRM_ALGNAME_MAX];	/* "" = none, "null" */
 	uint8_t		enc_key[XFRM_KEY_MAX];
 	size_t		enc_keylen;
-	char		aead_alg[XFRM_ALGNAME_MAX];	/* "aes-gcm" */
+	char		aead_alg[XFRM_ALGNAME_MAX];	/* "aes-gcm", "aes-gmac" */
 	uint8_t		aead_key[XFRM_KEY_MAX];		/* key || salt */
 	size_t		aead_keylen;
 	uint8_t		replay_window;	/* packets, clamped to 32 by the kernel */

@@ -20,7 +20,8 @@
  * Algorithms.  Kernel names from crypto/ and net/xfrm/xfrm_algo.c; the
  * truncation lengths are those of RFC 2403 (HMAC-MD5-96), RFC 2404
  * (HMAC-SHA-1-96), RFC 4868 (HMAC-SHA-256-128); AES-GCM for ESP is RFC 4106
- * with a 16-octet ICV and a 4-octet salt appended to the key.
+ * with a 16-octet ICV and a 4-octet salt appended to the key, AES-GMAC
+ * (integrity only, the payload in clear) RFC 4543 keyed the same way.
  */
 static const struct xfrm_alg_info xfrm_algs[] = {
 	{ "hmac-md5-96", "hmac(md5)", XFRM_ALG_AUTH, 96, { 16 } },
@@ -30,6 +31,7 @@ static const struct xfrm_alg_info xfrm_algs[] = {
 	{ "aes-cbc", "cbc(aes)", XFRM_ALG_ENC, 0, { 16, 24, 32 } },
 	{ "des-ede3-cbc", "cbc(des3_ede)", XFRM_ALG_ENC, 0, { 24 } },
 	{ "aes-gcm", "rfc4106(gcm(aes))", XFRM_ALG_AEAD, 128, { 20, 28, 36 } },
+	{ "aes-gmac", "rfc4543(gcm(aes))", XFRM_ALG_AEAD, 128, { 20, 28, 36 } },
 };
 
 const struct xfrm_alg_info *

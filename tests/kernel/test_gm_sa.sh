@@ -2,15 +2,19 @@
 # test_gm_sa.sh IMSXFRM - the TS 33.203 7.1 SA sets of common/ipsec/gm_sa,
 # installed by `imsxfrm gm-sa` as a P-CSCF and as a UE, carrying UDP and TCP.
 #
-# Two namespaces, "pcscf" and "ue", joined by a veth.  Twelve sets, one per
-# algorithm pair and family: hmac-md5-96 and hmac-sha-1-96 x null, aes-cbc,
-# des-ede3-cbc, IPv4 and IPv6; half with SPIs reserved from the kernel
-# (gm-sa alloc-spis, then install over the larval states), half with fixed
-# SPIs.  Each set: 4 SAs + 8 policies (UDP and TCP) on each side, keyed
-# from TS 35.208 set 1's CK/IK (Annex I), a pending lifetime of 120 s,
-# then 3600 s (gm-sa set-lifetime, TS 33.203 7.4).  Asserted:
+# Two namespaces, "pcscf" and "ue", joined by a veth.  Sixteen sets, one
+# per algorithm pair and family: hmac-md5-96 and hmac-sha-1-96 x null,
+# aes-cbc, des-ede3-cbc, and the Rel-15 AEAD pairs alg null + ealg aes-gcm
+# (rfc4106) and alg aes-gmac + ealg null (rfc4543), IPv4 and IPv6; half
+# with SPIs reserved from the kernel (gm-sa alloc-spis, then install over
+# the larval states), half with fixed SPIs.  Each set: 4 SAs + 8 policies
+# (UDP and TCP) on each side, keyed from TS 35.208 set 1's CK/IK (Annex I;
+# gm-keys prints the AEAD keys, CK or IK || salt, compared with values
+# computed outside the project), a pending lifetime of 120 s, then 3600 s
+# (gm-sa set-lifetime, TS 33.203 7.4).  Asserted:
 #  - the kernel's policy table on both sides is exactly the expected one
-#    (directions, ports, protocols), 48 SAs + 96 policies bear our marker;
+#    (directions, ports, protocols), 64 SAs + 128 policies bear our marker;
+#  - the AEAD sets' SAs are AEAD states of the right kernel algorithm;
 #  - set-lifetime moved every SA's hard expiry to 3600 s from then, and
 #    the keys stayed (the traffic afterwards needs them);
 #  - for every set, UDP and TCP both ways on both port pairs (UE:port_uc ->
@@ -18,9 +22,11 @@
 #  - the capture on the P-CSCF's veth holds no cleartext UDP or TCP, ESP
 #    with exactly the 48 (source, destination, SPI) triples of the sets,
 #    and per SPI as many packets as the SA counters (ip -s xfrm state) of
-#    both ends show; the payload marker of the encrypted sets is not in it,
-#    the ESP-NULL sets' marker is (the control), and tshark's NULL-ESP
-#    heuristic finds UDP and TCP inside each ESP-NULL SA;
+#    both ends show; the payload marker of the encrypted sets (aes-gcm
+#    included) is not in it, the ESP-NULL and AES-GMAC sets' marker is (the
+#    control: GMAC authenticates only), and tshark's NULL-ESP heuristic
+#    finds UDP and TCP inside each ESP-NULL SA (not the GMAC ones: their
+#    8-octet IV and 16-octet ICV are not what the heuristic expects);
 #  - the policies force ESP: a set installed at the P-CSCF only, the "UE"
 #    sending in clear gets no answer and the P-CSCF counts the drops;
 #  - a failed install (an SA already there) leaves nothing of the set, the
@@ -58,7 +64,10 @@ SETS=("0 hmac-md5-96 null 4 alloc"       "1 hmac-md5-96 null 6 fixed"
       "4 hmac-md5-96 des-ede3-cbc 4 alloc" "5 hmac-md5-96 des-ede3-cbc 6 fixed"
       "6 hmac-sha-1-96 null 4 fixed"     "7 hmac-sha-1-96 null 6 alloc"
       "8 hmac-sha-1-96 aes-cbc 4 alloc"  "9 hmac-sha-1-96 aes-cbc 6 fixed"
-      "10 hmac-sha-1-96 des-ede3-cbc 4 fixed" "11 hmac-sha-1-96 des-ede3-cbc 6 alloc")
+      "10 hmac-sha-1-96 des-ede3-cbc 4 fixed" "11 hmac-sha-1-96 des-ede3-cbc 6 alloc"
+      # 12 and 13 are the sets of the later sections (ports 7200, 7300).
+      "14 null aes-gcm 4 alloc"          "15 null aes-gcm 6 fixed"
+      "16 aes-gmac null 4 fixed"         "17 aes-gmac null 6 alloc")
 addr() { if [ "$2" = 4 ]; then echo "10.79.0.$1"; else echo "fd79::$1"; fi; }	# 1|2 FAM
 # ep ADDR PORT: ADDR:PORT, IPv6 in brackets.
 ep() { if [[ $1 == *:* ]]; then echo "[$1]:$2"; else echo "$1:$2"; fi; }
@@ -77,6 +86,16 @@ gm() {
 }
 # field OUTPUT KEY: KEY=value in OUTPUT.
 field() { sed -n "s/^$2=//p" <<<"$1"; }
+
+# Annex I AEAD keys of set 1's CK/IK: CK or IK || the last 4 octets of
+# HMAC-SHA-256(CK || IK, FC || P0 || L0) (TS 33.220 Annex B), computed with
+# `openssl mac` and Python's hmac, not with the project's code.
+o=$("$X" gm-keys --ck $CK --ik $IK --alg null --ealg aes-gcm 2>/dev/null)
+same "gm-keys aes-gcm: CK || salt(0x59, AES_GCM_SALT)" "$o" \
+    "$(printf 'aead_alg=aes-gcm\naead_key=%s89273db6' $CK)"
+o=$("$X" gm-keys --ck $CK --ik $IK --alg aes-gmac 2>/dev/null)
+same "gm-keys aes-gmac: IK || salt(0x58, AES_GMAC_SALT)" "$o" \
+    "$(printf 'aead_alg=aes-gmac\naead_key=%sdbc2b1c2' $IK)"
 
 for s in "${SETS[@]}"; do
 	read -r n alg ealg fam spis <<<"$s"
@@ -135,6 +154,27 @@ for side in pcscf ue; do
 		diff <(got_pol "$ns") <(want_pol $side) | head -20
 	fi
 done
+
+# --- the AEAD sets are AEAD states ----------------------------------------------------
+# aead_of NS SPI: the kernel algorithm and ICV bits of an AEAD SA ("" if none).
+aead_of() { ip -n "$1" xfrm state | awk -v spi="$(printf '0x%08x' "$2")" '
+	/proto esp spi/ { cur = $4 } /^\taead / && cur == spi { print $2, $4 }'; }
+since=$FAILED
+for n in "${!SET[@]}"; do
+	read -r _ _ _ _ _ _ suc sus spc sps alg ealg <<<"${SET[$n]}"
+	want=""
+	[ "$ealg" = aes-gcm ] && want="rfc4106(gcm(aes)) 128"
+	[ "$alg" = aes-gmac ] && want="rfc4543(gcm(aes)) 128"
+	for spi in "$suc" "$sus" "$spc" "$sps"; do
+		for ns in "$PC" "$UE"; do
+			got=$(aead_of "$ns" "$spi")
+			[ "$got" = "$want" ] ||
+				fail "set $n ($alg/$ealg) SPI $spi in $ns: aead '$got', want '$want'"
+		done
+	done
+done
+[ "$FAILED" -gt "$since" ] ||
+	pass "aes-gcm sets: rfc4106(gcm(aes)), aes-gmac sets: rfc4543(gcm(aes)), 128-bit ICV; the others no AEAD"
 
 # --- 7.4: the registered lifetime -------------------------------------------------------
 t0=$(date +%s)
@@ -244,12 +284,16 @@ check "no cleartext UDP or TCP on the wire ($n packets)" [ "$n" = 0 ]
 check "no cleartext payload marker $MARK in the capture" absent "$MARK" "$pcap"
 check "control: the ESP-NULL sets' marker is visible in the capture" \
     grep -a -q "$NULLMARK" "$pcap"
+# in_pcap TEXT...: every TEXT is in the capture.
+in_pcap() { local t; for t; do grep -a -q "$t" "$pcap" || return 1; done; }
+check "AES-GMAC authenticates only: sets 16 and 17's markers are in the capture" \
+    in_pcap "$NULLMARK-16-uc" "$NULLMARK-16-pc" "$NULLMARK-17-uc" "$NULLMARK-17-pc"
 # Inside the ESP-NULL SAs (tshark's heuristic decodes them): UDP and TCP on
 # each of their SPIs.  Only their SPIs are looked at: on an encrypted SA the
 # heuristic now and then takes random bytes for a UDP or TCP header.
 want=$(for n in "${!SET[@]}"; do
-	read -r _ _ _ _ _ _ suc sus spc sps _ ealg <<<"${SET[$n]}"
-	[ "$ealg" = null ] || continue
+	read -r _ _ _ _ _ _ suc sus spc sps alg ealg <<<"${SET[$n]}"
+	if [ "$ealg" != null ] || [ "$alg" = aes-gmac ]; then continue; fi
 	for spi in "$suc" "$sus" "$spc" "$sps"; do
 		printf '0x%08x tcp\n0x%08x udp\n' "$spi" "$spi"
 	done
@@ -336,5 +380,5 @@ same "the P-CSCF keeps only the foreign SA" \
     "$(ip -n "$PC" xfrm state | awk '/proto esp spi/ { print $4 }')" 0x00140002
 same "the UE has no state" "$(ip -n "$UE" xfrm state | wc -l)" 0
 
-echo "test_gm_sa: ${#SETS[@]} sets (md5/sha1 x null/aes-cbc/3des x v4/v6), $(( $(date +%s) - start )) s"
+echo "test_gm_sa: ${#SETS[@]} sets (md5/sha1 x null/aes-cbc/3des, aes-gcm, aes-gmac x v4/v6), $(( $(date +%s) - start )) s"
 summary

@@ -22,6 +22,11 @@ static const uint8_t CK[16] = { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06,
     0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f };
 static const uint8_t IK[16] = { 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16,
     0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f };
+/* Annex I salts of this CK/IK: the last 4 octets of HMAC-SHA-256(CK || IK,
+ * FC || P0 || L0), computed with Python's hmac module (FC 0x59
+ * "AES_GCM_SALT", FC 0x58 "AES_GMAC_SALT"). */
+static const uint8_t SALT_GCM[4] = { 0x99, 0xca, 0x23, 0x18 };
+static const uint8_t SALT_GMAC[4] = { 0x70, 0x40, 0xf6, 0xa2 };
 
 static void
 params(struct gm_sa *p, enum gm_sa_side side, int v6)
@@ -183,6 +188,26 @@ test_plan(void)
 	p.ealg = SECAGREE_EALG_DES_EDE3_CBC;
 	T_CHECK(gm_sa_plan(&p, &a) == 0 &&
 	    strcmp(a.sa[3].sa.enc_alg, "des-ede3-cbc") == 0, "3des");
+
+	/* AES-GCM (alg null) and AES-GMAC (ealg null): one AEAD transform,
+	 * no separate integrity or encryption one, on all four SAs. */
+	p.alg = SECAGREE_ALG_NULL;
+	p.ealg = SECAGREE_EALG_AES_GCM;
+	T_CHECK(gm_sa_plan(&p, &a) == 0, "plan gcm");
+	for (i = 0; i < GM_SA_NSA; i++)
+		T_CHECK(strcmp(a.sa[i].sa.aead_alg, "aes-gcm") == 0 &&
+		    a.sa[i].sa.auth_alg[0] == '\0' &&
+		    a.sa[i].sa.enc_alg[0] == '\0' &&
+		    a.sa[i].sa.aead_keylen == 0, "gcm %s: aead only",
+		    a.sa[i].name);
+	p.alg = SECAGREE_ALG_AES_GMAC;
+	p.ealg = SECAGREE_EALG_NULL;
+	T_CHECK(gm_sa_plan(&p, &a) == 0, "plan gmac");
+	for (i = 0; i < GM_SA_NSA; i++)
+		T_CHECK(strcmp(a.sa[i].sa.aead_alg, "aes-gmac") == 0 &&
+		    a.sa[i].sa.auth_alg[0] == '\0' &&
+		    a.sa[i].sa.enc_alg[0] == '\0', "gmac %s: aead only",
+		    a.sa[i].name);
 }
 
 static void
@@ -208,6 +233,12 @@ test_refusals(void)
 	REFUSED("no alg", p.alg = SECAGREE_ALG_NONE);
 	REFUSED("unknown alg", p.alg = SECAGREE_ALG_OTHER);
 	REFUSED("unknown ealg", p.ealg = SECAGREE_EALG_OTHER);
+	/* Annex H pairs without an SA: two integrity transforms or none. */
+	REFUSED("hmac-sha-1-96 + aes-gcm", p.ealg = SECAGREE_EALG_AES_GCM);
+	REFUSED("aes-gmac + aes-cbc", p.alg = SECAGREE_ALG_AES_GMAC);
+	REFUSED("alg null + aes-cbc", p.alg = SECAGREE_ALG_NULL);
+	REFUSED("alg null + ealg null",
+	    p.alg = SECAGREE_ALG_NULL; p.ealg = SECAGREE_EALG_NULL);
 	REFUSED("lifetime 0", p.lifetime = 0);
 	REFUSED("side", p.side = (enum gm_sa_side)7);
 #undef REFUSED
@@ -234,9 +265,9 @@ static struct fsa {
 static int nfsa;
 static struct xfrm_policy fpol[32];
 static int nfpol;
-static int fcalls, ffail_at = -1, fkeys_bad;
-static size_t fwant_alen, fwant_elen;
-static uint8_t fwant_akey[32], fwant_ekey[32];
+static int fcalls, ffail_at = -1, fkeys_bad, fplace_bad;
+static size_t fwant_alen, fwant_elen, fwant_aeadlen;
+static uint8_t fwant_akey[32], fwant_ekey[32], fwant_aead[32];
 static uint32_t fnext_spi;
 
 static void
@@ -244,7 +275,7 @@ fake_reset(void)
 {
 	memset(fsa, 0, sizeof(fsa));
 	memset(fpol, 0, sizeof(fpol));
-	nfsa = nfpol = fcalls = fkeys_bad = 0;
+	nfsa = nfpol = fcalls = fkeys_bad = fplace_bad = 0;
 	ffail_at = -1;
 	fnext_spi = 0x5000;
 }
@@ -279,15 +310,25 @@ fwipe(struct xfrm_sa *sa)
 {
 	memset(sa->auth_key, 0, sizeof(sa->auth_key));
 	memset(sa->enc_key, 0, sizeof(sa->enc_key));
-	sa->auth_keylen = sa->enc_keylen = 0;
+	memset(sa->aead_key, 0, sizeof(sa->aead_key));
+	sa->auth_keylen = sa->enc_keylen = sa->aead_keylen = 0;
+}
+
+/* The key lengths the SA must carry. */
+static int
+fkeylens_ok(const struct xfrm_sa *sa)
+{
+	return sa->auth_keylen == fwant_alen && sa->enc_keylen == fwant_elen &&
+	    sa->aead_keylen == fwant_aeadlen;
 }
 
 static int
 fkeys_ok(const struct xfrm_sa *sa)
 {
-	return sa->auth_keylen == fwant_alen && sa->enc_keylen == fwant_elen &&
+	return fkeylens_ok(sa) &&
 	    memcmp(sa->auth_key, fwant_akey, fwant_alen) == 0 &&
-	    memcmp(sa->enc_key, fwant_ekey, fwant_elen) == 0;
+	    memcmp(sa->enc_key, fwant_ekey, fwant_elen) == 0 &&
+	    memcmp(sa->aead_key, fwant_aead, fwant_aeadlen) == 0;
 }
 
 static int
@@ -330,6 +371,9 @@ f_sa_update(struct xfrm_nl *h, struct xfrm_sa *sa)
 			fkeys_bad += !fkeys_ok(sa);
 			s->reqid = sa->reqid;
 			s->add_time = (uint64_t)time(NULL) - 100;
+		} else {
+			/* New lifetime: random placeholders, right sizes. */
+			fplace_bad += !fkeylens_ok(sa);
 		}
 		s->larval = 0;
 		s->ours = 1;
@@ -447,6 +491,17 @@ static const struct gm_sa_ops fake_ops = {
 static void
 fake_want_keys(const struct gm_sa *p)
 {
+	int gcm = p->ealg == SECAGREE_EALG_AES_GCM;
+
+	if (p->alg == SECAGREE_ALG_NULL || p->alg == SECAGREE_ALG_AES_GMAC) {
+		/* AEAD: CK (gcm) or IK (gmac) || salt */
+		fwant_alen = fwant_elen = 0;
+		fwant_aeadlen = 20;
+		memcpy(fwant_aead, gcm ? CK : IK, 16);
+		memcpy(fwant_aead + 16, gcm ? SALT_GCM : SALT_GMAC, 4);
+		return;
+	}
+	fwant_aeadlen = 0;
 	fwant_alen = (size_t)ipsec3gpp_auth_keylen(p->alg);
 	fwant_elen = (size_t)ipsec3gpp_enc_keylen(p->ealg);
 	memset(fwant_akey, 0, sizeof(fwant_akey));
@@ -460,20 +515,33 @@ test_fake_install(void)
 {
 	struct gm_sa p, q;
 	int k, rc, nsa, npol, larval;
-	static const enum secagree_ealg ealgs[3] = { SECAGREE_EALG_NULL,
-	    SECAGREE_EALG_AES_CBC, SECAGREE_EALG_DES_EDE3_CBC };
-	static const enum secagree_alg algs[2] = { SECAGREE_ALG_HMAC_MD5_96,
-	    SECAGREE_ALG_HMAC_SHA1_96 };
+	static const struct {
+		enum secagree_alg	alg;
+		enum secagree_ealg	ealg;
+	} pairs[] = {
+		{ SECAGREE_ALG_HMAC_MD5_96, SECAGREE_EALG_NULL },
+		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_AES_CBC },
+		{ SECAGREE_ALG_HMAC_MD5_96, SECAGREE_EALG_DES_EDE3_CBC },
+		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_NULL },
+		{ SECAGREE_ALG_HMAC_MD5_96, SECAGREE_EALG_AES_CBC },
+		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_DES_EDE3_CBC },
+		{ SECAGREE_ALG_NULL, SECAGREE_EALG_AES_GCM },
+		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_NULL },
+		{ SECAGREE_ALG_NULL, SECAGREE_EALG_AES_GCM },
+		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_NULL },
+	};
+	const int npairs = (int)(sizeof(pairs) / sizeof(pairs[0]));
 
 	gm_sa_set_ops(&fake_ops);
 
-	/* Success, every algorithm pair: 8 policies and 4 SAs with the Annex
-	 * I keys; CK/IK wiped; removal takes all of it. */
-	for (k = 0; k < 6; k++) {
+	/* Success, every algorithm pair (AES-GCM and AES-GMAC on both sides
+	 * and families): 8 policies and 4 SAs with the Annex I keys; CK/IK
+	 * wiped; removal takes all of it. */
+	for (k = 0; k < npairs; k++) {
 		fake_reset();
-		params(&p, k % 2 ? GM_SA_UE : GM_SA_PCSCF, k >= 3);
-		p.alg = algs[k % 2];
-		p.ealg = ealgs[k % 3];
+		params(&p, k % 2 ? GM_SA_UE : GM_SA_PCSCF, k % 4 >= 2);
+		p.alg = pairs[k].alg;
+		p.ealg = pairs[k].ealg;
 		fake_want_keys(&p);
 		T_CHECK(gm_sa_install(NULL, &p) == 0, "install %d", k);
 		T_CHECK(nfsa == 4 && nfpol == 8, "install %d: %d SAs %d policies",
@@ -557,11 +625,21 @@ test_fake_lifetime(void)
 	int i;
 
 	gm_sa_set_ops(&fake_ops);
+	/* The placeholder keys of an AEAD set have the AEAD length. */
+	fake_reset();
+	params(&p, GM_SA_PCSCF, 0);
+	p.alg = SECAGREE_ALG_NULL;
+	p.ealg = SECAGREE_EALG_AES_GCM;
+	fake_want_keys(&p);
+	T_CHECK(gm_sa_install(NULL, &p) == 0 && fkeys_bad == 0, "install gcm");
+	T_CHECK(gm_sa_set_lifetime(NULL, &p, 3600) == 0 && fplace_bad == 0,
+	    "gcm: new lifetime, placeholders of 20 octets");
 	fake_reset();
 	params(&p, GM_SA_UE, 1);
 	fake_want_keys(&p);
 	T_CHECK(gm_sa_install(NULL, &p) == 0, "install");
-	T_CHECK(gm_sa_set_lifetime(NULL, &p, 3600) == 0, "set lifetime");
+	T_CHECK(gm_sa_set_lifetime(NULL, &p, 3600) == 0 && fplace_bad == 0,
+	    "set lifetime");
 	for (i = 0; i < nfsa; i++) {
 		/* The fake's SAs were added 100 s ago. */
 		h = fsa[i].hard;

@@ -9,6 +9,16 @@
  *	hmac-sha-1-96	IK || 00000000
  *	aes-cbc		CK
  *	des-ede3-cbc	CK_IM1 || CK_IM2 || CK_IM1
+ * and, Rel-15+, key || salt with salt = the last 4 octets of
+ * HMAC-SHA-256(CK || IK, FC || P0 || L0) (TS 33.220 Annex B):
+ *	aes-gcm		CK || salt(0x59, "AES_GCM_SALT")
+ *	aes-gmac	IK || salt(0x58, "AES_GMAC_SALT")
+ * The two KDF outputs were computed outside this code, with both
+ *	printf '\x59AES_GCM_SALT\x00\x0c' | openssl mac -digest SHA256 \
+ *	    -macopt hexkey:CK||IK HMAC
+ * and Python's hmac module:
+ *	0x59: 990208b8...d589273db6	-> salt 89273db6
+ *	0x58: de2d8fa4...12dbc2b1c2	-> salt dbc2b1c2
  */
 #include <errno.h>
 #include <string.h>
@@ -142,11 +152,84 @@ test_errors(void)
 	T_CHECK(ipsec3gpp_enc_keylen(SECAGREE_EALG_OTHER) == -EINVAL, "other");
 }
 
+/* Annex I, Rel-15+: AES-GCM (RFC 4106) and AES-GMAC (RFC 4543). */
+static void
+test_aead(void)
+{
+	uint8_t k[IPSEC3GPP_AEAD_KEY_LEN + 4], a[IPSEC3GPP_AUTH_KEY_MAX];
+	uint8_t e[IPSEC3GPP_ENC_KEY_MAX];
+	size_t len, alen, elen;
+
+	len = sizeof(k);
+	T_CHECK(ipsec3gpp_aead_key(SECAGREE_ALG_NULL, SECAGREE_EALG_AES_GCM,
+	    ck, ik, k, &len) == 0 && len == 20, "gcm: %zu", len);
+	T_EQ_HEX(k, len, CK1_1 CK1_2 "89273db6");
+	len = sizeof(k);
+	T_CHECK(ipsec3gpp_aead_key(SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_NULL,
+	    ck, ik, k, &len) == 0 && len == 20, "gmac: %zu", len);
+	T_EQ_HEX(k, len, IK1 "dbc2b1c2");
+	T_CHECK(ipsec3gpp_is_aead(SECAGREE_ALG_NULL, SECAGREE_EALG_AES_GCM) &&
+	    ipsec3gpp_is_aead(SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_NULL) &&
+	    !ipsec3gpp_is_aead(SECAGREE_ALG_HMAC_SHA1_96,
+	    SECAGREE_EALG_AES_CBC) &&
+	    !ipsec3gpp_is_aead(SECAGREE_ALG_HMAC_SHA1_96,
+	    SECAGREE_EALG_AES_GCM) &&
+	    !ipsec3gpp_is_aead(SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_AES_CBC) &&
+	    !ipsec3gpp_is_aead(SECAGREE_ALG_NULL, SECAGREE_EALG_NULL),
+	    "is_aead");
+	T_CHECK(strcmp(ipsec3gpp_xfrm_aead(SECAGREE_ALG_NULL,
+	    SECAGREE_EALG_AES_GCM), "aes-gcm") == 0 &&
+	    strcmp(ipsec3gpp_xfrm_aead(SECAGREE_ALG_AES_GMAC,
+	    SECAGREE_EALG_NULL), "aes-gmac") == 0 &&
+	    ipsec3gpp_xfrm_aead(SECAGREE_ALG_HMAC_SHA1_96,
+	    SECAGREE_EALG_NULL) == NULL &&
+	    ipsec3gpp_xfrm_aead(SECAGREE_ALG_AES_GMAC,
+	    SECAGREE_EALG_AES_GCM) == NULL, "xfrm aead names");
+
+	/* Not AEAD, short buffer, NULL: refused, nothing written. */
+	memset(k, 0xee, sizeof(k));
+	len = sizeof(k);
+	T_CHECK(ipsec3gpp_aead_key(SECAGREE_ALG_HMAC_SHA1_96,
+	    SECAGREE_EALG_AES_GCM, ck, ik, k, &len) == -EINVAL,
+	    "sha-1 + gcm");
+	T_CHECK(ipsec3gpp_aead_key(SECAGREE_ALG_AES_GMAC,
+	    SECAGREE_EALG_AES_CBC, ck, ik, k, &len) == -EINVAL,
+	    "gmac + cbc");
+	T_CHECK(ipsec3gpp_aead_key(SECAGREE_ALG_HMAC_SHA1_96,
+	    SECAGREE_EALG_AES_CBC, ck, ik, k, &len) == -EINVAL, "cbc");
+	len = IPSEC3GPP_AEAD_KEY_LEN - 1;
+	T_CHECK(ipsec3gpp_aead_key(SECAGREE_ALG_NULL, SECAGREE_EALG_AES_GCM,
+	    ck, ik, k, &len) == -ENOSPC && len == 19, "short");
+	T_CHECK(ipsec3gpp_aead_key(SECAGREE_ALG_NULL, SECAGREE_EALG_AES_GCM,
+	    NULL, ik, k, &len) == -EINVAL, "no ck");
+	T_CHECK(k[0] == 0xee && k[19] == 0xee, "nothing written");
+
+	/* The AEAD pairs have no separate auth/enc keys. */
+	alen = sizeof(a);
+	elen = sizeof(e);
+	T_CHECK(ipsec3gpp_esp_keys(SECAGREE_ALG_NULL, SECAGREE_EALG_AES_GCM,
+	    ck, ik, a, &alen, e, &elen) == -EINVAL, "esp_keys: gcm");
+	T_CHECK(ipsec3gpp_esp_keys(SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_NULL,
+	    ck, ik, a, &alen, e, &elen) == -EINVAL, "esp_keys: gmac");
+	T_CHECK(ipsec3gpp_esp_keys(SECAGREE_ALG_HMAC_SHA1_96,
+	    SECAGREE_EALG_AES_GCM, ck, ik, a, &alen, e, &elen) == -EINVAL,
+	    "esp_keys: sha-1 + gcm");
+	T_CHECK(ipsec3gpp_auth_keylen(SECAGREE_ALG_AES_GMAC) == -EINVAL &&
+	    ipsec3gpp_auth_keylen(SECAGREE_ALG_NULL) == -EINVAL &&
+	    ipsec3gpp_enc_keylen(SECAGREE_EALG_AES_GCM) == -EINVAL,
+	    "no separate key lengths");
+	T_CHECK(ipsec3gpp_xfrm_auth(SECAGREE_ALG_AES_GMAC) == NULL &&
+	    ipsec3gpp_xfrm_auth(SECAGREE_ALG_NULL) == NULL &&
+	    ipsec3gpp_xfrm_enc(SECAGREE_EALG_AES_GCM) == NULL,
+	    "no separate xfrm names");
+}
+
 int
 main(void)
 {
 	load_set1();
 	test_expansion();
 	test_errors();
+	test_aead();
 	return t_done("test_ipsec3gpp");
 }

@@ -285,28 +285,152 @@ test_choose(void)
 		struct secagree o2;
 		char out[SECAGREE_FORMAT_MAX];
 
-		T_CHECK(parse_str(IPS("hmac-sha-256-128", "ealg=aes-gcm;", "")
+		T_CHECK(parse_str(IPS("hmac-sha-256-128", "ealg=aes-ccm;", "")
 		    ", " IPS("hmac-md5-96", "", ""), &a) == 0, "unknown algs");
 		T_CHECK(a.mech[0].alg == SECAGREE_ALG_OTHER &&
 		    strcmp(a.mech[0].alg_other, "hmac-sha-256-128") == 0 &&
 		    a.mech[0].ealg == SECAGREE_EALG_OTHER &&
-		    strcmp(a.mech[0].ealg_other, "aes-gcm") == 0, "kept");
+		    strcmp(a.mech[0].ealg_other, "aes-ccm") == 0, "kept");
 		T_CHECK(secagree_choose(&a, all, 6, &idx) == 0 && idx == 1,
 		    "unknown never chosen: %zu", idx);
 		T_CHECK(secagree_format(&a, out, sizeof(out)) == 0 &&
 		    strstr(out, "alg=hmac-sha-256-128") != NULL &&
 		    parse_str(out, &o2) == 0 && secagree_equal(&a, &o2),
 		    "round trip %s", out);
-		T_CHECK(parse_str(IPS("hmac-sha-256-128", "ealg=aes-gcm;", "")
+		T_CHECK(parse_str(IPS("hmac-sha-256-128", "ealg=aes-ccm;", "")
 		    ", " IPS("hmac-md5-96", "", ""), &o2) == 0 &&
 		    secagree_verify_matches(&o2, &a) == 1, "same text matches");
-		T_CHECK(parse_str(IPS("hmac-sha-512-256", "ealg=aes-gcm;", "")
+		T_CHECK(parse_str(IPS("hmac-sha-512-256", "ealg=aes-ccm;", "")
 		    ", " IPS("hmac-md5-96", "", ""), &o2) == 0 &&
 		    secagree_verify_matches(&o2, &a) == 0, "other text differs");
 		T_CHECK(parse_str(IPS("hmac-sha-256-128", "", ""), &a) == 0 &&
 		    secagree_choose(&a, all, 6, &idx) == -ENOENT,
 		    "only unknown offers: nothing chosen");
 	}
+#undef IPS
+}
+
+/* TS 33.203 Rel-15+ Annex H: aes-gcm with alg null, aes-gmac with ealg
+ * null; the pairs that make an SA. */
+static void
+test_pairs(void)
+{
+	static const struct {
+		enum secagree_alg	alg;
+		enum secagree_ealg	ealg;
+		int			ok;
+	} pairs[] = {
+		{ SECAGREE_ALG_HMAC_MD5_96, SECAGREE_EALG_NULL, 1 },
+		{ SECAGREE_ALG_HMAC_MD5_96, SECAGREE_EALG_DES_EDE3_CBC, 1 },
+		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_AES_CBC, 1 },
+		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_NULL, 1 },
+		{ SECAGREE_ALG_NULL, SECAGREE_EALG_AES_GCM, 1 },
+		/* two integrity transforms, or none */
+		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_AES_GCM, 0 },
+		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_AES_GCM, 0 },
+		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_AES_CBC, 0 },
+		{ SECAGREE_ALG_NULL, SECAGREE_EALG_NULL, 0 },
+		{ SECAGREE_ALG_NULL, SECAGREE_EALG_AES_CBC, 0 },
+		{ SECAGREE_ALG_NONE, SECAGREE_EALG_AES_GCM, 0 },
+		{ SECAGREE_ALG_OTHER, SECAGREE_EALG_NULL, 0 },
+		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_OTHER, 0 },
+		{ (enum secagree_alg)42, SECAGREE_EALG_NULL, 0 },
+		{ SECAGREE_ALG_HMAC_SHA1_96, (enum secagree_ealg)42, 0 },
+	};
+	static const struct secagree_policy pol[] = {
+		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_AES_CBC },
+		{ SECAGREE_ALG_NULL, SECAGREE_EALG_AES_GCM },
+		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_NULL },
+		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_NULL },
+	};
+	/* A cross product of alg and ealg lists, as a configuration gives. */
+	static const struct secagree_policy cross[] = {
+		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_AES_GCM },
+		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_AES_GCM },
+		{ SECAGREE_ALG_NULL, SECAGREE_EALG_AES_GCM },
+		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_AES_CBC },
+		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_AES_CBC },
+		{ SECAGREE_ALG_NULL, SECAGREE_EALG_AES_CBC },
+		{ SECAGREE_ALG_HMAC_SHA1_96, SECAGREE_EALG_NULL },
+		{ SECAGREE_ALG_AES_GMAC, SECAGREE_EALG_NULL },
+		{ SECAGREE_ALG_NULL, SECAGREE_EALG_NULL },
+	};
+	const struct secagree_mech *m;
+	size_t i, idx = 99;
+
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		T_CHECK(secagree_pair_ok(pairs[i].alg, pairs[i].ealg) ==
+		    pairs[i].ok,
+		    "pair [%zu]", i);
+	T_CHECK(strcmp(secagree_alg_name(SECAGREE_ALG_AES_GMAC), "aes-gmac")
+	    == 0 && strcmp(secagree_alg_name(SECAGREE_ALG_NULL), "null") == 0 &&
+	    strcmp(secagree_ealg_name(SECAGREE_EALG_AES_GCM), "aes-gcm") == 0,
+	    "names");
+
+#define IPS(alg, ealg, extra) "ipsec-3gpp;alg=" alg ";" ealg \
+	"spi-c=1;spi-s=2;port-c=3;port-s=4" extra
+	/* Parse (letter case free), format, round trip. */
+	T_CHECK(parse_str(IPS("null", "ealg=AES-GCM;", ";q=0.5") ", "
+	    IPS("AES-GMAC", "ealg=null;", "") ", "
+	    IPS("aes-gmac", "", ""), &a) == 0, "parse gcm/gmac");
+	m = &a.mech[0];
+	T_CHECK(m->alg == SECAGREE_ALG_NULL && m->ealg == SECAGREE_EALG_AES_GCM &&
+	    (m->have & SECAGREE_HAVE_EALG), "alg null, ealg aes-gcm");
+	T_CHECK(a.mech[1].alg == SECAGREE_ALG_AES_GMAC &&
+	    a.mech[1].ealg == SECAGREE_EALG_NULL, "aes-gmac, ealg null");
+	T_CHECK(a.mech[2].alg == SECAGREE_ALG_AES_GMAC &&
+	    !(a.mech[2].have & SECAGREE_HAVE_EALG), "aes-gmac, no ealg");
+	T_CHECK(secagree_format(&a, buf, sizeof(buf)) == 0 && strcmp(buf,
+	    "ipsec-3gpp;q=0.5;alg=null;ealg=aes-gcm;spi-c=1;spi-s=2;port-c=3;"
+	    "port-s=4, ipsec-3gpp;alg=aes-gmac;ealg=null;spi-c=1;spi-s=2;"
+	    "port-c=3;port-s=4, ipsec-3gpp;alg=aes-gmac;spi-c=1;spi-s=2;"
+	    "port-c=3;port-s=4") == 0, "format: %s", buf);
+	T_CHECK(round_trip(&a), "round trip: %s", buf);
+
+	/* Bidding down (7.2/7.4): the Security-Verify must keep aes-gcm. */
+	T_CHECK(parse_str(IPS("null", "ealg=aes-gcm;", ""), &b) == 0 &&
+	    parse_str(IPS("NULL", "ealg=Aes-Gcm;", ""), &c) == 0 &&
+	    secagree_verify_matches(&c, &b), "verify: case free");
+	T_CHECK(parse_str(IPS("hmac-sha-1-96", "ealg=aes-cbc;", ""), &c) == 0 &&
+	    !secagree_verify_matches(&c, &b), "verify: gcm -> cbc differs");
+	T_CHECK(parse_str(IPS("null", "", ""), &c) == 0 &&
+	    !secagree_verify_matches(&c, &b), "verify: ealg dropped differs");
+	T_CHECK(parse_str(IPS("aes-gmac", "", ""), &b) == 0 &&
+	    parse_str(IPS("aes-gmac", "ealg=null;", ""), &c) == 0 &&
+	    secagree_verify_matches(&c, &b), "verify: gmac, absent = null");
+	T_CHECK(parse_str(IPS("hmac-sha-1-96", "", ""), &c) == 0 &&
+	    !secagree_verify_matches(&c, &b), "verify: gmac -> sha-1 differs");
+
+	/* Choice: aes-gcm above aes-cbc, aes-gmac above hmac-sha-1-96. */
+	T_CHECK(parse_str(IPS("hmac-sha-1-96", "ealg=aes-cbc;", ";q=1") ", "
+	    IPS("null", "ealg=aes-gcm;", ";q=0.1") ", "
+	    IPS("hmac-sha-1-96", "", "") ", " IPS("aes-gmac", "", ""), &a) == 0,
+	    "offers");
+	T_CHECK(secagree_choose(&a, pol, 4, &idx) == 0 && idx == 1,
+	    "aes-gcm wins: %zu", idx);
+	T_CHECK(secagree_choose(&a, pol, 1, &idx) == 0 && idx == 0,
+	    "policy without gcm: aes-cbc: %zu", idx);
+	T_CHECK(secagree_choose(&a, pol + 2, 2, &idx) == 0 && idx == 3,
+	    "aes-gmac over hmac-sha-1-96: %zu", idx);
+	T_CHECK(secagree_choose(&a, pol + 2, 1, &idx) == 0 && idx == 2,
+	    "policy without gmac: sha-1: %zu", idx);
+	T_CHECK(secagree_choose(&a, cross, 9, &idx) == 0 && idx == 1,
+	    "cross-product policy: aes-gcm: %zu", idx);
+	/* Pairs without an SA parse but are never chosen, not even when
+	 * the policy names them. */
+	T_CHECK(parse_str(IPS("hmac-sha-1-96", "ealg=aes-gcm;", "") ", "
+	    IPS("aes-gmac", "ealg=aes-cbc;", "") ", "
+	    IPS("null", "", "") ", " IPS("null", "ealg=aes-cbc;", ""), &a) == 0,
+	    "pairs without an SA parse");
+	T_CHECK(secagree_choose(&a, pol, 4, &idx) == -ENOENT, "none chosen");
+	T_CHECK(secagree_choose(&a, cross, 9, &idx) == -ENOENT,
+	    "none chosen, even where the policy names them");
+	T_CHECK(parse_str(IPS("hmac-sha-1-96", "ealg=aes-cbc;", "") ", "
+	    IPS("aes-gmac", "", ""), &a) == 0 &&
+	    secagree_choose(&a, cross, 9, &idx) == 0 && idx == 0,
+	    "cross product: aes-cbc over aes-gmac: %zu", idx);
+	T_CHECK(parse_str(IPS("null", "ealg=aes-gcm;prot=ah;", ""), &a) == 0 &&
+	    secagree_choose(&a, pol, 4, &idx) == -ENOENT, "gcm over ah: no");
 #undef IPS
 }
 
@@ -317,5 +441,6 @@ main(void)
 	test_bad();
 	test_verify();
 	test_choose();
+	test_pairs();
 	return t_done("test_secagree");
 }

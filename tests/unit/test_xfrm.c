@@ -31,6 +31,7 @@ test_alg_names(void)
 		{ "aes-cbc", "cbc(aes)", XFRM_ALG_ENC, 0, 16 },
 		{ "des-ede3-cbc", "cbc(des3_ede)", XFRM_ALG_ENC, 0, 24 },
 		{ "aes-gcm", "rfc4106(gcm(aes))", XFRM_ALG_AEAD, 128, 20 },
+		{ "aes-gmac", "rfc4543(gcm(aes))", XFRM_ALG_AEAD, 128, 20 },
 	};
 	const struct xfrm_alg_info *a;
 	size_t i;

@@ -72,7 +72,7 @@ usage(void)
 	    "  sa-add|sa-update --src A --dst B --spi N --mode transport|tunnel\n"
 	    "      [--proto-sel udp|tcp|N --sport P --dport P] [--reqid N]\n"
 	    "      [--auth ALG --auth-key HEX] [--enc ALG --enc-key HEX]\n"
-	    "      [--aead aes-gcm --aead-key HEX] [--replay N]\n"
+	    "      [--aead aes-gcm|aes-gmac --aead-key HEX] [--replay N]\n"
 	    "      [--encap-sport P --encap-dport P]\n"
 	    "      [--sel-src A[/LEN] --sel-dst B[/LEN]]   (tunnel: inner selector)\n"
 	    "  sa-del --dst B --spi N\n"
@@ -83,8 +83,10 @@ usage(void)
 	    "  policy-del --src A --dst B --dir D [--proto --sport --dport]\n"
 	    "  spi-alloc --src A --dst B [--min N --max N] [--reqid N]\n"
 	    "  list-ours | flush-ours\n"
-	    "  gm-keys --ck HEX --ik HEX --alg hmac-md5-96|hmac-sha-1-96\n"
-	    "      [--ealg null|aes-cbc|des-ede3-cbc]   (prints keys: debugging)\n"
+	    "  gm-keys --ck HEX --ik HEX --alg A [--ealg E]   (prints keys: debugging)\n"
+	    "      A, E: the TS 33.203 Annex H tokens, in pairs: A hmac-md5-96|\n"
+	    "      hmac-sha-1-96 with E null|aes-cbc|des-ede3-cbc; --alg null\n"
+	    "      --ealg aes-gcm; --alg aes-gmac (E null)\n"
 	    "  gm-sa alloc-spis --side pcscf|ue --ue A --pcscf B [--min N --max N]\n"
 	    "  gm-sa install|set-lifetime|remove --side pcscf|ue --ue A --pcscf B\n"
 	    "      --port-uc P --port-us P --port-pc P --port-ps P\n"
@@ -94,7 +96,7 @@ usage(void)
 	    "      (TS 33.203 7.1: 4 SAs + UDP/TCP policies; keys on the command\n"
 	    "      line: tests and demos only)\n"
 	    "  algorithms: hmac-md5-96 hmac-sha-1-96 hmac-sha2-256-128,\n"
-	    "      null aes-cbc des-ede3-cbc, aes-gcm (key || 4-byte salt)\n");
+	    "      null aes-cbc des-ede3-cbc, aes-gcm aes-gmac (key || 4-byte salt)\n");
 	exit(EX_USAGE);
 }
 
@@ -455,6 +457,34 @@ alg_tokens(const struct args *a, enum secagree_alg *alg,
 	}
 }
 
+/* gm-keys of an AEAD pair (aes-gcm, aes-gmac): one key, key || salt. */
+static int
+gm_keys_aead(enum secagree_alg alg, enum secagree_ealg ealg,
+    const uint8_t *ck, const uint8_t *ik)
+{
+	uint8_t key[IPSEC3GPP_AEAD_KEY_LEN];
+	char hex[2 * sizeof(key) + 1];
+	const char *name = ipsec3gpp_xfrm_aead(alg, ealg);
+	size_t len = sizeof(key);
+	int rc;
+
+	rc = ipsec3gpp_aead_key(alg, ealg, ck, ik, key, &len);
+	if (rc < 0 || name == NULL ||
+	    !xfrm_alg_key_ok(xfrm_alg_lookup(name), len)) {
+		secure_wipe(key, sizeof(key));
+		fprintf(stderr, "imsxfrm: gm-keys: %s\n", strerror(rc < 0 ?
+		    -rc : EINVAL));
+		return 1;
+	}
+	hex_encode(key, len, hex);
+	secure_wipe(key, sizeof(key));
+	fprintf(stderr, "imsxfrm: gm-keys: warning: ESP key material on "
+	    "stdout (demo/debugging only)\n");
+	printf("aead_alg=%s\naead_key=%s\n", name, hex);
+	secure_wipe(hex, sizeof(hex));
+	return 0;
+}
+
 /* TS 33.203 Annex I: the ESP keys of the Gm SAs from CK/IK.  The alg and
  * ealg tokens are those of the Security-Client/-Server headers (Annex H). */
 static int
@@ -472,10 +502,19 @@ cmd_gm_keys(const struct args *a)
 	need("ck", a->ck);
 	need("ik", a->ik);
 	alg_tokens(a, &alg, &ealg);
+	if (!secagree_pair_ok(alg, ealg))
+		xusage("--alg %s with --ealg %s makes no SA (TS 33.203 Annex H)",
+		    a->alg, a->ealg != NULL ? a->ealg : "null");
 	if (hex_decode(a->ck, ck, sizeof(ck)) < 0)
 		xusage("bad --ck (32 hex digits expected)");
 	if (hex_decode(a->ik, ik, sizeof(ik)) < 0)
 		xusage("bad --ik (32 hex digits expected)");
+	if (ipsec3gpp_is_aead(alg, ealg)) {
+		rc = gm_keys_aead(alg, ealg, ck, ik);
+		secure_wipe(ck, sizeof(ck));
+		secure_wipe(ik, sizeof(ik));
+		return rc;
+	}
 	rc = ipsec3gpp_esp_keys(alg, ealg, ck, ik, akey, &alen, ekey, &elen);
 	secure_wipe(ck, sizeof(ck));
 	secure_wipe(ik, sizeof(ik));
@@ -588,7 +627,7 @@ cmd_gm_sa(struct xfrm_nl *h, const struct args *a)
 	if (gm_sa_plan(&p, &pl) < 0)
 		xusage("parameters TS 33.203 7.1 does not allow (distinct "
 		    "addresses; not both uc == us and pc == ps; SPIs >= 256 "
-		    "with uc != us and pc != ps)");
+		    "with uc != us and pc != ps; an Annex H alg/ealg pair)");
 	if (strcmp(cmd, "gm-sa remove") == 0) {
 		rc = gm_sa_remove(h, &p, &nsa, &npol);
 		printf("removed: sa=%d policy=%d\n", nsa, npol);
