@@ -30,6 +30,7 @@ struct scscf_conf {
 	unsigned	 max_contacts;
 	unsigned	 mar_limit;
 	unsigned	 mar_window;
+	int		 reauth;	/* enum reg_reauth */
 	struct conf_list trusted;
 };
 
@@ -37,6 +38,10 @@ static struct scscf_conf conf;
 static struct dia_conf dia;
 static struct scscf s;
 static char scscf_name[SIPX_URI_MAX];
+
+/* By enum reg_reauth. */
+static const char *const scscf_reauth[] = { "always", "unless-protected",
+    NULL };
 
 #define SC(f)	offsetof(struct scscf_conf, f)
 static const struct conf_key scscf_keys[] = {
@@ -76,6 +81,16 @@ static const struct conf_key scscf_keys[] = {
 	{ .name = "mar-window", .type = CONF_UINT, .offset = SC(mar_window),
 	  .dflt = "60", .min = 1, .max = 86400,
 	  .help = "the window of mar-limit, in seconds" },
+	{ .name = "reauth", .type = CONF_ENUM, .offset = SC(reauth),
+	  .dflt = "always", .choices = scscf_reauth,
+	  .help = "which REGISTERs are authenticated again (TS 24.229 "
+	    "5.4.1.2.2): always: every one not answering a challenge; "
+	    "unless-protected: not a re- or de-registration that the "
+	    "P-CSCF marks integrity-protected yes, tls-yes or ip-assoc-yes, "
+	    "whose username is the IMPI that registered the identity and "
+	    "whose contacts are registered (trusted because REGISTER comes "
+	    "only from trusted-peer and the P-CSCF replaces the UE's "
+	    "value); the HSS still gets the SAR" },
 	SIPX_TRUST_KEY(SC(trusted)),
 	{ .name = NULL }
 };
@@ -132,6 +147,7 @@ scscf_start(void *arg)
 	s.max_contacts = conf.max_contacts;
 	s.mar_limit = conf.mar_limit;
 	s.mar_window = conf.mar_window;
+	s.reauth = conf.reauth;
 	s.dest_realm = dia_conf_dest_realm(&dia);
 	s.dia_timeout_ms = dia.timeout_ms;
 	IMS_CHECK_RC(daemon_store_own(conf.db));

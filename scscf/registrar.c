@@ -13,7 +13,10 @@
  * entries of the trust domain are stored; a challenge is bound to the
  * (IMPI, IMPU) pair its MAR named; the HSS's SAA decides every change of
  * registration state, and a store failure after a successful SAR is
- * undone at the HSS.
+ * undone at the HSS.  With reauth unless-protected, a re-registration
+ * the P-CSCF marks integrity-protected (TS 24.229 5.4.1.2.2) of a contact
+ * the same IMPI registered goes to the SAR without a new challenge
+ * (reg_reauth.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -383,7 +386,10 @@ sar_done(struct sipx_cx *cx, const struct cx_answer *a)
 }
 
 /* After authentication: the (IMPI, IMPU) pair is the one the HSS vouched
- * for in the MAA. */
+ * for in the MAA, or, for a protected re-registration without a new
+ * challenge (reg_reauth_needed), the one an earlier authentication
+ * registered.  Either way the SAR lets the HSS decide (TS 29.228 6.1.2:
+ * RE_REGISTRATION, USER_DEREGISTRATION). */
 static void
 assign(struct reg_ctx *c)
 {
@@ -445,7 +451,38 @@ assign(struct reg_ctx *c)
 
 /* ---- the REGISTER request ---- */
 
-/* After the checks: credentials, challenge or authentication. */
+/* TS 24.229 5.4.1.2.2 step 1: whether the user is authenticated again
+ * (reg_reauth_needed, the reauth setting); the path taken is logged, at
+ * info when the REGISTER claimed protection.  A store that cannot tell
+ * means authentication. */
+static int
+needs_reauth(struct reg_ctx *c, sip_t const *sip, const struct digest *d)
+{
+	enum reg_intprot ip = reg_intprot_get(d);
+	const char *why;
+
+	if (reg_reauth_needed(c->s, c->impi, c->impu, sip, d, &why) == 0) {
+		log_info("registrar: %s (%s): integrity-protected=%s: %s "
+		    "accepted protected, no new challenge", c->impu, c->impi,
+		    reg_intprot_name(ip), c->dereg ? "de-registration" :
+		    "re-registration");
+		return 0;
+	}
+	if (reg_intprot_protected(ip))
+		log_info("registrar: %s (%s): integrity-protected=%s: "
+		    "authentication required (%s): challenged unless it "
+		    "answers a challenge", c->impu, c->impi,
+		    reg_intprot_name(ip), why);
+	else
+		log_debug("registrar: %s (%s): integrity-protected=%s: "
+		    "authentication required (%s)", c->impu, c->impi,
+		    reg_intprot_name(ip), why);
+	return 1;
+}
+
+/* After the checks: credentials, challenge or authentication; a
+ * protected re-registration may skip them (needs_reauth).  An AUTS is
+ * always a resynchronisation. */
 static void
 authenticate(struct reg_ctx *c, sip_t const *sip, struct digest *d)
 {
@@ -453,6 +490,10 @@ authenticate(struct reg_ctx *c, sip_t const *sip, struct digest *d)
 	int rc;
 
 	rc = sipx_auth_creds(sip, d);
+	if (!DIGEST_HAS(d, DIGEST_AUTS) && !needs_reauth(c, sip, d)) {
+		assign(c);
+		return;
+	}
 	if (rc != 0 || !DIGEST_HAS(d, DIGEST_NONCE) || d->nonce[0] == '\0') {
 		challenge(c, DIGEST_HAS(d, DIGEST_ALGORITHM) ? d->algorithm :
 		    NULL, NULL, 0);
@@ -602,8 +643,9 @@ registrar_init(struct scscf *s)
 	IMS_CHECK_RC(auth_store_set_mar_limit(s->auth, s->mar_limit,
 	    s->mar_window));
 	log_info("registrar: room for %zu challenges, %u MARs per IMPI in "
-	    "%u s, %u contacts per identity", cap, s->mar_limit,
-	    s->mar_window, s->max_contacts);
+	    "%u s, %u contacts per identity, reauth %s", cap, s->mar_limit,
+	    s->mar_window, s->max_contacts, s->reauth ==
+	    REG_REAUTH_UNLESS_PROTECTED ? "unless-protected" : "always");
 	return 0;
 }
 

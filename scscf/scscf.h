@@ -38,6 +38,8 @@ struct scscf {
 	unsigned	 max_contacts;
 	/* MARs per IMPI within mar_window seconds; beyond, 503. */
 	unsigned	 mar_limit, mar_window;
+	/* enum reg_reauth: which REGISTERs are authenticated again. */
+	int		 reauth;
 	char		 service_route[SIPX_URI_MAX + 16];
 	struct bdb	*db;
 	struct auth_store *auth;	/* registrar_init */
@@ -194,6 +196,43 @@ int	reg_bindings_update(struct scscf *, const char *impu,
  * go); -ENOSPC, -ENOMEM. */
 int	reg_path_trusted(struct scscf *, sip_t const *, su_home_t *,
 	    char *out, size_t size);
+
+/* reg_reauth.c: whether a REGISTER is authenticated again (TS 24.229
+ * 5.4.1.2.2 step 1). */
+/* The reauth setting. */
+enum reg_reauth {
+	REG_REAUTH_ALWAYS,		/* every REGISTER (the default) */
+	REG_REAUTH_UNLESS_PROTECTED,	/* not a protected re-registration */
+};
+/* The "integrity-protected" parameter of the Authorization header (TS
+ * 24.229 7.2A.2.2), which the P-CSCF sets (5.2.2). */
+enum reg_intprot {
+	REG_INTPROT_NONE,		/* absent */
+	REG_INTPROT_NO,
+	REG_INTPROT_YES,
+	REG_INTPROT_TLS_PENDING,
+	REG_INTPROT_TLS_YES,
+	REG_INTPROT_IP_ASSOC_PENDING,
+	REG_INTPROT_IP_ASSOC_YES,
+	REG_INTPROT_OTHER,		/* a value not listed above */
+};
+/* Its value in credentials (digest_parse'd; quoted or a token, any
+ * case). */
+enum reg_intprot reg_intprot_get(const struct digest *);
+/* For logs: the value, "(none)" or "?". */
+const char *reg_intprot_name(enum reg_intprot);
+/* 1 for "yes", "tls-yes", "ip-assoc-yes": sent over a security
+ * association already in use (5.4.1.2.2). */
+int	reg_intprot_protected(enum reg_intprot);
+/* TS 24.229 5.4.1.2.2 step 1: 0 when the REGISTER for (impi, impu) may go
+ * on without a new challenge: reauth is unless-protected, its credentials
+ * d say integrity-protected "yes", "tls-yes" or "ip-assoc-yes", their
+ * username is impi, impu is registered here by impi, and every Contact of
+ * the request (for "*": some) is a live binding of impu.  1 when it must
+ * be authenticated (challenged, or its answer verified); -errno when the
+ * store cannot tell (authenticate).  *why: the reason, for logs. */
+int	reg_reauth_needed(struct scscf *, const char *impi, const char *impu,
+	    sip_t const *, const struct digest *d, const char **why);
 
 /* reg_undo.c: registrations to undo at the HSS (SAR USER_DEREGISTRATION)
  * because the HSS has them and we do not: sent after delay seconds from

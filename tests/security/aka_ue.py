@@ -132,9 +132,12 @@ class UE:
     # ---- REGISTER ----
     def request(self, auth=None, expires=600, contact=None, contacts=None,
                 extra=(), impu=None, expires_hdr=None, callid=None,
-                cseq=None, method="REGISTER", ruri=None, to=None):
+                cseq=None, method="REGISTER", ruri=None, to=None,
+                intprot=None):
         """The text of a request.  auth: the Authorization value, or None
-        (an empty one, as IMS UEs send: username, nonce="")."""
+        (an empty one, as IMS UEs send: username, nonce="").  intprot: an
+        integrity-protected parameter added to it (TS 24.229 7.2A.2), as a
+        P-CSCF puts it."""
         if cseq is None:
             self.cseq += 1
             cseq = self.cseq
@@ -157,6 +160,8 @@ class UE:
                  "CSeq: %d %s" % (cseq, method)]
         if method == "REGISTER":
             lines += ["Contact: %s" % c for c in contacts if c]
+            if auth is not False and intprot is not None:
+                auth += ', integrity-protected="%s"' % intprot
             if auth is not False:
                 lines.append("Authorization: %s" % auth)
             lines.append("Expires: %s" % (expires if expires_hdr is None

@@ -53,8 +53,8 @@ mars() {
 }
 
 # py NODE [OUT]: run the python on stdin in NODE's namespace with aka_ue
-# importable and the topology in its globals (SC IC PC UE EXT DOMAIN K
-# OP), save(NAME, TEXT) / load(NAME) to pass values between runs; its
+# importable and the topology in its globals (SC SC2 IC PC UE EXT DOMAIN
+# K OP), save(NAME, TEXT) / load(NAME) to pass values between runs; its
 # "name=value" lines go to OUT (default py.out) for val.
 py() {
 	local n=$1 out=${2:-py.out}
@@ -64,6 +64,7 @@ import os, sys, time
 from aka_ue import UE, Resp, imsauth
 E = os.environ
 SC, IC, PC, UEIP, EXT = E["SC"], E["IC"], E["PC"], E["UEIP"], E["EXT"]
+SC2 = E["SC2"]
 DOMAIN, K, OP = E["DOMAIN"], E["K"], E["OP"]
 def out(name, value):
     print("%s=%s" % (name, value), flush=True)
@@ -76,8 +77,8 @@ def load(name):
 PRE
 		cat
 	} | in_ns "$n" env IMSAUTH="$IMSAUTH" PYTHONPATH="$SECDIR" SC="$SC" \
-		IC="$IC" PC="$PC" UEIP="$UE" EXT="$EXT" DOMAIN="$DOMAIN" \
-		K="$K" OP="$OP" python3 - >"$out" 2>"$out.err"
+		SC2="$SC2" IC="$IC" PC="$PC" UEIP="$UE" EXT="$EXT" \
+		DOMAIN="$DOMAIN" K="$K" OP="$OP" python3 - >"$out" 2>"$out.err"
 	PY_OUT=$out
 }
 # val NAME [FILE]: the value of NAME= in the last py output.
