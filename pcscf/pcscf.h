@@ -58,6 +58,7 @@ struct pcscf_gm_set {
 	time_t		 expires;	/* monotonic s */
 	char		 server[PCSCF_GM_HDR_MAX];	/* Security-Server */
 	char		 client[PCSCF_GM_HDR_MAX];	/* first -Client */
+	char		 ident[SIPX_IDENT_MAX];	/* port_pc's transport */
 	struct pcscf_gm_set *prev, *next;
 };
 
@@ -292,10 +293,11 @@ void	pcscf_gm_ue_gone(struct pcscf *, struct pcscf_ue *);
 /* A UE-side request other than REGISTER: 0 or the status to refuse. */
 int	pcscf_gm_check_request(struct pcscf *, nta_incoming_t *,
 	    const struct pcscf_ue *);
-/* The registered UE at (ip, port_us), or NULL; its port_pc transport. */
+/* The registered UE at (ip, port_us), or NULL; the name of its port_pc
+ * transport (sipx_forward_via). */
 struct pcscf_ue *pcscf_gm_ue_by_us(struct pcscf *, const char *ip,
 	    unsigned port);
-tport_t	*pcscf_gm_tport(struct pcscf *, const struct pcscf_ue *);
+const char *pcscf_gm_ident(const struct pcscf_ue *);
 
 /* pcscf_register.c: REGISTER from the UE side (TS 24.229 5.2.2). */
 int	pcscf_register(struct pcscf *, nta_incoming_t *, msg_t *, sip_t *,

@@ -290,12 +290,17 @@ pcscf_gm_ue_by_us(struct pcscf *p, const char *ip, unsigned port)
 	return NULL;
 }
 
-tport_t *
-pcscf_gm_tport(struct pcscf *p, const struct pcscf_ue *u)
+const char *
+pcscf_gm_ident(const struct pcscf_ue *u)
 {
-	if (u->gm == NULL)
-		return NULL;
-	return sipx_agent_tport(&p->sa, u->gm->sa.port_pc, 0);
+	return u->gm != NULL ? u->gm->ident : NULL;
+}
+
+/* The name of the transport at a protected client port. */
+static void
+pc_ident(unsigned port, char *out, size_t size)
+{
+	(void)snprintf(out, size, "gm%u", port);
 }
 
 /* ---- the REGISTER ---- */
@@ -522,6 +527,7 @@ pcscf_gm_challenge(struct pcscf *p, const char *ip, const char *impi,
 		return 500;
 	}
 	(void)snprintf(s->client, sizeof(s->client), "%s", o->client);
+	pc_ident(s->sa.port_pc, s->ident, sizeof(s->ident));
 	/* Annex H: the chosen mechanism with our SPIs and ports. */
 	(void)snprintf(s->server, sizeof(s->server),
 	    "ipsec-3gpp;q=0.1;alg=%s;ealg=%s;spi-c=%u;spi-s=%u;port-c=%u;"
@@ -685,13 +691,16 @@ int
 pcscf_gm_start(struct pcscf *p)
 {
 	struct pcscf_gm *g = &p->gm;
+	char id0[SIPX_IDENT_MAX], id1[SIPX_IDENT_MAX];
 	int rc;
 
 	if (!g->on)
 		return 0;
-	if ((rc = sipx_agent_add_port(&p->sa, g->port_ps)) < 0 ||
-	    (rc = sipx_agent_add_port(&p->sa, g->port_pc)) < 0 ||
-	    (rc = sipx_agent_add_port(&p->sa, g->port_pc + 1)) < 0)
+	pc_ident(g->port_pc, id0, sizeof(id0));
+	pc_ident(g->port_pc + 1, id1, sizeof(id1));
+	if ((rc = sipx_agent_add_port(&p->sa, g->port_ps, NULL)) < 0 ||
+	    (rc = sipx_agent_add_port(&p->sa, g->port_pc, id0)) < 0 ||
+	    (rc = sipx_agent_add_port(&p->sa, g->port_pc + 1, id1)) < 0)
 		return rc;
 	if ((g->sweep = su_timer_create(su_root_task(p->sa.root), 1000)) ==
 	    NULL || su_timer_set_for_ever(g->sweep, gm_sweep,

@@ -304,13 +304,13 @@ fwd_hook(void *arg, msg_t *msg, sip_t *sip, int status)
 	return 0;
 }
 
-/* Forward with the hook; f is the hook's from here on.  tp: the
+/* Forward with the hook; f is the hook's from here on.  ident: the
  * transport to send through (a UE's SAs), NULL nta's choice. */
 static void
 forward(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, struct fwd *f,
-    tport_t *tp)
+    const char *ident)
 {
-	if (sipx_forward_tp(&p->sa, irq, msg, NULL, tp, fwd_hook, f) < 0) {
+	if (sipx_forward_via(&p->sa, irq, msg, NULL, ident, fwd_hook, f) < 0) {
 		if (f->dialog)
 			pcscf_dlg_release(p->dlgs, f->ref);
 		free(f);
@@ -351,8 +351,8 @@ reply_dialogs_full(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, int rc,
 /* TS 33.203 7.1: a request to a UE with Gm SAs leaves through them,
  * from our protected client port to its protected server port (the
  * next hop: the first Route, else the Request-URI). */
-static tport_t *
-ue_tport(struct pcscf *p, const sip_t *sip)
+static const char *
+ue_transport(struct pcscf *p, const sip_t *sip)
 {
 	const url_t *hop = sip->sip_route != NULL ? sip->sip_route->r_url :
 	    sip->sip_request->rq_url;
@@ -368,9 +368,11 @@ ue_tport(struct pcscf *p, const sip_t *sip)
 		ip[strcspn(ip, "]")] = '\0';
 	}
 	port = strtoul(hop->url_port, NULL, 10);
-	if ((u = pcscf_gm_ue_by_us(p, ip, (unsigned)port)) == NULL)
+	if ((u = pcscf_gm_ue_by_us(p, ip, (unsigned)port)) == NULL) {
+		log_debug("pcscf: %s:%lu: no Gm SAs", ip, port);
 		return NULL;
-	return pcscf_gm_tport(p, u);
+	}
+	return pcscf_gm_ident(u);
 }
 
 /* TS 24.229 5.2.7 / 5.2.6.4: from the core towards a UE. */
@@ -423,7 +425,7 @@ from_core(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip)
 		(void)pcscf_dlg_find(p->dlgs, f->key);
 		f->bye = sip->sip_request->rq_method == sip_method_bye;
 	}
-	forward(p, irq, msg, f, ue_tport(p, sip));
+	forward(p, irq, msg, f, ue_transport(p, sip));
 	return 0;
 }
 

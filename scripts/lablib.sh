@@ -22,7 +22,6 @@ LAB_DOMAIN=${LAB_DOMAIN:-ims.example.org}
 LAB_FD_EXT=${LAB_FD_EXT:-/usr/lib/freeDiameter}
 LAB_DIAMETER=${LAB_DIAMETER:-tcp}
 LAB_USER=${LAB_USER:-imssec}
-LAB_PORT_PS=5064	# the pcscf's protected server port (its default)
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)	# the samples
 # shellcheck source=netns.sh
 . "$LAB_SRC/scripts/netns.sh"

@@ -138,6 +138,7 @@ struct xfrm_sa_info {
 	uint64_t	bytes, packets;		/* curlft */
 	uint64_t	add_time, use_time;
 	uint32_t	replay_errors, integrity_failed, replay_window;
+	uint32_t	replay_old;	/* dropped: older than the window */
 };
 
 /* A policy with one ESP template. */

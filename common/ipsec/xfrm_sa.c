@@ -243,6 +243,7 @@ xfrm_sa_get_cb(const struct nlmsghdr *nlh, void *data)
 	o->add_time = sp.p->curlft.add_time;
 	o->use_time = sp.p->curlft.use_time;
 	o->replay_errors = sp.p->stats.replay;
+	o->replay_old = sp.p->stats.replay_window;
 	o->integrity_failed = sp.p->stats.integrity_failed;
 	o->replay_window = sp.p->replay_window;
 	c->found = 1;

@@ -78,11 +78,11 @@ int	sipx_agent_open(struct sipx_agent *, const char *listen,
 	    nta_request_f *req_cb, void *magic);
 void	sipx_agent_close(struct sipx_agent *);
 /* Listen on the agent's host at another port too (UDP and TCP), e.g. the
- * P-CSCF's protected ports (TS 33.203 7.1).  0 or -errno. */
-int	sipx_agent_add_port(struct sipx_agent *, unsigned port);
-/* The agent's primary transport at local port `port` (UDP, or TCP with
- * tcp set), not referenced; NULL if none. */
-tport_t	*sipx_agent_tport(struct sipx_agent *, unsigned port, int tcp);
+ * P-CSCF's protected ports (TS 33.203 7.1), named ident for
+ * sipx_forward_via (NULL: SIPX_IDENT_MAIN, never chosen by name).  0 or
+ * -errno. */
+int	sipx_agent_add_port(struct sipx_agent *, unsigned port,
+	    const char *ident);
 /* The local port a request arrived at (through which primary).  0 or
  * -ENOENT. */
 int	sipx_arrival_port(struct sipx_agent *, nta_incoming_t *,
@@ -213,6 +213,8 @@ int	sipx_privacy_apply(const struct sipx_trust *, msg_t *, sip_t *,
  * resp and sip NULL.  Every forwarded request ends with exactly one call
  * with status >= 200, unless sipx_forward() failed (< 0): then none. */
 #define SIPX_HOOK_RETRY_AFTER	"30"
+#define SIPX_IDENT_MAX		16	/* a transport name */
+#define SIPX_IDENT_MAIN		"sip"	/* the listen address's */
 typedef int (*sipx_resp_hook)(void *arg, msg_t *resp, sip_t *sip,
 	    int status);
 
@@ -235,11 +237,12 @@ msg_t	*sipx_request_copy(nta_incoming_t *irq, int *status);
 int	sipx_forward(struct sipx_agent *, nta_incoming_t *irq, msg_t *msg,
 	    const char *next_hop, sipx_resp_hook hook, void *arg);
 
-/* The same, sent through the transport tp (a primary of this agent, for
- * TS 33.203 7.1 the P-CSCF's protected client port); NULL: nta's
- * choice.  tp is held until the transaction ends. */
-int	sipx_forward_tp(struct sipx_agent *, nta_incoming_t *irq, msg_t *msg,
-	    const char *next_hop, tport_t *tp, sipx_resp_hook hook, void *arg);
+/* The same, sent from the port named ident (sipx_agent_add_port; for
+ * TS 33.203 7.1 the P-CSCF's protected client port); NULL: nta's choice.
+ * (NTATAG_TPORT picks only connections: a UDP port goes by its name.) */
+int	sipx_forward_via(struct sipx_agent *, nta_incoming_t *irq, msg_t *msg,
+	    const char *next_hop, const char *ident, sipx_resp_hook hook,
+	    void *arg);
 
 /* RFC 3261 16.4: remove the top Route if it names this agent; returns 1 if
  * it did (and, with user non-NULL, copies the Route URI's user part). */

@@ -19,6 +19,7 @@
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/nta_stateless.h>
 #include <sofia-sip/nta_tport.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "check.h"
 #include "log.h"
@@ -153,6 +154,9 @@ sipx_agent_open(struct sipx_agent *a, const char *listen,
 	    NTATAG_CLIENT_RPORT(1),
 	    NTATAG_PASS_100(0),
 	    NTATAG_CANCEL_487(0),
+	    /* Named: Sofia compares a request's TPTAG_IDENT with every
+	     * primary's name, and an unnamed one crashes it. */
+	    TPTAG_IDENT(SIPX_IDENT_MAIN),
 	    TAG_END());
 	if (a->agent == NULL) {
 		log_err("sipx: cannot bind %s", a->self);
@@ -167,19 +171,21 @@ sipx_agent_open(struct sipx_agent *a, const char *listen,
 }
 
 int
-sipx_agent_add_port(struct sipx_agent *a, unsigned port)
+sipx_agent_add_port(struct sipx_agent *a, unsigned port, const char *ident)
 {
+	if (ident == NULL)
+		ident = SIPX_IDENT_MAIN;
 	char url[SIPX_URI_MAX];
 
 	if (port == 0 || port > 65535 || snprintf(url, sizeof(url),
 	    "sip:%s:%u", a->host, port) >= (int)sizeof(url))
 		return -EINVAL;
 	if (nta_agent_add_tport(a->agent, URL_STRING_MAKE(url),
-	    TAG_END()) < 0) {
+	    TPTAG_IDENT(ident), TAG_END()) < 0) {
 		log_err("sipx: cannot bind %s", url);
 		return -EADDRNOTAVAIL;
 	}
-	log_info("sip: listening on %s (udp, tcp)", url);
+	log_info("sip: listening on %s (udp, tcp), named %s", url, ident);
 	return 0;
 }
 
@@ -197,19 +203,6 @@ tport_local_port(const tport_t *tp)
 	if (sa->sa_family == AF_INET6)
 		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
 	return 0;
-}
-
-tport_t *
-sipx_agent_tport(struct sipx_agent *a, unsigned port, int tcp)
-{
-	tport_t *tp;
-
-	for (tp = tport_primaries(nta_agent_tports(a->agent)); tp != NULL;
-	    tp = tport_next(tp))
-		if ((tcp ? tport_is_tcp(tp) : tport_is_udp(tp)) &&
-		    tport_local_port(tp) == port)
-			return tp;
-	return NULL;
 }
 
 int

@@ -16,7 +16,7 @@
 #include <sofia-sip/su_tag.h>
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/sip_tag.h>
-#include <sofia-sip/tport.h>
+#include <sofia-sip/tport_tag.h>
 
 #include "check.h"
 #include "log.h"
@@ -34,7 +34,7 @@ struct sipx_fwd {
 	struct sipx_lookup *lookup;
 	su_timer_t	*timer;
 	char		 host[SIPX_HOST_MAX];
-	tport_t		*tp;		/* sipx_forward_tp: held */
+	char		 ident[SIPX_IDENT_MAX];	/* sipx_forward_via */
 };
 
 static void	fwd_fail(struct sipx_fwd *, int, const char *);
@@ -99,8 +99,6 @@ fwd_free(struct sipx_fwd *f)
 		nta_outgoing_destroy(f->orq);
 	if (f->irq != NULL)
 		nta_incoming_destroy(f->irq);
-	if (f->tp != NULL)
-		tport_unref(f->tp);
 	free(f);
 }
 
@@ -273,7 +271,7 @@ fwd_send(struct sipx_fwd *f)
 		/* RFC 3261 16.11: forwarded statelessly. */
 		if (nta_outgoing_mcreate(f->a->agent, NULL, NULL,
 		    (url_string_t const *)f->hop, msg,
-		    TAG_IF(f->tp != NULL, NTATAG_TPORT(f->tp)),
+		    TAG_IF(f->ident[0] != '\0', TPTAG_IDENT(f->ident)),
 		    TAG_END()) == NULL)
 			log_warn("sipx: cannot forward ACK");
 		fwd_free(f);
@@ -281,7 +279,7 @@ fwd_send(struct sipx_fwd *f)
 	}
 	f->orq = nta_outgoing_mcreate(f->a->agent, fwd_response,
 	    (nta_outgoing_magic_t *)f, (url_string_t const *)f->hop, msg,
-	    TAG_IF(f->tp != NULL, NTATAG_TPORT(f->tp)), TAG_END());
+	    TAG_IF(f->ident[0] != '\0', TPTAG_IDENT(f->ident)), TAG_END());
 	if (f->orq == NULL) {
 		log_warn("sipx: cannot forward %s",
 		    sip->sip_request->rq_method_name);
@@ -353,12 +351,12 @@ int
 sipx_forward(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
     const char *next_hop, sipx_resp_hook hook, void *arg)
 {
-	return sipx_forward_tp(a, irq, msg, next_hop, NULL, hook, arg);
+	return sipx_forward_via(a, irq, msg, next_hop, NULL, hook, arg);
 }
 
 int
-sipx_forward_tp(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
-    const char *next_hop, tport_t *tp, sipx_resp_hook hook, void *arg)
+sipx_forward_via(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
+    const char *next_hop, const char *ident, sipx_resp_hook hook, void *arg)
 {
 	struct sipx_fwd *f;
 	sip_t *sip = sip_object(msg);
@@ -404,7 +402,8 @@ sipx_forward_tp(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 	f->arg = arg;
 	f->msg = msg;
 	f->hop = hop;
-	f->tp = tp != NULL ? tport_ref(tp) : NULL;
+	if (ident != NULL)
+		(void)snprintf(f->ident, sizeof(f->ident), "%s", ident);
 	invite = sip->sip_request->rq_method == sip_method_invite;
 	if (host_is_literal(hop->url_host))
 		rc = fwd_send(f);
@@ -413,8 +412,6 @@ sipx_forward_tp(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 	if (rc < 0) {
 		msg_destroy(f->msg);
 		f->irq = NULL;
-		if (f->tp != NULL)
-			tport_unref(f->tp);
 		free(f);
 		if (rc == -EBUSY && irq != NULL) {
 			/* RFC 3261 21.5.4, 20.33. */

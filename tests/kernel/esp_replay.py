@@ -1,7 +1,8 @@
 #!/usr/bin/python3 -S
 """esp_replay.py PCAP DST SPI - the attacker's replay (RFC 4303 3.4.3):
-send again, as captured, the first ESP packet to DST with SPI (decimal)
-from a pcap file (Ethernet, tcpdump -w), through a raw IPv4 socket.
+send again, as captured, the first whole (unfragmented) ESP packet to DST
+with SPI (decimal) from a pcap file (Ethernet, tcpdump -w), through a raw
+IPv4 socket.
 Prints replayed=SEQ; exit 1 when no such packet was captured."""
 import socket
 import struct
@@ -30,6 +31,8 @@ def main():
         ip = frame[14:]
         ihl = (ip[0] & 0x0f) * 4
         if ip[9] != 50 or ip[16:20] != dst:	# ESP to DST
+            continue
+        if struct.unpack(">H", ip[6:8])[0] & 0x3fff:	# MF, offset
             continue
         s, seq = struct.unpack(">II", ip[ihl:ihl + 8])
         if s != spi:

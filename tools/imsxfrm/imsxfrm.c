@@ -310,12 +310,12 @@ cmd_sa_get(struct xfrm_nl *h, const struct args *a)
 		return kernel_error(rc);
 	printf("spi=0x%08x\nsrc=%s\ndst=%s\nmode=%s\nreqid=%u\nours=%d\n"
 	    "bytes=%" PRIu64 "\npackets=%" PRIu64 "\nreplay_window=%u\n"
-	    "replay_errors=%u\nintegrity_failed=%u\n", si.spi,
+	    "replay_errors=%u\nreplay_old=%u\nintegrity_failed=%u\n", si.spi,
 	    xfrm_ip_str(&si.src, s, sizeof(s)),
 	    xfrm_ip_str(&si.dst, d, sizeof(d)),
 	    si.mode == IMS_XFRM_MODE_TUNNEL ? "tunnel" : "transport",
 	    si.reqid, si.ours, si.bytes, si.packets, si.replay_window,
-	    si.replay_errors, si.integrity_failed);
+	    si.replay_errors, si.replay_old, si.integrity_failed);
 	return 0;
 }
 
