@@ -8,8 +8,10 @@
  * With --ipsec a second agent is the protected side: bound to UE:port_us
  * (the protected server port) with one more UDP transport per protected
  * client port (the current set's port_uc, and during a TS 33.203 7.4
- * re-registration the old set's too).  A request leaves from the
- * transport of the set's port_uc (NTATAG_TPORT: Via sent-by UE:port_uc)
+ * re-registration the old set's too), each named "gmPORT" (TPTAG_IDENT).
+ * A request leaves from the transport of the set's port_uc, chosen by
+ * that name (TPTAG_IDENT on the request: NTATAG_TPORT picks only
+ * connections, not UDP primaries), so Via sent-by is UE:port_uc; it goes
  * to P-CSCF:port_ps; its response is taken on any of the agent's
  * transports: over UDP a P-CSCF answers from port_pc to port_us (what
  * Kamailio's ims_ipsec_pcscf does, TS 33.203 7.1 for UDP) or from port_ps
@@ -40,6 +42,7 @@
 #include <sofia-sip/nta_stateless.h>
 #include <sofia-sip/nta_tport.h>
 #include <sofia-sip/tport.h>
+#include <sofia-sip/tport_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/msg_header.h>
@@ -62,7 +65,7 @@ struct ue_sip {
 	char		 contact[UE_URL_MAX];
 	char		 local_host[UE_HOST_MAX];
 	char		 local_addr[UE_HOST_MAX];	/* bare */
-	tport_t		*send_tport;	/* protected side: port_uc's */
+	char		 send_ident[16];	/* protected side: port_uc's */
 	unsigned	 messages_in;
 	/* the transaction in progress */
 	struct ue_resp	*resp;
@@ -292,7 +295,7 @@ ue_sip_open_gm(const struct ue_conf *c, const char *ue_ip, uint16_t port_us,
     const char *user)
 {
 	struct ue_sip *s;
-	char host[UE_HOST_MAX - 8];
+	char host[UE_HOST_MAX - 8], ident[16];
 
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		log_err("out of memory");
@@ -316,8 +319,10 @@ ue_sip_open_gm(const struct ue_conf *c, const char *ue_ip, uint16_t port_us,
 		log_err("cannot start Sofia-SIP");
 		goto fail;
 	}
+	snprintf(ident, sizeof(ident), "gm%u", port_us);
 	s->agent = nta_agent_create(s->root, URL_STRING_MAKE(s->bind_url),
-	    gm_request_cb, s, NTATAG_UA(1), NTATAG_CLIENT_RPORT(1), TAG_END());
+	    gm_request_cb, s, NTATAG_UA(1), NTATAG_CLIENT_RPORT(1),
+	    TPTAG_IDENT(ident), TAG_END());
 	if (s->agent == NULL) {
 		log_err("cannot bind the protected server port %s", s->bind_url);
 		goto fail;
@@ -348,13 +353,15 @@ tport_by_port(struct ue_sip *s, uint16_t port)
 int
 ue_sip_add_port(struct ue_sip *s, uint16_t port_uc)
 {
-	char url[UE_URL_MAX], host[UE_HOST_MAX - 8];
+	char url[UE_URL_MAX], host[UE_HOST_MAX - 8], ident[16];
 
 	if (tport_by_port(s, port_uc) != NULL)
 		return 0;
 	url_host(host, sizeof(host), s->local_addr);
 	snprintf(url, sizeof(url), "sip:%s:%u;transport=udp", host, port_uc);
-	if (nta_agent_add_tport(s->agent, URL_STRING_MAKE(url), TAG_END()) < 0 ||
+	snprintf(ident, sizeof(ident), "gm%u", port_uc);
+	if (nta_agent_add_tport(s->agent, URL_STRING_MAKE(url),
+	    TPTAG_IDENT(ident), TAG_END()) < 0 ||
 	    tport_by_port(s, port_uc) == NULL) {
 		log_err("cannot bind the protected client port %s", url);
 		return -EIO;
@@ -368,8 +375,9 @@ ue_sip_route(struct ue_sip *s, uint16_t port_uc, const char *pcscf_ip,
 {
 	char host[UE_HOST_MAX - 8];
 
-	if ((s->send_tport = tport_by_port(s, port_uc)) == NULL)
+	if (tport_by_port(s, port_uc) == NULL)
 		return -ENOENT;
+	snprintf(s->send_ident, sizeof(s->send_ident), "gm%u", port_uc);
 	url_host(host, sizeof(host), pcscf_ip);
 	snprintf(s->proxy_url, sizeof(s->proxy_url), "sip:%s:%u;transport=udp",
 	    host, port_ps);
@@ -536,7 +544,7 @@ ue_sip_request(struct ue_sip *s, const struct ue_req *q, unsigned timeout_ms,
 	s->done = 0;
 	orq = nta_outgoing_mcreate(s->agent, response_cb, s,
 	    URL_STRING_MAKE(s->proxy_url), msg,
-	    TAG_IF(s->send_tport != NULL, NTATAG_TPORT(s->send_tport)),
+	    TAG_IF(s->send_ident[0] != '\0', TPTAG_IDENT(s->send_ident)),
 	    TAG_END());
 	if (orq == NULL) {
 		log_err("cannot send the %s request to %s", q->method,
