@@ -100,6 +100,7 @@ lab_net_up hss scscf icscf pcscf ue
 HS=$(lab_ip hss) SC=$(lab_ip scscf) IC=$(lab_ip icscf) PC=$(lab_ip pcscf)
 UE=$(lab_ip ue)
 cx=(-o "diameter.connect=hss.$D@$HS")
+dia_hss=() dia_scscf=() dia_icscf=()	# filled by lab_dia_args (namerefs)
 lab_dia_args dia_hss hss
 lab_dia_args dia_scscf scscf
 lab_dia_args dia_icscf icscf
