@@ -304,6 +304,8 @@ gm_registered(struct ue_reg *u, unsigned expires, struct ue_result *res)
 			if (u->st.set[i].sa.spi_uc == u->cur.sa.spi_uc &&
 			    u->st.set[i].sa.spi_us == u->cur.sa.spi_us)
 				break;
+		if (i == u->st.n)
+			return -ENOENT;
 		keep = &u->st.set[i];
 	} else {
 		gm_drop_new(u);
