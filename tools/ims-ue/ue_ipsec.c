@@ -32,8 +32,9 @@
 
 #define NAME_SCAN	64	/* enum values tried for a secagree name */
 
-/* The secagree enum whose wire name is `name`: whatever secagree and
- * ipsec3gpp know (TS 33.203 Annex H names), nothing hard-coded here. */
+/* The secagree enum whose wire name is `name`: whatever secagree knows
+ * (TS 33.203 Annex H names), nothing hard-coded here; which pairs make
+ * SAs is gm_sa's to say (pair_ok). */
 static int
 alg_by_name(const char *name, enum secagree_alg *out)
 {
@@ -42,8 +43,7 @@ alg_by_name(const char *name, enum secagree_alg *out)
 
 	for (i = 0; i < NAME_SCAN; i++) {
 		n = secagree_alg_name((enum secagree_alg)i);
-		if (n != NULL && strcasecmp(n, name) == 0 &&
-		    ipsec3gpp_xfrm_auth((enum secagree_alg)i) != NULL) {
+		if (n != NULL && strcasecmp(n, name) == 0) {
 			*out = (enum secagree_alg)i;
 			return 0;
 		}
@@ -59,13 +59,33 @@ ealg_by_name(const char *name, enum secagree_ealg *out)
 
 	for (i = 0; i < NAME_SCAN; i++) {
 		n = secagree_ealg_name((enum secagree_ealg)i);
-		if (n != NULL && strcasecmp(n, name) == 0 &&
-		    ipsec3gpp_xfrm_enc((enum secagree_ealg)i) != NULL) {
+		if (n != NULL && strcasecmp(n, name) == 0) {
 			*out = (enum secagree_ealg)i;
 			return 0;
 		}
 	}
 	return -ENOENT;
+}
+
+/* Can gm_sa install this pair (TS 33.203 Annex H: e.g. aes-gcm goes
+ * with alg null only)?  Asked of gm_sa_plan with a dummy set. */
+static int
+pair_ok(enum secagree_alg alg, enum secagree_ealg ealg)
+{
+	struct gm_sa p;
+	struct gm_sa_plan pl;
+
+	memset(&p, 0, sizeof(p));
+	p.side = GM_SA_UE;
+	if (xfrm_ip_parse("192.0.2.1", &p.ue) < 0 ||
+	    xfrm_ip_parse("192.0.2.2", &p.pcscf) < 0)
+		return 0;
+	p.port_uc = 1, p.port_us = 2, p.port_pc = 3, p.port_ps = 4;
+	p.spi_uc = 256, p.spi_us = 257, p.spi_pc = 258, p.spi_ps = 259;
+	p.alg = alg;
+	p.ealg = ealg;
+	p.lifetime = 1;
+	return gm_sa_plan(&p, &pl) == 0;
 }
 
 /* Split a comma-separated list into at most max names. */
@@ -92,16 +112,18 @@ split_list(const char *list, char names[][SECAGREE_MAX_NAME + 1], size_t max,
 
 /* TS 33.203 Annex H / RFC 3329 2.2: one ipsec-3gpp mechanism per
  * integrity x encryption pair the UE supports, in its order of
- * preference (alg outer, ealg inner). */
+ * preference (alg outer, ealg inner); pairs that make no SA are left out,
+ * and a name that pairs with nothing is an error. */
 int
 ue_ipsec_offer_parse(const char *algs, const char *ealgs,
     struct ue_ipsec_offer *o, char *why, size_t whysz)
 {
 	char a[SECAGREE_MAX_MECHS][SECAGREE_MAX_NAME + 1];
 	char e[SECAGREE_MAX_MECHS][SECAGREE_MAX_NAME + 1];
-	enum secagree_alg alg;
-	enum secagree_ealg ealg;
-	size_t na, ne, i, j;
+	enum secagree_alg alg[SECAGREE_MAX_MECHS];
+	enum secagree_ealg ealg[SECAGREE_MAX_MECHS];
+	unsigned used_e = 0;
+	size_t na, ne, i, j, n;
 
 	memset(o, 0, sizeof(*o));
 	if (split_list(algs, a, SECAGREE_MAX_MECHS, &na) < 0 ||
@@ -109,26 +131,41 @@ ue_ipsec_offer_parse(const char *algs, const char *ealgs,
 		snprintf(why, whysz, "expected NAME[,NAME...]");
 		return -EINVAL;
 	}
-	if (na * ne > SECAGREE_MAX_MECHS) {
-		snprintf(why, whysz, "%zu alg x ealg pairs, at most %d", na * ne,
-		    SECAGREE_MAX_MECHS);
-		return -EINVAL;
-	}
-	for (i = 0; i < na; i++) {
-		if (alg_by_name(a[i], &alg) < 0) {
+	for (i = 0; i < na; i++)
+		if (alg_by_name(a[i], &alg[i]) < 0) {
 			snprintf(why, whysz, "--alg: unknown \"%s\"", a[i]);
 			return -EINVAL;
 		}
-		for (j = 0; j < ne; j++) {
-			if (ealg_by_name(e[j], &ealg) < 0) {
-				snprintf(why, whysz, "--ealg: unknown \"%s\"",
-				    e[j]);
+	for (j = 0; j < ne; j++)
+		if (ealg_by_name(e[j], &ealg[j]) < 0) {
+			snprintf(why, whysz, "--ealg: unknown \"%s\"", e[j]);
+			return -EINVAL;
+		}
+	for (i = 0; i < na; i++) {
+		for (j = 0, n = o->n; j < ne; j++) {
+			if (!pair_ok(alg[i], ealg[j]))
+				continue;
+			if (o->n == SECAGREE_MAX_MECHS) {
+				snprintf(why, whysz, "more than %d alg x ealg "
+				    "pairs", SECAGREE_MAX_MECHS);
 				return -EINVAL;
 			}
-			o->alg[o->n] = alg;
-			o->ealg[o->n++] = ealg;
+			o->alg[o->n] = alg[i];
+			o->ealg[o->n++] = ealg[j];
+			used_e |= 1u << j;
+		}
+		if (o->n == n) {
+			snprintf(why, whysz, "--alg %s pairs with no --ealg",
+			    a[i]);
+			return -EINVAL;
 		}
 	}
+	for (j = 0; j < ne; j++)
+		if (!(used_e >> j & 1)) {
+			snprintf(why, whysz, "--ealg %s pairs with no --alg",
+			    e[j]);
+			return -EINVAL;
+		}
 	return 0;
 }
 
