@@ -2,6 +2,8 @@
  *
  *	ims-ue register|deregister|message --impi S --impu URI --k HEX
  *	    (--op HEX | --opc HEX) --pcscf HOST:PORT [options]
+ *	    [--ipsec [--alg LIST] [--ealg LIST] [--port-uc N] [--port-us N]
+ *	     [--ipsec-state FILE]]
  *
  * Output contract (as imsauth): one name=value line per result; exit 0
  * on success, 1 when the network rejects us or fails authentication, 2 on
@@ -18,7 +20,12 @@
 #include "util.h"
 
 #define UE_OPTS	"impi impu k op opc pcscf domain local transport expires " \
-		"state amf-sep timeout"
+		"state amf-sep timeout alg ealg port-uc port-us ipsec-state"
+/* TS 33.203 Annex H names, strongest first (secagree knows more) */
+#define UE_ALG_DEFAULT	"hmac-sha-1-96,hmac-md5-96"
+#define UE_EALG_DEFAULT	"aes-cbc,des-ede3-cbc,null"
+#define UE_PORT_UC	5070	/* protected client port */
+#define UE_PORT_US	5069	/* protected server port */
 
 static void
 usage(FILE *f)
@@ -29,7 +36,15 @@ usage(FILE *f)
 	    "\t[--local ADDR:PORT] [--transport udp|tcp] [--expires N]\n"
 	    "\t[--state FILE] [--amf-sep 0|1] [--timeout S] [--debug]\n"
 	    "\t[--debug-keys]\n"
-	    "       ims-ue message ... --to URI --body TEXT\n");
+	    "\t[--ipsec [--alg LIST] [--ealg LIST] [--port-uc N] [--port-us N]\n"
+	    "\t [--ipsec-state FILE]]\n"
+	    "       ims-ue message ... --to URI --body TEXT\n"
+	    "--ipsec: Gm sec-agree and ESP SAs (TS 33.203 7, UDP only); LIST is\n"
+	    "\tcomma-separated (alg %s, ealg %s);\n"
+	    "\tports default to %u (port-uc) and %u (port-us); the SA sets are\n"
+	    "\tkept in --ipsec-state (default: the --state file + \".ipsec\")\n"
+	    "\tand stay installed after register; needs CAP_NET_ADMIN\n",
+	    UE_ALG_DEFAULT, UE_EALG_DEFAULT, UE_PORT_UC, UE_PORT_US);
 }
 
 /* Values go into header fields: no controls, no angle brackets. */
@@ -56,13 +71,58 @@ hostport(const struct opts *o, const char *name, const char *v)
 		usage_error(o->cmd, "--%s: expected HOST:PORT", name);
 }
 
+/* --ipsec and its options (TS 33.203 7.1, Annex H). */
+static void
+ipsec_from_opts(const struct opts *o, struct ue_conf *c)
+{
+	static char state[4096];
+	const char *only[] = { "alg", "ealg", "port-uc", "port-us",
+	    "ipsec-state" };
+	size_t i;
+
+	if (!c->ipsec) {
+		for (i = 0; i < sizeof(only) / sizeof(only[0]); i++)
+			if (opts_get(o, only[i]) != NULL)
+				usage_error(o->cmd, "--%s needs --ipsec", only[i]);
+		return;
+	}
+	/* Sofia's client TCP sockets bind an ephemeral port, not port_uc
+	 * (TS 33.203 7.1 wants the connection from the protected client
+	 * port): not done yet. */
+	if (strcmp(c->transport, "udp") != 0)
+		usage_error(o->cmd, "--ipsec: only --transport udp so far");
+	c->alg_list = opts_get(o, "alg") ? opts_get(o, "alg") : UE_ALG_DEFAULT;
+	c->ealg_list = opts_get(o, "ealg") ? opts_get(o, "ealg") :
+	    UE_EALG_DEFAULT;
+	header_safe(o, "alg", c->alg_list);
+	header_safe(o, "ealg", c->ealg_list);
+	c->port_uc_given = opts_get(o, "port-uc") != NULL;
+	c->port_uc = (uint16_t)opts_uint(o, "port-uc", UE_PORT_UC, 1, 65535,
+	    NULL);
+	c->port_us = (uint16_t)opts_uint(o, "port-us", UE_PORT_US, 1, 65535,
+	    NULL);
+	if (c->port_uc == c->port_us)
+		usage_error(o->cmd, "--port-uc and --port-us must differ");
+	if ((c->ipsec_state_path = opts_get(o, "ipsec-state")) == NULL) {
+		if (c->state_path == NULL)
+			usage_error(o->cmd, "--ipsec needs --state FILE or "
+			    "--ipsec-state FILE (the SA sets outlive the run)");
+		if ((size_t)snprintf(state, sizeof(state), "%s.ipsec",
+		    c->state_path) >= sizeof(state))
+			usage_error(o->cmd, "--state: path too long");
+		c->ipsec_state_path = state;
+	}
+}
+
 static void
 conf_from_opts(const struct opts *o, struct ue_conf *c)
 {
 	uint8_t op[16];
 	const char *at;
+	int ipsec = c->ipsec;
 
 	memset(c, 0, sizeof(*c));
+	c->ipsec = ipsec;
 	c->impi = opts_need(o, "impi");
 	c->impu = opts_need(o, "impu");
 	c->pcscf = opts_need(o, "pcscf");
@@ -102,6 +162,7 @@ conf_from_opts(const struct opts *o, struct ue_conf *c)
 	/* TS 24.229 5.1.1.2.1: the UE asks for 600000 s by default. */
 	c->expires = opts_uint(o, "expires", 600000, 0, 0x7fffffff, NULL);
 	c->timeout_ms = 1000 * opts_uint(o, "timeout", 10, 1, 3600, NULL);
+	ipsec_from_opts(o, c);
 }
 
 /* Flags without a value, taken out before the "--name value" options. */
@@ -130,6 +191,31 @@ out_hex(const char *name, const uint8_t *b, size_t len)
 	printf("%s=%s\n", name, hex);
 }
 
+/* --ipsec: the set that carried the registration (decimal SPIs, as in
+ * the sec-agree headers), or why there is none. */
+static void
+report_ipsec(const struct ue_result *r)
+{
+	const struct gm_sa *p = &r->gm_sa;
+
+	if (r->outcome == UE_REJECTED)
+		printf("error=%d %s\n", r->status, r->phrase);
+	else if (r->why[0] != '\0')
+		printf("error=%s\n", r->why);
+	if (!r->gm) {
+		printf("ipsec=no\n");
+		return;
+	}
+	printf("ipsec=yes\nipsec_set=%s\nalg=%s\nealg=%s\n",
+	    r->gm_kept ? "kept" : "new", secagree_alg_name(p->alg),
+	    secagree_ealg_name(p->ealg));
+	printf("spi_uc=%u\nspi_us=%u\nspi_pc=%u\nspi_ps=%u\n", p->spi_uc,
+	    p->spi_us, p->spi_pc, p->spi_ps);
+	printf("port_uc=%u\nport_us=%u\nport_pc=%u\nport_ps=%u\n",
+	    p->port_uc, p->port_us, p->port_pc, p->port_ps);
+	printf("ipsec_removed=%d\n", r->gm_removed);
+}
+
 static int
 report(const struct ue_conf *c, const struct ue_result *r, int dereg)
 {
@@ -141,6 +227,8 @@ report(const struct ue_conf *c, const struct ue_result *r, int dereg)
 		[UE_TIMEOUT] = "timeout",
 		[UE_UNREACHABLE] = "unreachable",
 		[UE_NO_CHALLENGE] = "bad-challenge",
+		[UE_SECAGREE_FAILED] = "sec-agree-failed",
+		[UE_IPSEC_FAILED] = "ipsec-failed",
 	};
 	uint8_t sqnb[6];
 
@@ -154,6 +242,8 @@ report(const struct ue_conf *c, const struct ue_result *r, int dereg)
 		printf("p_associated_uri=%s\n", r->p_associated_uri);
 	}
 	printf("resync=%d\n", r->resync);
+	if (c->ipsec)
+		report_ipsec(r);
 	if (r->have_sqn) {
 		aka_sqn_to_bytes(r->sqn, sqnb);
 		out_hex("sqn", sqnb, 6);
@@ -173,10 +263,10 @@ main(int argc, char **argv)
 	struct opts o;
 	struct ue_conf c;
 	struct ue_reg *u;
-	struct ue_result r;
+	struct ue_result r = { 0 };
 	struct ue_resp mresp;
 	const char *cmd, *to = NULL, *body = NULL;
-	int debug, debug_keys, dereg = 0, message = 0, rc;
+	int debug, debug_keys, ipsec, dereg = 0, message = 0, rc, live = 0;
 
 	log_init("ims-ue", LOG_LVL_WARN);
 	if (argc < 2) {
@@ -200,7 +290,10 @@ main(int argc, char **argv)
 	argv += 2;
 	debug = take_flag(&argc, argv, "--debug");
 	debug_keys = take_flag(&argc, argv, "--debug-keys");
+	ipsec = take_flag(&argc, argv, "--ipsec");
 	opts_parse(&o, cmd, argc, argv, message ? UE_OPTS " to body" : UE_OPTS);
+	memset(&c, 0, sizeof(c));
+	c.ipsec = ipsec;
 	conf_from_opts(&o, &c);
 	c.debug_keys = debug_keys;
 	if (message) {
@@ -216,8 +309,22 @@ main(int argc, char **argv)
 		secure_wipe(&c, sizeof(c));	/* the reason is logged */
 		return 2;
 	}
-	rc = ue_reg_register(u, dereg ? 0 : c.expires, &r);
-	if (rc < 0) {
+	/* message --ipsec with a live set: straight over it (no new
+	 * registration, TS 33.203 7.1) */
+	if (message && c.ipsec && (live = ue_reg_gm_resume(u)) < 0) {
+		fprintf(stderr, "ims-ue: %s: internal error (%s)\n", cmd,
+		    strerror(-live));
+		ue_reg_free(u);
+		return 2;
+	}
+	if (live) {
+		printf("ipsec=yes\nipsec_set=live\n");
+		rc = 0;
+	} else
+		rc = ue_reg_register(u, dereg ? 0 : c.expires, &r);
+	if (live)
+		;
+	else if (rc < 0) {
 		fprintf(stderr, "ims-ue: %s: internal error (%s)\n", cmd,
 		    strerror(-rc));
 		rc = 2;

@@ -3,11 +3,23 @@
  *
  * Every request goes to the P-CSCF (TS 24.229 5.1.1.1: the P-CSCF is the
  * UE's outbound proxy), whatever its Request-URI.  The local address is
- * fixed because the later sec-agree step (TS 33.203 7.1) binds the SAs to
- * the UE's ports: port_uc / port_us will be further transports added to
- * the same agent.
+ * fixed because sec-agree (TS 33.203 7.1) binds the SAs to the UE's ports.
+ *
+ * With --ipsec a second agent is the protected side: bound to UE:port_us
+ * (the protected server port) with one more UDP transport per protected
+ * client port (the current set's port_uc, and during a TS 33.203 7.4
+ * re-registration the old set's too), each named "gmPORT" (TPTAG_IDENT).
+ * A request leaves from the transport of the set's port_uc, chosen by
+ * that name (TPTAG_IDENT on the request: NTATAG_TPORT picks only
+ * connections, not UDP primaries), so Via sent-by is UE:port_uc; it goes
+ * to P-CSCF:port_ps; its response is taken on any of the agent's
+ * transports: over UDP a P-CSCF answers from port_pc to port_us (what
+ * Kamailio's ims_ipsec_pcscf does, TS 33.203 7.1 for UDP) or from port_ps
+ * to port_uc, both inside the set's SAs.  Requests from the P-CSCF reach
+ * port_us; a MESSAGE is answered 200 (TS 24.229 5.1.4), anything else 501.
  */
 #define NTA_OUTGOING_MAGIC_T	struct ue_sip
+#define NTA_AGENT_MAGIC_T	struct ue_sip
 
 #include <errno.h>
 #include <netdb.h>
@@ -27,6 +39,10 @@
 #include <sofia-sip/su_log.h>
 #include <sofia-sip/su_wait.h>
 #include <sofia-sip/nta.h>
+#include <sofia-sip/nta_stateless.h>
+#include <sofia-sip/nta_tport.h>
+#include <sofia-sip/tport.h>
+#include <sofia-sip/tport_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_tag.h>
 #include <sofia-sip/msg_header.h>
@@ -48,6 +64,9 @@ struct ue_sip {
 	char		 proxy_url[UE_URL_MAX];
 	char		 contact[UE_URL_MAX];
 	char		 local_host[UE_HOST_MAX];
+	char		 local_addr[UE_HOST_MAX];	/* bare */
+	char		 send_ident[16];	/* protected side: port_uc's */
+	unsigned	 messages_in;
 	/* the transaction in progress */
 	struct ue_resp	*resp;
 	int		 done;
@@ -196,6 +215,10 @@ ue_sip_open(const struct ue_conf *c)
 	snprintf(s->local_host, sizeof(s->local_host), "%s%s%s",
 	    m->m_url->url_host, m->m_url->url_port ? ":" : "",
 	    m->m_url->url_port ? m->m_url->url_port : "");
+	snprintf(s->local_addr, sizeof(s->local_addr), "%s",
+	    m->m_url->url_host[0] == '[' ? m->m_url->url_host + 1 :
+	    m->m_url->url_host);
+	s->local_addr[strcspn(s->local_addr, "]")] = '\0';
 	snprintf(s->contact, sizeof(s->contact), "<sip:%s;transport=%s>",
 	    s->local_host, s->transport);
 	log_debug("bound %s, contact %s, proxy %s", s->bind_url, s->contact,
@@ -225,6 +248,140 @@ const char *
 ue_sip_local_host(const struct ue_sip *s)
 {
 	return s->local_host;
+}
+
+int
+ue_sip_local_addr(const struct ue_sip *s, char *out, size_t outsz)
+{
+	if ((size_t)snprintf(out, outsz, "%s", s->local_addr) >= outsz)
+		return -ENOSPC;
+	return 0;
+}
+
+unsigned
+ue_sip_messages_in(const struct ue_sip *s)
+{
+	return s->messages_in;
+}
+
+/* "addr" for a URL: IPv6 in brackets. */
+static void
+url_host(char *out, size_t outsz, const char *addr)
+{
+	snprintf(out, outsz, strchr(addr, ':') != NULL ? "[%s]" : "%s", addr);
+}
+
+/* Requests from the P-CSCF on the protected ports (TS 24.229 5.1.4: the UE
+ * is a UAS too): MESSAGE gets 200, the rest 501; ACK needs no answer. */
+static int
+gm_request_cb(struct ue_sip *s, nta_agent_t *agent, msg_t *msg, sip_t *sip)
+{
+	if (sip == NULL || sip->sip_request == NULL ||
+	    sip->sip_request->rq_method == sip_method_ack) {
+		msg_destroy(msg);
+		return 0;
+	}
+	if (sip->sip_request->rq_method == sip_method_message) {
+		s->messages_in++;
+		log_debug("MESSAGE received on the protected server port");
+		nta_msg_treply(agent, msg, 200, "OK", TAG_END());
+	} else
+		nta_msg_treply(agent, msg, 501, "Not Implemented", TAG_END());
+	return 0;
+}
+
+struct ue_sip *
+ue_sip_open_gm(const struct ue_conf *c, const char *ue_ip, uint16_t port_us,
+    const char *user)
+{
+	struct ue_sip *s;
+	char host[UE_HOST_MAX - 8], ident[16];
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		log_err("out of memory");
+		return NULL;
+	}
+	(void)c;
+	snprintf(s->transport, sizeof(s->transport), "udp");
+	url_host(host, sizeof(host), ue_ip);
+	snprintf(s->bind_url, sizeof(s->bind_url), "sip:%s:%u;transport=udp",
+	    host, port_us);
+	snprintf(s->local_host, sizeof(s->local_host), "%s:%u", host, port_us);
+	snprintf(s->local_addr, sizeof(s->local_addr), "%s", ue_ip);
+	/* TS 24.229 5.1.1.5.1: the Contact names the protected server port */
+	snprintf(s->contact, sizeof(s->contact), "<sip:%s@%s>", user,
+	    s->local_host);
+	su_init();
+	su_log_redirect(su_log_default, sofia_logger, NULL);
+	su_log_redirect(su_log_global, sofia_logger, NULL);
+	if ((s->home = su_home_new(sizeof(*s->home))) == NULL ||
+	    (s->root = su_root_create(NULL)) == NULL) {
+		log_err("cannot start Sofia-SIP");
+		goto fail;
+	}
+	snprintf(ident, sizeof(ident), "gm%u", port_us);
+	s->agent = nta_agent_create(s->root, URL_STRING_MAKE(s->bind_url),
+	    gm_request_cb, s, NTATAG_UA(1), NTATAG_CLIENT_RPORT(1),
+	    TPTAG_IDENT(ident), TAG_END());
+	if (s->agent == NULL) {
+		log_err("cannot bind the protected server port %s", s->bind_url);
+		goto fail;
+	}
+	log_debug("protected server port %s, contact %s", s->bind_url,
+	    s->contact);
+	return s;
+fail:
+	ue_sip_close(s);
+	return NULL;
+}
+
+static tport_t *
+tport_by_port(struct ue_sip *s, uint16_t port)
+{
+	tport_t *tp;
+	char want[8];
+
+	snprintf(want, sizeof(want), "%u", port);
+	for (tp = tport_primaries(nta_agent_tports(s->agent)); tp != NULL;
+	    tp = tport_next(tp))
+		if (tport_is_udp(tp) && tport_name(tp)->tpn_port != NULL &&
+		    strcmp(tport_name(tp)->tpn_port, want) == 0)
+			return tp;
+	return NULL;
+}
+
+int
+ue_sip_add_port(struct ue_sip *s, uint16_t port_uc)
+{
+	char url[UE_URL_MAX], host[UE_HOST_MAX - 8], ident[16];
+
+	if (tport_by_port(s, port_uc) != NULL)
+		return 0;
+	url_host(host, sizeof(host), s->local_addr);
+	snprintf(url, sizeof(url), "sip:%s:%u;transport=udp", host, port_uc);
+	snprintf(ident, sizeof(ident), "gm%u", port_uc);
+	if (nta_agent_add_tport(s->agent, URL_STRING_MAKE(url),
+	    TPTAG_IDENT(ident), TAG_END()) < 0 ||
+	    tport_by_port(s, port_uc) == NULL) {
+		log_err("cannot bind the protected client port %s", url);
+		return -EIO;
+	}
+	return 0;
+}
+
+int
+ue_sip_route(struct ue_sip *s, uint16_t port_uc, const char *pcscf_ip,
+    uint16_t port_ps)
+{
+	char host[UE_HOST_MAX - 8];
+
+	if (tport_by_port(s, port_uc) == NULL)
+		return -ENOENT;
+	snprintf(s->send_ident, sizeof(s->send_ident), "gm%u", port_uc);
+	url_host(host, sizeof(host), pcscf_ip);
+	snprintf(s->proxy_url, sizeof(s->proxy_url), "sip:%s:%u;transport=udp",
+	    host, port_ps);
+	return 0;
 }
 
 /* Append the value of each header in a list, comma-separated (RFC 3261
@@ -310,6 +467,8 @@ response_cb(struct ue_sip *s, nta_outgoing_t *orq, const sip_t *sip)
 	}
 	join_values(r->service_route, sizeof(r->service_route),
 	    (const msg_header_t *)sip->sip_service_route);
+	join_values(r->security_server, sizeof(r->security_server),
+	    (const msg_header_t *)sip->sip_security_server);
 	/* P-Associated-URI (RFC 7315 4.1) is not one of Sofia's headers. */
 	for (un = sip->sip_unknown; un != NULL; un = un->un_next) {
 		size_t len = strlen(r->p_associated_uri);
@@ -366,6 +525,13 @@ ue_sip_request(struct ue_sip *s, const struct ue_req *q, unsigned timeout_ms,
 	    TAG_IF(q->authorization != NULL,
 		SIPTAG_AUTHORIZATION_STR(q->authorization)),
 	    TAG_IF(q->supported != NULL, SIPTAG_SUPPORTED_STR(q->supported)),
+	    TAG_IF(q->require != NULL, SIPTAG_REQUIRE_STR(q->require)),
+	    TAG_IF(q->proxy_require != NULL,
+		SIPTAG_PROXY_REQUIRE_STR(q->proxy_require)),
+	    TAG_IF(q->security_client != NULL,
+		SIPTAG_SECURITY_CLIENT_STR(q->security_client)),
+	    TAG_IF(q->security_verify != NULL,
+		SIPTAG_SECURITY_VERIFY_STR(q->security_verify)),
 	    TAG_IF(q->content_type != NULL,
 		SIPTAG_CONTENT_TYPE_STR(q->content_type)),
 	    TAG_IF(q->body != NULL, SIPTAG_PAYLOAD_STR(q->body)),
@@ -377,7 +543,9 @@ ue_sip_request(struct ue_sip *s, const struct ue_req *q, unsigned timeout_ms,
 	s->resp = r;
 	s->done = 0;
 	orq = nta_outgoing_mcreate(s->agent, response_cb, s,
-	    URL_STRING_MAKE(s->proxy_url), msg, TAG_END());
+	    URL_STRING_MAKE(s->proxy_url), msg,
+	    TAG_IF(s->send_ident[0] != '\0', TPTAG_IDENT(s->send_ident)),
+	    TAG_END());
 	if (orq == NULL) {
 		log_err("cannot send the %s request to %s", q->method,
 		    s->proxy_url);
