@@ -155,10 +155,12 @@ static const struct conf_key pcscf_keys[] = {
 	    "to start where the kernel has no ESP), optional (a UE that "
 	    "offers it gets IPsec, where the kernel has ESP), off" },
 	{ .name = "ipsec-alg", .type = CONF_STRING, .offset = PC(alg),
-	  .dflt = "hmac-sha-1-96,hmac-md5-96", .check = check_algs,
-	  .help = "integrity algorithms accepted, most preferred first" },
+	  .dflt = "hmac-sha-1-96,hmac-md5-96,null", .check = check_algs,
+	  .help = "integrity algorithms accepted (\"null\": only with "
+	    "aes-gcm, which protects integrity itself; aes-gmac: integrity "
+	    "only, with ealg null)" },
 	{ .name = "ipsec-ealg", .type = CONF_STRING, .offset = PC(ealg),
-	  .dflt = "aes-cbc,des-ede3-cbc", .check = check_ealgs,
+	  .dflt = "aes-gcm,aes-cbc,des-ede3-cbc", .check = check_ealgs,
 	  .help = "encryption algorithms accepted, most preferred first "
 	    "(\"null\": integrity only, accepted only when listed)" },
 	{ .name = "ipsec-server-port", .type = CONF_UINT,

@@ -140,6 +140,28 @@ gm_sa_plan(const struct gm_sa *p, struct gm_sa_plan *out)
 	return 0;
 }
 
+/* One SPI in [min, max].  The kernel probes as many random values as
+ * the range holds (xfrm_alloc_spi), so a small range with few free SPIs
+ * can fail while one is free: then every value of a small range is
+ * tried in turn. */
+static int
+spi_alloc_one(struct xfrm_nl *h, const struct xfrm_ip *peer,
+    const struct xfrm_ip *self, uint32_t min, uint32_t max, uint32_t reqid,
+    uint32_t *spi)
+{
+	uint32_t v;
+	int rc;
+
+	rc = ops->spi_alloc(h, peer, self, min, max, reqid, spi);
+	if (rc != -ENOENT || max - min >= GM_SA_SPI_SCAN)
+		return rc;
+	for (v = min; ; v++) {
+		if ((rc = ops->spi_alloc(h, peer, self, v, v, reqid, spi)) !=
+		    -ENOENT || v == max)
+			return rc;
+	}
+}
+
 int
 gm_sa_alloc_spis(struct xfrm_nl *h, struct gm_sa *p, uint32_t min,
     uint32_t max)
@@ -166,8 +188,8 @@ gm_sa_alloc_spis(struct xfrm_nl *h, struct gm_sa *p, uint32_t min,
 		return -EIO;
 	reqid = reqid >> 1 | 1;		/* reqid and reqid + 1 both non-zero */
 	/* Inbound here: larval states from the peer to us. */
-	IMS_CHECK_RC(ops->spi_alloc(h, peer, self, min, max, reqid, &c));
-	rc = ops->spi_alloc(h, peer, self, min, max, reqid + 1, &s);
+	IMS_CHECK_RC(spi_alloc_one(h, peer, self, min, max, reqid, &c));
+	rc = spi_alloc_one(h, peer, self, min, max, reqid + 1, &s);
 	if (rc == 0 && s == c)
 		rc = -EEXIST;
 	if (rc < 0) {

@@ -64,6 +64,9 @@
  * RFC 4303 2.1). */
 #define GM_SA_SPI_MIN	0x00001000u
 #define GM_SA_SPI_MAX	0x7fffffffu
+/* A range this small is scanned value by value when the kernel's random
+ * probe finds nothing (gm_sa_alloc_spis). */
+#define GM_SA_SPI_SCAN	256u
 
 /* Which end of Gm this host is. */
 enum gm_sa_side {

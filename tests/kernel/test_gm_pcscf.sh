@@ -88,6 +88,14 @@ pc_count() {
 	    grep -v 'spi 0x00000000 ' | grep -c -- "${2:-.}"
 }
 
+# differ LIST1 LIST2 COLS: how many lines `comm -COLS` gives for two
+# sorted lists (no process substitution: the guest has no /dev/fd).
+differ() {
+	echo "$1" >"$W/differ.1"
+	echo "$2" >"$W/differ.2"
+	comm "-$3" "$W/differ.1" "$W/differ.2" | grep -c . || true
+}
+
 # ---- alice registers and listens on her port_us ----
 gm alice 5070 6100 --listen-us 120 register >"$W/alice.out" 2>&1 &
 alice_pid=$!
@@ -173,7 +181,7 @@ check "a replayed ESP packet of alice's is dropped (replay counter ${rep:-?})" \
 spis=$(grep -h '^spi_' "$W"/*.out | cut -d= -f2 | sort -u |
     awk '{printf "0x%08x\n", $1}')
 seen=$(tshark -r "$pcap" -Y esp -T fields -e esp.spi 2>/dev/null | sort -u)
-extra=$(comm -13 <(echo "$spis") <(echo "$seen") | grep -c . || true)
+extra=$(differ "$spis" "$seen" 13)
 check "ESP on the UE's link: $(echo "$seen" | grep -c .) SPIs, all negotiated ones" \
 	[ -n "$seen" ] && [ "$extra" -eq 0 ]
 # (but the deliberate clear-ps REGISTER from carol's port 5072, and its 403)
@@ -226,6 +234,61 @@ check "its restart flushes them: no SA, no policy" \
 	[ "$(pc_count state)" -eq 0 ] && [ "$(pc_count policy)" -eq 0 ]
 [ "$(pc_count state)" -eq 0 ] || ip -n "$PC_NS" xfrm state
 check "and logged it" grep -q "of an earlier run removed" "$LAB_DIR/pcscf.log"
+
+# ---- ims-ue --ipsec: every algorithm pair, carrying traffic ----
+# Newly provisioned subscribers frank1..7 (one per pair: the S-CSCF's
+# MAR budget is per IMPI); the pcscf now also accepts null encryption
+# (integrity only), and this one address may send many REGISTERs.
+for n in 1 2 3 4 5 6 7; do
+	"$BIN/hss-ctl" --db "$HSS_DB" add --impi "frank$n@$DOMAIN" \
+	    --impu "sip:frank$n@$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
+	    --amf "$DEMO_AMF" >/dev/null || die "hss-ctl add frank$n"
+done
+stop_pcscf
+start_pcscf -o ipsec-ealg=aes-gcm,aes-cbc,des-ede3-cbc,null \
+    -o register-burst=1000
+pcap2=$W/ue-ims-ue.pcap
+ip netns exec "$UE_NS" tcpdump -i eth0 -U --immediate-mode -s 0 \
+    -w "$pcap2" 'udp or tcp or esp' 2>/dev/null &
+td=$!
+sleep 1
+ue() {	# N register|message|deregister [ims-ue options]
+	local n=$1 cmd=$2
+	shift 2
+	ip netns exec "$UE_NS" "$BIN/ims-ue" "$cmd" --impi "frank$n@$DOMAIN" \
+	    --impu "sip:frank$n@$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
+	    --pcscf "$PCSCF_ADDR:$PCSCF_PORT" --local "$UE_ADDR:$((5100 + n))" \
+	    --state "$W/frank$n.usim" --ipsec-state "$W/frank-$n.ipsec" --ipsec \
+	    --port-uc $((7001 + 10 * n)) --port-us $((7000 + 10 * n)) "$@"
+}
+n=0
+for pair in hmac-md5-96:null hmac-md5-96:aes-cbc hmac-md5-96:des-ede3-cbc \
+    hmac-sha-1-96:null hmac-sha-1-96:aes-cbc hmac-sha-1-96:des-ede3-cbc \
+    null:aes-gcm; do
+	a=${pair%:*} e=${pair#*:} n=$((n + 1)) o=$W/frank-$n.out
+	ue "$n" register --alg "$a" --ealg "$e" >"$o" 2>&1
+	ue "$n" message --to "sip:frank$n@$DOMAIN" --body "over $pair" \
+	    >>"$o" 2>&1
+	check "ims-ue --ipsec $a/$e: registered, the pair negotiated, its MESSAGE answered over the SAs" \
+		eval "grep -q '^result=registered' '$o' && grep -qx 'alg=$a' '$o' && grep -qx 'ealg=$e' '$o' && grep -q '^message_status=[1-6][0-9][0-9]' '$o'"
+	ue "$n" deregister >>"$o" 2>&1
+	check "ims-ue --ipsec $a/$e: de-registered, its SAs gone at the UE" \
+		eval "grep -q '^result=deregistered' '$o' && [ \$(ip -n '$UE_NS' xfrm policy | grep -c 'port 70${n}[0-9] ') -eq 0 ]"
+done
+sleep 3
+check "after the de-registrations (and the pcscf's 2 s grace) no SA of the franks' is left at the pcscf" \
+	[ "$(pc_count policy "port 70[0-9][0-9]")" -eq 0 ]
+kill "$td" 2>/dev/null
+wait "$td" 2>/dev/null
+spis=$(grep -h '^spi_' "$W"/frank-*.out | cut -d= -f2 | sort -u |
+    awk '{printf "0x%08x\n", $1}')
+seen=$(tshark -r "$pcap2" -Y esp -T fields -e esp.spi 2>/dev/null | sort -u)
+check "the ims-ue capture: ESP with exactly the SPIs ims-ue printed ($(echo "$seen" | grep -c .))" \
+	[ -n "$seen" ] && [ "$(differ "$spis" "$seen" 3)" -eq 0 ]
+check "no cleartext SIP on a protected port there" \
+	[ "$(tshark -r "$pcap2" -Y "sip && (udp.port in {5064 5066 5067} || (udp.port >= 7000 && udp.port < 7100))" 2>/dev/null | grep -c . || true)" -eq 0 ]
+check "nothing malformed there" \
+	[ "$(tshark -r "$pcap2" -Y _ws.malformed 2>/dev/null | grep -c . || true)" -eq 0 ]
 stop_pcscf
 
 if [ "$FAILED" -gt 0 ]; then
