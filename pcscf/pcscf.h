@@ -1,13 +1,14 @@
-/* pcscf.h - the Proxy-CSCF (TS 24.229 5.2), without Gm IPsec for now:
- * the trust boundary towards the UEs.  A request is from the core only
- * when its packet comes from a trusted-peer; everything else is from the
- * UE side, whose P-Asserted-Identity, charging, visited network and Path
- * headers are removed (RFC 3325 2.3, RFC 7315).  REGISTER: Path,
- * P-Visited-Network-ID and P-Charging-Vector of our own, ck/ik removed
- * from the 401 and kept per UE, challenges limited per source address;
- * requests of registered UEs: P-Asserted-Identity asserted, initial ones
- * along the Service-Route, subsequent ones only along a route set we
- * record-routed (the dialog table).
+/* pcscf.h - the Proxy-CSCF (TS 24.229 5.2): the trust boundary towards
+ * the UEs.  A request is from the core only when its packet comes from a
+ * trusted-peer; everything else is from the UE side, whose
+ * P-Asserted-Identity, charging, visited network and Path headers are
+ * removed (RFC 3325 2.3, RFC 7315).  REGISTER: Path, P-Visited-Network-ID
+ * and P-Charging-Vector of our own, ck/ik removed from the 401 and kept
+ * per UE, challenges limited per source address; requests of registered
+ * UEs: P-Asserted-Identity asserted, initial ones along the
+ * Service-Route, subsequent ones only along a route set we record-routed
+ * (the dialog table).  Gm protected by IPsec (TS 33.203 7, RFC 3329):
+ * pcscf_gm.c (the SA sets), pcscf_gm_hdr.c (the sec-agree headers).
  */
 #ifndef PCSCF_H
 #define PCSCF_H
@@ -285,9 +286,18 @@ void	pcscf_gm_registered(struct pcscf *, struct pcscf_ue *,
 	    unsigned expires);
 void	pcscf_gm_deregistered(struct pcscf *, const char *ip,
 	    const char *impi);
-/* TS 24.229 5.2.2.1: Security-Client, -Server, -Verify and the
- * "sec-agree" option tag do not leave Gm. */
+/* pcscf_gm_hdr.c.  TS 24.229 5.2.2.1: Security-Client, -Server, -Verify
+ * and the "sec-agree" option tag do not leave Gm. */
 void	pcscf_gm_strip(msg_t *, sip_t *);
+/* One kind of Security-* header parsed (all of its headers as one list):
+ * 1 present, 0 absent, -EINVAL malformed or too long; raw (optional) gets
+ * the text. */
+int	pcscf_gm_sec_parse(msg_t *, const sip_t *, enum secagree_header,
+	    struct secagree *, char *raw, size_t rawsize);
+/* TS 24.229 7.2A.2: integrity-protected=value in the Authorization
+ * header, the UE's own removed.  0 (also without Authorization) or
+ * -EINVAL. */
+int	pcscf_gm_mark_integrity(msg_t *, sip_t *, const char *value);
 /* From the UE table's gone callback. */
 void	pcscf_gm_ue_gone(struct pcscf *, struct pcscf_ue *);
 /* A UE-side request other than REGISTER: 0 or the status to refuse. */

@@ -34,158 +34,6 @@
 #define GM_MARGIN	30	/* s beyond the registration (7.4) */
 #define GM_RETIRE_OLD	64	/* s an old set lives on (64*T1, 7.4) */
 
-/* ---- headers ---- */
-
-/* The values of every Security-* header of one kind, joined by ", " into
- * out (RFC 3329 2.2: several headers are one list).  1 when there was
- * one, 0 none, -EINVAL malformed (Sofia could not parse one) or too
- * long. */
-static int
-sec_hdr(msg_t *msg, const sip_t *sip, enum secagree_header which, char *out,
-    size_t size)
-{
-	static const char *const names[] = { "Security-Client",
-	    "Security-Server", "Security-Verify" };
-	const struct sip_security_agree_s *h;
-	const sip_error_t *e;
-	size_t len = 0;
-	char *s;
-
-	h = which == SECAGREE_CLIENT ? sip->sip_security_client :
-	    which == SECAGREE_SERVER ? sip->sip_security_server :
-	    sip->sip_security_verify;
-	for (e = sip->sip_error; e != NULL; e = e->er_next)
-		if (e->er_name != NULL && strcasecmp(e->er_name,
-		    names[which]) == 0)
-			return -EINVAL;
-	out[0] = '\0';
-	for (; h != NULL; h = h->sa_next) {
-		if ((s = sip_header_as_string(msg_home(msg),
-		    (const sip_header_t *)h)) == NULL)
-			return -EINVAL;
-		if (len + strlen(s) + 3 > size)
-			return -EINVAL;
-		len += (size_t)snprintf(out + len, size - len, "%s%s",
-		    len ? ", " : "", s);
-	}
-	return len > 0;
-}
-
-/* Parse one kind of Security-* header: 1 present and parsed, 0 absent,
- * -EINVAL malformed.  raw (optional) gets the text. */
-static int
-sec_parse(msg_t *msg, const sip_t *sip, enum secagree_header which,
-    struct secagree *sa, char *raw, size_t rawsize)
-{
-	char buf[PCSCF_GM_HDR_MAX];
-	int rc;
-
-	if ((rc = sec_hdr(msg, sip, which, buf, sizeof(buf))) <= 0)
-		return rc;
-	if (secagree_parse(buf, strlen(buf), sa) < 0)
-		return -EINVAL;
-	if (raw != NULL)
-		(void)snprintf(raw, rawsize, "%s", buf);
-	return 1;
-}
-
-/* An option-tag list header without "sec-agree": the other tags kept
- * in one header (RFC 3261 7.3.1: the same list), none left: gone. */
-static void
-drop_sec_agree_tag(msg_t *msg, sip_t *sip, msg_list_t **head,
-    msg_hclass_t *hc)
-{
-	char keep[512];
-	size_t len = 0, i;
-	msg_list_t *l;
-	int found = 0;
-
-	keep[0] = '\0';
-	for (l = *head; l != NULL; l = l->k_next)
-		for (i = 0; l->k_items != NULL && l->k_items[i] != NULL; i++) {
-			if (strcasecmp(l->k_items[i], "sec-agree") == 0) {
-				found = 1;
-				continue;
-			}
-			if (len + strlen(l->k_items[i]) + 3 < sizeof(keep))
-				len += (size_t)snprintf(keep + len,
-				    sizeof(keep) - len, "%s%s", len ? ", " : "",
-				    l->k_items[i]);
-		}
-	if (!found)
-		return;
-	while (*head != NULL)
-		if (sip_header_remove(msg, sip, (sip_header_t *)*head) < 0)
-			return;
-	if (len > 0 && sip_add_make(msg, sip, hc, keep) < 0)
-		log_warn("pcscf: cannot rewrite %s", hc->hc_name);
-}
-
-/* TS 24.229 5.2.2.1: Security-Client, -Server, -Verify and the
- * "sec-agree" option tag stay on Gm. */
-void
-pcscf_gm_strip(msg_t *msg, sip_t *sip)
-{
-	sip_header_t **lists[] = { (sip_header_t **)&sip->sip_security_client,
-	    (sip_header_t **)&sip->sip_security_server,
-	    (sip_header_t **)&sip->sip_security_verify };
-	size_t i;
-
-	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
-		while (*lists[i] != NULL)
-			if (sip_header_remove(msg, sip, *lists[i]) < 0)
-				break;
-	sipx_hdr_remove(msg, sip, "Security-Client");
-	sipx_hdr_remove(msg, sip, "Security-Server");
-	sipx_hdr_remove(msg, sip, "Security-Verify");
-	drop_sec_agree_tag(msg, sip, (msg_list_t **)&sip->sip_require,
-	    sip_require_class);
-	drop_sec_agree_tag(msg, sip, (msg_list_t **)&sip->sip_proxy_require,
-	    sip_proxy_require_class);
-}
-
-/* TS 24.229 5.2.2.1, 7.2A.2: our integrity-protected parameter in the
- * Authorization header, whatever the UE put there removed.  No
- * Authorization: nothing to mark (the S-CSCF then challenges). */
-static int
-mark_integrity(msg_t *msg, sip_t *sip, const char *value)
-{
-	struct digest d;
-	char in[DIGEST_MAX_VALUE * 4], out[DIGEST_FORMAT_MAX];
-	size_t i, j;
-	int rc = -EINVAL;
-
-	if (sip->sip_authorization == NULL)
-		return 0;
-	if (sip->sip_authorization->au_next != NULL ||
-	    sipx_auth_str(sip->sip_authorization, in, sizeof(in)) < 0 ||
-	    digest_parse(in, strlen(in), &d) < 0)
-		goto out;
-	for (i = j = 0; i < d.nunknown; i++)
-		if (strcasecmp(d.unknown[i].name, "integrity-protected") != 0)
-			d.unknown[j++] = d.unknown[i];
-	d.nunknown = j;
-	if (d.nunknown == DIGEST_MAX_PARAMS)
-		goto out;
-	(void)snprintf(d.unknown[j].name, sizeof(d.unknown[j].name), "%s",
-	    "integrity-protected");
-	(void)snprintf(d.unknown[j].value, sizeof(d.unknown[j].value), "%s",
-	    value);
-	d.unknown[j].quoted = 1;
-	d.nunknown++;
-	if (digest_format(&d, 0, out, sizeof(out)) < 0 ||
-	    sip_header_remove(msg, sip,
-	    (sip_header_t *)sip->sip_authorization) < 0 ||
-	    sip_add_make(msg, sip, sip_authorization_class, out) < 0)
-		goto out;
-	rc = 0;
-out:
-	secure_wipe(&d, sizeof(d));
-	secure_wipe(in, sizeof(in));
-	secure_wipe(out, sizeof(out));
-	return rc;
-}
-
 /* ---- sets ---- */
 
 static void
@@ -319,7 +167,7 @@ read_offer(struct pcscf *p, msg_t *msg, const sip_t *sip,
 	memset(o, 0, sizeof(*o));
 	if ((sa = calloc(1, sizeof(*sa))) == NULL)
 		return 500;
-	rc = sec_parse(msg, sip, SECAGREE_CLIENT, sa, o->client,
+	rc = pcscf_gm_sec_parse(msg, sip, SECAGREE_CLIENT, sa, o->client,
 	    sizeof(o->client));
 	if (rc < 0) {
 		free(sa);
@@ -358,11 +206,11 @@ verify_ok(msg_t *msg, const sip_t *sip, const struct pcscf_gm_set *s,
 	b = calloc(1, sizeof(*b));
 	if (a == NULL || b == NULL)
 		goto out;
-	if (sec_parse(msg, sip, SECAGREE_VERIFY, a, NULL, 0) != 1 ||
+	if (pcscf_gm_sec_parse(msg, sip, SECAGREE_VERIFY, a, NULL, 0) != 1 ||
 	    secagree_parse(s->server, strlen(s->server), b) < 0 ||
 	    !secagree_verify_matches(a, b))
 		goto out;
-	if (client_too && (sec_parse(msg, sip, SECAGREE_CLIENT, a, NULL,
+	if (client_too && (pcscf_gm_sec_parse(msg, sip, SECAGREE_CLIENT, a, NULL,
 	    0) != 1 || secagree_parse(s->client, strlen(s->client), b) < 0 ||
 	    !secagree_equal(a, b)))
 		goto out;
@@ -387,7 +235,7 @@ pcscf_gm_register(struct pcscf *p, nta_incoming_t *irq, msg_t *msg,
 	memset(o, 0, sizeof(*o));
 	if (!p->gm.on) {
 		pcscf_gm_strip(msg, sip);
-		if (mark_integrity(msg, sip, mark) < 0)
+		if (pcscf_gm_mark_integrity(msg, sip, mark) < 0)
 			*status = 400;
 		return 0;
 	}
@@ -430,7 +278,7 @@ pcscf_gm_register(struct pcscf *p, nta_incoming_t *irq, msg_t *msg,
 		return 0;
 	}
 	pcscf_gm_strip(msg, sip);
-	if (mark_integrity(msg, sip, mark) < 0)
+	if (pcscf_gm_mark_integrity(msg, sip, mark) < 0)
 		*status = 400;
 	return 0;
 }

@@ -3,7 +3,7 @@
  * sec-agree parameters (Annex H, RFC 3329) and installed, re-timed and
  * removed through common/ipsec/xfrm.
  *
- * A building block: the P-CSCF and ims-ue do not call it yet (issue 8).
+ * Used by the P-CSCF (pcscf/pcscf_gm.c) and ims-ue (tools/ims-ue).
  *
  * TS 33.203 7.1: each side has a protected client and a protected server
  * port (port_uc/port_us at the UE, port_pc/port_ps at the P-CSCF) and picks

@@ -7,7 +7,7 @@ the UE-side SAs through `imsxfrm gm-sa` (common/ipsec/gm_sa).
     gm_ue.py --imsxfrm PATH --secdir DIR --ue IP --port PORT --pcscf IP:PORT
         --user U --domain D --k HEX --op HEX [--alg LIST] [--ealg LIST]
         [--port-uc N] [--port-us N] [--tamper verify|client]
-        [--listen-us SECONDS] [--keep] STEP...
+        [--listen-us SECONDS] [--keep] [--tcp] STEP...
 
 STEPs, in order:
     register         unprotected REGISTER with Security-Client, the 401's
@@ -20,7 +20,8 @@ STEPs, in order:
     reregister       TS 33.203 7.4: over the old SAs with a new
                      Security-Client, a new set, the old one removed
     deregister       the same with Expires 0; then no SA of ours is left
-Output: one NAME=VALUE per line: each STEP's final status (0: none), the
+--tcp: the protected leg over TCP (a connection from port_uc to port_ps,
+inside the SAs).  Output: one NAME=VALUE per line: each STEP's final status (0: none), the
 negotiated alg/ealg, SPIs and ports; with --listen-us, received=METHOD
 lines for the requests that reached port_us.  Exit 0 unless a step could
 not run at all (2).
@@ -136,7 +137,8 @@ class Gm:
         ue = self.aka_ue.UE(bind="%s:%d" % (self.a.ue, s["port_uc"]),
                             dest="%s:%d" % (self.pip, s["port_ps"]),
                             user=self.a.user, domain=self.a.domain,
-                            k=self.a.k, op=self.a.op, timeout=TIMEOUT)
+                            k=self.a.k, op=self.a.op, timeout=TIMEOUT,
+                            tcp=self.a.tcp)
         ue.contact = "sip:%s@%s:%d" % (self.a.user, self.a.ue,
                                        s["port_us"])
         ue.res = self.plain.res
@@ -252,6 +254,7 @@ def main():
     p.add_argument("--port-us", type=int, default=6101)
     p.add_argument("--tamper", choices=("verify", "client"))
     p.add_argument("--to", default="bob")
+    p.add_argument("--tcp", action="store_true")
     p.add_argument("--listen-us", type=float, default=0)
     p.add_argument("--keep", action="store_true")
     p.add_argument("steps", nargs="+")

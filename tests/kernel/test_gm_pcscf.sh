@@ -15,6 +15,7 @@
 #    Security-Verify (494, the pending SAs gone); only null encryption
 #    offered (494, nothing installed); no Security-Client (421, Require:
 #    sec-agree); a replayed ESP packet (dropped: the SA's replay counter);
+#  - gina does the same over TCP (a connection port_uc -> port_ps);
 #  - carol re-registers (TS 33.203 7.4: a new set over the old one, the
 #    old gone) and her MESSAGE still gets through; she de-registers and
 #    every SA and policy of hers is gone at the pcscf;
@@ -52,7 +53,7 @@ mkdir -p "$W"
 "$BIN/hss-ctl" --db "$HSS_DB" add --impi "carol@$DOMAIN" \
     --impu "sip:carol@$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
     --amf "$DEMO_AMF" >/dev/null || die "hss-ctl add carol"
-for u in dave erin; do
+for u in dave erin gina; do
 	"$BIN/hss-ctl" --db "$HSS_DB" add --impi "$u@$DOMAIN" \
 	    --impu "sip:$u@$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
 	    --amf "$DEMO_AMF" >/dev/null || die "hss-ctl add $u"
@@ -136,6 +137,11 @@ check "her MESSAGE over the new set: 200" \
 	[ "$(val "$W/carol.out" message 2)" = 200 ]
 check "carol de-registers over her SAs: 200" \
 	[ "$(val "$W/carol.out" deregister)" = 200 ]
+gm gina 5084 6700 --tcp --to alice register message >"$W/gina.out" 2>&1
+check "gina registers over TCP inside her SAs (port_uc -> port_ps): 200" \
+	[ "$(val "$W/gina.out" register)" = 200 ]
+check "her MESSAGE on that connection reaches alice: 200" \
+	[ "$(val "$W/gina.out" message)" = 200 ]
 sleep 4		# the pcscf's grace for the last answer, then its sweep
 check "none of carol's SAs or policies is left at the pcscf" \
 	[ "$(pc_count policy "sport 62[0-9][0-9]\|dport 62[0-9][0-9]")" -eq 0 ]
