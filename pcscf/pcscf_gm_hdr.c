@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -123,44 +124,76 @@ pcscf_gm_strip(msg_t *msg, sip_t *sip)
 	    sip_proxy_require_class);
 }
 
-/* TS 24.229 5.2.2.1, 7.2A.2: our integrity-protected parameter in the
- * Authorization header, whatever the UE put there removed.  No
- * Authorization: nothing to mark (the S-CSCF then challenges). */
-int
-pcscf_gm_mark_integrity(msg_t *msg, sip_t *sip, const char *value)
+/* One Authorization value with our integrity-protected=value: a Digest
+ * one rewritten (the UE's parameter of that name removed), any other
+ * scheme as it was (no one reads integrity-protected there).  0 or
+ * -EINVAL / -ENOSPC. */
+static int
+mark_one(const char *in, const char *value, char *out, size_t size)
 {
 	struct digest d;
-	char in[DIGEST_MAX_VALUE * 4], out[DIGEST_FORMAT_MAX];
 	size_t i, j;
-	int rc = -EINVAL;
+	int rc = -ENOSPC;
 
-	if (sip->sip_authorization == NULL)
+	if (digest_parse(in, strlen(in), &d) < 0) {
+		if (strlen(in) >= size)
+			return -ENOSPC;
+		(void)snprintf(out, size, "%s", in);
 		return 0;
-	if (sip->sip_authorization->au_next != NULL ||
-	    sipx_auth_str(sip->sip_authorization, in, sizeof(in)) < 0 ||
-	    digest_parse(in, strlen(in), &d) < 0)
-		goto out;
+	}
 	for (i = j = 0; i < d.nunknown; i++)
 		if (strcasecmp(d.unknown[i].name, "integrity-protected") != 0)
 			d.unknown[j++] = d.unknown[i];
 	d.nunknown = j;
-	if (d.nunknown == DIGEST_MAX_PARAMS)
-		goto out;
-	(void)snprintf(d.unknown[j].name, sizeof(d.unknown[j].name), "%s",
-	    "integrity-protected");
-	(void)snprintf(d.unknown[j].value, sizeof(d.unknown[j].value), "%s",
-	    value);
-	d.unknown[j].quoted = 1;
-	d.nunknown++;
-	if (digest_format(&d, 0, out, sizeof(out)) < 0 ||
-	    sip_header_remove(msg, sip,
-	    (sip_header_t *)sip->sip_authorization) < 0 ||
-	    sip_add_make(msg, sip, sip_authorization_class, out) < 0)
-		goto out;
-	rc = 0;
-out:
+	if (j < DIGEST_MAX_PARAMS) {
+		(void)snprintf(d.unknown[j].name, sizeof(d.unknown[j].name),
+		    "%s", "integrity-protected");
+		(void)snprintf(d.unknown[j].value, sizeof(d.unknown[j].value),
+		    "%s", value);
+		d.unknown[j].quoted = 1;
+		d.nunknown++;
+		rc = digest_format(&d, 0, out, size);
+	}
 	secure_wipe(&d, sizeof(d));
+	return rc;
+}
+
+/* TS 24.229 5.2.2.1, 7.2A.2: our integrity-protected parameter in every
+ * Digest Authorization header, whatever the UE put there removed (also
+ * in a second header: the S-CSCF must not find the UE's).  No
+ * Authorization: nothing to mark (the S-CSCF then challenges). */
+int
+pcscf_gm_mark_integrity(msg_t *msg, sip_t *sip, const char *value)
+{
+	enum { MAX_AUTH = 4 };
+	char in[DIGEST_MAX_VALUE * 4], *out[MAX_AUTH] = { NULL };
+	const sip_authorization_t *au;
+	size_t n = 0, i;
+	int rc = 0;
+
+	for (au = sip->sip_authorization; au != NULL && rc == 0;
+	    au = au->au_next) {
+		if (n == MAX_AUTH || (out[n] = malloc(DIGEST_FORMAT_MAX)) ==
+		    NULL) {
+			rc = -EINVAL;
+			break;
+		}
+		n++;
+		rc = sipx_auth_str(au, in, sizeof(in)) < 0 ? -EINVAL :
+		    mark_one(in, value, out[n - 1], DIGEST_FORMAT_MAX);
+	}
+	while (rc == 0 && sip->sip_authorization != NULL)
+		if (sip_header_remove(msg, sip,
+		    (sip_header_t *)sip->sip_authorization) < 0)
+			rc = -EINVAL;
+	for (i = 0; rc == 0 && i < n; i++)
+		if (sip_add_make(msg, sip, sip_authorization_class,
+		    out[i]) < 0)
+			rc = -EINVAL;
+	for (i = 0; i < n; i++) {
+		secure_wipe(out[i], DIGEST_FORMAT_MAX);
+		free(out[i]);
+	}
 	secure_wipe(in, sizeof(in));
-	secure_wipe(out, sizeof(out));
 	return rc;
 }

@@ -8,7 +8,8 @@
 #      Route) to another host stores only the P-CSCF's Path at the S-CSCF;
 #      on the core wire each REGISTER carries exactly the P-CSCF's Path,
 #      P-Visited-Network-ID and P-Charging-Vector, and no Route of the
-#      UE's;
+#      UE's; the UE's integrity-protected is replaced by ours ("no": not
+#      over Gm SAs; this kernel has none);
 #   2. challenge-bound REGISTERs (no credentials, or credentials for no
 #      challenge this UE was given) are limited per source address
 #      (register-burst 3, register-rate 1 a minute): a burst from one
@@ -43,7 +44,8 @@ PY=/usr/bin/python3
 in_ns ue $PY "$SECDIR/sipua.py" oneshot --bind "$UE:5075" --to "$PC:5060" \
 	--method REGISTER --ruri "sip:$DOMAIN" --from "sip:gina@$DOMAIN" \
 	--to-uri "sip:gina@$DOMAIN" \
-	-H 'Authorization: Digest username="gina@'$DOMAIN'",realm="'$DOMAIN'",nonce="",uri="sip:'$DOMAIN'",response=""' \
+	-H 'Authorization: Digest username="gina@'$DOMAIN'",realm="'$DOMAIN'",nonce="",uri="sip:'$DOMAIN'",response="",integrity-protected="ip-assoc-yes"' \
+	-H 'Authorization: Digest username="gina@'$DOMAIN'",realm="other.net",nonce="",uri="sip:'$DOMAIN'",response="",integrity-protected=yes' \
 	-H "P-Visited-Network-ID: home.net" -H "Expires: 600" >gina.out 2>&1
 check "gina claiming to roam from home.net (P-Visited-Network-ID): 403" \
 	eval "head -1 gina.out | grep -q '^SIP/2.0 403'"
@@ -72,6 +74,8 @@ check "each with exactly one P-Charging-Vector, generated at the P-CSCF" eval \
 	"[ \$(hdr P-Charging-Vector) -eq $nreg ] && [ \$(grep -c 'P-Charging-Vector: icid-value=[0-9a-f]*;icid-generated-at=$PC\$' core-register.txt) -eq $nreg ]"
 check "none with a P-Asserted-Identity or P-Charging-Function-Addresses" \
 	eval "! grep -Eq '^[[:space:]]*(P-Asserted-Identity|P-Charging-Function-Addresses): ' core-register.txt"
+check "the UE's integrity-protected values replaced by the P-CSCF's \"no\" (TS 24.229 5.2.2.1), in both of gina's Authorization headers" \
+	eval "[ \$(grep -c 'integrity-protected=\"no\"' core-register.txt) -ge 2 ] && ! grep -Eq 'integrity-protected=\"?(yes|ip-assoc)' core-register.txt"
 check "nothing of the UE's forged values on the core wire (no Route either)" \
 	eval "! grep -Eq 'home\.net|192\.0\.2\.66|forged' core-register.txt"
 
