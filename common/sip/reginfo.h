@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#define REGINFO_URI_MAX		256
+#define REGINFO_URI_MAX		512
 #define REGINFO_ID_MAX		64
 #define REGINFO_EVENT_MAX	24
 #define REGINFO_REGS_MAX	8	/* registration elements */
