@@ -131,7 +131,7 @@ check "nothing forgot her" eval "! grep -q 'de-registered by the network' pcscf.
 
 # ---- 3. RTR -> NOTIFY terminated -> the P-CSCF forgets alice ----
 out=$("$HSS_CTL" --db "$WORK/db/hss.db" deregister --impu "$AOR")
-check "hss-ctl deregister queues an RTR" eval "echo \"\$out\" | grep -qx rtr=queued"
+check "hss-ctl deregister queues an RTR" grep -qx rtr=queued <<<"$out"
 check "the S-CSCF removed alice (RTR)" \
 	wait_log scscf.log "rtr: $AOR de-registered by the HSS" 100
 check "and NOTIFYed the P-CSCF: terminated, contacts rejected" \
