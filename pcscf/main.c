@@ -293,6 +293,7 @@ static int
 pc_fini(void *arg)
 {
 	(void)arg;
+	pcscf_regevent_fini(&p);
 	sipx_async_fini(&p.sa);
 	pcscf_gm_fini(&p);
 	sipx_agent_close(&p.sa);

@@ -40,6 +40,7 @@ struct pcscf_dlgs;
 struct pcscf_dlg_slot;
 struct pcscf_limit;
 struct pcscf_ue;
+struct pcscf_regsub;
 
 /* sec-agree (RFC 3329) on Gm: the settings' values. */
 enum pcscf_sec {
@@ -114,6 +115,7 @@ struct pcscf {
 	struct pcscf_limit *limit;
 	struct sipx_trust trust;	/* trusted-peer: the core elements */
 	struct pcscf_gm	 gm;		/* Gm IPsec */
+	struct pcscf_regsub *regsubs;	/* pcscf_regevent.c */
 };
 
 /* One registered (or registering) UE, known by the address its requests
@@ -143,6 +145,8 @@ struct pcscf_ue {
 	/* pcscf_dlg.c: this UE's dialogs (and dialogs being set up). */
 	struct pcscf_dlg_slot *dialogs;
 	unsigned	 ndialogs;
+	/* pcscf_regevent.c: its reg event subscription. */
+	struct pcscf_regsub *regsub;
 };
 
 /* pcscf_reg.c: the UE table, of fixed capacity.  A registered,
@@ -308,6 +312,22 @@ int	pcscf_gm_check_request(struct pcscf *, nta_incoming_t *,
 struct pcscf_ue *pcscf_gm_ue_by_us(struct pcscf *, const char *ip,
 	    unsigned port);
 const char *pcscf_gm_ident(const struct pcscf_ue *);
+
+/* pcscf_regevent.c: the reg event subscription per registered UE (TS
+ * 24.229 5.2.3, RFC 3680): a NOTIFY that ends the registration forgets
+ * the UE (its dialogs, its Gm SAs). */
+#define PCSCF_REGEVENT_EXPIRES	600000	/* s, 5.2.3 */
+/* The 200 to a registration of u: SUBSCRIBE unless u has a subscription. */
+void	pcscf_regevent_registered(struct pcscf *, struct pcscf_ue *);
+/* From the UE table's gone callback: u's subscription is dropped. */
+void	pcscf_regevent_ue_gone(struct pcscf *, struct pcscf_ue *);
+/* A request for us: 1 when it was a reg event NOTIFY (answered, msg
+ * taken: 403 from outside the trust domain, 481 outside a subscription,
+ * 400/415 unreadable, else 200), 0 when it is not one. */
+int	pcscf_regevent_request(struct pcscf *, nta_incoming_t *, msg_t *,
+	    sip_t *, const char *ip, unsigned port);
+/* Before the agent closes: every subscription dropped. */
+void	pcscf_regevent_fini(struct pcscf *);
 
 /* pcscf_register.c: REGISTER from the UE side (TS 24.229 5.2.2). */
 int	pcscf_register(struct pcscf *, nta_incoming_t *, msg_t *, sip_t *,

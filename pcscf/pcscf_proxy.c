@@ -595,6 +595,7 @@ ue_gone(void *arg, struct pcscf_ue *u)
 	if (p->dlgs != NULL)
 		pcscf_dlgs_forget_ue(p->dlgs, u);
 	pcscf_gm_ue_gone(p, u);
+	pcscf_regevent_ue_gone(p, u);
 }
 
 void
@@ -663,6 +664,8 @@ pcscf_request(struct pcscf *p, nta_incoming_t *irq, sip_t const *isip)
 	}
 	if (sip->sip_request->rq_method == sip_method_register)
 		return pcscf_register(p, irq, msg, sip, ip, port);
+	if (pcscf_regevent_request(p, irq, msg, sip, ip, port))
+		return 0;	/* a reg event NOTIFY for us (5.2.3) */
 	/* TS 24.229 4.4: the core is who the packet comes from, never what
 	 * a Route or any other header says. */
 	if (sipx_from_trusted(&p->trust, irq))

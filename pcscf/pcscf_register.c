@@ -177,6 +177,7 @@ record_registration(struct reg_ctx *c, msg_t *msg, sip_t *sip)
 	pcscf_ue_set_registered(c->p->ues, u, exp);
 	if (u->gm != NULL)
 		pcscf_gm_registered(c->p, u, exp);
+	pcscf_regevent_registered(c->p, u);	/* TS 24.229 5.2.3 */
 	log_info("pcscf: %s registered from %s:%u for %u s", c->impu, c->ip,
 	    c->port, exp);
 }

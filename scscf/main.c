@@ -111,6 +111,8 @@ scscf_request(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 		return 400;
 	if (sip->sip_request->rq_method == sip_method_register)
 		return registrar_request(sc, irq, sip);
+	if (regevent_claims(sip))
+		return regevent_subscribe(sc, irq, sip);
 	return route_request(sc, irq);
 }
 
@@ -198,6 +200,7 @@ scscf_fini(void *arg)
 	rc = dia_stop(SCSCF_STOP_TIMEOUT_MS);
 	sipx_async_fini(&s.sa);
 	sipx_agent_close(&s.sa);
+	regevent_fini(&s);
 	bdb_close(s.db);
 	registrar_fini(&s);
 	return rc;

@@ -348,7 +348,9 @@ sar_done(struct sipx_cx *cx, const struct cx_answer *a)
 		return;
 	}
 	if (c->dereg) {
-		/* TS 24.229 5.4.1.4: removed once the HSS agreed. */
+		/* TS 24.229 5.4.1.4: removed once the HSS agreed; the
+		 * subscribers hear of it first (5.4.2.1.2). */
+		regevent_terminated(c->s, c->impu, "unregistered");
 		if (bdb_deregister(c->s->db, c->impu) < 0) {
 			log_err("registrar: %s de-registered at the HSS, the "
 			    "store kept it", c->impu);
@@ -614,6 +616,7 @@ expired(void *arg, const char *impu, const char *impi)
 
 	/* TS 24.229 5.4.1.5 / TS 29.228 6.1.2: registration timed out. */
 	log_info("registrar: %s expired", impu);
+	regevent_terminated(s, impu, "expired");
 	auth_forget(s->auth, impi);
 	memset(&r, 0, sizeof(r));
 	r.dest_realm = s->dest_realm;
@@ -661,6 +664,7 @@ void
 registrar_expire(struct scscf *s)
 {
 	reg_undo_tick(s);
+	regevent_tick(s);
 	if (bdb_expire(s->db, (int64_t)time(NULL), expired, s) < 0)
 		log_warn("registrar: expiry sweep failed");
 }

@@ -24,13 +24,19 @@ struct rtr_job {
 	char	 impi[SCSCF_ID_MAX];
 	char	 impu[RTR_MAX_IMPU][SCSCF_ID_MAX];
 	size_t	 n;
+	/* TS 24.229 5.4.1.5: the contacts' event in the reg event NOTIFY,
+	 * "deactivated" when the UE is to register again (a new S-CSCF, a
+	 * server change), else "rejected". */
+	const char *event;
 };
 
 static void
 rtr_dereg_one(void *arg, const char *impu)
 {
-	struct scscf *s = arg;
+	struct rtr_job *j = arg;
+	struct scscf *s = j->s;
 
+	regevent_terminated(s, impu, j->event);
 	if (bdb_deregister(s->db, impu) < 0)
 		log_warn("rtr: cannot remove %s", impu);
 	else
@@ -45,11 +51,11 @@ rtr_apply(struct handoff_job *job)
 	size_t i;
 
 	if (j->n == 0) {
-		if (bdb_impus_of(s->db, j->impi, rtr_dereg_one, s) < 0)
+		if (bdb_impus_of(s->db, j->impi, rtr_dereg_one, j) < 0)
 			log_warn("rtr: cannot list identities of %s", j->impi);
 	} else
 		for (i = 0; i < j->n; i++)
-			rtr_dereg_one(s, j->impu[i]);
+			rtr_dereg_one(j, j->impu[i]);
 	auth_forget(s->auth, j->impi);
 	free(j);
 }
@@ -59,6 +65,7 @@ rtr_handle(struct msg *req, struct msg *ans, void *arg)
 {
 	struct rtr_job *j;
 	struct avp *avp;
+	uint32_t reason = CX_REASON_PERMANENT_TERMINATION;
 	int rc;
 
 	IMS_CHECK_MALLOC(j = calloc(1, sizeof(*j)));
@@ -79,6 +86,12 @@ rtr_handle(struct msg *req, struct msg *ans, void *arg)
 		j->impu[j->n][h->avp_value->os.len] = '\0';
 		j->n++;
 	}
+	/* Deregistration-Reason { Reason-Code } (TS 29.229 6.3.17). */
+	if ((avp = dia_get_avp(req, DIA_AVP_DEREGISTRATION_REASON, 0)) !=
+	    NULL && dia_get_u32(avp, DIA_AVP_REASON_CODE, &reason) < 0)
+		reason = CX_REASON_PERMANENT_TERMINATION;
+	j->event = reason == CX_REASON_NEW_SERVER_ASSIGNED ||
+	    reason == CX_REASON_SERVER_CHANGE ? "deactivated" : "rejected";
 	/* The one result, then the hand-off, which cannot fail: a failing
 	 * handler has added no result (dia.h contract). */
 	if ((rc = dia_set_error(ans, DIA_SUCCESS, NULL)) < 0) {

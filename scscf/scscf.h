@@ -22,6 +22,7 @@
 
 struct bdb;
 struct reg_undo;
+struct regsub;
 
 struct scscf {
 	struct sipx_agent sa;
@@ -46,6 +47,8 @@ struct scscf {
 	struct reg_undo	*undo;		/* registrations to undo at the HSS */
 	su_timer_t	*timer;
 	struct sipx_trust trust;	/* trusted-peer: the core elements */
+	struct regsub	*regsubs;	/* regevent.c */
+	size_t		 nregsubs;
 };
 
 /* bindings_db.c: registrations and contacts in SQLite (RFC 3261 10.3). */
@@ -255,6 +258,25 @@ int	registrar_request(struct scscf *, nta_incoming_t *, sip_t const *);
 void	registrar_expire(struct scscf *);
 /* RTR from the HSS (TS 29.228 6.5.1): dia handler registration. */
 int	registrar_rtr_init(struct scscf *);
+
+/* regevent.c: the reg event package's notifier (RFC 3680; TS 24.229
+ * 5.4.2.1.2) for the P-CSCFs on the registrations' Path; subscriptions
+ * in memory. */
+#define REGEVENT_SUBS_MAX		4096
+#define REGEVENT_EXPIRES_DEFAULT	3761	/* RFC 3680 6 */
+#define REGEVENT_EXPIRES_MAX		600000	/* TS 24.229 5.2.3's value */
+/* 1 for a SUBSCRIBE with Event: reg (regevent_subscribe's). */
+int	regevent_claims(sip_t const *);
+int	regevent_subscribe(struct scscf *, nta_incoming_t *, sip_t const *);
+/* impu's registration ends (TS 24.229 5.4.1.5 RTR: "rejected" or
+ * "deactivated"; 5.4.1.4: "unregistered"; expiry: "expired"): called
+ * while its bindings are still stored, so the NOTIFY lists them
+ * terminated; its subscriptions end. */
+void	regevent_terminated(struct scscf *, const char *impu,
+	    const char *event);
+/* Every second: lapsed subscriptions go. */
+void	regevent_tick(struct scscf *);
+void	regevent_fini(struct scscf *);
 
 /* route.c */
 int	route_request(struct scscf *, nta_incoming_t *);

@@ -183,7 +183,7 @@ class UA:
 
     def request(self, method, ruri, dest, headers=(), to_uri=None,
                 to_tag=None, callid=None, from_uri=None, body="",
-                route=None, cseq=None):
+                route=None, cseq=None, ctype="text/plain"):
         """A request text and its branch (a new transaction)."""
         branch = "z9hG4bK" + rnd()
         if cseq is None:
@@ -203,7 +203,7 @@ class UA:
                 "".join("Route: %s\r\n" % r for r in (route or [])) +
                 "Contact: %s\r\n" % self.contact() +
                 "".join("%s\r\n" % h for h in headers) +
-                ("Content-Type: text/plain\r\n" if body else "") +
+                ("Content-Type: %s\r\n" % ctype if body else "") +
                 "Content-Length: %d\r\n\r\n%s" % (len(body.encode()), body))
         return text, branch
 
@@ -261,12 +261,14 @@ def transact(ua, text, branch, dest, others=(), timeout=10.0):
 
 def oneshot(a):
     ua = UA(a.bind)
+    if a.from_tag:
+        ua.tag = a.from_tag
     host, port = a.to.rsplit(":", 1)
     hdrs = list(a.H or [])
     text, branch = ua.request(a.method, a.ruri, None, headers=hdrs,
                               to_uri=a.to_uri, to_tag=a.to_tag,
                               callid=a.callid, from_uri=getattr(a, "from"),
-                              body=a.body or "")
+                              body=a.body or "", ctype=a.content_type)
     m = transact(ua, text, branch, (host, int(port)), timeout=a.timeout)
     if m is None:
         print("no answer")
@@ -299,6 +301,8 @@ def main():
     o.add_argument("--to-tag", default=None)
     o.add_argument("--callid", default=None)
     o.add_argument("--body", default="")
+    o.add_argument("--from-tag", default=None)
+    o.add_argument("--content-type", default="text/plain")
     o.add_argument("--timeout", type=float, default=10.0)
     o.add_argument("-H", action="append")
     u = sub.add_parser("uas")
