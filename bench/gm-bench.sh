@@ -13,7 +13,7 @@
 #     the pcscf's sets, the rest over ESP), alternating, one at a time, each
 #     its own subscriber; latency = the wall time of one ims-ue run (its
 #     process start included), p50 and p99.
-# Defaults: SETS 500, IP_SETS 50, REGS 50.  Runs where the kernel has ESP:
+# Defaults: SETS 500, IP_SETS 20, REGS 50.  Runs where the kernel has ESP:
 # natively, or in Debian's 6.1 kernel under qemu (tests/kernel/kernel_test.sh
 # decides; IMS_KERNEL_MODE=native|vm forces).  Needs root and a build in
 # BUILD_DIR (default build; scripts/build.sh).  A benchmark: no timing is
@@ -31,7 +31,7 @@ if [ "${1:-}" != --in-kernel ]; then		# the host side: pick the kernel
 	}
 	cd "$root"
 	exec tests/kernel/kernel_test.sh "$root/bench/gm-bench.sh" --in-kernel \
-	    "$build" "${1:-500}" "${2:-50}" "${3:-50}"
+	    "$build" "${1:-500}" "${2:-20}" "${3:-50}"
 fi
 
 # ---- in a kernel with ESP ----
