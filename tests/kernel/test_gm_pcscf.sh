@@ -117,7 +117,7 @@ gm carol 5072 6200 --to alice register message clear-message clear-ps \
     reregister message deregister >"$W/carol.out" 2>&1
 cat "$W/carol.out"
 check "carol registers over SAs (first 401, then 200)" \
-	[ "$(val "$W/carol.out" first)" = 401 ] &&
+	both [ "$(val "$W/carol.out" first)" = 401 ] -- \
 	[ "$(val "$W/carol.out" register)" = 200 ]
 check "carol's MESSAGE over her SAs reaches alice over hers: 200" \
 	[ "$(val "$W/carol.out" message 1)" = 200 ]
@@ -128,10 +128,10 @@ check "carol's request from her protected port, in clear to 5060: 403" \
 check "a REGISTER in clear at the protected server port: 403" \
 	[ "$(val "$W/carol.out" clear-ps)" = 403 ]
 check "carol re-registers over her SAs: 401 (new Security-Server), 200" \
-	[ "$(val "$W/carol.out" reregister-first)" = 401 ] &&
+	both [ "$(val "$W/carol.out" reregister-first)" = 401 ] -- \
 	[ "$(val "$W/carol.out" reregister)" = 200 ]
 check "the new set differs (SPIs, port_pc)" \
-	[ "$(val "$W/carol.out" spi_ps 1)" != "$(val "$W/carol.out" spi_ps 2)" ] &&
+	both [ "$(val "$W/carol.out" spi_ps 1)" != "$(val "$W/carol.out" spi_ps 2)" ] -- \
 	[ "$(val "$W/carol.out" port_pc 1)" != "$(val "$W/carol.out" port_pc 2)" ]
 check "her MESSAGE over the new set: 200" \
 	[ "$(val "$W/carol.out" message 2)" = 200 ]
@@ -189,7 +189,7 @@ spis=$(grep -h '^spi_' "$W"/*.out | cut -d= -f2 | sort -u |
 seen=$(tshark -r "$pcap" -Y esp -T fields -e esp.spi 2>/dev/null | sort -u)
 extra=$(differ "$spis" "$seen" 13)
 check "ESP on the UE's link: $(echo "$seen" | grep -c .) SPIs, all negotiated ones" \
-	[ -n "$seen" ] && [ "$extra" -eq 0 ]
+	both [ -n "$seen" ] -- [ "$extra" -eq 0 ]
 # (but the deliberate clear-ps REGISTER from carol's port 5072, and its 403)
 check "no cleartext SIP to or from a protected port of the pcscf" \
 	[ "$(tshark -r "$pcap" -Y "sip && (udp.port in {5064 5066 5067} || tcp.port in {5064 5066 5067}) && !(udp.port == 5072)" 2>/dev/null | grep -c . || true)" -eq 0 ]
@@ -221,7 +221,7 @@ start_pcscf() {	# extra -o options
 }
 stop_pcscf
 check "a stopped pcscf leaves no SA and no policy (alice's went)" \
-	[ "$(pc_count state)" -eq 0 ] && [ "$(pc_count policy)" -eq 0 ]
+	both [ "$(pc_count state)" -eq 0 ] -- [ "$(pc_count policy)" -eq 0 ]
 start_pcscf -o ipsec-spi-min=4096 -o ipsec-spi-max=4097
 gm dave 5080 6500 --keep register >"$W/spi1.out" 2>&1
 gm erin 5082 6600 register >"$W/spi2.out" 2>&1
@@ -237,7 +237,7 @@ sleep 0.5
 check "kill -9 leaves the pcscf's SAs behind ($n)" [ "$(pc_count state)" -ge 4 ]
 start_pcscf
 check "its restart flushes them: no SA, no policy" \
-	[ "$(pc_count state)" -eq 0 ] && [ "$(pc_count policy)" -eq 0 ]
+	both [ "$(pc_count state)" -eq 0 ] -- [ "$(pc_count policy)" -eq 0 ]
 [ "$(pc_count state)" -eq 0 ] || ip -n "$PC_NS" xfrm state
 check "and logged it" grep -q "of an earlier run removed" "$LAB_DIR/pcscf.log"
 
@@ -290,7 +290,7 @@ spis=$(grep -h '^spi_' "$W"/frank-*.out | cut -d= -f2 | sort -u |
     awk '{printf "0x%08x\n", $1}')
 seen=$(tshark -r "$pcap2" -Y esp -T fields -e esp.spi 2>/dev/null | sort -u)
 check "the ims-ue capture: ESP with exactly the SPIs ims-ue printed ($(echo "$seen" | grep -c .))" \
-	[ -n "$seen" ] && [ "$(differ "$spis" "$seen" 3)" -eq 0 ]
+	both [ -n "$seen" ] -- [ "$(differ "$spis" "$seen" 3)" -eq 0 ]
 check "no cleartext SIP on a protected port there" \
 	[ "$(tshark -r "$pcap2" -Y "sip && (udp.port in {5064 5066 5067} || (udp.port >= 7000 && udp.port < 7100))" 2>/dev/null | grep -c . || true)" -eq 0 ]
 check "nothing malformed there" \

@@ -72,14 +72,14 @@ val() { grep "^$2=" "$1" | tail -n 1 | cut -d= -f2-; }
 gm alice 5070 6100 register >"$W/alice.out" 2>&1
 gm carol 5072 6200 register >"$W/carol.out" 2>&1
 check "alice registers over SAs (401, then 200)" \
-	[ "$(val "$W/alice.out" first)" = 401 ] &&
+	both [ "$(val "$W/alice.out" first)" = 401 ] -- \
 	[ "$(val "$W/alice.out" register)" = 200 ]
 check "carol too" [ "$(val "$W/carol.out" register)" = 200 ]
 A=$(spis "$W/alice.out") C=$(spis "$W/carol.out")
 check "the pcscf holds alice's 4 SAs" [ "$(sas state "$A")" -eq 4 ]
 check "and her 8 policies" [ "$(sas policy "port 610[01]")" -eq 8 ]
 check "and carol's 4 SAs and 8 policies" \
-	[ "$(sas state "$C")" -eq 4 ] && [ "$(sas policy "port 620[01]")" -eq 8 ]
+	both [ "$(sas state "$C")" -eq 4 ] -- [ "$(sas policy "port 620[01]")" -eq 8 ]
 wl() {	# FILE REGEX: within 10 s
 	for _ in $(seq 50); do
 		grep -Eq "$2" "$1" 2>/dev/null && return 0
@@ -111,5 +111,5 @@ done
 check "none of alice's SAs or policies is left at the pcscf (after $((gone / 5)) s)" \
 	[ "$gone" -gt 0 ]
 check "carol's 4 SAs and 8 policies are still there" \
-	[ "$(sas state "$C")" -eq 4 ] && [ "$(sas policy "port 620[01]")" -eq 8 ]
+	both [ "$(sas state "$C")" -eq 4 ] -- [ "$(sas policy "port 620[01]")" -eq 8 ]
 summary

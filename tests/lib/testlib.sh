@@ -4,6 +4,9 @@
 # Sourced (bash); defines PASSED/FAILED and:
 #   pass DESC / fail DESC   count and print "PASS: DESC" / "FAIL: DESC"
 #   check DESC CMD...       pass or fail DESC by CMD's exit status
+#   both CMD1... -- CMD2... 0 when both succeed: `check DESC both [ a ] --
+#                           [ b ]` (`check DESC [ a ] && [ b ]` asserts a
+#                           only)
 #   die MSG                 "FATAL: MSG" on stderr, exit 1
 #   need PROGRAM...         die unless every PROGRAM is on PATH
 #   summary                 "N passed, N failed"; 0 only if none failed and
@@ -20,6 +23,16 @@ check() {
 	local desc=$1
 	shift
 	if "$@"; then pass "$desc"; else fail "$desc"; fi
+}
+both() {
+	local first=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		first+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] || die "both: no --"
+	shift
+	"${first[@]}" && "$@"
 }
 need() {
 	local b
