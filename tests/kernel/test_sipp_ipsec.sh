@@ -5,7 +5,9 @@
 # (kernel_test.sh: natively, or in qemu here).  The UE is
 # tests/kernel/sipp_ipsec_ue.xml run with -p PORT_UC (6101), so every
 # message of it leaves from its protected client port, plus
-# sipp_ipsec_uas.xml on PORT_US (6100); SIPp's own AKA answers the
+# sipp_ipsec_uas.xml on PORT_US (6100); its Security-Client offers
+# md5/3des and sha1/aes-cbc with fixed SPIs (40961, 40962: not reserved
+# from the kernel, the UE namespace has no other SA); SIPp's AKA answers the
 # challenges; its SA set is installed from the 401 by sipp_gm_sa.sh, which
 # the scenario's <exec> runs (CK/IK by imsauth, the SAs by imsxfrm gm-sa).
 # Asserted:
@@ -33,9 +35,12 @@
 #    over the set in use with Security-Verify and no new Security-Client
 #    (our pcscf keeps the set for it), its challenge is answered over the
 #    same set;
+#  - it matches responses to a scenario's call by Call-ID only: the
+#    MESSAGE carries the registration's Call-ID;
 #  - SIPp cuts a RES holding a 0x00 byte (tests/lib/sipp_aka.sh): when
-#    that is why the run failed, the UE (a fresh IMPI, the UE's SAs
-#    flushed) runs again, at most three runs.
+#    that is why a run failed, the UE runs again (at most three runs) with
+#    a fresh IMPI, ports and SPIs (+10, +16: a set an earlier run left at
+#    the pcscf cannot collide), the UE's SAs flushed.
 set -u
 : "${1:?usage: test_sipp_ipsec.sh BUILD_DIR}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -58,7 +63,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-PORT_UC=6101 PORT_US=6100 SPI_UC=40961 SPI_US=40962
 HOLD=3000	# ms the UE stays registered after its MESSAGE: SAs counted
 
 uplog=$LAB_DIR.up.log
@@ -93,9 +97,28 @@ xcount() {
 	ip -n "$1" xfrm "$2" 2>/dev/null | grep --no-group-separator -A1 '^src' |
 	    paste - - | grep -v 'spi 0x00000000 ' | grep -c -- "${3:-.}"
 }
-ports="port $PORT_UC \|port $PORT_US "
+# set_run N: run N's UE ports and SPIs (their own, so that a set an
+# earlier run left at the pcscf cannot collide), its policy pattern, its
+# Security-Client (two offers, the weaker first).
+all_uc='' all_us='' all_ue_spi=''
+set_run() {
+	PORT_US=$((6100 + 10 * ($1 - 1))) SPI_UC=$((40961 + 16 * ($1 - 1)))
+	PORT_UC=$((PORT_US + 1)) SPI_US=$((SPI_UC + 1))
+	all_uc+=" $PORT_UC" all_us+=" $PORT_US"
+	all_ue_spi+=$(hx "$SPI_UC" "$SPI_US")$'\n'
+	ports="port $PORT_UC \|port $PORT_US "
+	local m="prot=esp;mod=trans;spi-c=$SPI_UC;spi-s=$SPI_US;port-c=$PORT_UC;port-s=$PORT_US"
+	offer="ipsec-3gpp;alg=hmac-md5-96;ealg=des-ede3-cbc;$m, ipsec-3gpp;alg=hmac-sha-1-96;ealg=aes-cbc;$m"
+}
+# spi_pat: the states of run's set at the pcscf, by SPI (from the helper).
+spi_pat() {
+	printf 'spi 0x%08x \\|' "$(val "$out" spi_pc)" "$(val "$out" spi_ps)" \
+	    "$SPI_UC"
+	printf 'spi 0x%08x ' "$SPI_US"
+}
+# hx N...: SPIs as tshark prints them, sorted.
+hx() { printf '0x%08x\n' "$@" | sort -u; }
 # scenario TEMPLATE FILE USER OUT: a scenario with this run's values.
-offer="ipsec-3gpp;alg=hmac-md5-96;ealg=des-ede3-cbc;prot=esp;mod=trans;spi-c=$SPI_UC;spi-s=$SPI_US;port-c=$PORT_UC;port-s=$PORT_US, ipsec-3gpp;alg=hmac-sha-1-96;ealg=aes-cbc;prot=esp;mod=trans;spi-c=$SPI_UC;spi-s=$SPI_US;port-c=$PORT_UC;port-s=$PORT_US"
 scenario() {
 	sed -e "s#@HELPER@#$here/sipp_gm_sa.sh#g" -e "s#@BIN@#$BIN#g" \
 	    -e "s#@OUT@#$4#g" -e "s#@K@#$DEMO_K#g" -e "s#@OP@#$DEMO_OP#g" \
@@ -111,6 +134,7 @@ run=0 rc=1 user='' out=''
 pc_sa=-1 pc_pol=-1 ue_sa=-1 ue_pol=-1
 while [ $run -lt 3 ]; do
 	run=$((run + 1)) user=sipue$run out=$W/sa-$run.out
+	set_run $run
 	if [ $run -gt 1 ]; then
 		ip -n "$UE_NS" xfrm state flush
 		ip -n "$UE_NS" xfrm policy flush
@@ -133,7 +157,7 @@ while [ $run -lt 3 ]; do
 	counted=0
 	while kill -0 "$uac" 2>/dev/null; do
 		if [ $counted = 0 ] && [ -e "$out.registered" ]; then
-			pc_sa=$(xcount "$PC_NS" state)
+			pc_sa=$(xcount "$PC_NS" state "$(spi_pat)")
 			pc_pol=$(xcount "$PC_NS" policy "$ports")
 			ue_sa=$(xcount "$UE_NS" state)
 			ue_pol=$(xcount "$UE_NS" policy "$ports")
@@ -174,7 +198,7 @@ check "the pcscf logged the set in use for $impi" \
 	grep -q "pcscf: Gm SAs of $impi in use for " "$LAB_DIR/pcscf.log"
 check "the MESSAGE reached the SIPp at port_us, which answered it (exit $uas_rc)" \
 	eval "[ $uas_rc -eq 0 ] && grep -q '^MESSAGE sip:' '$W/uas-$run.msgs'"
-check "while registered the pcscf holds 4 SAs ($pc_sa)" [ "$pc_sa" -eq 4 ]
+check "while registered the pcscf holds the set's 4 SAs ($pc_sa)" [ "$pc_sa" -eq 4 ]
 check "and 8 policies of the UE's ports ($pc_pol)" [ "$pc_pol" -eq 8 ]
 check "the UE holds its 4 SAs ($ue_sa) and 8 policies ($ue_pol)" \
 	[ "$ue_sa/$ue_pol" = 4/8 ]
@@ -182,13 +206,11 @@ check "the pcscf logged the de-registration" \
 	grep -q "pcscf: sip:$impi de-registered" "$LAB_DIR/pcscf.log"
 sleep 4		# the pcscf's grace for the last answer, then its sweep
 check "after de-registration no SA or policy of the UE is left at the pcscf" \
-	[ "$(xcount "$PC_NS" state)/$(xcount "$PC_NS" policy "$ports")" = 0/0 ]
+	[ "$(xcount "$PC_NS" state "$(spi_pat)")/$(xcount "$PC_NS" policy "$ports")" = 0/0 ]
 
 # ---- the capture ----
 kill "$td" 2>/dev/null
 wait "$td" 2>/dev/null
-# hx N...: SPIs as tshark prints them, sorted.
-hx() { printf '0x%08x\n' "$@" | sort -u; }
 # esp_to IP: the SPIs of the ESP packets to IP.
 esp_to() {
 	tshark -r "$pcap" -Y "esp && ip.dst == $1" -T fields -e esp.spi \
@@ -203,19 +225,22 @@ subset() {
 }
 # Towards the pcscf: spi_ps (port_uc -> port_ps) and spi_pc (port_us ->
 # port_pc); towards the UE: spi_uc and spi_us.  Runs that SIPp's RES cut
-# ended used sets of their own (their spi_ps, the UE's fixed SPIs).
+# ended used sets of their own.
 want_pc=$(hx "$(val "$out" spi_ps)" "$(val "$out" spi_pc)")
 any_pc=$(cat "$W"/sa-*.out | sed -n 's/^spi_p[cs]=//p' | sort -u |
     while read -r s; do hx "$s"; done | sort -u)
 want_ue=$(hx "$SPI_UC" "$SPI_US")
+any_ue=$(sort -u <<<"$all_ue_spi" | grep .)
 seen_pc=$(esp_to "$PCSCF_ADDR")
 seen_ue=$(esp_to "$UE_ADDR")
 pc_spis_ok() { subset "$want_pc" "$seen_pc" && subset "$seen_pc" "$any_pc"; }
 check "ESP towards the pcscf: spi_ps and spi_pc of the set, both used, no other ($(tr '\n' ' ' <<<"$seen_pc"))" \
 	pc_spis_ok
-[ $run -gt 1 ] || check "(one run: exactly those two)" [ "$seen_pc" = "$want_pc" ]
-check "ESP towards the UE: exactly spi_uc and spi_us ($(tr '\n' ' ' <<<"$seen_ue"))" \
-	[ "$seen_ue" = "$want_ue" ]
+ue_spis_ok() { subset "$want_ue" "$seen_ue" && subset "$seen_ue" "$any_ue"; }
+check "ESP towards the UE: spi_uc and spi_us of the set, both used, no other ($(tr '\n' ' ' <<<"$seen_ue"))" \
+	ue_spis_ok
+[ $run -gt 1 ] ||
+	check "(one run: exactly those four)" [ "$seen_pc/$seen_ue" = "$want_pc/$want_ue" ]
 # Cleartext: only REGISTER (port_uc -> 5060) and its 401, nothing after
 # the last 401; nothing (UDP at all) on a protected port.
 clear_sip=$(tshark -r "$pcap" -Y sip -T fields -e frame.number \
@@ -223,11 +248,12 @@ clear_sip=$(tshark -r "$pcap" -Y sip -T fields -e frame.number \
     2>/dev/null)
 echo "$clear_sip" >"$W/clear.txt"
 # clear_only_reg: every cleartext SIP packet is a REGISTER port_uc -> 5060
-# or a 401 back, and there is at least one.
+# or a 401 back (port_uc of any run), and there is at least one.
 clear_only_reg() {
-	[ -s "$W/clear.txt" ] && ! awk -F'\t' -v uc="$PORT_UC" -v p="$PCSCF_PORT" \
-	    '!(($2 == uc && $3 == p && $4 == "REGISTER") ||
-	       ($2 == p && $3 == uc && $5 == 401))' "$W/clear.txt" | grep -q .
+	[ -s "$W/clear.txt" ] && ! awk -F'\t' -v ucs="$all_uc " -v p="$PCSCF_PORT" \
+	    '!((index(ucs, " " $2 " ") && $3 == p && $4 == "REGISTER") ||
+	       ($2 == p && index(ucs, " " $3 " ") && $5 == 401))' \
+	    "$W/clear.txt" | grep -q .
 }
 check "cleartext SIP on the UE's link: $(grep -c . "$W/clear.txt") packets, each a REGISTER port_uc -> 5060 or its 401" \
 	clear_only_reg
@@ -239,10 +265,10 @@ only_esp_after() {
 }
 check "after the last 401 (frame $last401) only ESP: $esp_after ESP packets, no cleartext SIP" \
 	only_esp_after
-check "no UDP in clear to or from 5064/5066/5067 or port_us" \
-	[ "$(tshark -r "$pcap" -Y "udp.port in {5064 5066 5067 $PORT_US} || tcp.port in {5064 5066 5067 $PORT_US}" 2>/dev/null | grep -c . || true)" -eq 0 ]
-check "port_uc in clear only with 5060" \
-	[ "$(tshark -r "$pcap" -Y "(udp.port == $PORT_UC && !(udp.port == $PCSCF_PORT)) || tcp.port == $PORT_UC" 2>/dev/null | grep -c . || true)" -eq 0 ]
+check "no UDP in clear to or from 5064/5066/5067 or port_us ($all_us)" \
+	[ "$(tshark -r "$pcap" -Y "udp.port in {5064 5066 5067$all_us} || tcp.port in {5064 5066 5067$all_us}" 2>/dev/null | grep -c . || true)" -eq 0 ]
+check "port_uc ($all_uc) in clear only with 5060" \
+	[ "$(tshark -r "$pcap" -Y "(udp.port in {${all_uc# }} && !(udp.port == $PCSCF_PORT)) || tcp.port in {${all_uc# }}" 2>/dev/null | grep -c . || true)" -eq 0 ]
 check "no ck= or ik= on the UE's link" \
 	eval "! tshark -r '$pcap' -Y sip -V 2>/dev/null | grep -Eqi '(^|[ ,])(ck|ik)='"
 check "nothing malformed" \
