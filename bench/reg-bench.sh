@@ -8,7 +8,9 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 users=${1:-200} rate=${2:-50}
-export LAB_PREFIX=imsb- LAB_NET=10.205.0 LAB_DIR=${TMPDIR:-/tmp}/ims-reg-bench
+# sec-agree optional: SIPp offers no IPsec (bench/gm-bench.sh measures it).
+export LAB_PREFIX=imsb- LAB_NET=10.205.0 LAB_DIR=${TMPDIR:-/tmp}/ims-reg-bench \
+    LAB_SEC_AGREE=optional
 export BUILD_DIR=${BUILD_DIR:-$root/build}
 lab=$root/lab
 trap '"$lab" down >/dev/null 2>&1' EXIT

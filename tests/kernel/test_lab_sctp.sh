@@ -9,7 +9,10 @@ set -u
 : "${1:?usage: test_lab_sctp.sh BUILD_DIR}"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 root=$(cd "$here/../.." && pwd -P)
-export BUILD_DIR=$1 LAB_DIAMETER=sctp LAB_PREFIX=imsk- LAB_NET=10.204.0
+# sec-agree optional: this test's ims-ue offers no IPsec (Gm over SAs is
+# test_gm_pcscf.sh's).
+export BUILD_DIR=$1 LAB_DIAMETER=sctp LAB_PREFIX=imsk- LAB_NET=10.204.0 \
+    LAB_SEC_AGREE=optional
 export LAB_DIR=${TMPDIR:-/tmp}/lab-sctp
 # shellcheck source=SCRIPTDIR/../lib/testlib.sh
 . "$here/../lib/testlib.sh" ||

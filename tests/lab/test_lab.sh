@@ -7,7 +7,10 @@
 # lab a user has up.  Env: LAB (the ./lab script), BUILD_DIR, SIPDIR.
 set -u
 : "${LAB:?}" "${BUILD_DIR:?}" "${SIPDIR:?}"
-export BUILD_DIR LAB_PREFIX=imst-lab- LAB_NET=10.203.0 LAB_DIR=$PWD/lab
+# sec-agree optional: its SIPp UEs offer no IPsec (where the kernel has
+# ESP the lab would require it; Gm IPsec: tests/kernel/test_gm_pcscf.sh).
+export BUILD_DIR LAB_PREFIX=imst-lab- LAB_NET=10.203.0 LAB_DIR=$PWD/lab \
+    LAB_SEC_AGREE=optional
 . "$(dirname "$0")/../lib/testlib.sh" ||
 	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
 # shellcheck source=../lib/sipp_aka.sh
