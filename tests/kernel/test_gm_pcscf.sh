@@ -34,60 +34,15 @@ export LAB_DIR=${TMPDIR:-/tmp}/lab-gm
 . "$here/../lib/testlib.sh" ||
 	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
 need tcpdump tshark
-PY=/usr/bin/python3
-lab=$root/lab
-trap '"$lab" down >/dev/null 2>&1' EXIT
-trap 'exit 1' INT TERM
-
-uplog=$LAB_DIR.up.log
-if ! "$lab" up >"$uplog" 2>&1; then
-	cat "$uplog"
-	tail -n 30 "$LAB_DIR"/*.log
-	die "./lab up with sec-agree required failed"
-fi
-eval "$("$lab" env)"
-check "./lab env: SEC_AGREE=required" [ "$SEC_AGREE" = required ]
-PC_NS=${LAB_PREFIX}pcscf
-W=$LAB_DIR/gm
-mkdir -p "$W"
-"$BIN/hss-ctl" --db "$HSS_DB" add --impi "carol@$DOMAIN" \
-    --impu "sip:carol@$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
-    --amf "$DEMO_AMF" >/dev/null || die "hss-ctl add carol"
-for u in dave erin gina; do
-	"$BIN/hss-ctl" --db "$HSS_DB" add --impi "$u@$DOMAIN" \
-	    --impu "sip:$u@$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
-	    --amf "$DEMO_AMF" >/dev/null || die "hss-ctl add $u"
-done
+# shellcheck source=SCRIPTDIR/gm_lab.sh
+. "$here/gm_lab.sh"
+gm_lab_up gm
+gm_provision carol dave erin gina
 pcap=$W/ue.pcap
 ip netns exec "$UE_NS" tcpdump -i eth0 -U --immediate-mode -s 0 \
     -w "$pcap" 'udp or tcp or esp' 2>/dev/null &
 td=$!
 sleep 1
-
-# gm USER PORT PORT_UC [gm_ue.py options and steps]: one UE run.
-gm() {
-	local u=$1 p=$2 uc=$3
-	shift 3
-	IMSAUTH=$BIN/imsauth ip netns exec "$UE_NS" $PY -S "$here/gm_ue.py" \
-	    --imsxfrm "$BIN/imsxfrm" --secdir "$root/tests/security" \
-	    --ue "$UE_ADDR" --port "$p" --pcscf "$PCSCF_ADDR:$PCSCF_PORT" \
-	    --user "$u" --domain "$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
-	    --port-uc "$uc" --port-us $((uc + 1)) "$@"
-}
-# val FILE KEY [N]: the Nth (default last) value of KEY= in FILE.
-val() {
-	local v
-	v=$(grep "^$2=" "$1" | cut -d= -f2-)
-	if [ $# -gt 2 ]; then sed -n "$3p" <<<"$v"; else tail -n 1 <<<"$v"; fi
-}
-# pc_count state|policy [PATTERN]: the pcscf's SAs or policies (their
-# first two lines), those matching PATTERN.  An SA with SPI 0 is the
-# kernel's acquire state (a failed ALLOCSPI leaves one; it expires in
-# 30 s), not an SA of anyone's.
-pc_count() {
-	ip -n "$PC_NS" xfrm "$1" 2>/dev/null | grep --no-group-separator -A1 '^src' | paste - - |
-	    grep -v 'spi 0x00000000 ' | grep -c -- "${2:-.}"
-}
 
 # differ LIST1 LIST2 COLS: how many lines `comm -COLS` gives for two
 # sorted lists (no process substitution: the guest has no /dev/fd).
@@ -245,11 +200,7 @@ check "and logged it" grep -q "of an earlier run removed" "$LAB_DIR/pcscf.log"
 # Newly provisioned subscribers frank1..7 (one per pair: the S-CSCF's
 # MAR budget is per IMPI); the pcscf now also accepts null encryption
 # (integrity only), and this one address may send many REGISTERs.
-for n in 1 2 3 4 5 6 7; do
-	"$BIN/hss-ctl" --db "$HSS_DB" add --impi "frank$n@$DOMAIN" \
-	    --impu "sip:frank$n@$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
-	    --amf "$DEMO_AMF" >/dev/null || die "hss-ctl add frank$n"
-done
+gm_provision frank1 frank2 frank3 frank4 frank5 frank6 frank7
 stop_pcscf
 start_pcscf -o ipsec-ealg=aes-gcm,aes-cbc,des-ede3-cbc,null \
     -o register-burst=1000

@@ -18,45 +18,12 @@ export LAB_DIR=${TMPDIR:-/tmp}/lab-gm-rtr
 # shellcheck source=SCRIPTDIR/../lib/testlib.sh
 . "$here/../lib/testlib.sh" ||
 	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
-PY=/usr/bin/python3
-lab=$root/lab
-trap '"$lab" down >/dev/null 2>&1' EXIT
-trap 'exit 1' INT TERM
+# shellcheck source=SCRIPTDIR/gm_lab.sh
+. "$here/gm_lab.sh"
+gm_lab_up rtr
+gm_provision carol
 
-uplog=$LAB_DIR.up.log
-if ! "$lab" up >"$uplog" 2>&1; then
-	cat "$uplog"
-	tail -n 30 "$LAB_DIR"/*.log
-	die "./lab up with sec-agree required failed"
-fi
-eval "$("$lab" env)"
-check "./lab env: SEC_AGREE=required" [ "$SEC_AGREE" = required ]
-PC_NS=${LAB_PREFIX}pcscf
-W=$LAB_DIR/rtr
-mkdir -p "$W"
-"$BIN/hss-ctl" --db "$HSS_DB" add --impi "carol@$DOMAIN" \
-    --impu "sip:carol@$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
-    --amf "$DEMO_AMF" >/dev/null || die "hss-ctl add carol"
-
-# gm USER PORT PORT_UC STEP...: one gm_ue.py run (its SAs on PORT_UC and
-# PORT_UC + 1).
-gm() {
-	local u=$1 p=$2 uc=$3
-	shift 3
-	IMSAUTH=$BIN/imsauth ip netns exec "$UE_NS" $PY -S "$here/gm_ue.py" \
-	    --imsxfrm "$BIN/imsxfrm" --secdir "$root/tests/security" \
-	    --ue "$UE_ADDR" --port "$p" --pcscf "$PCSCF_ADDR:$PCSCF_PORT" \
-	    --user "$u" --domain "$DOMAIN" --k "$DEMO_K" --op "$DEMO_OP" \
-	    --port-uc "$uc" --port-us $((uc + 1)) "$@"
-}
-# sas state|policy PATTERN: how many of the pcscf's SAs or policies (their
-# first two lines; not the kernel's acquire states, SPI 0) match PATTERN.
-sas() {
-	ip -n "$PC_NS" xfrm "$1" 2>/dev/null |
-	    grep --no-group-separator -A1 '^src' | paste - - |
-	    grep -v 'spi 0x00000000 ' | grep -c -- "$2"
-}
-# spis FILE: the four SPIs gm_ue.py printed, as a pattern for sas state
+# spis FILE: the four SPIs gm_ue.py printed, as a pattern for pc_count state
 # (an SA's ports are not in its first two lines).
 spis() {
 	local f=$1 k v p=''
@@ -67,7 +34,6 @@ spis() {
 	done
 	echo "${p:-none}"
 }
-val() { grep "^$2=" "$1" | tail -n 1 | cut -d= -f2-; }
 
 gm alice 5070 6100 register >"$W/alice.out" 2>&1
 gm carol 5072 6200 register >"$W/carol.out" 2>&1
@@ -76,10 +42,10 @@ check "alice registers over SAs (401, then 200)" \
 	[ "$(val "$W/alice.out" register)" = 200 ]
 check "carol too" [ "$(val "$W/carol.out" register)" = 200 ]
 A=$(spis "$W/alice.out") C=$(spis "$W/carol.out")
-check "the pcscf holds alice's 4 SAs" [ "$(sas state "$A")" -eq 4 ]
-check "and her 8 policies" [ "$(sas policy "port 610[01]")" -eq 8 ]
+check "the pcscf holds alice's 4 SAs" [ "$(pc_count state "$A")" -eq 4 ]
+check "and her 8 policies" [ "$(pc_count policy "port 610[01]")" -eq 8 ]
 check "and carol's 4 SAs and 8 policies" \
-	both [ "$(sas state "$C")" -eq 4 ] -- [ "$(sas policy "port 620[01]")" -eq 8 ]
+	both [ "$(pc_count state "$C")" -eq 4 ] -- [ "$(pc_count policy "port 620[01]")" -eq 8 ]
 wl() {	# FILE REGEX: within 10 s
 	for _ in $(seq 50); do
 		grep -Eq "$2" "$1" 2>/dev/null && return 0
@@ -101,8 +67,8 @@ check "the pcscf forgot alice's UE" \
 	wl "$LAB_DIR/pcscf.log" "sip:alice@$DOMAIN de-registered by the network"
 gone=0
 for i in $(seq 50); do	# the pcscf's grace for a last answer, then its sweep
-	if [ "$(sas state "$A")" -eq 0 ] &&
-	    [ "$(sas policy "port 610[01]")" -eq 0 ]; then
+	if [ "$(pc_count state "$A")" -eq 0 ] &&
+	    [ "$(pc_count policy "port 610[01]")" -eq 0 ]; then
 		gone=$i
 		break
 	fi
@@ -111,5 +77,5 @@ done
 check "none of alice's SAs or policies is left at the pcscf (after $((gone / 5)) s)" \
 	[ "$gone" -gt 0 ]
 check "carol's 4 SAs and 8 policies are still there" \
-	both [ "$(sas state "$C")" -eq 4 ] -- [ "$(sas policy "port 620[01]")" -eq 8 ]
+	both [ "$(pc_count state "$C")" -eq 4 ] -- [ "$(pc_count policy "port 620[01]")" -eq 8 ]
 summary
