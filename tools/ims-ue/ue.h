@@ -6,6 +6,7 @@
  *	ue_auth.c	Authorization header values (RFC 3310, TS 24.229 5.1.1)
  *	ue_reg.c	the REGISTER / 401 / AKA / resync state machine
  *	ue_sqn.c	the USIM's SQN state in a small file (TS 33.102 C.2)
+ *	ue_file.c	state files written whole (temporary file, fsync, rename)
  *	ue_ipsec.c	Gm sec-agree (RFC 3329, TS 33.203 Annex H): offers,
  *			Security-Client, the Security-Server check, the
  *			UE's SA sets in a state file (TS 33.203 7.1, 7.4)
@@ -15,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "aka.h"
 #include "digest.h"
@@ -223,5 +225,13 @@ int	ue_reg_gm_resume(struct ue_reg *);
 /* MESSAGE along the Service-Route learnt at registration. */
 int	ue_reg_message(struct ue_reg *, const char *to, const char *body,
 	    struct ue_resp *);
+
+/* ue_file.c: a state file written whole or not at all.  begin opens a
+ * private temporary file next to path (NULL with *rc set); commit
+ * flushes, fsyncs and renames it over path (what: for the error log).
+ * 0 or -errno; on error the temporary file is gone. */
+FILE	*ue_file_begin(const char *path, char *tmp, size_t tmpsize, int *rc);
+int	ue_file_commit(FILE *f, const char *tmp, const char *path,
+	    const char *what);
 
 #endif

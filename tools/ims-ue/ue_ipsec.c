@@ -407,19 +407,10 @@ ue_ipsec_state_save(const char *path, const struct ue_ipsec_state *st)
 	char tmp[PATH_MAX], ue[64], pc[64];
 	size_t i;
 	FILE *f;
-	int fd, rc = 0;
+	int rc;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path,
-	    (long)getpid()) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0 ||
-	    (f = fdopen(fd, "w")) == NULL) {
-		rc = -errno;
-		log_err("%s: %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if ((f = ue_file_begin(path, tmp, sizeof(tmp), &rc)) == NULL)
 		return rc;
-	}
 	fprintf(f, "# ims-ue Gm SA sets (TS 33.203 7.1), no keys\n");
 	for (i = 0; i < st->n; i++) {
 		s = &st->set[i];
@@ -437,16 +428,5 @@ ue_ipsec_state_save(const char *path, const struct ue_ipsec_state *st)
 		    secagree_ealg_name(s->sa.ealg), s->expires_at, s->client,
 		    s->server, s->service_route);
 	}
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-		rc = -errno;
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -errno;
-	if (rc < 0) {
-		log_err("%s: cannot write the SA state: %s", path,
-		    strerror(-rc));
-		unlink(tmp);
-	}
-	return rc;
+	return ue_file_commit(f, tmp, path, "SA state");
 }

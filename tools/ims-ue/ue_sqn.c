@@ -139,21 +139,12 @@ ue_sqn_save(const char *path, const struct aka_ue_sqn *st)
 	char tmp[PATH_MAX];
 	unsigned i;
 	FILE *f;
-	int fd, rc = 0;
+	int rc;
 
 	if (path == NULL)
 		return 0;
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path,
-	    (long)getpid()) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0 ||
-	    (f = fdopen(fd, "w")) == NULL) {
-		rc = -errno;
-		log_err("%s: %s", tmp, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if ((f = ue_file_begin(path, tmp, sizeof(tmp), &rc)) == NULL)
 		return rc;
-	}
 	fprintf(f, "# ims-ue USIM SQN state (TS 33.102 Annex C.2)\n");
 	fprintf(f, "ind_bits=%u\n", st->ind_bits);
 	fprintf(f, "delta=%llx\n", (unsigned long long)st->delta);
@@ -164,15 +155,5 @@ ue_sqn_save(const char *path, const struct aka_ue_sqn *st)
 		if (st->seq_ms[i] != 0)
 			fprintf(f, "seq.%u=%llx\n", i,
 			    (unsigned long long)st->seq_ms[i]);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
-		rc = -errno;
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, path) != 0)
-		rc = -errno;
-	if (rc < 0) {
-		log_err("%s: cannot write state: %s", path, strerror(-rc));
-		unlink(tmp);
-	}
-	return rc;
+	return ue_file_commit(f, tmp, path, "state");
 }

@@ -26,7 +26,6 @@
 
 const char *cmd;		/* the command, once known */
 
-
 void
 xusage(const char *fmt, ...)
 {
