@@ -205,3 +205,18 @@ lab_stop_all() {
 		rm -f "$f"
 	done
 }
+
+# lab_cleanup: the daemons by pid file, then whatever is left in our
+# namespaces (a peer's children, such as Kamailio's), then the namespaces.
+lab_cleanup() {
+	[ -d "$LAB_DIR" ] && lab_stop_all 2>/dev/null
+	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		case $n in "$LAB_PREFIX"*)
+			for p in $(ip netns pids "$n" 2>/dev/null); do
+				kill -9 "$p" 2>/dev/null
+			done ;;
+		esac
+	done
+	lab_net_down 2>/dev/null
+	true
+}

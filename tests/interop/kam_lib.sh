@@ -65,26 +65,11 @@ kam_require() {
 	[ -f "$KAM_XSD" ] || fatal "missing $KAM_XSD (package kamailio)"
 }
 
-# kam_cleanup (EXIT trap): daemons by pid file, then whatever is left in
-# our namespaces (Kamailio's children), then the namespaces.
-kam_cleanup() {
-	[ -d "$LAB_DIR" ] && lab_stop_all 2>/dev/null
-	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		case $n in "$LAB_PREFIX"*)
-			for p in $(ip netns pids "$n" 2>/dev/null); do
-				kill -9 "$p" 2>/dev/null
-			done ;;
-		esac
-	done
-	lab_net_down 2>/dev/null
-	true
-}
-
 # kam_topo NODE...: a fresh LAB_DIR and the namespaces (with the bridge).
 kam_topo() {
-	trap kam_cleanup EXIT
+	trap lab_cleanup EXIT	# Kamailio's children too
 	trap 'exit 1' INT TERM
-	kam_cleanup
+	lab_cleanup
 	rm -rf "$LAB_DIR"
 	lab_conf_dir "$LAB_DIR"
 	lab_private_dir "$LAB_DIR/db"

@@ -86,21 +86,9 @@ K=f1e2d3c4b5a69788796a4a4c3d2e1f01
 OP=494d53414b41746573744f5030303136
 UE_OWNER_MARK=0x1a5ec0a6
 
-cleanup() {
-	[ -d "$LAB_DIR" ] && lab_stop_all 2>/dev/null
-	for n in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		case $n in "$LAB_PREFIX"*)
-			for p in $(ip netns pids "$n" 2>/dev/null); do
-				kill -9 "$p" 2>/dev/null
-			done ;;
-		esac
-	done
-	lab_net_down 2>/dev/null
-	true
-}
-trap cleanup EXIT
+trap lab_cleanup EXIT
 trap 'exit 1' INT TERM
-cleanup
+lab_cleanup
 rm -rf "$LAB_DIR"
 lab_conf_dir "$LAB_DIR"
 lab_private_dir "$LAB_DIR/db"
@@ -284,6 +272,6 @@ if [ "$FAILED" -gt 0 ]; then	# the guest's /tmp goes with it: show why
 	done
 	tshark -r "$pcap" 2>/dev/null | tail -n 40
 fi
-cleanup
+lab_cleanup
 trap - EXIT
 summary
