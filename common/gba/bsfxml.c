@@ -1,0 +1,2 @@
+/* bsfxml.c - TS 24.109 Annex C (being written). */
+#include "bsfxml.h"
