@@ -127,6 +127,26 @@ kdf_ks_naf(const uint8_t ck[16], const uint8_t ik[16],
 	    naf_id_len, ks_naf);
 }
 
+/* TS 33.220 4.5.2: NAF_Id = FQDN of the NAF || Ua security protocol
+ * identifier (Annex H). */
+int
+kdf_naf_id(const char *fqdn, const uint8_t proto[KDF_UA_PROTO_LEN],
+    uint8_t *out, size_t size, size_t *len)
+{
+	size_t n;
+
+	IMS_CHECK_PARAMS(fqdn != NULL && proto != NULL && out != NULL &&
+	    len != NULL);
+	n = strlen(fqdn);
+	IMS_CHECK_PARAMS(n > 0 && n <= 255);
+	if (size < n + KDF_UA_PROTO_LEN)
+		return -ENOSPC;
+	memcpy(out, fqdn, n);
+	memcpy(out + n, proto, KDF_UA_PROTO_LEN);
+	*len = n + KDF_UA_PROTO_LEN;
+	return 0;
+}
+
 /* B-TID = base64(RAND) "@" BSF server name (TS 33.220 4.5.2). */
 int
 kdf_btid(const uint8_t rand[16], const char *bsf_name, char *out,

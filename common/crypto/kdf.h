@@ -18,6 +18,27 @@ int	kdf_derive(const uint8_t *key, size_t keylen, uint8_t fc,
 	    const struct kdf_param *params, size_t nparams,
 	    uint8_t out[KDF_OUT_LEN]);
 
+/*
+ * TS 33.220 Annex H: the Ua security protocol identifier, 5 octets:
+ * organisation (0x01 = 3GPP) then the protocol.  (0x01,0x00,0x00,0x00,0x02)
+ * is "HTTP digest authentication according to TS 24.109": the Ut of this
+ * project (TS 24.623 / TS 33.222 shared-key HTTP Digest, run over
+ * server-authenticated TLS).  Annex H also lists (0x01,0x00,0x01,yy,zz)
+ * for TS 33.222 5.3/5.4 with the TLS ciphersuite yy,zz in the identifier;
+ * the UE (ims-ue) and the NAF (naf/) both use KDF_UA_PROTO_HTTP_DIGEST,
+ * as deployed Ut clients do, so the key does not depend on the
+ * negotiated ciphersuite.
+ */
+#define KDF_UA_PROTO_LEN	5
+#define KDF_UA_PROTO_HTTP_DIGEST	{ 0x01, 0x00, 0x00, 0x00, 0x02 }
+#define KDF_NAF_ID_MAX		(255 + KDF_UA_PROTO_LEN)	/* DNS name max */
+
+/* NAF_Id = NAF FQDN || Ua security protocol identifier (TS 33.220 4.5.2,
+ * Annex H) into out[size]; *len gets its length.  The FQDN is taken as
+ * given (1..255 characters, no NUL).  0, -EINVAL or -ENOSPC. */
+int	kdf_naf_id(const char *fqdn, const uint8_t proto[KDF_UA_PROTO_LEN],
+	    uint8_t *out, size_t size, size_t *len);
+
 /* Annex B.3: Ks_NAF (GBA_ME) = KDF(Ks, "gba-me", RAND, IMPI, NAF_Id), with
  * Ks = CK || IK and FC = 0x01.  naf_id = NAF FQDN || Ua security protocol
  * identifier (TS 33.220 Annex H). */

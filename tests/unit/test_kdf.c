@@ -48,6 +48,20 @@ test_gba(const cJSON *v)
 	vec_hex(v, "rand", rand, 16);
 	nlen = vec_hexvar(v, "naf_id_hex", naf_id, sizeof(naf_id));
 	T_CHECK(nlen == strlen(vec_str(v, "naf_fqdn")) + 5, "naf_id length");
+	/* The vector's NAF_Id is FQDN || the Annex H HTTP Digest id. */
+	{
+		static const uint8_t proto[] = KDF_UA_PROTO_HTTP_DIGEST;
+		uint8_t id[KDF_NAF_ID_MAX];
+		size_t idlen;
+
+		T_CHECK(kdf_naf_id(vec_str(v, "naf_fqdn"), proto, id,
+		    sizeof(id), &idlen) == 0 && idlen == nlen &&
+		    memcmp(id, naf_id, nlen) == 0, "kdf_naf_id");
+		T_CHECK(kdf_naf_id(vec_str(v, "naf_fqdn"), proto, id, nlen - 1,
+		    &idlen) == -ENOSPC, "kdf_naf_id ENOSPC");
+		T_CHECK(kdf_naf_id("", proto, id, sizeof(id), &idlen) ==
+		    -EINVAL, "kdf_naf_id empty");
+	}
 
 	T_CHECK(kdf_ks_naf(ck, ik, rand, impi, naf_id, nlen, out) == 0, "ks_naf");
 	T_EQ_HEX(out, KDF_OUT_LEN, vec_str(v, "ks_naf"));
