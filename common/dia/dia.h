@@ -52,7 +52,8 @@ enum dia_result {
 	DIA_INVALID_AVP_LENGTH		= 5014,
 };
 
-/* AVPs used by the project, base protocol (RFC 6733) and TS 29.229 6.3. */
+/* AVPs used by the project: base protocol (RFC 6733), TS 29.229 6.3 (Cx)
+ * and TS 29.109 6.3 (GBA). */
 enum dia_avp {
 	DIA_AVP_SESSION_ID,
 	DIA_AVP_USER_NAME,
@@ -91,6 +92,26 @@ enum dia_avp {
 	DIA_AVP_USER_DATA_ALREADY_AVAILABLE,	/* 624 */
 	DIA_AVP_CONFIDENTIALITY_KEY,		/* 625 */
 	DIA_AVP_INTEGRITY_KEY,			/* 626 */
+	/* TS 29.109 6.3 (GBA: Zh, Zn), vendor 10415. */
+	DIA_AVP_GBA_USERSECSETTINGS,		/* 400 */
+	DIA_AVP_TRANSACTION_IDENTIFIER,		/* 401 */
+	DIA_AVP_NAF_ID,				/* 402 */
+	DIA_AVP_GAA_SERVICE_IDENTIFIER,		/* 403 */
+	DIA_AVP_KEY_EXPIRYTIME,			/* 404 */
+	DIA_AVP_ME_KEY_MATERIAL,		/* 405 */
+	DIA_AVP_UICC_KEY_MATERIAL,		/* 406 */
+	DIA_AVP_GBA_U_AWARENESS_INDICATOR,	/* 407 */
+	DIA_AVP_BOOTSTRAPINFOCREATIONTIME,	/* 408 */
+	DIA_AVP_GUSS_TIMESTAMP,			/* 409 */
+	DIA_AVP_GBA_TYPE,			/* 410 */
+	DIA_AVP_UE_ID,				/* 411 */
+	DIA_AVP_UE_ID_TYPE,			/* 412 */
+	DIA_AVP_UICC_APP_LABEL,			/* 413 */
+	DIA_AVP_UICC_ME,			/* 414 */
+	DIA_AVP_REQUESTED_KEY_LIFETIME,		/* 415 */
+	DIA_AVP_PRIVATE_IDENTITY_REQUEST,	/* 416 */
+	DIA_AVP_GBA_PUSH_INFO,			/* 417 */
+	DIA_AVP_NAF_SA_IDENTIFIER,		/* 418 */
 	DIA_AVP_MAX
 };
 
@@ -145,6 +166,10 @@ int	dia_get_str(void *parent, enum dia_avp, char *buf, size_t size);
 int	dia_get_os(void *parent, enum dia_avp, uint8_t *buf, size_t max,
 	    size_t *len);
 int	dia_get_u32(void *parent, enum dia_avp, uint32_t *v);
+/* Time AVPs (RFC 6733 4.3.1: 4 octets, seconds since 1900-01-01 UTC,
+ * the NTP format, wrapping in 2036) to and from Unix time. */
+int	dia_add_time(void *parent, enum dia_avp, int64_t unix_time);
+int	dia_get_time(void *parent, enum dia_avp, int64_t *unix_time);
 /* The n-th (0-based) child of the given kind, or NULL. */
 struct avp *dia_get_avp(void *parent, enum dia_avp, unsigned n);
 /* Result-Code or Experimental-Result-Code of an answer (0 when absent). */

@@ -214,3 +214,44 @@ dia_get_result(struct msg *m, uint32_t *result, uint32_t *exp_result)
 		(void)dia_get_u32(g, DIA_AVP_EXPERIMENTAL_RESULT_CODE,
 		    exp_result);
 }
+
+/* RFC 6733 4.3.1: Time is the 32-bit NTP seconds field (RFC 5905); the
+ * values with the high bit clear are taken as after 2036-02-07, the
+ * rollover RFC 6733 names, so Unix times from 1968 to 2104 round-trip. */
+#define DIA_NTP_OFFSET	2208988800LL	/* 1900-01-01 to 1970-01-01 */
+#define DIA_NTP_ERA	4294967296LL
+
+int
+dia_add_time(void *parent, enum dia_avp id, int64_t t)
+{
+	int64_t ntp = t + DIA_NTP_OFFSET;
+	uint8_t b[4];
+
+	IMS_CHECK_PARAMS(ntp >= DIA_NTP_ERA / 2 && ntp < DIA_NTP_ERA * 3 / 2);
+	ntp %= DIA_NTP_ERA;
+	b[0] = (uint8_t)(ntp >> 24);
+	b[1] = (uint8_t)(ntp >> 16);
+	b[2] = (uint8_t)(ntp >> 8);
+	b[3] = (uint8_t)ntp;
+	return dia_add_os(parent, id, b, sizeof(b));
+}
+
+int
+dia_get_time(void *parent, enum dia_avp id, int64_t *t)
+{
+	uint8_t b[4];
+	size_t len;
+	int64_t ntp;
+	int rc;
+
+	if ((rc = dia_get_os(parent, id, b, sizeof(b), &len)) < 0)
+		return rc == -ENOSPC ? -EBADMSG : rc;
+	if (len != sizeof(b))
+		return -EBADMSG;
+	ntp = (int64_t)b[0] << 24 | (int64_t)b[1] << 16 |
+	    (int64_t)b[2] << 8 | (int64_t)b[3];
+	if (ntp < DIA_NTP_ERA / 2)
+		ntp += DIA_NTP_ERA;
+	*t = ntp - DIA_NTP_OFFSET;
+	return 0;
+}

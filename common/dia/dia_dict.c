@@ -1,5 +1,6 @@
-/* dia_dict.c - the AVPs the project uses (RFC 6733 base, TS 29.229 6.3)
- * and the 3GPP vendor, looked up once in freeDiameter's dictionary.
+/* dia_dict.c - the AVPs the project uses (RFC 6733 base, TS 29.229 6.3,
+ * TS 29.109 6.3) and the 3GPP vendor, looked up once in freeDiameter's
+ * dictionary.
  *
  * freeDiameter 1.2.1's dict_dcca_3gpp defines most 3GPP AVPs.  Every AVP
  * is searched first (by code and vendor, since names collide across
@@ -14,7 +15,7 @@
 #include "dia.h"
 #include "log.h"
 
-enum avp_kind { K_OS, K_UTF8, K_URI, K_U32, K_ENUM, K_GROUPED };
+enum avp_kind { K_OS, K_UTF8, K_URI, K_U32, K_ENUM, K_GROUPED, K_TIME };
 
 static const struct avp_def {
 	enum dia_avp	 id;
@@ -83,6 +84,40 @@ static const struct avp_def {
 	  "Confidentiality-Key", K_OS },
 	{ DIA_AVP_INTEGRITY_KEY, 626, DIA_VENDOR_3GPP, "Integrity-Key",
 	  K_OS },
+	/* TS 29.109 6.3, table 6.3.1 (freeDiameter 1.2.1 has none of them). */
+	{ DIA_AVP_GBA_USERSECSETTINGS, 400, DIA_VENDOR_3GPP,
+	  "GBA-UserSecSettings", K_OS },
+	{ DIA_AVP_TRANSACTION_IDENTIFIER, 401, DIA_VENDOR_3GPP,
+	  "Transaction-Identifier", K_OS },
+	{ DIA_AVP_NAF_ID, 402, DIA_VENDOR_3GPP, "NAF-Id", K_OS },
+	{ DIA_AVP_GAA_SERVICE_IDENTIFIER, 403, DIA_VENDOR_3GPP,
+	  "GAA-Service-Identifier", K_OS },
+	{ DIA_AVP_KEY_EXPIRYTIME, 404, DIA_VENDOR_3GPP, "Key-ExpiryTime",
+	  K_TIME },
+	{ DIA_AVP_ME_KEY_MATERIAL, 405, DIA_VENDOR_3GPP, "ME-Key-Material",
+	  K_OS },
+	{ DIA_AVP_UICC_KEY_MATERIAL, 406, DIA_VENDOR_3GPP,
+	  "UICC-Key-Material", K_OS },
+	{ DIA_AVP_GBA_U_AWARENESS_INDICATOR, 407, DIA_VENDOR_3GPP,
+	  "GBA_U-Awareness-Indicator", K_ENUM },
+	{ DIA_AVP_BOOTSTRAPINFOCREATIONTIME, 408, DIA_VENDOR_3GPP,
+	  "BootstrapInfoCreationTime", K_TIME },
+	{ DIA_AVP_GUSS_TIMESTAMP, 409, DIA_VENDOR_3GPP, "GUSS-Timestamp",
+	  K_TIME },
+	{ DIA_AVP_GBA_TYPE, 410, DIA_VENDOR_3GPP, "GBA-Type", K_ENUM },
+	{ DIA_AVP_UE_ID, 411, DIA_VENDOR_3GPP, "UE-Id", K_OS },
+	{ DIA_AVP_UE_ID_TYPE, 412, DIA_VENDOR_3GPP, "UE-Id-Type", K_ENUM },
+	{ DIA_AVP_UICC_APP_LABEL, 413, DIA_VENDOR_3GPP, "UICC-App-Label",
+	  K_OS },
+	{ DIA_AVP_UICC_ME, 414, DIA_VENDOR_3GPP, "UICC-ME", K_ENUM },
+	{ DIA_AVP_REQUESTED_KEY_LIFETIME, 415, DIA_VENDOR_3GPP,
+	  "Requested-Key-Lifetime", K_TIME },
+	{ DIA_AVP_PRIVATE_IDENTITY_REQUEST, 416, DIA_VENDOR_3GPP,
+	  "Private-Identity-Request", K_ENUM },
+	{ DIA_AVP_GBA_PUSH_INFO, 417, DIA_VENDOR_3GPP, "GBA-Push-Info",
+	  K_OS },
+	{ DIA_AVP_NAF_SA_IDENTIFIER, 418, DIA_VENDOR_3GPP,
+	  "NAF-SA-Identifier", K_OS },
 };
 
 static struct dict_object *avps[DIA_AVP_MAX];
@@ -122,6 +157,9 @@ avp_define(const struct avp_def *a, struct dict_object **out)
 	ad.avp_name = (char *)a->name;
 	ad.avp_flag_mask = AVP_FLAG_VENDOR | AVP_FLAG_MANDATORY;
 	ad.avp_flag_val = AVP_FLAG_VENDOR | AVP_FLAG_MANDATORY;
+	/* TS 29.109 table 6.3.1: GUSS-Timestamp must not have the 'M' bit. */
+	if (a->id == DIA_AVP_GUSS_TIMESTAMP)
+		ad.avp_flag_val = AVP_FLAG_VENDOR;
 	switch (a->kind) {
 	case K_OS:
 		ad.avp_basetype = AVP_TYPE_OCTETSTRING;
@@ -132,6 +170,12 @@ avp_define(const struct avp_def *a, struct dict_object **out)
 		IMS_CHECK_FD(fd_dict_search(d, DICT_TYPE, TYPE_BY_NAME,
 		    a->kind == K_UTF8 ? "UTF8String" : "DiameterURI", &type,
 		    ENOENT));
+		break;
+	case K_TIME:
+		/* RFC 6733 4.3.1, the base dictionary's derived type. */
+		ad.avp_basetype = AVP_TYPE_OCTETSTRING;
+		IMS_CHECK_FD(fd_dict_search(d, DICT_TYPE, TYPE_BY_NAME,
+		    "Time", &type, ENOENT));
 		break;
 	case K_U32:
 		ad.avp_basetype = AVP_TYPE_UNSIGNED32;

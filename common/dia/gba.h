@@ -36,8 +36,9 @@
 
 /* ---- dictionary (gba_dict.c) ---- */
 
-/* The Zh and Zn applications, their commands and the GBA AVPs of TS
- * 29.109 (400..), each searched first and defined only when missing;
+/* The Zh and Zn applications and their commands, each searched first and
+ * defined only when missing (the GBA AVPs of TS 29.109 6.3, 400..418, are
+ * enum dia_avp's, defined by dia_init; Time AVPs: dia_add_time);
  * `which` says which applications are advertised in CER/CEA (a bsf
  * advertises both, an HSS Zh, a NAF Zn).  Call after dia_init (and after
  * cx_dict_init when the daemon also does Cx) and before dia_start. */

@@ -1,0 +1,117 @@
+/* gba_client.c - what the Zh and Zn clients share: the head of a request
+ * and the send with its answer or expiry (gba_int.h).  The answer
+ * callbacks run on freeDiameter threads (dia.h).
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "dia_fd.h"
+#include "check.h"
+#include "dia_conf.h"
+#include "gba_int.h"
+#include "log.h"
+
+int
+gba_req_new(uint32_t app_id, uint32_t code, const char *dest_realm,
+    const char *dest_host, struct msg **out)
+{
+	struct dict_object *cmd;
+	struct msg_hdr *h;
+	struct msg *m = NULL;
+	int rc;
+
+	IMS_CHECK_PARAMS(dest_realm != NULL && out != NULL);
+	IMS_CHECK_PARAMS((cmd = gba_cmd(app_id, code, 1)) != NULL);
+	IMS_CHECK_FD(fd_msg_new(cmd, MSGFL_ALLOC_ETEID, &m));
+	if ((rc = fd_msg_hdr(m, &h)) != 0)
+		goto fail;
+	h->msg_appl = app_id;
+	if ((rc = fd_msg_new_session(m, NULL, 0)) != 0)
+		goto fail;
+	/* Auth-Session-State NO_STATE_MAINTAINED (1): Zh and Zn are
+	 * stateless (TS 29.109 5.2.2.1, 6.2.2.1). */
+	if ((rc = -dia_add_vsai(m, app_id)) != 0 ||
+	    (rc = -dia_add_u32(m, DIA_AVP_AUTH_SESSION_STATE, 1)) != 0)
+		goto fail;
+	if ((rc = fd_msg_add_origin(m, 0)) != 0)
+		goto fail;
+	if (dest_host != NULL &&
+	    (rc = -dia_add_str(m, DIA_AVP_DESTINATION_HOST, dest_host)) != 0)
+		goto fail;
+	if ((rc = -dia_add_str(m, DIA_AVP_DESTINATION_REALM,
+	    dest_realm)) != 0)
+		goto fail;
+	*out = m;
+	return 0;
+fail:
+	log_err("gba: building request %u of application %u failed: %s",
+	    code, app_id, strerror(rc));
+	(void)fd_msg_free(m);
+	return -rc;
+}
+
+/* freeDiameter thread: the answer, or an error answer freeDiameter made
+ * itself.  As for Cx (cx_client.c), an answer counts only when it comes
+ * from a configured peer naming itself as the origin. */
+static void
+gba_answer_recv(void *data, struct msg **msg)
+{
+	struct gba_pending *p = data;
+	char why[300];
+	int status = 0;
+
+	if (!dia_msg_local(*msg) && dia_msg_from_peer(*msg,
+	    DIA_PEER_CONNECT | DIA_PEER_ACCEPT, why, sizeof(why)) < 0) {
+		log_warn("gba: answer to command %u (application %u) "
+		    "dropped: %s", p->code, p->app_id, why);
+		status = -EIO;
+	} else
+		p->parse(p, *msg);
+	(void)fd_msg_free(*msg);
+	*msg = NULL;
+	p->finish(p, status);
+}
+
+/* freeDiameter thread: no answer before the deadline. */
+static void
+gba_answer_expire(void *data, DiamId_t sentto, size_t len, struct msg **req)
+{
+	struct gba_pending *p = data;
+
+	(void)sentto;
+	(void)len;
+	(void)fd_msg_free(*req);
+	*req = NULL;
+	p->finish(p, -ETIMEDOUT);
+}
+
+int
+gba_send(struct msg *m, unsigned timeout_ms, struct gba_pending *p)
+{
+	struct timespec ts;
+	int rc;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
+		rc = errno;
+		goto fail;
+	}
+	if (timeout_ms == 0)
+		timeout_ms = 5000;
+	ts.tv_sec += timeout_ms / 1000;
+	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	if ((rc = fd_msg_send_timeout(&m, gba_answer_recv, p,
+	    gba_answer_expire, &ts)) != 0)
+		goto fail;
+	return 0;
+fail:
+	log_err("gba: sending command %u (application %u) failed: %s",
+	    p->code, p->app_id, strerror(rc));
+	if (m != NULL)
+		(void)fd_msg_free(m);
+	return -rc;
+}
