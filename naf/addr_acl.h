@@ -1,0 +1,29 @@
+/* addr_acl.h - a list of trusted source addresses, ADDRESS[/PREFIX]
+ * (IPv4 or IPv6; an IPv4-mapped IPv6 source matches its IPv4 entry): the
+ * xcap server's trusted-peer list (the NAF in front of it). */
+#ifndef IMS_ADDR_ACL_H
+#define IMS_ADDR_ACL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ADDR_ACL_MAX	64
+
+struct addr_acl_entry {
+	int		 af;		/* AF_INET, AF_INET6 */
+	uint8_t		 addr[16];
+	unsigned	 prefix;
+};
+
+struct addr_acl {
+	struct addr_acl_entry	 e[ADDR_ACL_MAX];
+	size_t			 n;
+};
+
+/* One entry: 0 or -EINVAL (a conf_key check uses it with acl NULL). */
+int	addr_acl_add(struct addr_acl *, const char *entry);
+int	addr_acl_check(const char *value, char *why, size_t whysize);
+/* 1 when the address (text, as evhttp gives it) is in the list. */
+int	addr_acl_match(const struct addr_acl *, const char *addr);
+
+#endif
