@@ -21,6 +21,9 @@
 #define GUSS_STR_MAX	256
 #define GUSS_XML_MAX	65536
 
+/* TS 29.109 Annex A (Rel-9 on): the namespace of the GUSS elements. */
+#define GUSS_NS		"urn:3gpp:gba:GBAGUSSSchema-R9:2010-02"
+
 struct gba_uss {
 	char		 id[64];		/* uss id attribute */
 	char		 type[64];		/* GAA service type / GSID */
