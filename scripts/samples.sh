@@ -1,6 +1,7 @@
 #!/bin/sh
 # samples.sh [BUILD_DIR] - writes the sample configurations hss/hss.conf,
-# scscf/scscf.conf, icscf/icscf.conf and pcscf/pcscf.conf with `DAEMON -p`
+# scscf/scscf.conf, icscf/icscf.conf, pcscf/pcscf.conf and bsf/bsf.conf
+# with `DAEMON -p`
 # (every key, with its help and default), set for the lab topology of
 # scripts/lablib.sh.  Run it after adding or changing a key, then review the
 # diff; tests/unit/test_samples.sh checks the samples are complete.
@@ -35,3 +36,7 @@ HDR
     -o icscf=sip:$n.30:4060 -o visited=$d -o trusted-peer=$n.30 \
     -o trusted-peer=$n.20
 } >pcscf/pcscf.conf
+{ header bsf BSF; "$bin/bsf" -p -c /dev/null -o listen=$n.50:8080 \
+    -o name=bsf.$d -o db=/var/lib/imssec/bsf.db -o hss=hss.$d \
+    -o diameter.identity=bsf.$d -o diameter.connect=hss.$d@$n.10
+} >bsf/bsf.conf

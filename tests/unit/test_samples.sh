@@ -17,7 +17,7 @@ flags_applied() {
 	    grep -qx 'log-target = syslog' <<<"$1"
 }
 
-for d in hss scscf icscf pcscf; do
+for d in hss scscf icscf pcscf bsf; do
 	s=$SRC/$d/$d.conf
 	[ -f "$s" ] || { fail "$d: no sample $s"; continue; }
 	check "$d -n accepts $d/$d.conf" "$BIN/$d" -n -c "$s"
