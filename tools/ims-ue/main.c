@@ -4,6 +4,7 @@
  *	    (--op HEX | --opc HEX) --pcscf HOST:PORT [options]
  *	    [--ipsec [--alg LIST] [--ealg LIST] [--port-uc N] [--port-us N]
  *	     [--ipsec-state FILE]]
+ *	ims-ue gba-bootstrap|ut ...	(ue_gbacli.c: GBA, Ub and Ut)
  *
  * Output contract (as imsauth): one name=value line per result; exit 0
  * on success, 1 when the network rejects us or fails authentication, 2 on
@@ -17,6 +18,7 @@
 #include "log.h"
 #include "cliopts.h"
 #include "ue.h"
+#include "ue_gba.h"
 #include "util.h"
 
 #define UE_OPTS	"impi impu k op opc pcscf domain local transport expires " \
@@ -39,6 +41,12 @@ usage(FILE *f)
 	    "\t[--ipsec [--alg LIST] [--ealg LIST] [--port-uc N] [--port-us N]\n"
 	    "\t [--ipsec-state FILE]]\n"
 	    "       ims-ue message ... --to URI --body TEXT\n"
+	    "       ims-ue gba-bootstrap --impi S --k HEX (--op HEX | --opc HEX)\n"
+	    "\t--bsf URL --naf FQDN [--cacert FILE] [--state FILE]\n"
+	    "\t[--amf-sep 0|1] [--timeout S] [--debug] [--debug-keys]\n"
+	    "       ims-ue ut get|put|delete --url URL --btid B --ks-naf-b64 K\n"
+	    "\t[--identity IMPU] [--cacert FILE] [--if-match ETAG]\n"
+	    "\t[--body FILE|-] [--content-type T] [--timeout S] [--debug]\n"
 	    "--ipsec: Gm sec-agree and ESP SAs (TS 33.203 7, UDP only); LIST is\n"
 	    "\tcomma-separated (alg %s, ealg %s);\n"
 	    "\tports default to %u (port-uc) and %u (port-us); the SA sets are\n"
@@ -166,8 +174,8 @@ conf_from_opts(const struct opts *o, struct ue_conf *c)
 }
 
 /* Flags without a value, taken out before the "--name value" options. */
-static int
-take_flag(int *argc, char **argv, const char *flag)
+int
+ue_take_flag(int *argc, char **argv, const char *flag)
 {
 	int i, found = 0;
 
@@ -278,6 +286,11 @@ main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	/* GBA (TS 33.220): own options and output, ue_gbacli.c */
+	if (strcmp(cmd, "gba-bootstrap") == 0)
+		return ue_gba_main(argc - 2, argv + 2);
+	if (strcmp(cmd, "ut") == 0)
+		return ue_ut_main(argc - 2, argv + 2);
 	if (strcmp(cmd, "deregister") == 0)
 		dereg = 1;
 	else if (strcmp(cmd, "message") == 0)
@@ -288,9 +301,9 @@ main(int argc, char **argv)
 	}
 	argc -= 2;
 	argv += 2;
-	debug = take_flag(&argc, argv, "--debug");
-	debug_keys = take_flag(&argc, argv, "--debug-keys");
-	ipsec = take_flag(&argc, argv, "--ipsec");
+	debug = ue_take_flag(&argc, argv, "--debug");
+	debug_keys = ue_take_flag(&argc, argv, "--debug-keys");
+	ipsec = ue_take_flag(&argc, argv, "--ipsec");
 	opts_parse(&o, cmd, argc, argv, message ? UE_OPTS " to body" : UE_OPTS);
 	memset(&c, 0, sizeof(c));
 	c.ipsec = ipsec;

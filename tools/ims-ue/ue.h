@@ -10,6 +10,8 @@
  *	ue_ipsec.c	Gm sec-agree (RFC 3329, TS 33.203 Annex H): offers,
  *			Security-Client, the Security-Server check, the
  *			UE's SA sets in a state file (TS 33.203 7.1, 7.4)
+ *	ue_gba*.c, ue_ut.c, ue_http*.c	GBA: Ub bootstrapping and Ut
+ *			requests over a small HTTP/1.1 client (ue_gba.h)
  */
 #ifndef IMS_UE_H
 #define IMS_UE_H
@@ -225,6 +227,9 @@ int	ue_reg_gm_resume(struct ue_reg *);
 /* MESSAGE along the Service-Route learnt at registration. */
 int	ue_reg_message(struct ue_reg *, const char *to, const char *body,
 	    struct ue_resp *);
+
+/* main.c: take a value-less flag out of argv; 1 if it was there. */
+int	ue_take_flag(int *argc, char **argv, const char *flag);
 
 /* ue_file.c: a state file written whole or not at all.  begin opens a
  * private temporary file next to path (NULL with *rc set); commit
