@@ -1,4 +1,5 @@
-/* hss.h - the HSS daemon's modules: Cx handlers and User-Data. */
+/* hss.h - the HSS daemon's modules: Cx and Zh handlers and User-Data
+ * (what the handlers share with each other: hss_dia.h). */
 #ifndef HSS_H
 #define HSS_H
 
@@ -19,6 +20,9 @@ int	hss_cx_set_capabilities(const uint32_t *mand, size_t nmand,
 int	hss_scscf_parse(const char *v, char *name, size_t nsize, char *host,
 	    size_t hsize);
 int	hss_cx_set_scscfs(const char *const *v, size_t n);
+
+/* hss_zh.c: registers the Zh MAR handler (TS 29.109 5, TS 33.220 4.5.2). */
+int	hss_zh_init(struct hss_db *);
 
 /* hss_rtr.c: the thread sending RTRs queued by hss-ctl deregister. */
 int	hss_rtr_start(struct hss_db *);

@@ -11,6 +11,11 @@
  *   hss-ctl --db FILE set-sqn --impi S --sqn HEX
  *   hss-ctl --db FILE deregister --impu URI [--reason 0..3]
  *   hss-ctl --db FILE set-ifc --impi S --ifc FILE
+ *   hss-ctl --db FILE gba-set --impi S [--uss ID:[NAFGROUP][:UID[,UID...]]]...
+ *           [--flag ID:N]... [--lifetime SECONDS] [--uicc-type GBA|GBA_U]
+ *   hss-ctl --db FILE gba-none --impi S | gba-default --impi S
+ *   hss-ctl --db FILE gba-show --impi S
+ *   (GBA: hss_ctl_gba.c)
  *
  * Output: name=value lines.  Exit 0 ok, 1 not found or refused (duplicate),
  * 2 bad usage or invalid input, with a one-line error on stderr.  Key
@@ -36,12 +41,13 @@
 
 #include "aka.h"
 #include "cliopts.h"
+#include "hss_ctl.h"
 #include "hss_db.h"
 #include "log.h"
 #include "milenage.h"
 #include "util.h"
 
-static void __attribute__((format(printf, 2, 3), noreturn))
+void
 die(int status, const char *fmt, ...)
 {
 	va_list ap;
@@ -55,7 +61,7 @@ die(int status, const char *fmt, ...)
 }
 
 /* opts_need, and the value must fit the store's identities. */
-static const char *
+const char *
 need_id(const struct opts *o, const char *name)
 {
 	const char *v = opts_need(o, name);
@@ -427,6 +433,10 @@ static const struct {
 	{ "set-sqn", cmd_set_sqn },
 	{ "deregister", cmd_deregister },
 	{ "set-ifc", cmd_set_ifc },
+	{ "gba-set", cmd_gba_set },
+	{ "gba-none", cmd_gba_none },
+	{ "gba-default", cmd_gba_default },
+	{ "gba-show", cmd_gba_show },
 };
 
 /* The store and its WAL/SHM files: 0600 when they already exist with
@@ -475,7 +485,8 @@ main(int argc, char **argv)
 	(void)umask(077);	/* a new store holds keys: 0600 */
 	if (argc < 4 || strcmp(argv[1], "--db") != 0)
 		die(2, "usage: hss-ctl --db FILE COMMAND [--option value ...]"
-		    " (add, show, list, del, set-sqn, deregister, set-ifc)");
+		    " (add, show, list, del, set-sqn, deregister, set-ifc,"
+		    " gba-set, gba-none, gba-default, gba-show)");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (strcmp(argv[3], cmds[i].name) == 0)
 			break;

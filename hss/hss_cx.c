@@ -13,8 +13,8 @@
 #include "conf.h"
 #include "cx.h"
 #include "hss.h"
+#include "hss_dia.h"
 #include "log.h"
-#include "milenage.h"
 #include "util.h"
 
 #define AUTH_AKAV1	"Digest-AKAv1-MD5"
@@ -31,8 +31,8 @@ success(struct msg *ans)
  * absent and required, DIAMETER_MISSING_AVP; longer than the store takes,
  * DIAMETER_INVALID_AVP_LENGTH; a NUL inside, DIAMETER_INVALID_AVP_VALUE),
  * never silently taken as absent or cut; < 0 an internal error. */
-static int
-str_avp(void *parent, struct msg *ans, enum dia_avp id, char *buf,
+int
+hss_str_avp(void *parent, struct msg *ans, enum dia_avp id, char *buf,
     size_t size, int optional)
 {
 	int rc = dia_get_str(parent, id, buf, size);
@@ -54,7 +54,7 @@ str_avp(void *parent, struct msg *ans, enum dia_avp id, char *buf,
 
 /* str_avp for a required AVP: 0, or what the handler returns. */
 #define STR_NEED(req, ans, id, buf) do {				\
-	int str_rc_ = str_avp((req), (ans), (id), (buf), sizeof(buf), 0); \
+	int str_rc_ = hss_str_avp((req), (ans), (id), (buf), sizeof(buf), 0); \
 	if (str_rc_ != 0)						\
 		return str_rc_ < 0 ? str_rc_ : 0;			\
 } while (0)
@@ -351,7 +351,7 @@ hss_sar_handle(struct msg *req, struct msg *ans, void *arg)
 	size_t xlen = 0;
 	int rc, has_impi, send_data = 0, elsewhere;
 
-	if ((rc = str_avp(req, ans, DIA_AVP_USER_NAME, impi, sizeof(impi),
+	if ((rc = hss_str_avp(req, ans, DIA_AVP_USER_NAME, impi, sizeof(impi),
 	    1)) > 0 || (rc < 0 && rc != -ENOENT))
 		return rc < 0 ? rc : 0;
 	has_impi = rc == 0;
@@ -366,7 +366,7 @@ hss_sar_handle(struct msg *req, struct msg *ans, void *arg)
 		return rc < 0 ? rc : 0;
 	/* Public-Identity may be absent when User-Name is present (TS 29.229
 	 * 6.1.3): the IMPI's first public identity stands for its set. */
-	if ((rc = str_avp(req, ans, DIA_AVP_PUBLIC_IDENTITY, impu,
+	if ((rc = hss_str_avp(req, ans, DIA_AVP_PUBLIC_IDENTITY, impu,
 	    sizeof(impu), has_impi)) > 0 || (rc < 0 && rc != -ENOENT))
 		return rc < 0 ? rc : 0;
 	if (rc == -ENOENT) {
@@ -470,87 +470,6 @@ hss_lir_handle(struct msg *req, struct msg *ans, void *arg)
 	return dia_add_exp_result(ans, CX_ERROR_IDENTITY_NOT_REGISTERED);
 }
 
-/* Vectors for one MAR, built before any AVP is added. */
-struct mar_vectors {
-	struct aka_vector v[HSS_SQN_BATCH];
-	unsigned	 n;
-};
-
-static int
-vectors_make(struct hss_db *db, const char *impi, unsigned n,
-    const uint8_t *resync, struct mar_vectors *mv, int *auts_bad)
-{
-	struct milenage_ctx *ctx = NULL;
-	struct hss_sub s;
-	uint64_t sqns[HSS_SQN_BATCH], sqn_ms;
-	unsigned i;
-	int rc;
-
-	*auts_bad = 0;
-	if (resync != NULL) {
-		/* TS 33.102 6.3.5: SIP-Authorization = RAND || AUTS. */
-		IMS_CHECK_RC(hss_db_sub_get(db, impi, &s));
-		ctx = milenage_new(s.k, s.opc);
-		secure_wipe(&s, sizeof(s));
-		IMS_CHECK_MALLOC(ctx);
-		rc = aka_auts_verify(ctx, resync, resync + 16, &sqn_ms);
-		milenage_free(ctx);
-		if (rc == -EBADMSG) {
-			*auts_bad = 1;
-			return 0;
-		}
-		IMS_CHECK_RC(rc);
-		log_info("hss: resynchronisation for %s", impi);
-	}
-	/* The SQNs are durable before any vector exists. */
-	IMS_CHECK_RC(hss_db_sqn_commit(db, impi, n, resync ? &sqn_ms : NULL, &s,
-	    sqns));
-	if ((ctx = milenage_new(s.k, s.opc)) == NULL) {
-		secure_wipe(&s, sizeof(s));
-		return -ENOMEM;
-	}
-	for (i = 0, rc = 0; i < n && rc == 0; i++)
-		rc = aka_vector_make(ctx, sqns[i], s.amf, NULL, &mv->v[i]);
-	milenage_free(ctx);
-	secure_wipe(&s, sizeof(s));
-	mv->n = n;
-	return rc;
-}
-
-static int
-vectors_add(struct msg *ans, const struct mar_vectors *mv,
-    const char *scheme)
-{
-	uint8_t buf[32];
-	struct avp *g;
-	unsigned i;
-	int rc = 0;
-
-	/* TS 29.229 6.3.13: SIP-Auth-Data-Item for IMS AKA (TS 29.228
-	 * 6.3.1: SIP-Authenticate = RAND || AUTN, SIP-Authorization = XRES). */
-	for (i = 0; i < mv->n && rc == 0; i++) {
-		const struct aka_vector *v = &mv->v[i];
-
-		memcpy(buf, v->rand, 16);
-		memcpy(buf + 16, v->autn, 16);
-		if ((rc = dia_add_group(ans, DIA_AVP_SIP_AUTH_DATA_ITEM,
-		    &g)) < 0 ||
-		    (rc = dia_add_u32(g, DIA_AVP_SIP_ITEM_NUMBER, i + 1)) < 0 ||
-		    (rc = dia_add_str(g, DIA_AVP_SIP_AUTHENTICATION_SCHEME,
-		    scheme)) < 0 ||
-		    (rc = dia_add_os(g, DIA_AVP_SIP_AUTHENTICATE, buf,
-		    32)) < 0 ||
-		    (rc = dia_add_os(g, DIA_AVP_SIP_AUTHORIZATION, v->xres,
-		    v->xres_len)) < 0 ||
-		    (rc = dia_add_os(g, DIA_AVP_CONFIDENTIALITY_KEY, v->ck,
-		    16)) < 0 ||
-		    (rc = dia_add_os(g, DIA_AVP_INTEGRITY_KEY, v->ik, 16)) < 0)
-			break;
-	}
-	secure_wipe(buf, sizeof(buf));
-	return rc;
-}
-
 /* TS 29.228 6.3.1: Multimedia-Auth-Request. */
 static int
 hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
@@ -560,7 +479,7 @@ hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
 	char host[HSS_ID_MAX], realm[HSS_ID_MAX], scheme[64] = "";
 	uint8_t authz[64];
 	size_t authz_len = 0;
-	struct mar_vectors *mv;
+	struct hss_vectors *mv;
 	struct hss_impu u;
 	struct avp *item;
 	uint32_t n = 1;
@@ -602,7 +521,7 @@ hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
 		return dia_set_error(ans, DIA_INVALID_AVP_LENGTH,
 		    "SIP-Authorization: RAND || AUTS expected");
 	IMS_CHECK_MALLOC(mv = calloc(1, sizeof(*mv)));
-	rc = vectors_make(db, impi, n, authz_len ? authz : NULL, mv,
+	rc = hss_aka_vectors(db, impi, n, authz_len ? authz : NULL, mv,
 	    &auts_bad);
 	secure_wipe(authz, sizeof(authz));
 	if (rc == 0 && auts_bad) {
@@ -616,7 +535,7 @@ hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
 		    impu)) == 0 &&
 		    (rc = dia_add_u32(ans, DIA_AVP_SIP_NUMBER_AUTH_ITEMS,
 		    mv->n)) == 0)
-			rc = vectors_add(ans, mv, scheme);
+			rc = hss_aka_items_add(ans, mv, scheme);
 		/* Step 3: the S-CSCF name is stored while authentication is
 		 * pending, unless one is already assigned; last, so that a
 		 * refused MAR stores nothing. */

@@ -57,7 +57,25 @@ static const char schema[] =
 	" impi TEXT NOT NULL, impu TEXT NOT NULL,"
 	" dest_host TEXT NOT NULL, dest_realm TEXT NOT NULL,"
 	" reason INTEGER NOT NULL DEFAULT 0,"
-	" queued_at INTEGER NOT NULL);";
+	" queued_at INTEGER NOT NULL);"
+	/* GBA User Security Settings (hss_db_gba.c); added later, hence
+	 * IF NOT EXISTS on every open: older stores gain them. */
+	"CREATE TABLE IF NOT EXISTS gba_settings ("
+	" impi TEXT PRIMARY KEY NOT NULL"
+	"  REFERENCES subscribers(impi) ON DELETE CASCADE,"
+	" gba_u INTEGER NOT NULL DEFAULT 0,"
+	" lifetime INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (lifetime BETWEEN 0 AND 4294967295),"
+	" updated_at INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS gba_uss ("
+	" impi TEXT NOT NULL REFERENCES gba_settings(impi) ON DELETE CASCADE,"
+	" seq INTEGER NOT NULL,"
+	" uss_id TEXT NOT NULL,"
+	" type TEXT NOT NULL DEFAULT '0',"
+	" naf_group TEXT NOT NULL DEFAULT '',"
+	" uids TEXT,"		/* NULL: every public identity; else "\n"-separated */
+	" flags TEXT NOT NULL DEFAULT '',"	/* comma-separated */
+	" PRIMARY KEY (impi, seq));";
 
 int
 hdb_err(struct hss_db *h, const char *what)

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "guss.h"
+
 #define HSS_ID_MAX	256
 #define HSS_VNI_MAX	512
 #define HSS_SQN_BATCH	8	/* vectors per MAR at most */
@@ -115,5 +117,34 @@ int	hss_db_impu_foreach(struct hss_db *, const char *impi, int irs,
 	    int (*fn)(void *, const struct hss_impu *), void *arg);
 /* The iFC XML text of a service profile (malloc'd) or -ENOENT. */
 int	hss_db_profile_get(struct hss_db *, const char *id, char **xml);
+
+/* GBA User Security Settings of an IMPI (TS 33.220 4.2.1, TS 29.109
+ * Annex A), hss_db_gba.c.  Nothing stored: the default GUSS applies
+ * (hss_guss.c).  In a stored uss, all_uids[i] means "every public
+ * identity of the IMPI at the time of the MAR" (uss.uids unused). */
+struct hss_gba {
+	int		 stored;	/* 0: nothing set (default) */
+	int64_t		 updated_at;	/* Unix time of the last change */
+	struct gba_guss	 guss;
+	unsigned char	 all_uids[GUSS_MAX_USS];
+};
+/* Replaces the IMPI's settings (g->guss.n_uss 0: GBA refused at every
+ * NAF).  -ENOENT: no such IMPI. */
+int	hss_db_gba_set(struct hss_db *, const char *impi,
+	    const struct hss_gba *);
+/* Back to the default.  -ENOENT: no such IMPI. */
+int	hss_db_gba_unset(struct hss_db *, const char *impi);
+/* The stored settings (g->stored 0 when none).  -ENOENT: no such IMPI. */
+int	hss_db_gba_get(struct hss_db *, const char *impi, struct hss_gba *);
+
+/* hss_guss.c: the GUSS document (TS 29.109 Annex A) of an IMPI as the Zh
+ * MAA carries it, built from the store now: the stored settings, or the
+ * default (one uss, id 1, type 0, no nafGroup: every NAF; uids: every
+ * public identity of the IMPI that is not barred; no flags; no
+ * lifeTime: the BSF's own applies).  *xml is malloc'd; *updated_at gets
+ * the time of the last gba-set (0 for the default).  -ENOENT: no such
+ * IMPI. */
+int	hss_guss(struct hss_db *, const char *impi, char **xml, size_t *len,
+	    int64_t *updated_at);
 
 #endif

@@ -1,11 +1,12 @@
-/* main.c - hss: the Home Subscriber Server's Cx/Dx front end (TS 29.228).
+/* main.c - hss: the Home Subscriber Server's Cx/Dx (TS 29.228) and Zh
+ * (TS 29.109 5) front end.
  *
  *   hss [-c hss.conf] [-n] [-p] [-o KEY=VALUE] [--KEY VALUE] ...
  *
  * Settings: below, and diameter.* (dia_conf.h); hss.conf in this folder
  * has every key.  freeDiameter's threads answer the Cx requests
- * (hss_cx.c), a thread sends the queued RTR/PPR (hss_rtr.c); the main
- * thread waits for the stop.  The store is handed to the run user before
+ * (hss_cx.c) and the BSFs' Zh MARs (hss_zh.c), a thread sends the
+ * queued RTR/PPR (hss_rtr.c); the main thread waits for the stop.  The store is handed to the run user before
  * the switch; no capability is kept.
  */
 #include <errno.h>
@@ -17,6 +18,7 @@
 #include "cx.h"
 #include "daemon.h"
 #include "dia_conf.h"
+#include "gba.h"
 #include "hss.h"
 #include "log.h"
 
@@ -105,11 +107,14 @@ hss_launch(void *arg)
 		opt[i] = conf.optional_capability.u[i];
 	IMS_CHECK_RC(dia_init(&dia));
 	IMS_CHECK_RC(cx_dict_init());
+	/* Zh (TS 29.109 5): the BSFs come in through diameter.accept. */
+	IMS_CHECK_RC(gba_dict_init(GBA_ADV_ZH));
 	IMS_CHECK_RC(hss_cx_set_capabilities(mand, conf.capability.n, opt,
 	    conf.optional_capability.n));
 	IMS_CHECK_RC(hss_cx_set_scscfs((const char *const *)conf.scscf.v,
 	    conf.scscf.n));
 	IMS_CHECK_RC(hss_cx_init(db));
+	IMS_CHECK_RC(hss_zh_init(db));
 	IMS_CHECK_RC(dia_start());
 	IMS_CHECK_RC(hss_rtr_start(db));
 	log_info("hss: ready, %s (db %s)", dia.identity, conf.db);

@@ -1,7 +1,8 @@
 /* guss_fmt.c - the GUSS and USS documents of TS 29.109 Annex A written
  * (guss.c parses them; the format is described there), and the choice of
  * the USS for a NAF group.  Every text is escaped; a control character
- * (other than tab and newline, written as references) is refused.
+ * (other than tab and newline, written as references) is refused.  A
+ * document is one line, without a final newline.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -113,7 +114,7 @@ put_uss(struct strbuf *b, const struct gba_uss *u)
 static void
 put_head(struct strbuf *b)
 {
-	strbuf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	strbuf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
 	    "<guss xmlns=\"" GUSS_NS "\">");
 }
 
@@ -136,7 +137,7 @@ guss_format(const struct gba_guss *g, struct strbuf *b)
 	strbuf_puts(b, "</bsfInfo><ussList>");
 	for (i = 0; i < g->n_uss; i++)
 		TRY(put_uss(b, &g->uss[i]));
-	strbuf_puts(b, "</ussList></guss>\n");
+	strbuf_puts(b, "</ussList></guss>");
 	return strbuf_status(b);
 }
 
@@ -150,7 +151,7 @@ guss_format_uss(const struct gba_uss *u, struct strbuf *b)
 	put_head(b);
 	strbuf_puts(b, "<bsfInfo/><ussList>");
 	TRY(put_uss(b, u));
-	strbuf_puts(b, "</ussList></guss>\n");
+	strbuf_puts(b, "</ussList></guss>");
 	return strbuf_status(b);
 }
 
