@@ -99,7 +99,7 @@ name_or_any(const char *s, size_t len, size_t *i, struct xcap_step *st)
 		return -EINVAL;
 	if (*i < len && s[*i] == ':') {
 		(*i)++;
-		(void)memcpy(st->prefix, first, sizeof(first));
+		(void)memcpy(st->prefix, first, strlen(first) + 1);
 		if (*i < len && s[*i] == '*') {
 			(*i)++;
 			(void)strcpy(st->name, "*");
@@ -107,7 +107,7 @@ name_or_any(const char *s, size_t len, size_t *i, struct xcap_step *st)
 		}
 		return ncname(s, len, i, st->name, sizeof(st->name));
 	}
-	(void)memcpy(st->name, first, sizeof(first));
+	(void)memcpy(st->name, first, strlen(first) + 1);
 	return 0;
 }
 
@@ -137,7 +137,6 @@ position(const char *s, size_t len, size_t *i, unsigned *pos)
 static int
 attr_pred(const char *s, size_t len, size_t *i, struct xcap_step *st)
 {
-	char prefix[XCAP_NAME_MAX + 1];
 	size_t b;
 	char q;
 
@@ -148,7 +147,6 @@ attr_pred(const char *s, size_t len, size_t *i, struct xcap_step *st)
 		return -EINVAL;
 	if (*i < len && s[*i] == ':') {	/* prefixed attribute: the local
 					 * name is what is matched */
-		(void)memcpy(prefix, st->attr, sizeof(prefix));
 		(*i)++;
 		if (ncname(s, len, i, st->attr, sizeof(st->attr)) < 0)
 			return -EINVAL;
