@@ -11,8 +11,9 @@
 # resynchronisation (the hss's SQN set back with hss-ctl set-sqn: auts, a
 # fresh 401, then 200), bad requests (400, the bsf keeps running), the
 # store's mode, Zn (Ks_NAF equals `imsauth ks-naf`; unknown B-TID 5403;
-# another NAF's FQDN 5402; no GUSS with guss-required 5402), a restart
-# keeping the B-TID, max-pending (503 with Retry-After), Ub over TLS.
+# another NAF's FQDN 5402; the GUSS's lifeTime and NAF groups: 5402
+# without a USS for the NAF's group, naf-group), a restart keeping the
+# B-TID, max-pending (503 with Retry-After), Ub over TLS 1.2+.
 # Env: BSF, HSS, HSS_CTL, CXCLIENT, IMSAUTH (binaries).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -62,6 +63,7 @@ bsf_conf bsf.conf
 	echo "diameter.tc-timer = 2"
 	echo "diameter.timeout = 5000"
 	echo "diameter.extensions-dir = $FD_EXT"
+	echo "dest-host = $BSFNAME"
 } >naf.conf
 
 HSS_PID='' BSF_PID=''
@@ -148,9 +150,8 @@ life=$(date -d "$(val lifetime b1.out)" +%s 2>/dev/null || echo 0)
 check "lifetime = now + key-lifetime ($(val lifetime b1.out))" \
 	[ $((life - NOW - LIFE)) -ge -2 -a $((life - NOW - LIFE)) -le 5 ]
 
-check "bootstrap (POST, qop auth): 200, rspauth right" \
-	both boot b2.out --method POST --qop auth -- \
-	[ "$(val rspauth_ok b2.out)" = yes ]
+check "bootstrap (POST, qop auth): 200" boot b2.out --method POST --qop auth
+check "...rspauth right" [ "$(val rspauth_ok b2.out)" = yes ]
 check "...Authentication-Info has qop auth" \
 	[ "$(val info_qop b2.out)" = auth ]
 boot b3.out --wrong-res
@@ -195,42 +196,61 @@ check "Ks never in the log" eval "! grep -qi '$CK$IK' bsf.log"
 # ---- Zn (TS 29.109 6) ----
 NAFID=$(printf %s "$NAF" | xxd -p | tr -d '\n')0100000002
 zn() {	# OUT BTID NAF-ID-HEX
-	ip netns exec "$NS_A" "$CXCLIENT" -c naf.conf zn-bir \
-	    --dest-host "$BSFNAME" --btid "$2" --naf-id "$3" >"$1" 2>>zn.err
+	ip netns exec "$NS_A" "$CXCLIENT" -c naf.conf zn-bir --btid "$2" \
+	    --naf-id "$3" >"$1" 2>>zn.err
 }
-if ! "$CXCLIENT" -h 2>&1 | grep -q zn-bir; then
-	fail "cxclient has no zn-bir command (tools/cxclient): Zn not tested"
-else
-	zn z1.out "$BTID" "$NAFID"
-	KSNAF=$(val ks_naf z1.out)
-	want=$("$IMSAUTH" ks-naf --ck "$CK" --ik "$IK" --rand "$RAND" \
-	    --impi "$IMPI" --naf-id "$NAFID" | sed -n 's/^ks_naf=//p')
-	check "Zn: Ks_NAF equals imsauth ks-naf ($KSNAF)" \
-		both [ -n "$want" ] -- [ "$KSNAF" = "$want" ]
-	check "Zn: User-Name is the IMPI" [ "$(val user_name z1.out)" = "$IMPI" ]
-	zn z2.out "AAAAAAAAAAAAAAAAAAAAAA==@$BSFNAME" "$NAFID"
-	check "Zn: unknown B-TID: 5403" \
-		[ "$(val exp_result_code z2.out)" = 5403 ]
-	OTHER=$(printf %s "other.$REALM" | xxd -p | tr -d '\n')0100000002
-	zn z3.out "$BTID" "$OTHER"
-	check "Zn: another NAF's FQDN from this peer: 5402" \
-		[ "$(val exp_result_code z3.out)" = 5402 ]
+zn z1.out "$BTID" "$NAFID"
+KSNAF=$(val ks_naf z1.out)
+want=$("$IMSAUTH" ks-naf --ck "$CK" --ik "$IK" --rand "$RAND" \
+    --impi "$IMPI" --naf-id "$NAFID" | sed -n 's/^ks_naf=//p')
+check "Zn: Ks_NAF equals imsauth ks-naf ($KSNAF)" \
+	both [ -n "$want" ] -- [ "$KSNAF" = "$want" ]
+check "Zn: the IMPI, GBA-Type 3G, the times" \
+	both [ "$(val impi z1.out)" = "$IMPI" ] -- \
+	[ "$(val gba_type z1.out)" = 0 ]
+check "Zn: Key-ExpiryTime = the lifetime given on Ub" \
+	[ "$(val expiry z1.out)" = "$(date -d "$(val lifetime b4.out)" +%s)" ]
+zn z2.out "AAAAAAAAAAAAAAAAAAAAAA==@$BSFNAME" "$NAFID"
+check "Zn: unknown B-TID: 5403" [ "$(val exp_result_code z2.out)" = 5403 ]
+OTHER=$(printf %s "other.$REALM" | xxd -p | tr -d '\n')0100000002
+zn z3.out "$BTID" "$OTHER"
+check "Zn: another NAF's FQDN from this peer: 5402" \
+	[ "$(val exp_result_code z3.out)" = 5402 ]
+check "Zn: nothing of the key in a refusal" \
+	eval "! grep -q '^ks_naf=' z2.out z3.out"
 
-	stop_bsf
-	start_bsf bsf.conf
-	zn z4.out "$BTID" "$NAFID"
-	check "after a restart the B-TID still gives the same Ks_NAF" \
-		[ "$(val ks_naf z4.out)" = "$KSNAF" ]
-	if ! sqlite3 "$BSF_DB" "SELECT guss FROM bootstraps WHERE btid='$BTID'" |
-	    grep -q .; then
-		stop_bsf
-		bsf_conf bsf-guss.conf -o guss-required=yes
-		start_bsf bsf-guss.conf
-		zn z5.out "$BTID" "$NAFID"
-		check "Zn: no GUSS with guss-required: 5402" \
-			[ "$(val exp_result_code z5.out)" = 5402 ]
-	fi
-fi
+stop_bsf
+start_bsf bsf.conf
+zn z4.out "$BTID" "$NAFID"
+check "after a restart the B-TID still gives the same Ks_NAF" \
+	[ "$(val ks_naf z4.out)" = "$KSNAF" ]
+
+# The GUSS (TS 29.109 Annex A): one USS for NAF group xcap, lifeTime 300.
+"$HSS_CTL" --db "$HSS_DB" gba-set --impi "$IMPI" --uss 1:xcap \
+	--lifetime 300 >/dev/null || fail "hss-ctl gba-set"
+NOW=$(date +%s)
+check "bootstrap with a GUSS lifeTime of 300 s" boot b6.out
+life=$(date -d "$(val lifetime b6.out)" +%s 2>/dev/null || echo 0)
+check "the GUSS lifeTime caps the key lifetime ($(val lifetime b6.out))" \
+	[ $((life - NOW - 300)) -ge -2 -a $((life - NOW - 300)) -le 5 ]
+BTID6=$(val btid b6.out)
+zn z5.out "$BTID6" "$NAFID"
+check "Zn: a NAF in group default, the USS for xcap only: 5402" \
+	[ "$(val exp_result_code z5.out)" = 5402 ]
+stop_bsf
+bsf_conf bsf-group.conf -o naf-group="$NAF=xcap"
+start_bsf bsf-group.conf
+zn z6.out "$BTID6" "$NAFID"
+check "Zn: naf-group puts the NAF in xcap: 2001 with that USS" \
+	both [ "$(val result z6.out)" = 2001 ] -- grep -q '^uss=.*xcap' z6.out
+"$HSS_CTL" --db "$HSS_DB" gba-none --impi "$IMPI" >/dev/null ||
+	fail "hss-ctl gba-none"
+boot b7.out
+zn z7.out "$(val btid b7.out)" "$NAFID"
+check "Zn: a GUSS without USS: 5402" [ "$(val exp_result_code z7.out)" = 5402 ]
+zn z8.out "$BTID6" "$NAFID"
+check "Zn: the replaced B-TID is gone: 5403" \
+	[ "$(val exp_result_code z8.out)" = 5403 ]
 
 # ---- max-pending: 503 with Retry-After ----
 stop_bsf
@@ -258,8 +278,11 @@ ub bootstrap "https://$IP_B:8080/" "$IMPI" "$BSFNAME" "$K" "$OP" \
 check "bootstrap over HTTPS: 200, rspauth right" \
 	both [ "$(val status b5.out)" = 200 ] -- [ "$(val rspauth_ok b5.out)" = yes ]
 out=$(ip netns exec "$NS_A" openssl s_client -connect "$IP_B:8080" \
-	-tls1_1 </dev/null 2>&1)
-check "TLS 1.1 is refused" eval "! grep -q 'Protocol  : TLSv1.1' <<<\"\$out\""
+	-tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' </dev/null 2>&1)
+check "TLS 1.1 is refused" has 'Cipher is (NONE)' "$out"
+out=$(ip netns exec "$NS_A" openssl s_client -connect "$IP_B:8080" \
+	-tls1_2 </dev/null 2>&1)
+check "TLS 1.2 is taken" has 'Protocol *: TLSv1.2' "$out"
 check "the bsf stopped cleanly" both stop_bsf -- true
 
 summary
