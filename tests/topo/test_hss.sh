@@ -41,33 +41,12 @@ lab_conf "$HSS" hss hss.conf -o diameter.identity="hss.$REALM" \
 	-o db="$DB" -o capability=1 -o optional-capability=2 "${peers[@]}"
 cli_conf cli.conf "cscf.$REALM" diameter.timeout=3000
 
-HSS_PID=
-hss_start() {
-	ip netns exec "$NS_A" "$HSS" -c hss.conf >>hss.log 2>&1 &
-	HSS_PID=$!
-	PIDS="$PIDS $HSS_PID"
-	for _ in $(seq 100); do
-		ip netns exec "$NS_A" ss -ltn 2>/dev/null | grep -q ':3868 ' &&
-			return 0
-		kill -0 "$HSS_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat hss.log >&2
-	die "hss did not start"
-}
-
 cx() {
 	ip netns exec "$NS_B" "$CXCLIENT" -c cli.conf "$@" 2>>cxclient.err
 }
 
 ctl() {
 	"$HSS_CTL" --db "$DB" "$@"
-}
-
-# ue_sqn RAND AUTN [SQN_MS]: the SQN the UE accepts, or "" on rejection
-ue_sqn() {
-	"$IMSAUTH" ue-check --k "$K" --op "$OP" --rand "$1" --autn "$2" \
-		${3:+--sqn-ms "$3"} | kv sqn
 }
 
 # ---- usage errors ----

@@ -74,3 +74,27 @@ cli_conf() {
 		done
 	} >"$f"
 }
+
+# hss_start: the hss of HSS with hss.conf in NS_A, logging to hss.log;
+# HSS_PID, in PIDS; returns once it listens on 3868 (dies otherwise).
+HSS_PID=
+hss_start() {
+	ip netns exec "$NS_A" "$HSS" -c hss.conf >>hss.log 2>&1 &
+	HSS_PID=$!
+	PIDS="$PIDS $HSS_PID"
+	for _ in $(seq 100); do
+		ip netns exec "$NS_A" ss -ltn 2>/dev/null | grep -q ':3868 ' &&
+			return 0
+		kill -0 "$HSS_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat hss.log >&2
+	die "hss did not start"
+}
+
+# ue_sqn RAND AUTN [SQN_MS]: the SQN a USIM with K and OP accepts (imsauth
+# ue-check of IMSAUTH), or "" on rejection.
+ue_sqn() {
+	"$IMSAUTH" ue-check --k "$K" --op "$OP" --rand "$1" --autn "$2" \
+		${3:+--sqn-ms "$3"} | kv sqn
+}

@@ -10,6 +10,10 @@
  *       lir --impu URI
  *       listen [--count N]   (act as an S-CSCF: print and answer N RTRs
  *                             or PPRs with 2001; "rtr-wait" is an alias)
+ *       zh-mar --impi S [--resync HEX] [--guss-timestamp UNIX]
+ *                            (act as a BSF towards the HSS, TS 29.109 5)
+ *       zn-bir --btid S --naf-id HEX [--gsid S]
+ *                            (act as a NAF towards the BSF, TS 29.109 6)
  *
  * Settings as the daemons take them (conf.h): a file of diameter.* keys
  * (dia_conf.h; identity, connect, dest-realm, timeout...), dest-host and
@@ -27,6 +31,7 @@
 
 #include "cliopts.h"
 #include "conf.h"
+#include "cxclient.h"
 #include "dia_fd.h"
 #include "cx.h"
 #include "dia_conf.h"
@@ -44,7 +49,7 @@ usage(const char *msg)
 		fprintf(stderr, "cxclient: %s\n", msg);
 	else
 		fprintf(stderr, "usage: cxclient [-c FILE] [-o KEY=VALUE] "
-		    "[--KEY VALUE] ... [-d] mar|uar|sar|lir|listen"
+		    "[--KEY VALUE] ... [-d] mar|uar|sar|lir|listen|zh-mar|zn-bir"
 		    " [--option value ...]\n");
 	exit(2);
 }
@@ -109,7 +114,7 @@ on_answer(void *arg, struct cx_answer *a)
 	(void)pthread_mutex_unlock(&mtx);
 }
 
-static void
+void
 out_hex(const char *name, const uint8_t *p, size_t len)
 {
 	char hex[129];
@@ -269,6 +274,9 @@ main(int argc, char **argv)
 		exit(2);
 	}
 	cmd = argv[cli.argi];
+	if (gba_is_cmd(cmd))
+		_exit(gba_main(cmd, argc - cli.argi - 1, argv + cli.argi + 1,
+		    &dia, conf.dest_host, conf.debug));
 	if (strcmp(cmd, "rtr-wait") == 0)
 		cmd = "listen";
 	r.dest_realm = dia_conf_dest_realm(&dia);
