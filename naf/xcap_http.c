@@ -3,6 +3,8 @@
  * TS 33.222 5.3.0 / TS 24.109 5.2.3: only its own documents), what
  * (the simservs document of RFC 4825 6.2 paths, whole or by node
  * selector) and the conditions (entity tags, RFC 4825 7.11, RFC 7232). */
+#include <sys/queue.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,6 +203,19 @@ el_op(struct xcap_req *r)
 	free(out);
 }
 
+/* How many times header `name` is in the request. */
+static int
+header_count(struct evhttp_request *req, const char *name)
+{
+	struct evkeyval *kv;
+	int n = 0;
+
+	TAILQ_FOREACH(kv, evhttp_request_get_input_headers(req), next)
+		if (strcasecmp(kv->key, name) == 0)
+			n++;
+	return n;
+}
+
 /* Who and what: 0 to go on, else the request was answered. */
 static int
 admit(struct xcap_req *r)
@@ -228,8 +243,9 @@ admit(struct xcap_req *r)
 		return -EPERM;
 	}
 	/* TS 24.109 5.2.3 / TS 33.222 5.3.0: the naf asserts who it
-	 * authenticated; without it nobody is served. */
-	if (xhttp_ident(evhttp_find_header(evhttp_request_get_input_headers(
+	 * authenticated (one identity); without it nobody is served. */
+	if (header_count(r->req, "X-3GPP-Asserted-Identity") != 1 ||
+	    xhttp_ident(evhttp_find_header(evhttp_request_get_input_headers(
 	    r->req), "X-3GPP-Asserted-Identity"), r->id, sizeof(r->id)) < 0) {
 		log_warn("xcap: request from %s without a usable "
 		    "X-3GPP-Asserted-Identity: 403", peer);
