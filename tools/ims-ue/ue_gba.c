@@ -42,7 +42,8 @@ ue_gba_result_wipe(struct ue_gba_result *r)
 	secure_wipe(r, sizeof(*r));
 }
 
-/* TS 24.109 4.4.3: the first request names the user before any challenge. */
+/* TS 24.109 4.4.3: the first request names the user before any challenge;
+ * its realm is the BSF's name (the URL's host unless --realm says). */
 static int
 ub_initial(const struct ue_gba_conf *c, const struct ue_url *u, char *out,
     size_t outsz)
@@ -51,7 +52,8 @@ ub_initial(const struct ue_gba_conf *c, const struct ue_url *u, char *out,
 
 	digest_init(&d);
 	if (digest_set(&d, DIGEST_USERNAME, c->impi) < 0 ||
-	    digest_set(&d, DIGEST_REALM, u->host) < 0 ||
+	    digest_set(&d, DIGEST_REALM, c->realm != NULL ? c->realm :
+	    u->host) < 0 ||
 	    digest_set(&d, DIGEST_NONCE, "") < 0 ||
 	    digest_set(&d, DIGEST_URI, u->path) < 0 ||
 	    digest_set(&d, DIGEST_RESPONSE, "") < 0)

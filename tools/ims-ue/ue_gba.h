@@ -23,6 +23,8 @@ struct ue_gba_conf {
 	uint8_t		 k[16];
 	uint8_t		 opc[16];
 	const char	*bsf_url;
+	const char	*realm;		/* first request's realm, NULL: the
+					 * URL's host (TS 24.109 4.4.3) */
 	const char	*naf_fqdn;
 	const char	*cacert;	/* NULL: the system's CAs */
 	const char	*state_path;	/* USIM SQN state, NULL: fresh */

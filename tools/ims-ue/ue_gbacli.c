@@ -2,7 +2,9 @@
  *
  *	ims-ue gba-bootstrap --impi S --k HEX (--op HEX | --opc HEX)
  *	    --bsf URL --naf FQDN [--cacert FILE] [--state FILE]
- *	    [--amf-sep 0|1] [--timeout S] [--debug] [--debug-keys]
+ *	    [--amf-sep 0|1] [--timeout S] [--realm R] [--debug] [--debug-keys]
+ *	(--realm: the first request's realm when the URL's host is not the
+ *	BSF's name, e.g. an address)
  *	ims-ue ut get|put|delete --url URL --btid B --ks-naf-b64 K
  *	    [--identity IMPU] [--cacert FILE] [--if-match ETAG]
  *	    [--body FILE|-] [--content-type T] [--timeout S] [--debug]
@@ -25,7 +27,7 @@
 #include "ue_gba.h"
 #include "util.h"
 
-#define GBA_OPTS	"impi k op opc bsf naf cacert state amf-sep timeout"
+#define GBA_OPTS	"impi k op opc bsf naf cacert state amf-sep timeout realm"
 #define UT_OPTS		"url btid ks-naf-b64 identity cacert if-match body " \
 			"content-type timeout"
 
@@ -87,6 +89,8 @@ ue_gba_main(int argc, char **argv)
 	c.naf_fqdn = opts_need(&o, "naf");
 	fqdn_ok(&o, c.naf_fqdn);
 	c.cacert = opts_get(&o, "cacert");
+	if ((c.realm = opts_get(&o, "realm")) != NULL)
+		field_safe(&o, "realm", c.realm, 0);
 	c.state_path = opts_get(&o, "state");
 	opts_hex(&o, "k", c.k, sizeof(c.k));
 	if (opts_one_of(&o, "op", "opc") == 0) {

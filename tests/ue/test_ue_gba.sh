@@ -1,0 +1,199 @@
+#!/bin/bash
+# test_ue_gba.sh - `ims-ue gba-bootstrap` (Ub, TS 24.109 4.4) against the
+# real bsf and hss in two network namespaces: hss, the UE and a Zn peer
+# (cxclient zn-bir) in A, the bsf in B.  Checks: the bootstrap and its
+# output (B-TID = base64(RAND)@bsf, the lifetime text and its Unix time),
+# Ks_NAF equal to `imsauth ks-naf` (K, OP and RAND through imsauth
+# milenage) and to the bsf's over Zn, the SQN state file (a second
+# bootstrap without resync), the resynchronisation (the hss's SQN set
+# back: auts, then 200), a wrong K (MAC failure, exit 1), an unknown IMPI,
+# Ub over TLS (the CA file and the name or address checked: a wrong CA
+# and a wrong name are refused).
+# Env: IMS_UE, BSF, HSS, HSS_CTL, CXCLIENT, IMSAUTH (binaries).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../topo/topo_lib.sh"
+
+: "${IMS_UE:?}" "${BSF:?}" "${HSS:?}" "${HSS_CTL:?}" "${CXCLIENT:?}" \
+    "${IMSAUTH:?}"
+for b in "$IMS_UE" "$BSF" "$HSS" "$HSS_CTL" "$CXCLIENT" "$IMSAUTH"; do
+	[ -x "$b" ] || die "not executable: $b"
+done
+need ss openssl xxd base64
+
+WORK=$PWD/run
+work_dir "$WORK"
+K=465b5ce8b199b49faa5f0a2ee238a6bc
+OP=cdc202d5123e20f62b6d676ac72cb318
+HSS_DB=$WORK/db/hss.db BSF_DB=$WORK/db/bsf.db
+BSFNAME=bsf.$REALM NAF=naf.$REALM
+IMPI=alice@$REALM
+URL=http://$IP_B:8080/
+
+topo_up
+lab_conf "$HSS" hss hss.conf -o diameter.identity="hss.$REALM" \
+	-o diameter.tc-timer=2 -o diameter.extensions-dir="$FD_EXT" \
+	-o db="$HSS_DB" -o diameter.accept="$BSFNAME@$IP_B"
+bsf_conf() {	# OUT [-o KEY=VALUE...]
+	local out=$1
+	shift
+	lab_conf "$BSF" bsf "$out" -o name="$BSFNAME" -o db="$BSF_DB" \
+	    -o listen="$IP_B:8080" -o hss="hss.$REALM" -o key-lifetime=600 \
+	    -o diameter.identity="$BSFNAME" \
+	    -o diameter.connect="hss.$REALM@$IP_A" \
+	    -o diameter.connect="$NAF@$IP_A:3869" -o diameter.tc-timer=2 \
+	    -o diameter.extensions-dir="$FD_EXT" "$@"
+}
+bsf_conf bsf.conf
+{
+	echo "diameter.identity = $NAF"
+	echo "diameter.port = 3869"
+	echo "diameter.accept = $BSFNAME@$IP_B"
+	echo "diameter.dest-realm = $REALM"
+	echo "diameter.tc-timer = 2"
+	echo "diameter.timeout = 5000"
+	echo "diameter.extensions-dir = $FD_EXT"
+	echo "dest-host = $BSFNAME"
+} >naf.conf
+
+ip netns exec "$NS_A" "$HSS" -c hss.conf >>hss.log 2>&1 &
+PIDS="$PIDS $!"
+for _ in $(seq 100); do
+	ip netns exec "$NS_A" ss -ltn | grep -q ':3868 ' && break
+	sleep 0.1
+done
+BSF_PID=
+start_bsf() {	# CONF
+	ip netns exec "$NS_B" "$BSF" -c "$1" >>bsf.log 2>&1 &
+	BSF_PID=$!
+	PIDS="$PIDS $BSF_PID"
+	for _ in $(seq 100); do
+		ip netns exec "$NS_B" ss -ltn | grep -q "$IP_B:8080 " &&
+		    [ "$(ip netns exec "$NS_B" ss -tn state established \
+		    "( dport = :3868 )" | wc -l)" -gt 1 ] && return 0
+		kill -0 "$BSF_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat bsf.log >&2
+	die "bsf did not start"
+}
+stop_bsf() {
+	kill "$BSF_PID" 2>/dev/null
+	wait "$BSF_PID" 2>/dev/null
+}
+"$HSS_CTL" --db "$HSS_DB" add --impi "$IMPI" --impu "sip:alice@$REALM" \
+	--k "$K" --op "$OP" >/dev/null || die "hss-ctl add"
+start_bsf bsf.conf
+
+boot() {	# OUT [options]: ims-ue gba-bootstrap from namespace A
+	local out=$1
+	shift
+	ip netns exec "$NS_A" "$IMS_UE" gba-bootstrap --impi "$IMPI" \
+	    --naf "$NAF" --state "$WORK/alice.usim" --realm "$BSFNAME" \
+	    --debug-keys "$@" >"$out" 2>"$out.err"
+}
+val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
+
+# ---- the bootstrap ----
+NOW=$(date +%s)
+check "gba-bootstrap: exit 0" boot b1.out --k "$K" --op "$OP" --bsf "$URL"
+cat b1.out.err >&2
+BTID=$(val btid b1.out) RAND=$(val rand b1.out) KS=$(val ks_naf_b64 b1.out)
+check "B-TID = base64(RAND)@$BSFNAME ($BTID)" [ "$BTID" = \
+    "$(printf %s "$RAND" | xxd -r -p | base64)@$BSFNAME" ]
+check "naf_id = FQDN || 01 00 00 00 02" [ "$(val naf_id b1.out)" = \
+    "$(printf %s "$NAF" | xxd -p | tr -d '\n')0100000002" ]
+EXP=$(val expires b1.out)
+check "lifetime is an xs:dateTime, expires its Unix time" \
+    [ "$(date -u -d "$(val lifetime b1.out)" +%s)" = "$EXP" ]
+check "...600 s ahead ($((EXP - NOW)))" \
+    both [ $((EXP - NOW)) -ge 590 ] -- [ $((EXP - NOW)) -le 610 ]
+check "no resynchronisation" [ "$(val resync b1.out)" = 0 ]
+mil=$("$IMSAUTH" milenage --k "$K" --op "$OP" --rand "$RAND" \
+    --sqn 000000000000 --amf 8000)
+CK=$(sed -n 's/^ck=//p' <<<"$mil") IK=$(sed -n 's/^ik=//p' <<<"$mil")
+want=$("$IMSAUTH" ks-naf --ck "$CK" --ik "$IK" --rand "$RAND" \
+    --impi "$IMPI" --naf-id "$(val naf_id b1.out)" | sed -n 's/^ks_naf=//p')
+check "Ks_NAF equals imsauth ks-naf (K, OP, RAND)" \
+    both [ -n "$want" ] -- [ "$(printf %s "$KS" | base64 -d | xxd -p |
+    tr -d '\n')" = "$want" ]
+check "...and --debug-keys' ks_naf" [ "$(val ks_naf b1.out)" = "$want" ]
+ip netns exec "$NS_A" "$CXCLIENT" -c naf.conf zn-bir --btid "$BTID" \
+    --naf-id "$(val naf_id b1.out)" >z1.out 2>>zn.err
+check "the bsf's Ks_NAF over Zn is the same" [ "$(val ks_naf z1.out)" = "$want" ]
+check "the SQN state file was written" grep -q '^sqn_ms=' alice.usim
+
+check "a second bootstrap" boot b2.out --k "$K" --op "$OP" --bsf "$URL"
+check "...a new B-TID, no resync" \
+    both [ "$(val resync b2.out)" = 0 ] -- [ "$(val btid b2.out)" != "$BTID" ]
+
+# ---- resynchronisation (RFC 3310 3.4) ----
+"$HSS_CTL" --db "$HSS_DB" set-sqn --impi "$IMPI" --sqn 000000000000 \
+	>/dev/null || fail "hss-ctl set-sqn"
+check "the hss's SQN set back: the bootstrap succeeds" \
+    boot b3.out --k "$K" --op "$OP" --bsf "$URL"
+check "...after auts (resync=1)" [ "$(val resync b3.out)" = 1 ]
+boot b4.out --k "$K" --op "$OP" --bsf "$URL"
+check "...and the next one needs none" [ "$(val resync b4.out)" = 0 ]
+
+# ---- failures ----
+boot bad.out --k 00112233445566778899aabbccddeeff --op "$OP" --bsf "$URL"
+rc=$?
+check "a wrong K: exit 1, MAC failure named" \
+    both [ $rc = 1 ] -- grep -q 'MAC failure' bad.out.err
+check "...nothing on stdout" [ ! -s bad.out ]
+ip netns exec "$NS_A" "$IMS_UE" gba-bootstrap --impi "nobody@$REALM" \
+    --naf "$NAF" --k "$K" --op "$OP" --bsf "$URL" --realm "$BSFNAME" \
+    >nobody.out 2>nobody.err
+rc=$?
+check "an unknown IMPI: exit 1 ($(cat nobody.err))" \
+    both [ $rc = 1 ] -- grep -q 403 nobody.err
+ip netns exec "$NS_A" "$IMS_UE" gba-bootstrap --impi "$IMPI" \
+    --naf "$NAF" --k "$K" --op "$OP" --bsf "$URL" >realm.out 2>realm.err
+rc=$?
+check "the URL's address as the realm: the bsf says 400, exit 1" \
+    both [ $rc = 1 ] -- grep -q 400 realm.err
+
+# ---- Ub over TLS ----
+stop_bsf
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout tls.key -out tls.pem -days 1 -subj "/CN=$BSFNAME" \
+	-addext "subjectAltName=DNS:$BSFNAME,IP:$IP_B" >/dev/null 2>&1 ||
+	die "openssl req"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout other.key -out other.pem -days 1 -subj "/CN=other" \
+	>/dev/null 2>&1 || die "openssl req"
+chmod 0600 tls.key
+bsf_conf bsf-tls.conf -o tls-cert="$WORK/tls.pem" -o tls-key="$WORK/tls.key"
+start_bsf bsf-tls.conf
+check "over https with --cacert (the address checked)" \
+    boot t1.out --k "$K" --op "$OP" --bsf "https://$IP_B:8080/" \
+    --cacert "$WORK/tls.pem"
+boot t2.out --k "$K" --op "$OP" --bsf "https://$IP_B:8080/" \
+    --cacert "$WORK/other.pem"
+rc=$?
+check "another CA: refused, exit 1" \
+    both [ $rc = 1 ] -- grep -q 'certificate' t2.out.err
+# names for namespace A: `ip netns exec` binds /etc/netns/NS/hosts
+mkdir -p "/etc/netns/$NS_A" &&
+    echo "$IP_B $BSFNAME wrong.$REALM" >"/etc/netns/$NS_A/hosts" ||
+    die "/etc/netns/$NS_A/hosts"
+trap 'rm -rf "/etc/netns/$NS_A"; cleanup' EXIT
+byname() {	# no --realm: the URL's host is the BSF's name
+	ip netns exec "$NS_A" "$IMS_UE" gba-bootstrap --impi "$IMPI" \
+	    --naf "$NAF" --state "$WORK/alice.usim" --k "$K" --op "$OP" \
+	    --bsf "https://$BSFNAME:8080/" --cacert "$WORK/tls.pem" \
+	    >t3.out 2>t3.err
+}
+check "over https by name (realm from the URL, the name checked)" byname
+boot t4.out --k "$K" --op "$OP" --bsf "https://wrong.$REALM:8080/" \
+    --cacert "$WORK/tls.pem"
+rc=$?
+check "a name the certificate does not hold: refused, exit 1" \
+    both [ $rc = 1 ] -- grep -q 'certificate' t4.out.err
+boot t5.out --k "$K" --op "$OP" --bsf "http://$IP_B:8080/"
+rc=$?
+check "plain HTTP to the TLS port: exit 1" [ $rc = 1 ]
+check "the bsf stopped cleanly" both stop_bsf -- true
+
+summary
