@@ -43,6 +43,7 @@ struct bsf_conf {
 	unsigned		 key_lifetime;	/* s */
 	unsigned		 chal_timeout;	/* s */
 	unsigned		 max_pending;
+	unsigned		 mar_limit, mar_window;
 	int			 guss_required;
 	struct conf_list	 naf_group;	/* FQDN=GROUP */
 	struct conf_list	 naf_peer;	/* FQDN@DIAMETER-IDENTITY */
@@ -62,10 +63,19 @@ struct bsf_chal {
 	time_t		 created;	/* monotonic */
 };
 
+/* The MARs of one IMPI in the current window (bsf_chal.c). */
+struct bsf_marcount {
+	char		 impi[BSF_IMPI_MAX];
+	time_t		 start;		/* monotonic; 0: free */
+	unsigned	 n;
+};
+
 struct bsf_chals {
 	struct bsf_chal	*v;
 	size_t		 max, n;
 	unsigned	 timeout;
+	struct bsf_marcount *mc;	/* max entries */
+	unsigned	 mar_limit, mar_window;
 };
 
 struct bsf_store;
@@ -108,8 +118,12 @@ void	bsf_http_mar_done(struct bsf_mar *);
 void	bsf_reply_error(struct evhttp_request *, int code, const char *why);
 
 /* bsf_chal.c */
-int	bsf_chals_init(struct bsf_chals *, size_t max, unsigned timeout);
+int	bsf_chals_init(struct bsf_chals *, size_t max, unsigned timeout,
+	    unsigned mar_limit, unsigned mar_window);
 void	bsf_chals_free(struct bsf_chals *);
+/* Whether impi may cost the HSS one more vector (at most mar_limit MARs
+ * per mar_window seconds); counts it when so. */
+int	bsf_mar_allow(struct bsf_chals *, const char *impi);
 /* Room for one more (challenges + MARs in flight below max). */
 int	bsf_chals_room(const struct bsf_chals *, size_t inflight);
 /* A new challenge from a vector: replaces the IMPI's pending one. */

@@ -7,6 +7,10 @@
  * at most one pending challenge (a new bootstrap replaces it).  The table
  * is a fixed array of max-pending slots, searched linearly: it lives on
  * the loop thread only.
+ *
+ * Every MAR spends a sequence number of the subscriber at the HSS (TS
+ * 33.102 6.3): a table of the same size counts them per IMPI, at most
+ * mar-limit per mar-window (as the S-CSCF does); beyond, 503.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,14 +27,55 @@
 #include "util.h"
 
 int
-bsf_chals_init(struct bsf_chals *t, size_t max, unsigned timeout)
+bsf_chals_init(struct bsf_chals *t, size_t max, unsigned timeout,
+    unsigned mar_limit, unsigned mar_window)
 {
 	IMS_CHECK_PARAMS(t != NULL && max > 0);
 	IMS_CHECK_MALLOC(t->v = calloc(max, sizeof(*t->v)));
+	if ((t->mc = calloc(max, sizeof(*t->mc))) == NULL) {
+		free(t->v);
+		t->v = NULL;
+		return -ENOMEM;
+	}
 	t->max = max;
 	t->n = 0;
 	t->timeout = timeout;
+	t->mar_limit = mar_limit;
+	t->mar_window = mar_window;
 	return 0;
+}
+
+int
+bsf_mar_allow(struct bsf_chals *t, const char *impi)
+{
+	time_t now = clock_mono_sec(NULL);
+	struct bsf_marcount *m = NULL, *old = NULL;
+	size_t i;
+
+	for (i = 0; i < t->max && m == NULL; i++) {
+		struct bsf_marcount *e = &t->mc[i];
+
+		if (e->start != 0 && now - e->start >= (time_t)t->mar_window)
+			e->start = 0;		/* its window is over */
+		if (e->start != 0 && strcmp(e->impi, impi) == 0)
+			m = e;
+		else if (old == NULL || e->start < old->start)
+			old = e;		/* a free or the oldest one */
+	}
+	if (m == NULL && old == NULL)
+		return 0;
+	if (m == NULL) {
+		/* The oldest window is dropped when none is free: the
+		 * count is a bound, not an account. */
+		m = old;
+		(void)snprintf(m->impi, sizeof(m->impi), "%s", impi);
+		m->start = now;
+		m->n = 0;
+	}
+	if (m->n >= t->mar_limit)
+		return 0;
+	m->n++;
+	return 1;
 }
 
 void
@@ -45,6 +90,8 @@ bsf_chals_free(struct bsf_chals *t)
 			bsf_chal_release(t, &t->v[i]);
 	free(t->v);
 	t->v = NULL;
+	free(t->mc);
+	t->mc = NULL;
 }
 
 int

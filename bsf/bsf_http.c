@@ -16,7 +16,8 @@
  *        not know (GBA_ERROR_IMPI_UNKNOWN) or the HSS refusing;
  *   400  no or malformed Authorization, a realm or uri not ours, an
  *        answer without qop/nc/cnonce/opaque, another algorithm;
- *   503  (Retry-After) max-pending reached, the HSS unreachable;
+ *   503  (Retry-After) max-pending reached, mar-limit reached for the
+ *        IMPI, the HSS unreachable;
  *   500  the store failing.
  * One answer per challenge: right or wrong, it consumes the vector.
  */
@@ -103,6 +104,11 @@ start_mar(struct bsf *b, struct evhttp_request *req, const char *impi,
 {
 	if (!bsf_chals_room(&b->chals, b->inflight)) {
 		bsf_reply_error(req, 503, "too many pending bootstraps");
+		return -EBUSY;
+	}
+	if (!bsf_mar_allow(&b->chals, impi)) {
+		log_warn("bsf: %s: over mar-limit", impi);
+		bsf_reply_error(req, 503, "too many bootstraps for this IMPI");
 		return -EBUSY;
 	}
 	if (bsf_zh_mar(b, req, impi, resync, stale) < 0) {

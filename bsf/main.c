@@ -119,6 +119,14 @@ static const struct conf_key bsf_keys[] = {
 	  .dflt = "4096", .min = 1, .max = 1u << 20,
 	  .help = "challenges and Zh requests pending at once; beyond, 503 "
 	    "with Retry-After" },
+	{ .name = "mar-limit", .type = CONF_UINT, .offset = BC(mar_limit),
+	  .dflt = "5", .min = 1, .max = 64,
+	  .help = "Zh MARs (each spends a sequence number at the HSS) per "
+	    "IMPI within mar-window, answers and resynchronisations "
+	    "included; beyond, 503 with Retry-After" },
+	{ .name = "mar-window", .type = CONF_UINT, .offset = BC(mar_window),
+	  .dflt = "60", .min = 1, .max = 86400,
+	  .help = "the window of mar-limit, in seconds" },
 	{ .name = "guss-required", .type = CONF_BOOL,
 	  .offset = BC(guss_required), .dflt = "no",
 	  .help = "yes: a subscriber without GBA user security settings "
@@ -194,7 +202,7 @@ bsf_start(void *arg)
 		return rc;
 	}
 	IMS_CHECK_RC(bsf_chals_init(&b.chals, conf.max_pending,
-	    conf.chal_timeout));
+	    conf.chal_timeout, conf.mar_limit, conf.mar_window));
 	IMS_CHECK_RC(handoff_new(&b.ho));
 	if ((b.base = event_base_new()) == NULL) {
 		log_err("bsf: event_base_new failed");

@@ -13,7 +13,8 @@
 # store's mode, Zn (Ks_NAF equals `imsauth ks-naf`; unknown B-TID 5403;
 # another NAF's FQDN 5402; the GUSS's lifeTime and NAF groups: 5402
 # without a USS for the NAF's group, naf-group), a restart keeping the
-# B-TID, max-pending (503 with Retry-After), Ub over TLS 1.2+.
+# B-TID, max-pending and mar-limit (503 with Retry-After), Ub over TLS
+# 1.2+.
 # Env: BSF, HSS, HSS_CTL, CXCLIENT, IMSAUTH (binaries).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,7 +50,8 @@ bsf_conf() {
 	shift
 	lab_conf "$BSF" bsf "$out" -o name="$BSFNAME" -o db="$BSF_DB" \
 	    -o listen="$IP_B:8080" -o hss="hss.$REALM" \
-	    -o key-lifetime=$LIFE -o diameter.identity="$BSFNAME" \
+	    -o key-lifetime=$LIFE -o mar-limit=64 \
+	    -o diameter.identity="$BSFNAME" \
 	    -o diameter.connect="hss.$REALM@$IP_A" \
 	    -o diameter.connect="$NAF@$IP_A:3869" -o diameter.tc-timer=2 \
 	    -o diameter.extensions-dir="$FD_EXT" "$@"
@@ -261,6 +263,17 @@ out1=$(ub raw "$URL" "$req0")
 out2=$(ub raw "$URL" "$req0")
 check "max-pending 1: a challenge, then 503 with Retry-After" \
 	both hasx status=401 "$out1" -- has '^hdr_retry-after=' "$out2"
+
+# ---- mar-limit: an IMPI's MARs (SQNs spent at the hss) are bounded ----
+stop_bsf
+bsf_conf bsf-mar.conf -o mar-limit=2
+start_bsf bsf-mar.conf
+o1=$(ub raw "$URL" "$req0") o2=$(ub raw "$URL" "$req0")
+o3=$(ub raw "$URL" "$req0")
+check "mar-limit 2: two challenges" \
+	both hasx status=401 "$o1" -- hasx status=401 "$o2"
+check "...then 503 with Retry-After" \
+	both hasx status=503 "$o3" -- has '^hdr_retry-after=' "$o3"
 
 # ---- Ub over TLS ----
 stop_bsf
