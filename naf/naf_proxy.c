@@ -21,6 +21,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "clock.h"
 #include "log.h"
 #include "naf.h"
 #include "xcap_path.h"
@@ -33,6 +34,7 @@ struct naf_fwd {
 	void			*arg;
 	enum evhttp_request_error err;
 	int			 failed;
+	int64_t			 t0;		/* ms, monotonic */
 };
 
 /* Never forwarded, either way (hop-by-hop, or set by libevent). */
@@ -90,13 +92,17 @@ fwd_done(struct evhttp_request *resp, void *arg)
 {
 	struct naf_fwd *f = arg;
 	int code = resp != NULL ? evhttp_request_get_response_code(resp) : 0;
+	int late;
 
 	if (code == 0 || f->failed) {
+		/* libevent 2.1 reports a refused connection as a timeout
+		 * too: only one that took as-timeout is one. */
+		late = f->err == EVREQ_HTTP_TIMEOUT && clock_mono_ms(NULL) -
+		    f->t0 >= (int64_t)f->n->as_timeout * 1000 - 100;
 		log_warn("naf: the application server %s:%u %s", f->n->as_host,
-		    f->n->as_port, f->err == EVREQ_HTTP_TIMEOUT ?
-		    "did not answer in time: 504" : "failed: 502");
-		xhttp_reply(f->in, f->err == EVREQ_HTTP_TIMEOUT ? 504 : 502,
-		    NULL, NULL, 0);
+		    f->n->as_port, late ? "did not answer in time: 504" :
+		    "failed: 502");
+		xhttp_reply(f->in, late ? 504 : 502, NULL, NULL, 0);
 		fwd_finish(f);
 		return;
 	}
@@ -129,6 +135,7 @@ naf_proxy_forward(struct naf *n, struct evhttp_request *in,
 	f->in = in;
 	f->done = done;
 	f->arg = arg;
+	f->t0 = clock_mono_ms(NULL);
 	q = evhttp_uri_get_query(u);
 	if (snprintf(target, sizeof(target), "%s%s%s", evhttp_uri_get_path(u),
 	    q != NULL ? "?" : "", q != NULL ? q : "") >= (int)sizeof(target))

@@ -49,7 +49,7 @@ def main():
     while a:
         k = a.pop(0)
         if k in ("--password-bad", "--replay"):
-            o[k[2:]] = True
+            o[k[2:].replace("-", "_")] = True
         elif k == "--header":
             o["headers"].append(a.pop(0))
         else:

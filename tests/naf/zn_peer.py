@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """zn_peer.py - a stand-in BSF for the naf's Zn (TS 29.109 6), byte by byte.
 
-Usage: zn_peer.py LISTEN_IP PORT ORIGIN_HOST REALM USERS_JSON LOG
+Usage: zn_peer.py NAF_IP PORT ORIGIN_HOST REALM USERS_JSON LOG
 
-Speaks just enough Diameter (RFC 6733) for one NAF at a time: CER/CEA
-advertising Zn (16777220, vendor 10415), DWR/DWA, DPR/DPA, and the
-Bootstrapping-Info-Request.  USERS_JSON maps a B-TID to what the BIA
+Connects to the NAF as the project's bsf does (the NAF lists it in
+diameter.accept), again whenever the connection is lost, and speaks just
+enough Diameter (RFC 6733): CER advertising Zn (16777220, vendor 10415),
+DWR/DWA, DPR/DPA, and answers the Bootstrapping-Info-Request.  USERS_JSON maps a B-TID to what the BIA
 carries: {"ks": HEX(32 bytes), "impi": ..., "uids": [...], "lifetime": s,
 "result": 2001 | 5401 | 5402 | 5403 | "silent"}; an unknown B-TID gets
 5403 (DIAMETER_ERROR_TRANSACTION_IDENTIFIER_INVALID), "silent" no answer
@@ -16,7 +17,6 @@ import json
 import socket
 import struct
 import sys
-import threading
 import time
 
 VENDOR = 10415
@@ -81,8 +81,9 @@ def recv_msg(s):
 
 def answer(code, app, hbh, e2e, avps):
     body = b"".join(avps)
+    flags = 0x40 if app else 0    # base protocol answers: not proxiable
     return (struct.pack("!I", (1 << 24) | (20 + len(body))) +
-            struct.pack("!I", (0x40 << 24) | code) +
+            struct.pack("!I", (flags << 24) | code) +
             struct.pack("!III", app, hbh, e2e) + body)
 
 
@@ -100,13 +101,7 @@ def serve(conn, origin, realm, users_file, log):
             flags, code, app, hbh, e2e, avps = recv_msg(conn)
             if not flags & 0x80:
                 continue
-            if code == 257:
-                conn.sendall(answer(257, 0, hbh, e2e, [avp(268, u32(2001))] + ident + [
-                    avp(257, b"\0\1" + socket.inet_aton(conn.getsockname()[0])),
-                    avp(266, u32(VENDOR)), avp(269, "zn_peer", mandatory=False),
-                    avp(265, u32(VENDOR)),
-                    avp(260, avp(266, u32(VENDOR)) + avp(258, u32(ZN)))]))
-            elif code == 280:
+            if code == 280:
                 conn.sendall(answer(280, 0, hbh, e2e, [avp(268, u32(2001))] + ident))
             elif code == 282:
                 conn.sendall(answer(282, 0, hbh, e2e, [avp(268, u32(2001))] + ident))
@@ -142,16 +137,35 @@ def serve(conn, origin, realm, users_file, log):
         conn.close()
 
 
+def cer(conn, origin, realm):
+    body = b"".join([avp(264, origin), avp(296, realm),
+                     avp(257, b"\0\1" + socket.inet_aton(conn.getsockname()[0])),
+                     avp(266, u32(VENDOR)), avp(269, "zn_peer", mandatory=False),
+                     avp(265, u32(VENDOR)),
+                     avp(260, avp(266, u32(VENDOR)) + avp(258, u32(ZN)))])
+    conn.sendall(struct.pack("!I", (1 << 24) | (20 + len(body))) +
+                 struct.pack("!I", (0x80 << 24) | 257) +
+                 struct.pack("!III", 0, 1, 1) + body)
+    flags, code, _, _, _, avps = recv_msg(conn)
+    res = find(avps, 268)
+    return code == 257 and res is not None and struct.unpack("!I", res)[0] == 2001
+
+
 def main():
     ip, port, origin, realm, users_file, log = sys.argv[1:7]
-    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    ls.bind((ip, int(port)))
-    ls.listen(4)
     while True:
-        conn, _ = ls.accept()
-        threading.Thread(target=serve, daemon=True,
-                         args=(conn, origin, realm, users_file, log)).start()
+        try:
+            conn = socket.create_connection((ip, int(port)), timeout=2)
+            conn.settimeout(None)
+            if cer(conn, origin, realm):
+                with open(log, "a") as f:
+                    f.write("connected\n")
+                serve(conn, origin, realm, users_file, log)
+            else:
+                conn.close()
+        except (OSError, EOFError):
+            pass
+        time.sleep(0.5)
 
 
 if __name__ == "__main__":
