@@ -1,7 +1,7 @@
 #!/bin/sh
 # samples.sh [BUILD_DIR] - writes the sample configurations hss/hss.conf,
-# scscf/scscf.conf, icscf/icscf.conf, pcscf/pcscf.conf and bsf/bsf.conf
-# with `DAEMON -p`
+# scscf/scscf.conf, icscf/icscf.conf, pcscf/pcscf.conf, bsf/bsf.conf,
+# naf/naf.conf and naf/xcap.conf with `DAEMON -p`
 # (every key, with its help and default), set for the lab topology of
 # scripts/lablib.sh.  Run it after adding or changing a key, then review the
 # diff; tests/unit/test_samples.sh checks the samples are complete.
@@ -40,3 +40,11 @@ HDR
     -o name=bsf.$d -o db=/var/lib/imssec/bsf.db -o hss=hss.$d \
     -o diameter.identity=bsf.$d -o diameter.connect=hss.$d@$n.10
 } >bsf/bsf.conf
+{ header naf "NAF (the Ut authentication proxy)"; "$bin/naf" -p -c /dev/null \
+    -o listen=$n.60:8443 -o fqdn=naf.$d -o tls-cert=/etc/imssec/naf.crt \
+    -o tls-key=/etc/imssec/naf.key -o as=http://$n.70:8080 \
+    -o diameter.identity=naf.$d -o diameter.accept=bsf.$d@$n.50
+} >naf/naf.conf
+{ header xcap "XCAP server (behind the naf)"; "$bin/xcap" -p -c /dev/null \
+    -o listen=$n.70:8080 -o db=/var/lib/imssec/xcap.db -o trusted-peer=$n.60
+} >naf/xcap.conf

@@ -17,8 +17,9 @@ flags_applied() {
 	    grep -qx 'log-target = syslog' <<<"$1"
 }
 
-for d in hss scscf icscf pcscf bsf; do
+for d in hss scscf icscf pcscf bsf naf xcap; do
 	s=$SRC/$d/$d.conf
+	[ "$d" = xcap ] && s=$SRC/naf/xcap.conf	# the naf's application server
 	[ -f "$s" ] || { fail "$d: no sample $s"; continue; }
 	check "$d -n accepts $d/$d.conf" "$BIN/$d" -n -c "$s"
 	"$BIN/$d" -p -c "$s" >"$tmp/$d.p" 2>"$tmp/$d.err"
