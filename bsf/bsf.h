@@ -89,6 +89,7 @@ struct bsf {
 	const struct bsf_conf	*conf;
 	const char		*realm;		/* challenge realm */
 	const char		*dest_realm;	/* Zh Destination-Realm */
+	unsigned		 zh_timeout_ms;	/* diameter.timeout */
 	struct event_base	*base;
 	struct evhttp		*http;
 	struct ssl_ctx_st	*ssl;

@@ -184,8 +184,14 @@ key_lifetime(const struct bsf *b, const char *guss_xml)
 		return life;
 	if (guss_parse(guss_xml, strlen(guss_xml), g, why, sizeof(why)) < 0)
 		log_warn("bsf: the GUSS does not parse (%s): no lifeTime", why);
-	else if (g->lifetime > 0 && g->lifetime < life)
-		life = g->lifetime;
+	else {
+		if (g->lifetime > 0 && g->lifetime < life)
+			life = g->lifetime;
+		/* TS 33.220 5: GBA_U keys are not made here. */
+		if (g->gba_u)
+			log_warn("bsf: the GUSS says GBA_U: only GBA_ME keys "
+			    "(Ks_NAF) are given on Zn");
+	}
 	free(g);
 	return life;
 }

@@ -58,6 +58,7 @@ bsf_zh_mar(struct bsf *b, struct evhttp_request *req, const char *impi,
 	r.dest_realm = b->dest_realm;
 	r.dest_host = b->conf->hss;
 	r.impi = m->impi;
+	r.timeout_ms = b->zh_timeout_ms;
 	/* TS 29.109 5.2.1: SIP-Authorization = RAND || AUTS on a
 	 * synchronisation failure (TS 33.220 4.5.2, TS 33.102 6.3.5). */
 	if (resync != NULL) {

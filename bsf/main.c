@@ -192,6 +192,7 @@ bsf_start(void *arg)
 	b.conf = &conf;
 	b.realm = conf.realm != NULL ? conf.realm : conf.name;
 	b.dest_realm = dia_conf_dest_realm(&dia);
+	b.zh_timeout_ms = dia.timeout_ms;
 	if ((conf.tls_cert == NULL) != (conf.tls_key == NULL)) {
 		log_err("bsf: tls-cert and tls-key go together");
 		return -EINVAL;
