@@ -126,6 +126,26 @@ digest_ok(struct naf_req *r, const struct naf_key *k)
 	return ok;
 }
 
+/* RFC 7616 3.5 (RFC 2617 3.2.3): Authentication-Info with rspauth, the
+ * response over ":" digest-uri, so that the UE may check that the NAF
+ * knew Ks_NAF too (TS 24.109 5.2.2). */
+static void
+auth_info(struct naf_req *r, const struct naf_key *k)
+{
+	char pw[64], rsp[33], v[256];
+
+	base64_encode(k->ks_naf, sizeof(k->ks_naf), pw);
+	if (digest_response_md5(r->d.username, r->d.realm,
+	    (const uint8_t *)pw, strlen(pw), "", r->d.uri, r->d.nonce,
+	    r->d.qop, r->d.nc, r->d.cnonce, NULL, 0, rsp) == 0 &&
+	    snprintf(v, sizeof(v), "qop=auth, rspauth=\"%s\", cnonce=\"%s\", "
+	    "nc=%s", rsp, r->d.cnonce, r->d.nc) < (int)sizeof(v) &&
+	    evhttp_add_header(evhttp_request_get_output_headers(r->req),
+	    "Authentication-Info", v) != 0)
+		log_warn("naf: cannot add Authentication-Info");
+	secure_wipe(pw, sizeof(pw));
+}
+
 /* Credentials against the cached key, identities, then forward. */
 static void
 authorise(struct naf_req *r, const struct naf_key *k)
@@ -179,6 +199,7 @@ authorise(struct naf_req *r, const struct naf_key *k)
 	}
 	if (asserted == NULL)
 		asserted = r->p.xui;
+	auth_info(r, k);
 	r->n->n_ok++;
 	log_info("naf: %s %s as %s (%s)", r->method, path, asserted, k->impi);
 	naf_proxy_forward(r->n, r->req, asserted, req_done, r);

@@ -137,6 +137,8 @@ NAF_ID=$(printf '%s' "$FQDN" | od -An -tx1 | tr -d ' \n')0100000002
 check "Zn BIR carried her B-TID and NAF-Id = FQDN || 01 00 00 00 02" \
 	grep -qx "bir btid=$BT_A naf_id=$NAF_ID" zn.log
 out=$(ut "$A_DOC" --btid "$BT_A" --ks "$KS_A")
+check "Authentication-Info: rspauth proves the naf knew Ks_NAF" \
+	[ "$(kv rspauth_ok <<<"$out")" = yes ]
 check "GET: 200, the document" both [ "$(kv status <<<"$out")" = 200 ] -- \
 	grep -q 'communication-diversion active="false"' <<<"$(kv body <<<"$out")"
 check "...application/simservs+xml and the same ETag" \

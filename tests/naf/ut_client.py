@@ -105,6 +105,17 @@ def main():
     print("retry_after=%s" % (r.getheader("Retry-After") or ""))
     print("www=%s" % (r.getheader("WWW-Authenticate") or ""))
     print("body=%s" % b.decode(errors="replace").replace("\n", " "))
+    info = r.getheader("Authentication-Info")
+    if info:
+        i = {}
+        for part in info.split(","):
+            k, _, v = part.strip().partition("=")
+            i[k.strip().lower()] = v.strip().strip('"')
+        want = md5("%s:%s:%s:%s:auth:%s" % (ha1, p["nonce"], nc, cnonce,
+                                           md5(":" + target)))
+        print("rspauth_ok=%s" % ("yes" if i.get("rspauth") == want and
+                                 i.get("cnonce") == cnonce and
+                                 i.get("nc") == nc else "no"))
     if o.get("replay"):
         r, _ = send(auth)
         print("replay_status=%d" % r.status)
