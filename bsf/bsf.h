@@ -24,6 +24,7 @@
 
 #include "conf.h"
 #include "digest.h"
+#include "evloop.h"
 #include "gba.h"
 #include "handoff.h"
 
@@ -79,22 +80,20 @@ struct bsf_chals {
 };
 
 struct bsf_store;
-struct event_base;
 struct event;
 struct evhttp;
 struct evhttp_request;
-struct ssl_ctx_st;
+struct http_tls;
 
 struct bsf {
 	const struct bsf_conf	*conf;
 	const char		*realm;		/* challenge realm */
 	const char		*dest_realm;	/* Zh Destination-Realm */
 	unsigned		 zh_timeout_ms;	/* diameter.timeout */
-	struct event_base	*base;
+	struct evloop		 loop;		/* common/http */
 	struct evhttp		*http;
-	struct ssl_ctx_st	*ssl;
-	struct handoff		*ho;
-	struct event		*ho_ev, *tick;
+	struct http_tls		*tls;		/* NULL: plain HTTP */
+	struct event		*tick;
 	struct bsf_store	*store;
 	struct bsf_chals	 chals;
 	size_t			 inflight;	/* MARs not yet answered */

@@ -29,18 +29,14 @@
 #include <time.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
-#include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
-#include <openssl/err.h>
-#include <openssl/ssl.h>
 
 #include "bsf.h"
 #include "bsfxml.h"
 #include "check.h"
 #include "guss.h"
+#include "http_tls.h"
 #include "kdf.h"
 #include "log.h"
 #include "strbuf.h"
@@ -396,61 +392,19 @@ ub_request(struct evhttp_request *req, void *arg)
 	ub_answer(b, req, c, &d, method);
 }
 
-/* A TLS bufferevent for each accepted connection. */
-static struct bufferevent *
-ub_bevcb(struct event_base *base, void *arg)
-{
-	struct bsf *b = arg;
-	struct bufferevent *bev;
-	SSL *ssl;
-
-	if ((ssl = SSL_new(b->ssl)) == NULL) {
-		log_err("bsf: SSL_new failed");
-		return NULL;
-	}
-	if ((bev = bufferevent_openssl_socket_new(base, -1, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL) {
-		log_err("bsf: bufferevent_openssl_socket_new failed");
-		return NULL;
-	}
-	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	return bev;
-}
-
-static int
-tls_open(struct bsf *b)
-{
-	SSL_CTX *ctx;
-
-	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
-		log_err("bsf: SSL_CTX_new failed");
-		return -EIO;
-	}
-	b->ssl = ctx;
-	if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
-	    SSL_CTX_use_certificate_chain_file(ctx, b->conf->tls_cert) != 1 ||
-	    SSL_CTX_use_PrivateKey_file(ctx, b->conf->tls_key,
-	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
-		log_err("bsf: TLS: %s / %s: %s", b->conf->tls_cert,
-		    b->conf->tls_key, ERR_reason_error_string(ERR_get_error()));
-		return -EINVAL;
-	}
-	(void)SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION |
-	    SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
-	return 0;
-}
-
 int
 bsf_http_open(struct bsf *b)
 {
 	char host[256];
 	unsigned port;
 
+	/* common/http: TLS 1.2/1.3, ECDHE + AEAD, the files read as root. */
 	if (b->conf->tls_cert != NULL)
-		IMS_CHECK_RC(tls_open(b));
+		IMS_CHECK_RC(http_tls_new(b->conf->tls_cert, b->conf->tls_key,
+		    &b->tls));
 	IMS_CHECK_RC(conf_hostport_split(b->conf->listen, host, sizeof(host),
 	    &port));
-	if ((b->http = evhttp_new(b->base)) == NULL) {
+	if ((b->http = evhttp_new(b->loop.base)) == NULL) {
 		log_err("bsf: evhttp_new failed");
 		return -ENOMEM;
 	}
@@ -458,8 +412,8 @@ bsf_http_open(struct bsf *b)
 	evhttp_set_max_headers_size(b->http, UB_MAX_HEADERS);
 	evhttp_set_max_body_size(b->http, UB_MAX_BODY);
 	evhttp_set_timeout(b->http, UB_TIMEOUT_SEC);
-	if (b->ssl != NULL)
-		evhttp_set_bevcb(b->http, ub_bevcb, b);
+	if (b->tls != NULL)
+		http_tls_attach(b->tls, b->http);
 	evhttp_set_gencb(b->http, ub_request, b);
 	if (evhttp_bind_socket_with_handle(b->http, host,
 	    (ev_uint16_t)port) == NULL) {
@@ -475,7 +429,7 @@ bsf_http_close(struct bsf *b)
 	if (b->http != NULL)
 		evhttp_free(b->http);
 	b->http = NULL;
-	if (b->ssl != NULL)
-		SSL_CTX_free(b->ssl);
-	b->ssl = NULL;
+	if (b->tls != NULL)
+		http_tls_free(b->tls);
+	b->tls = NULL;
 }

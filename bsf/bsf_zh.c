@@ -37,7 +37,7 @@ mar_answer(void *arg, struct zh_answer *ans)
 	struct bsf_mar *m = arg;
 
 	m->ans = ans;
-	handoff_post(m->b->ho, &m->job, mar_job);
+	evloop_post(&m->b->loop, &m->job, mar_job);
 }
 
 int

@@ -10,7 +10,6 @@
  * is kept.
  */
 #include <errno.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -30,8 +29,6 @@
 static struct bsf_conf conf;
 static struct dia_conf dia;
 static struct bsf b;
-static struct handoff_job stop_job;
-static atomic_int stopping;
 
 /* "FQDN=GROUP": the NAF's FQDN, a group name of letters, digits, '.',
  * '_' and '-'. */
@@ -149,14 +146,6 @@ static const struct conf_table bsf_tables[] = {
 	{ "Diameter (Zh client, Zn server)", dia_conf_keys, &dia, sizeof(dia) },
 };
 
-static void
-bsf_handoff_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)handoff_run(((struct bsf *)arg)->ho);
-}
-
 /* Every BSF_TICK_SEC: stale challenges out; every minute, expired
  * bootstraps out of the store. */
 static void
@@ -171,14 +160,6 @@ bsf_tick_cb(evutil_socket_t fd, short what, void *arg)
 	if (++bp->ticks % BSF_PURGE_TICKS == 0 &&
 	    (n = bsf_store_purge(bp->store, (int64_t)time(NULL))) > 0)
 		log_info("bsf: %d expired bootstraps removed", n);
-}
-
-static void
-bsf_stop_job(struct handoff_job *j)
-{
-	(void)j;
-	if (event_base_loopbreak(b.base) != 0)
-		log_err("bsf: event_base_loopbreak failed");
 }
 
 /* As root: the store, the Ub socket (and TLS material), the loop. */
@@ -204,17 +185,10 @@ bsf_start(void *arg)
 	}
 	IMS_CHECK_RC(bsf_chals_init(&b.chals, conf.max_pending,
 	    conf.chal_timeout, conf.mar_limit, conf.mar_window));
-	IMS_CHECK_RC(handoff_new(&b.ho));
-	if ((b.base = event_base_new()) == NULL) {
-		log_err("bsf: event_base_new failed");
-		return -ENOMEM;
-	}
-	if ((b.ho_ev = event_new(b.base, handoff_fd(b.ho), EV_READ |
-	    EV_PERSIST, bsf_handoff_cb, &b)) == NULL ||
-	    event_add(b.ho_ev, NULL) != 0 ||
-	    (b.tick = event_new(b.base, -1, EV_PERSIST, bsf_tick_cb,
+	IMS_CHECK_RC(evloop_init(&b.loop));
+	if ((b.tick = event_new(b.loop.base, -1, EV_PERSIST, bsf_tick_cb,
 	    &b)) == NULL || event_add(b.tick, &tv) != 0) {
-		log_err("bsf: cannot set up the loop's events");
+		log_err("bsf: cannot set up the timer");
 		return -ENOMEM;
 	}
 	IMS_CHECK_RC(bsf_http_open(&b));
@@ -234,7 +208,7 @@ bsf_launch(void *arg)
 	IMS_CHECK_RC(bsf_zn_init(&b));
 	IMS_CHECK_RC(dia_start());
 	log_info("bsf: ready, %s on %s (%s), Diameter %s, store %s",
-	    conf.name, conf.listen, b.ssl != NULL ? "https" : "http",
+	    conf.name, conf.listen, b.tls != NULL ? "https" : "http",
 	    dia.identity, conf.db);
 	return 0;
 }
@@ -243,11 +217,7 @@ static int
 bsf_run(void *arg)
 {
 	(void)arg;
-	if (event_base_dispatch(b.base) < 0) {
-		log_err("bsf: event_base_dispatch failed");
-		return -EIO;
-	}
-	return 0;
+	return evloop_run(&b.loop);
 }
 
 /* Signal thread: the loop is stopped from its own thread. */
@@ -255,8 +225,7 @@ static void
 bsf_stop(void *arg)
 {
 	(void)arg;
-	if (atomic_exchange(&stopping, 1) == 0)
-		handoff_post(b.ho, &stop_job, bsf_stop_job);
+	evloop_stop(&b.loop);
 }
 
 /* Ub closed first (no new work); the store stays open: a Zn request may
@@ -268,6 +237,10 @@ bsf_fini(void *arg)
 
 	(void)arg;
 	bsf_http_close(&b);
+	if (b.tick != NULL)
+		event_free(b.tick);
+	b.tick = NULL;
+	evloop_fini(&b.loop);
 	rc = dia_stop(BSF_STOP_TIMEOUT_MS);
 	log_info("bsf: stopped");
 	return rc;
