@@ -27,6 +27,7 @@
 #include "digest.h"
 #include "gba.h"
 #include "guss.h"
+#include "http_tls.h"
 #include "log.h"
 #include "naf.h"
 #include "util.h"
@@ -354,6 +355,13 @@ naf_request(struct evhttp_request *req, void *arg)
 	const char *hv;
 	int bad_uri = 0;
 
+	/* libevent 2.1 falls back to a plain socket when the TLS
+	 * bufferevent cannot be made (http_tls.c): never serve one. */
+	if (http_tls_ssl(req) == NULL) {
+		log_err("naf: a request without TLS refused");
+		xhttp_reply(req, 400, NULL, NULL, 0);
+		return;
+	}
 	if (n->active >= n->max_requests) {
 		log_warn("naf: %u requests in work: 503", n->active);
 		xhttp_reply_retry(req, 503, n->retry_after);

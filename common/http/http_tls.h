@@ -21,7 +21,10 @@ int	http_tls_new(const char *cert_pem, const char *key_pem,
 	    struct http_tls **);
 void	http_tls_free(struct http_tls *);
 /* Every connection evhttp accepts from now on runs TLS (a fresh SSL in
- * server mode each; a failed handshake closes it). */
+ * server mode each; a failed handshake closes it).  Caveat: when the SSL
+ * cannot be made (out of memory), libevent 2.1 gives the connection a
+ * plain socket bufferevent instead: a request handler must check
+ * http_tls_ssl() and refuse one without. */
 void	http_tls_attach(struct http_tls *, struct evhttp *);
 /* The SSL of the connection a request came on, or NULL. */
 SSL	*http_tls_ssl(struct evhttp_request *);
