@@ -42,9 +42,11 @@ static const char *const hop_hdrs[] = { "Connection", "Keep-Alive",
 	"Proxy-Authenticate", "Proxy-Authorization", "Proxy-Connection", "TE",
 	"Trailer", "Transfer-Encoding", "Upgrade", "Content-Length", "Host",
 	NULL };
-/* Not forwarded to the server: the UE's credentials and identities. */
+/* Not forwarded to the server: the UE's credentials and identities, and
+ * Expect (the naf has the whole body already; RFC 7231 5.1.1). */
 static const char *const ue_hdrs[] = { "Authorization",
-	"X-3GPP-Asserted-Identity", "X-3GPP-Intended-Identity", NULL };
+	"X-3GPP-Asserted-Identity", "X-3GPP-Intended-Identity", "Expect",
+	NULL };
 
 static int
 listed(const char *const *l, const char *k)

@@ -165,6 +165,20 @@ out=$(ut "$DOC_PATH/tel%3A%2B15551234/simservs.xml" --btid "$BT_A" \
 check "her other identity, intended: 404 from the server (no document)" \
 	[ "$(kv status <<<"$out")" = 404 ]
 
+# curl's own Digest (and Expect: 100-continue for a larger body).
+PW_A=$(python3 -c 'import base64,sys; print(base64.b64encode(bytes.fromhex(sys.argv[1])).decode())' "$KS_A")
+{
+	printf '<?xml version="1.0"?>\n<simservs xmlns="http://uri.etsi.org/ngn/params/xml/simservs/xcap">\n'
+	for i in $(seq 200); do printf '<!-- padding %d -->\n' "$i"; done
+	printf '</simservs>\n'
+} >big.xml
+code=$(ip netns exec "$NS_B" curl -s -o /dev/null -w '%{http_code}' \
+	--cacert ca.crt --digest -u "$BT_A:$PW_A" -X PUT \
+	-H 'Content-Type: application/simservs+xml' --data-binary @big.xml \
+	"$URL$A_DOC")
+check "curl --digest PUTs a $(wc -c <big.xml)-byte document (100-continue): 200" \
+	[ "$code" = 200 ]
+
 # ---- refusals ----
 out=$(ut "$A_DOC" --btid "$BT_A" --ks "$KS_A" --password-bad)
 check "a wrong password: 401 with a fresh challenge" both \
