@@ -21,8 +21,12 @@ int	hss_scscf_parse(const char *v, char *name, size_t nsize, char *host,
 	    size_t hsize);
 int	hss_cx_set_scscfs(const char *const *v, size_t n);
 
-/* hss_zh.c: registers the Zh MAR handler (TS 29.109 5, TS 33.220 4.5.2). */
+/* hss_zh.c: registers the Zh MAR handler (TS 29.109 5, TS 33.220 4.5.2).
+ * hss_zh_set_bsfs: the Diameter identities that may send it (the bsf
+ * key); none: every peer of diameter.accept. */
+#define HSS_MAX_BSF	16
 int	hss_zh_init(struct hss_db *);
+int	hss_zh_set_bsfs(const char *const *v, size_t n);
 
 /* hss_rtr.c: the thread sending RTRs queued by hss-ctl deregister. */
 int	hss_rtr_start(struct hss_db *);

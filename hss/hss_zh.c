@@ -4,12 +4,14 @@
  * the subscriber's GUSS (hss_guss.c).
  *
  * Peers: only those of diameter.accept reach the handler (zh_register,
- * dia_server's origin check).  Handler contract as in hss_cx.c.
+ * dia_server's origin check), and of them only the BSFs of the bsf key
+ * when it is set.  Handler contract as in hss_cx.c.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "check.h"
 #include "gba.h"
@@ -19,6 +21,51 @@
 #include "util.h"
 
 #define ZH_SCHEME	"Digest-AKAv1-MD5"	/* TS 29.109 5.2.2.1 */
+
+/* The BSFs (the bsf key, set once at start-up); none: any accepted peer. */
+static char bsfs[HSS_MAX_BSF][HSS_ID_MAX];
+static size_t nbsf;
+
+int
+hss_zh_set_bsfs(const char *const *v, size_t n)
+{
+	size_t i;
+
+	IMS_CHECK_PARAMS(n <= HSS_MAX_BSF);
+	for (i = 0; i < n; i++) {
+		IMS_CHECK_PARAMS(strlen(v[i]) < HSS_ID_MAX);
+		(void)snprintf(bsfs[i], sizeof(bsfs[i]), "%s", v[i]);
+	}
+	nbsf = n;
+	if (n == 0)
+		log_info("hss: no bsf configured: every accepted peer may "
+		    "send Zh MARs");
+	return 0;
+}
+
+/* TS 33.220 4.3: GBA vectors and the GUSS go to the BSF only, as Cx's
+ * go to the S-CSCFs (hss_cx.c): with the bsf key set, a Zh MAR from any
+ * other accepted peer (a CSCF) is refused before any look-up.  The
+ * Origin-Host is the sending peer (dia_server checked it).  0, or 1
+ * refused (DIAMETER_UNABLE_TO_COMPLY added), or < 0. */
+static int
+zh_peer_check(struct msg *req, struct msg *ans)
+{
+	char host[HSS_ID_MAX];
+	size_t i;
+
+	if (nbsf == 0)
+		return 0;
+	if (dia_get_str(req, DIA_AVP_ORIGIN_HOST, host, sizeof(host)) < 0)
+		return -EPROTO;	/* dia_server let it through: a bug */
+	for (i = 0; i < nbsf; i++)
+		if (strcasecmp(bsfs[i], host) == 0)
+			return 0;
+	log_warn("hss: Zh MAR from %s refused: not a configured bsf", host);
+	IMS_CHECK_RC(dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
+	    "not a configured BSF"));
+	return 1;
+}
 
 /* TS 29.109 5.2.2.1: User-Name is the IMPI; a BSF that got an IMPU from
  * the UE sends Public-Identity instead, and the HSS answers for the IMPI
@@ -110,7 +157,8 @@ hss_zh_mar(struct msg *req, struct msg *ans, void *arg)
 	struct hss_vectors *mv;
 	int rc, auts_bad;
 
-	if ((rc = zh_identity(db, req, ans, impi, sizeof(impi))) != 0 ||
+	if ((rc = zh_peer_check(req, ans)) != 0 ||
+	    (rc = zh_identity(db, req, ans, impi, sizeof(impi))) != 0 ||
 	    (rc = zh_item(req, ans, authz, sizeof(authz), &authz_len)) != 0)
 		return rc < 0 ? rc : 0;
 	/* The GUSS first: an unknown IMPI spends nothing. */

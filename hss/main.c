@@ -29,6 +29,7 @@ struct hss_conf {
 	struct conf_list	 scscf;
 	struct conf_list	 capability;
 	struct conf_list	 optional_capability;
+	struct conf_list	 bsf;
 };
 
 static struct hss_conf conf;
@@ -51,6 +52,16 @@ check_scscf(const char *v, char *why, size_t size)
 	return -EINVAL;
 }
 
+static int
+check_bsf(const char *v, char *why, size_t size)
+{
+	if (conf_name_check(v, 1) == 0)
+		return 0;
+	(void)snprintf(why, size, "expected a BSF's Diameter identity, not "
+	    "\"%s\"", v);
+	return -EINVAL;
+}
+
 #define HC(f)	offsetof(struct hss_conf, f)
 static const struct conf_key hss_keys[] = {
 	{ .name = "db", .type = CONF_STRING, .offset = HC(db),
@@ -70,6 +81,12 @@ static const struct conf_key hss_keys[] = {
 	  .offset = HC(optional_capability), .flags = CONF_LIST,
 	  .max = UINT32_MAX, .maxn = HSS_MAX_CAPS,
 	  .help = "an optional S-CSCF capability (TS 29.229 6.3.6)" },
+	{ .name = "bsf", .type = CONF_STRING, .offset = HC(bsf),
+	  .flags = CONF_LIST, .max = HSS_ID_MAX - 1, .maxn = HSS_MAX_BSF,
+	  .check = check_bsf,
+	  .help = "a BSF's Diameter identity (a peer of diameter.accept): "
+	    "only these get Zh MARs answered (vectors, GUSS; TS 29.109 5); "
+	    "none: every peer of diameter.accept may" },
 	{ .name = NULL }
 };
 
@@ -114,6 +131,8 @@ hss_launch(void *arg)
 	IMS_CHECK_RC(hss_cx_set_scscfs((const char *const *)conf.scscf.v,
 	    conf.scscf.n));
 	IMS_CHECK_RC(hss_cx_init(db));
+	IMS_CHECK_RC(hss_zh_set_bsfs((const char *const *)conf.bsf.v,
+	    conf.bsf.n));
 	IMS_CHECK_RC(hss_zh_init(db));
 	IMS_CHECK_RC(dia_start());
 	IMS_CHECK_RC(hss_rtr_start(db));

@@ -6,7 +6,8 @@
 # Checks: the Zh vector verifies against imsauth's own computation from
 # K/OP/RAND, the GUSS (the default, after gba-set, gba-none, gba-default,
 # GUSS-Timestamp), unknown IMPI 5401, resynchronisation, and that Cx and
-# Zh MARs never share an SQN, interleaved and across kill -9 of the hss.
+# Zh MARs never share an SQN, interleaved and across kill -9 of the hss;
+# the bsf key restricting Zh to the BSFs named.
 # Env: HSS, HSS_CTL, CXCLIENT, IMSAUTH.  Fails loudly, never skips.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -319,6 +320,29 @@ check "SQN_HE in the store >= every SQN handed out" \
 	[ $((16#$(ctl show --impi "alice@$REALM" | kv sqn))) -ge $((16#${max:-0})) ]
 check "the GUSS survives the crashes" \
 	[ "$(zh --impi "alice@$REALM" | kv guss)" = "$def" ]
+
+# ---- the bsf key: only the BSFs named get Zh answered ----
+kill -TERM "$HSS_PID"
+wait "$HSS_PID" 2>/dev/null
+lab_conf "$HSS" hss hss.conf -o diameter.identity="hss.$REALM" \
+	-o diameter.tc-timer=2 -o diameter.extensions-dir="$FD_EXT" \
+	-o db="$DB" "${peers[@]}" -o bsf="BSF.$REALM"
+hss_start
+before=$(ctl show --impi "alice@$REALM" | kv sqn)
+out=$(ip netns exec "$NS_B" "$CXCLIENT" -c cscf.conf zh-mar \
+	--impi "alice@$REALM" 2>>cxclient.err)
+check "bsf key set: a Zh MAR from an S-CSCF peer is refused (5012)" \
+	[ "$(echo "$out" | kv result_code)" = 5012 -a -z "$(echo "$out" | kv rand)" ]
+check "bsf key set: the refused MAR spent no SQN" \
+	[ "$(ctl show --impi "alice@$REALM" | kv sqn)" = "$before" ]
+out=$(zh --impi "alice@$REALM")
+check "bsf key set: the BSF named (any case) gets its vector" \
+	[ "$(echo "$out" | kv result_code)" = 2001 -a -n "$(echo "$out" | kv rand)" ]
+out=$(cx mar --impi "alice@$REALM" --impu "sip:alice@$REALM")
+check "bsf key set: Cx MAR unchanged" [ "$(echo "$out" | kv result)" = 2001 ]
+"$HSS" -n -c /dev/null -o db=x -o diameter.identity=h.x -o bsf='bad id' \
+	>/dev/null 2>&1
+check "hss -n refuses a bsf that is no Diameter identity" [ $? -eq 1 ]
 
 # ---- clean stop ----
 kill -TERM "$HSS_PID"
