@@ -92,6 +92,19 @@ ctl gba-set --impi "alice@$REALM" --lifetime -5 >/dev/null 2>&1
 check "gba-set negative --lifetime: exit 2" [ $? -eq 2 ]
 ctl gba-set --impi "alice@$REALM" --uicc-type GBA_X >/dev/null 2>&1
 check "gba-set bad --uicc-type: exit 2" [ $? -eq 2 ]
+# A store made before the GBA tables existed gains them on open.
+ctl gba-set --impi "bob@$REALM" --lifetime 60 >/dev/null
+python3 -c 'import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute("DROP TABLE gba_uss")
+c.execute("DROP TABLE gba_settings")
+c.commit()' "$DB"
+check "an older store: gba-show gives the default" \
+	eval "ctl gba-show --impi bob@$REALM | grep -q '<uss id=\"1\" type=\"0\"><uids><uid>sip:bob@$REALM</uid></uids>'"
+check "an older store: gba-set works" \
+	eval "ctl gba-set --impi bob@$REALM --uss 1:x >/dev/null &&
+	ctl gba-show --impi bob@$REALM | grep -q 'nafGroup=\"x\"' &&
+	ctl gba-default --impi bob@$REALM >/dev/null"
 def=$(ctl gba-show --impi "alice@$REALM")
 check "default GUSS: in the Annex A namespace" \
 	eval "echo \"\$def\" | grep -q '<guss xmlns=\"$NS_URI\">'"
