@@ -54,6 +54,17 @@ bad:
 	return -EINVAL;
 }
 
+/* A Diameter identity (the hss key). */
+static int
+check_identity(const char *v, char *why, size_t size)
+{
+	if (conf_name_check(v, 1) == 0)
+		return 0;
+	(void)snprintf(why, size, "expected a Diameter identity, not \"%s\"",
+	    v);
+	return -EINVAL;
+}
+
 /* "FQDN@DIAMETER-IDENTITY". */
 static int
 check_naf_peer(const char *v, char *why, size_t size)
@@ -95,6 +106,7 @@ static const struct conf_key bsf_keys[] = {
 	  .help = "the bootstrap store (SQLite): Ks per B-TID, kept across "
 	    "restarts until it expires" },
 	{ .name = "hss", .type = CONF_STRING, .offset = BC(hss), .max = 255,
+	  .check = check_identity,
 	  .help = "Destination-Host of the Zh MARs (the HSS's Diameter "
 	    "identity); unset: routed by realm to the connected peer" },
 	{ .name = "tls-cert", .type = CONF_STRING, .offset = BC(tls_cert),
