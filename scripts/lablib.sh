@@ -51,6 +51,8 @@ lab_ip() {
 	case $1 in
 	hss) echo "$LAB_NET.10" ;; scscf) echo "$LAB_NET.20" ;;
 	icscf) echo "$LAB_NET.30" ;; pcscf) echo "$LAB_NET.40" ;;
+	bsf) echo "$LAB_NET.50" ;; naf) echo "$LAB_NET.60" ;;
+	xcap) echo "$LAB_NET.70" ;;
 	ue) echo "$LAB_NET.100" ;; ue2) echo "$LAB_NET.101" ;;
 	*) lab_die "no address for node $1" ;;
 	esac
@@ -58,7 +60,8 @@ lab_ip() {
 lab_port() {
 	case $1 in
 	scscf) echo 6060 ;; icscf) echo 4060 ;; pcscf) echo 5060 ;;
-	hss) echo 3868 ;; *) echo 0 ;;
+	hss) echo 3868 ;; bsf) echo 8080 ;; naf) echo 8443 ;;
+	xcap) echo 8080 ;; *) echo 0 ;;
 	esac
 }
 lab_in() { n=$1; shift; ip netns exec "$(lab_ns "$n")" "$@"; }
@@ -74,9 +77,28 @@ lab_net_up() {
 	done
 }
 
+# lab_hosts NODE NAME=NODE...: names for NODE's namespace: `ip netns exec`
+# puts /etc/netns/NS/hosts over /etc/hosts (ip-netns(8)), so a client in
+# it reaches the bsf and the naf by the FQDNs their realms and
+# certificates name.  Removed by lab_net_down.
+lab_hosts() {
+	local d e
+	d=/etc/netns/$(lab_ns "$1")
+	shift
+	mkdir -p "$d" || lab_die "cannot make $d"
+	{ echo "127.0.0.1 localhost"
+	for e in "$@"; do echo "$(lab_ip "${e#*=}") ${e%%=*}"; done
+	} >"$d/hosts" || lab_die "cannot write $d/hosts"
+	chmod 0644 "$d/hosts"
+}
+
 # lab_net_down: every namespace with our prefix (./lab down runs in a
-# process of its own: it finds them by name).
+# process of its own: it finds them by name), and their /etc/netns files.
 lab_net_down() {
+	local d
+	for d in /etc/netns/"$LAB_PREFIX"*; do
+		[ -d "$d" ] && rm -rf "$d"
+	done
 	# shellcheck disable=SC2046
 	netns_down $(ip netns list | awk -v p="$LAB_PREFIX" \
 	    'index($1, p) == 1 { print $1 }')
@@ -122,13 +144,16 @@ lab_dia() {
 }
 
 # lab_conf BIN NAME OUT [-o KEY=VALUE...]: OUT from the sample NAME/NAME.conf
+# (or NAME.conf when NAME is DIR/FILE, e.g. naf/xcap)
 # with the given settings, written by the daemon itself (`BIN -p`), so it is
 # complete, commented and checked.  Values hold no blanks.  Mode 0640,
 # group of the run user: the daemon re-reads it on SIGHUP, no one else
 # reads it.
 lab_conf() {
 	b=$1 name=$2 out=$3; shift 3
-	{ (umask 077; "$b" -p -c "$LAB_SRC/$name/$name.conf" "$@" >"$out.tmp") &&
+	local sample=$LAB_SRC/$name/$name.conf
+	case $name in */*) sample=$LAB_SRC/$name.conf ;; esac
+	{ (umask 077; "$b" -p -c "$sample" "$@" >"$out.tmp") &&
 	    chgrp "$(id -gn "$LAB_USER")" "$out.tmp" && chmod 0640 "$out.tmp" &&
 	    mv "$out.tmp" "$out"; } || lab_die "cannot write $out"
 }
@@ -219,4 +244,35 @@ lab_cleanup() {
 	done
 	lab_net_down 2>/dev/null
 	true
+}
+
+# lab_ca DIR: the lab's own certificate authority, DIR/ca.pem (the trust
+# anchor clients take, LAB_CA) and its key DIR/ca.key (0600, root), made
+# once per `up`: EC P-256, 30 days.
+lab_ca() {
+	(umask 077
+	openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+	    -nodes -keyout "$1/ca.key" -out "$1/ca.pem" -days 30 \
+	    -subj "/O=imssec lab/CN=imssec lab CA" \
+	    -addext basicConstraints=critical,CA:TRUE \
+	    -addext keyUsage=critical,keyCertSign,cRLSign) \
+	    >/dev/null 2>&1 || lab_die "cannot make the lab CA in $1"
+	chmod 0644 "$1/ca.pem"
+}
+
+# lab_cert DIR NAME FQDN IP: a TLS server certificate for FQDN and IP,
+# signed by DIR/ca.key: DIR/NAME.pem (chain: the certificate) and
+# DIR/NAME.key (0600, root: the daemon reads it as root at start-up).
+lab_cert() {
+	local d=$1 n=$2
+	(umask 077
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$d/$n.key" -out "$d/$n.csr" -subj "/CN=$3" &&
+	openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
+	    -CAcreateserial -out "$d/$n.pem" -days 30 \
+	    -extfile <(printf '%s\n' "subjectAltName=DNS:$3,IP:$4" \
+		"extendedKeyUsage=serverAuth" "basicConstraints=CA:FALSE")) \
+	    >/dev/null 2>&1 || lab_die "cannot make the certificate of $n"
+	rm -f "$d/$n.csr"
+	chmod 0644 "$d/$n.pem"
 }

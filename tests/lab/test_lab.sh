@@ -30,8 +30,8 @@ for v in PCSCF_ADDR PCSCF_PORT UE_NS HSS_DB DOMAIN BIN; do
 	check "./lab env sets $v" eval "echo \"\$env_out\" | grep -q '^$v=.'"
 done
 eval "$env_out"
-check "status shows four running daemons" \
-    [ "$("$LAB" status | grep -c running)" = 4 ]
+check "status shows seven running daemons" \
+    [ "$("$LAB" status | grep -c running)" = 7 ]
 
 # A subscriber of the test's own, added while the lab runs.
 K=0f1e2d3c4b5a69788796a4a4c3d2e1f0 OP=$DEMO_OP AMF=8000

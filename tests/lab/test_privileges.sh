@@ -2,7 +2,7 @@
 # test_privileges.sh - least privilege in the lab (./lab up as root): after
 # start-up no daemon runs as root; /proc/PID/status of each (and of each of
 # its threads) shows the run user in every Uid and Gid field, CapEff and
-# CapPrm 0 for the hss, I-CSCF and S-CSCF and exactly CAP_NET_ADMIN
+# CapPrm 0 for the hss, I-CSCF, S-CSCF, bsf, naf and xcap and exactly CAP_NET_ADMIN
 # (0000000000001000) for the P-CSCF, nothing inheritable or ambient, the
 # bounding set cut to the same, NoNewPrivs 1; the pid files name the
 # daemons; the stores are 0600 and owned by the run user in a 0700
@@ -30,7 +30,7 @@ pass "./lab up as root"
 eval "$("$LAB" env)"
 
 field() { sed -n "s/^$2:[[:space:]]*//p" "$1"; }	# STATUS-FILE NAME
-for d in hss scscf icscf pcscf; do
+for d in hss scscf icscf pcscf bsf naf xcap; do
 	pid=$(cat "$LAB_DIR/$d.pid" 2>/dev/null)
 	st=/proc/$pid/status
 	check "$d runs (pid file $LAB_DIR/$d.pid: $pid)" \
@@ -74,10 +74,13 @@ for f in "$LAB_DIR"/db/*; do
 	check "store ${f#"$LAB_DIR"/}: 0600 imssec ($(mode "$f"))" \
 	    [ "$(mode "$f")" = "600 imssec imssec" ]
 done
-check "the stores are there" [ -f "$LAB_DIR/db/hss.db" -a -f "$LAB_DIR/db/scscf.db" ]
+check "the stores are there" [ -f "$LAB_DIR/db/hss.db" -a -f "$LAB_DIR/db/scscf.db" \
+    -a -f "$LAB_DIR/db/bsf.db" -a -f "$LAB_DIR/db/xcap.db" ]
+check "the naf's TLS key: 0600 root ($(mode "$LAB_DIR/naf.key"))" \
+    [ "$(mode "$LAB_DIR/naf.key")" = "600 root root" ]
 check "lab directory: 0750 root:imssec ($(mode "$LAB_DIR"))" \
     [ "$(mode "$LAB_DIR")" = "750 root imssec" ]
-for d in hss scscf icscf pcscf; do
+for d in hss scscf icscf pcscf bsf naf xcap; do
 	check "$d.conf: 0640 root:imssec ($(mode "$LAB_DIR/$d.conf"))" \
 	    [ "$(mode "$LAB_DIR/$d.conf")" = "640 root imssec" ]
 done
