@@ -1,7 +1,9 @@
 #!/bin/bash
-# The main job: builds everything, brings the lab up (HSS and P-/I-/S-CSCF in
-# network namespaces, Cx over Diameter), registers a UE with IMS AKA through
-# it, shows an SQN resynchronisation across the network, walks the AKA
+# The main job: builds everything, brings the lab up (HSS, P-/I-/S-CSCF, bsf,
+# naf and XCAP server in network namespaces, Cx/Zh/Zn over Diameter),
+# registers a UE with IMS AKA through it, shows an SQN resynchronisation
+# across the network, bootstraps GBA and writes and reads the UE's Ut
+# document through the naf over TLS with curl, walks the AKA
 # computations step by step with imsauth, derives the GBA key, then shows a
 # real Gm IPsec registration (TS 33.203 7) through a second lab whose pcscf
 # requires sec-agree, in a kernel with ESP (qemu when this one has none):
@@ -110,6 +112,25 @@ step "The HSS loses its SQN (hss-ctl set-sqn 0): the USIM answers with AUTS, the
 ue | grep -E '^(result|resync|sqn)='
 step "The HSS's view of alice"
 "$BIN/hss-ctl" --db "$HSS_DB" show --impi "alice@$DOMAIN"
+
+step "GBA (SA6): ims-ue bootstraps alice over Ub: bsf -> hss (Zh MAR), 401 AKAv1-MD5, 200 with the B-TID"
+G=$(ip netns exec "$UE_NS" "$BIN/ims-ue" gba-bootstrap --impi "alice@$DOMAIN" \
+    --k "$DEMO_K" --op "$DEMO_OP" --bsf "$BSF_URL" --naf "$NAF_FQDN" \
+    --cacert "$LAB_CA" --state "$LAB_DIR/alice.usim")
+grep -E '^(btid|naf_id|lifetime|resync)=' <<<"$G"
+BTID=$(kv btid <<<"$G") KSNAF=$(kv ks_naf_b64 <<<"$G")
+DOC=$NAF_URL/simservs.ngn.etsi.org/users/sip:alice@$DOMAIN/simservs.xml
+step "Ut over TLS with curl: Digest username = B-TID, password = base64(Ks_NAF); the naf asks the bsf (Zn) and forwards to the XCAP server"
+printf '%s\n' '<?xml version="1.0" encoding="UTF-8"?>' \
+    '<simservs xmlns="http://uri.etsi.org/ngn/params/xml/simservs/xcap">' \
+    '  <communication-diversion active="true"/>' '</simservs>' >"$LAB_DIR/simservs.xml"
+ip netns exec "$UE_NS" curl -sS --digest -u "$BTID:$KSNAF" --cacert "$LAB_CA" \
+    -X PUT -H 'Content-Type: application/simservs+xml' \
+    --data-binary @"$LAB_DIR/simservs.xml" -o /dev/null -w 'PUT %{http_code}\n' "$DOC"
+ip netns exec "$UE_NS" curl -sS --digest -u "$BTID:$KSNAF" --cacert "$LAB_CA" \
+    -w '\nGET %{http_code}\n' "$DOC"
+ip netns exec "$UE_NS" curl -sS --digest -u "$BTID:wrong" --cacert "$LAB_CA" \
+    -o /dev/null -w 'a wrong password: %{http_code}\n' "$DOC"
 
 step "Offline: the same AKA computations, one by one, with imsauth"
 K=$(openssl rand -hex 16) OP=$(openssl rand -hex 16) AMF=8000
