@@ -61,6 +61,9 @@ struct zh_req {
 	size_t		 sip_authorization_len;
 	int64_t		 guss_timestamp; /* GUSS-Timestamp (Unix), 0: none */
 	unsigned	 timeout_ms;	/* 0: 5000 */
+	const char	*impu;		/* Public-Identity, or NULL; with impi
+					 * NULL the HSS answers for its IMPI
+					 * (TS 29.109 5.2.2.1) */
 };
 
 struct zh_answer {

@@ -93,14 +93,19 @@ zh_mar_send(const struct zh_req *r, zh_answer_cb cb, void *arg)
 	struct avp *g;
 	int rc;
 
-	IMS_CHECK_PARAMS(r != NULL && cb != NULL && r->impi != NULL &&
-	    r->dest_realm != NULL);
+	IMS_CHECK_PARAMS(r != NULL && cb != NULL && r->dest_realm != NULL &&
+	    (r->impi != NULL || r->impu != NULL));
 	IMS_CHECK_PARAMS(r->sip_authorization == NULL ||
 	    r->sip_authorization_len > 0);
 	IMS_CHECK_RC(gba_req_new(DIA_APP_ZH, ZH_CMD_MAR, r->dest_realm,
 	    r->dest_host, &m));
-	if ((rc = dia_add_str(m, DIA_AVP_USER_NAME, r->impi)) < 0 ||
-	    (rc = dia_add_u32(m, DIA_AVP_SIP_NUMBER_AUTH_ITEMS, 1)) < 0 ||
+	if (r->impi != NULL &&
+	    (rc = dia_add_str(m, DIA_AVP_USER_NAME, r->impi)) < 0)
+		goto fail;
+	if (r->impu != NULL &&
+	    (rc = dia_add_str(m, DIA_AVP_PUBLIC_IDENTITY, r->impu)) < 0)
+		goto fail;
+	if ((rc = dia_add_u32(m, DIA_AVP_SIP_NUMBER_AUTH_ITEMS, 1)) < 0 ||
 	    (rc = dia_add_group(m, DIA_AVP_SIP_AUTH_DATA_ITEM, &g)) < 0 ||
 	    (rc = dia_add_str(g, DIA_AVP_SIP_AUTHENTICATION_SCHEME,
 	    ZH_SCHEME)) < 0)

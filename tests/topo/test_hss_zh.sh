@@ -68,7 +68,7 @@ add_user() {
 
 # ---- usage errors of the new commands ----
 "$CXCLIENT" -c bsf.conf zh-mar >/dev/null 2>&1
-check "cxclient zh-mar without --impi: exit 2" [ $? -eq 2 ]
+check "cxclient zh-mar without --impi or --impu: exit 2" [ $? -eq 2 ]
 "$CXCLIENT" -c bsf.conf zh-mar --impi a --resync 00 >/dev/null 2>&1
 check "cxclient zh-mar with a short --resync: exit 2" [ $? -eq 2 ]
 "$CXCLIENT" -c bsf.conf zn-bir --btid x >/dev/null 2>&1
@@ -189,6 +189,17 @@ check "gba-none: an empty ussList" \
 ctl gba-default --impi "alice@$REALM" >/dev/null
 check "gba-default: the default GUSS again" \
 	[ "$(zh --impi "alice@$REALM" | kv guss)" = "$def" ]
+
+# A BSF with only the IMPU (TS 29.109 5.2.2.1): the IMPI's vector.
+out=$(zh --impu "tel:+15550001")
+check "Zh MAR with Public-Identity only: 2001, User-Name the IMPI" \
+	[ "$(echo "$out" | kv result_code)" = 2001 -a \
+	"$(echo "$out" | kv user_name)" = "alice@$REALM" ]
+check "Zh MAR with Public-Identity only: the USIM accepts the vector" \
+	[ -n "$(ue_sqn "$(echo "$out" | kv rand)" "$(echo "$out" | kv autn)")" ]
+out=$(zh --impu "sip:nobody@$REALM")
+check "Zh MAR unknown IMPU: 5401" \
+	[ "$(echo "$out" | kv exp_result_code)" = 5401 ]
 
 # Unknown IMPI: Experimental-Result 5401 DIAMETER_ERROR_IMPI_UNKNOWN
 # (TS 29.109 6.2), no vector, no SQN anywhere.

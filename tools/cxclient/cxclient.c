@@ -10,7 +10,7 @@
  *       lir --impu URI
  *       listen [--count N]   (act as an S-CSCF: print and answer N RTRs
  *                             or PPRs with 2001; "rtr-wait" is an alias)
- *       zh-mar --impi S [--resync HEX] [--guss-timestamp UNIX]
+ *       zh-mar (--impi S | --impu URI) [--resync HEX] [--guss-timestamp T]
  *                            (act as a BSF towards the HSS, TS 29.109 5)
  *       zn-bir --btid S --naf-id HEX [--gsid S]
  *                            (act as a NAF towards the BSF, TS 29.109 6)

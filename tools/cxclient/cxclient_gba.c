@@ -2,8 +2,9 @@
  * the bsf and the naf use (gba.h): a tool that plays the BSF towards an
  * HSS, or a NAF towards a BSF, for tests (an independent or rogue peer).
  *
- *   zh-mar --impi S [--resync HEX] [--guss-timestamp UNIX]
- *       TS 29.109 5.2.2.1; --resync is SIP-Authorization, RAND || AUTS
+ *   zh-mar (--impi S | --impu URI | both) [--resync HEX]
+ *          [--guss-timestamp UNIX]
+ *       TS 29.109 5.2.2.1 (User-Name, Public-Identity); --resync is SIP-Authorization, RAND || AUTS
  *       (60 hex digits).  Prints result_code, exp_result_code, result,
  *       user_name, error_message, then rand, autn, xres, ck, ik when a
  *       vector came, and guss= (the GBA-UserSecSettings, one line).
@@ -181,8 +182,12 @@ gba_main(const char *cmd, int argc, char **argv, struct dia_conf *dia,
 	memset(&hr, 0, sizeof(hr));
 	memset(&nr, 0, sizeof(nr));
 	if (zh) {
-		opts_parse(&o, cmd, argc, argv, "impi resync guss-timestamp");
-		hr.impi = opts_need(&o, "impi");
+		opts_parse(&o, cmd, argc, argv,
+		    "impi impu resync guss-timestamp");
+		hr.impi = opts_get(&o, "impi");
+		hr.impu = opts_get(&o, "impu");
+		if (hr.impi == NULL && hr.impu == NULL)
+			usage_error(cmd, "--impi or --impu is required");
 		if (opts_get(&o, "resync") != NULL) {
 			opts_hex(&o, "resync", authz, sizeof(authz));
 			hr.sip_authorization = authz;
