@@ -9,14 +9,19 @@
 # back: auts, then 200), a wrong K (MAC failure, exit 1), an unknown IMPI,
 # Ub over TLS (the CA file and the name or address checked: a wrong CA
 # and a wrong name are refused).
-# Env: IMS_UE, BSF, HSS, HSS_CTL, CXCLIENT, IMSAUTH (binaries).
+# Then Ut (TS 24.109 5.2) with `ims-ue ut` through the naf (HTTPS, Zn to
+# the bsf) to the xcap server, all three in B: PUT, GET (status, ETag, the
+# body after the empty line), If-Match 412, a wrong key 401, DELETE, 404.
+# Env: IMS_UE, BSF, HSS, HSS_CTL, CXCLIENT, IMSAUTH, NAF_BIN, XCAP
+# (binaries).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../topo/topo_lib.sh"
 
 : "${IMS_UE:?}" "${BSF:?}" "${HSS:?}" "${HSS_CTL:?}" "${CXCLIENT:?}" \
-    "${IMSAUTH:?}"
-for b in "$IMS_UE" "$BSF" "$HSS" "$HSS_CTL" "$CXCLIENT" "$IMSAUTH"; do
+    "${IMSAUTH:?}" "${NAF_BIN:?}" "${XCAP:?}"
+for b in "$IMS_UE" "$BSF" "$HSS" "$HSS_CTL" "$CXCLIENT" "$IMSAUTH" \
+    "$NAF_BIN" "$XCAP"; do
 	[ -x "$b" ] || die "not executable: $b"
 done
 need ss openssl xxd base64
@@ -26,11 +31,20 @@ work_dir "$WORK"
 K=465b5ce8b199b49faa5f0a2ee238a6bc
 OP=cdc202d5123e20f62b6d676ac72cb318
 HSS_DB=$WORK/db/hss.db BSF_DB=$WORK/db/bsf.db
-BSFNAME=bsf.$REALM NAF=naf.$REALM
+BSFNAME=bsf.$REALM NAF=naf.$REALM UTNAF=ut.$REALM
 IMPI=alice@$REALM
 URL=http://$IP_B:8080/
 
 topo_up
+# sample_conf BIN SAMPLE OUT [-o KEY=VALUE...]: BIN -p of the sample,
+# readable by the daemons' group (lab_conf takes DAEMON/DAEMON.conf only).
+sample_conf() {
+	local b=$1 sample=$2 out=$3
+	shift 3
+	(umask 077; "$b" -p -c "$sample" "$@" >"$out") || die "cannot write $out"
+	chgrp "$(id -gn "$LAB_USER")" "$out" || die "chgrp $out"
+	chmod 0640 "$out" || die "chmod $out"
+}
 lab_conf "$HSS" hss hss.conf -o diameter.identity="hss.$REALM" \
 	-o diameter.tc-timer=2 -o diameter.extensions-dir="$FD_EXT" \
 	-o db="$HSS_DB" -o diameter.accept="$BSFNAME@$IP_B"
@@ -39,9 +53,11 @@ bsf_conf() {	# OUT [-o KEY=VALUE...]
 	shift
 	lab_conf "$BSF" bsf "$out" -o name="$BSFNAME" -o db="$BSF_DB" \
 	    -o listen="$IP_B:8080" -o hss="hss.$REALM" -o key-lifetime=600 \
+	    -o mar-limit=64 \
 	    -o diameter.identity="$BSFNAME" \
 	    -o diameter.connect="hss.$REALM@$IP_A" \
 	    -o diameter.connect="$NAF@$IP_A:3869" -o diameter.tc-timer=2 \
+	    -o diameter.connect="$UTNAF@$IP_B:3870" \
 	    -o diameter.extensions-dir="$FD_EXT" "$@"
 }
 bsf_conf bsf.conf
@@ -89,8 +105,8 @@ boot() {	# OUT [options]: ims-ue gba-bootstrap from namespace A
 	local out=$1
 	shift
 	ip netns exec "$NS_A" "$IMS_UE" gba-bootstrap --impi "$IMPI" \
-	    --naf "$NAF" --state "$WORK/alice.usim" --realm "$BSFNAME" \
-	    --debug-keys "$@" >"$out" 2>"$out.err"
+	    --naf "${BOOTNAF:-$NAF}" --state "$WORK/alice.usim" \
+	    --realm "$BSFNAME" --debug-keys "$@" >"$out" 2>"$out.err"
 }
 val() { sed -n "s/^$1=//p" "$2" | head -n 1; }
 
@@ -154,6 +170,83 @@ rc=$?
 check "the URL's address as the realm: the bsf says 400, exit 1" \
     both [ $rc = 1 ] -- grep -q 400 realm.err
 
+# ---- Ut: ims-ue ut through the naf to the xcap server ----
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout naf.key -out naf.pem -days 1 -subj "/CN=$UTNAF" \
+	-addext "subjectAltName=DNS:$UTNAF,IP:$IP_B" >/dev/null 2>&1 ||
+	die "openssl req"
+chgrp "$(id -gn "$LAB_USER")" naf.key && chmod 0640 naf.key
+sample_conf "$XCAP" "$here/../../naf/xcap.conf" xcap.conf \
+	-o listen="$IP_B:8081" \
+	-o db="$WORK/db/xcap.db" -o trusted-peer="$IP_B"
+sample_conf "$NAF_BIN" "$here/../../naf/naf.conf" naf-d.conf \
+	-o listen="$IP_B:8443" \
+	-o fqdn="$UTNAF" -o tls-cert="$WORK/naf.pem" -o tls-key="$WORK/naf.key" \
+	-o as="http://$IP_B:8081" -o diameter.identity="$UTNAF" \
+	-o diameter.port=3870 -o diameter.accept="$BSFNAME@$IP_B" \
+	-o diameter.tc-timer=2 -o diameter.extensions-dir="$FD_EXT"
+ip netns exec "$NS_B" "$XCAP" -c xcap.conf >>xcap.log 2>&1 &
+PIDS="$PIDS $!"
+ip netns exec "$NS_B" "$NAF_BIN" -c naf-d.conf >>naf.log 2>&1 &
+PIDS="$PIDS $!"
+for _ in $(seq 100); do
+	ip netns exec "$NS_B" ss -ltn | grep -q "$IP_B:8443 " &&
+	    ip netns exec "$NS_B" ss -ltn | grep -q "$IP_B:8081 " &&
+	    [ "$(ip netns exec "$NS_B" ss -tn state established \
+	    "( sport = :3870 )" | wc -l)" -gt 1 ] && break
+	sleep 0.1
+done
+check "naf and xcap up, the bsf connected to the naf (Zn)" \
+    [ "$(ip netns exec "$NS_B" ss -tn state established "( sport = :3870 )" |
+    wc -l)" -gt 1 ]
+BOOTNAF=$UTNAF
+check "bootstrap for the naf $UTNAF" \
+    boot u1.out --k "$K" --op "$OP" --bsf "$URL"
+BOOTNAF=
+UBTID=$(val btid u1.out) UKS=$(val ks_naf_b64 u1.out)
+DOC=https://$IP_B:8443/simservs.ngn.etsi.org/users/sip:alice@$REALM/simservs.xml
+cat >doc.xml <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<simservs xmlns="http://uri.etsi.org/ngn/params/xml/simservs/xcap">
+  <communication-diversion active="true"/>
+</simservs>
+XML
+ut() {	# OUT VERB [options]: ims-ue ut from namespace A; its exit status
+	local out=$1 verb=$2
+	shift 2
+	ip netns exec "$NS_A" "$IMS_UE" ut "$verb" --url "$DOC" \
+	    --cacert "$WORK/naf.pem" --identity "sip:alice@$REALM" "$@" \
+	    >"$out" 2>"$out.err"
+}
+body() { sed '1,/^$/d' "$1"; }	# what follows the empty line
+check "ut put: exit 0" ut p1.out put --btid "$UBTID" --ks-naf-b64 "$UKS" \
+    --body doc.xml --content-type application/simservs+xml
+cat p1.out.err >&2
+check "...status 201 ($(val status p1.out))" [ "$(val status p1.out)" = 201 ]
+check "ut get: exit 0" ut g1.out get --btid "$UBTID" --ks-naf-b64 "$UKS"
+check "...status 200, an ETag" \
+    both [ "$(val status g1.out)" = 200 ] -- [ -n "$(val etag g1.out)" ]
+check "...the document after the empty line" cmp -s <(body g1.out) doc.xml
+check "ut get from stdin-less put: the body by --body -" \
+    ut p2.out put --btid "$UBTID" --ks-naf-b64 "$UKS" --body - \
+    --content-type application/simservs+xml --if-match "$(val etag g1.out)" \
+    <doc.xml
+ut p3.out put --btid "$UBTID" --ks-naf-b64 "$UKS" --body doc.xml \
+    --content-type application/simservs+xml --if-match '"nope"'
+rc=$?
+check "If-Match with another ETag: 412, exit 1" \
+    both [ $rc = 1 ] -- [ "$(val status p3.out)" = 412 ]
+WRONG=$(printf %s "$UKS" | base64 -d | tr '\000-\377' '\001-\377\000' | base64)
+ut w1.out get --btid "$UBTID" --ks-naf-b64 "$WRONG"
+rc=$?
+check "another key: 401, exit 1" \
+    both [ $rc = 1 ] -- [ "$(val status w1.out)" = 401 ]
+check "ut delete: exit 0" ut d1.out delete --btid "$UBTID" --ks-naf-b64 "$UKS"
+ut g2.out get --btid "$UBTID" --ks-naf-b64 "$UKS"
+rc=$?
+check "...then get: 404, exit 1" \
+    both [ $rc = 1 ] -- [ "$(val status g2.out)" = 404 ]
+
 # ---- Ub over TLS ----
 stop_bsf
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
@@ -175,8 +268,8 @@ rc=$?
 check "another CA: refused, exit 1" \
     both [ $rc = 1 ] -- grep -q 'certificate' t2.out.err
 # names for namespace A: `ip netns exec` binds /etc/netns/NS/hosts
-mkdir -p "/etc/netns/$NS_A" &&
-    echo "$IP_B $BSFNAME wrong.$REALM" >"/etc/netns/$NS_A/hosts" ||
+mkdir -p "/etc/netns/$NS_A" || die "mkdir /etc/netns/$NS_A"
+echo "$IP_B $BSFNAME wrong.$REALM" >"/etc/netns/$NS_A/hosts" ||
     die "/etc/netns/$NS_A/hosts"
 trap 'rm -rf "/etc/netns/$NS_A"; cleanup' EXIT
 byname() {	# no --realm: the URL's host is the BSF's name

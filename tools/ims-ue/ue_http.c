@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <netdb.h>
 #include <stdarg.h>
@@ -111,7 +114,7 @@ tcp_connect(struct ue_http *h)
 {
 	struct addrinfo hints, *res, *ai;
 	struct timeval tv;
-	int fd = -1, rc, saved = 0;
+	int fd = -1, rc, saved = 0, one = 1;
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
@@ -127,9 +130,13 @@ tcp_connect(struct ue_http *h)
 			saved = errno;
 			continue;
 		}
-		/* Linux applies SO_SNDTIMEO to connect(2) too (socket(7)). */
+		/* Linux applies SO_SNDTIMEO to connect(2) too (socket(7)).
+		 * TCP_NODELAY: a request leaves as whole writes (head, body),
+		 * the body must not wait for the head's ACK (Nagle). */
 		if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0 &&
 		    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == 0 &&
+		    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one)) == 0 &&
 		    connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		saved = errno;
