@@ -36,6 +36,7 @@
 #include "bsfxml.h"
 #include "check.h"
 #include "guss.h"
+#include "http_sock.h"
 #include "http_tls.h"
 #include "kdf.h"
 #include "log.h"
@@ -415,8 +416,7 @@ bsf_http_open(struct bsf *b)
 	if (b->tls != NULL)
 		http_tls_attach(b->tls, b->http);
 	evhttp_set_gencb(b->http, ub_request, b);
-	if (evhttp_bind_socket_with_handle(b->http, host,
-	    (ev_uint16_t)port) == NULL) {
+	if (http_bind(b->http, host, (uint16_t)port) != 0) {
 		log_err("bsf: cannot listen on %s", b->conf->listen);
 		return -EADDRNOTAVAIL;
 	}

@@ -21,6 +21,7 @@
 #include "daemon.h"
 #include "dia_conf.h"
 #include "gba.h"
+#include "http_sock.h"
 #include "http_tls.h"
 #include "kdf.h"
 #include "log.h"
@@ -189,8 +190,7 @@ naf_start(void *arg)
 	evhttp_set_gencb(n.http, naf_request, &n);
 	IMS_CHECK_RC(conf_hostport_split(conf.listen, host, sizeof(host),
 	    &port));
-	if (evhttp_bind_socket_with_handle(n.http, host, (ev_uint16_t)port) ==
-	    NULL) {
+	if (http_bind(n.http, host, (uint16_t)port) != 0) {
 		log_err("naf: cannot listen on %s", conf.listen);
 		return -EADDRNOTAVAIL;
 	}

@@ -22,6 +22,7 @@
 #include <event2/keyvalq_struct.h>
 
 #include "clock.h"
+#include "http_sock.h"
 #include "log.h"
 #include "naf.h"
 #include "xcap_path.h"
@@ -165,6 +166,7 @@ naf_proxy_forward(struct naf *n, struct evhttp_request *in,
 		out = NULL;
 		goto fail;
 	}
+	(void)http_conn_nodelay(c);	/* logged; Nagle only delays */
 	return;
 fail:
 	log_err("naf: cannot forward to %s:%u: 502", n->as_host, n->as_port);

@@ -18,6 +18,7 @@
 
 #include "check.h"
 #include "daemon.h"
+#include "http_sock.h"
 #include "log.h"
 #include "xcap.h"
 #include "xcap_doc.h"
@@ -91,8 +92,7 @@ xcap_start(void *arg)
 	evhttp_set_gencb(x.http, xcap_http_handle, &x);
 	IMS_CHECK_RC(conf_hostport_split(conf.listen, host, sizeof(host),
 	    &port));
-	if (evhttp_bind_socket_with_handle(x.http, host, (ev_uint16_t)port) ==
-	    NULL) {
+	if (http_bind(x.http, host, (uint16_t)port) != 0) {
 		log_err("xcap: cannot listen on %s", conf.listen);
 		return -EADDRNOTAVAIL;
 	}
