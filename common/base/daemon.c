@@ -316,6 +316,10 @@ daemon_main(const struct daemon_spec *spec, int argc, char **argv)
 	pthread_t t;
 	int rc;
 
+	/* Descriptors a launcher left open are not ours: holding them keeps
+	 * its lock or pipe alive as long as we run (./lab up under flock(1)
+	 * kept the test lock until the daemons stopped). */
+	closefrom(STDERR_FILENO + 1);
 	(void)umask(077);
 	dspec = spec;
 	log_init(spec->name, LOG_LVL_INFO);

@@ -10,8 +10,9 @@
  *                  message) or a runtime failure, 0 after a clean stop.
  *   common keys    log-level (-d: debug; reloadable), log-target
  *                  (stderr|syslog), debug-keys (-K), pid-file, user.
- *   start-up       umask 077; SIGTERM/SIGINT/SIGHUP blocked in every
- *                  thread, SIGPIPE ignored; no_new_privs; the pid file;
+ *   start-up       descriptors above 2 closed; umask 077;
+ *                  SIGTERM/SIGINT/SIGHUP blocked in every thread, SIGPIPE
+ *                  ignored; no_new_privs; the pid file;
  *                  start(); then, when started as root, the switch to
  *                  `user` keeping only spec->caps (effective and permitted;
  *                  inheritable, ambient and the bounding set cleared of
