@@ -49,6 +49,7 @@ struct naf_nonces {
 enum naf_nonce_state { NAF_NONCE_OK, NAF_NONCE_STALE, NAF_NONCE_REPLAY };
 
 int	naf_nonces_init(struct naf_nonces *, size_t n, unsigned lifetime);
+void	naf_nonces_free(struct naf_nonces *);
 /* A fresh nonce (may evict another one from its slot). */
 int	naf_nonce_new(struct naf_nonces *, char out[NAF_NONCE_LEN + 1]);
 /* 1 when nonce is one of ours and has not expired (nothing changes). */
@@ -75,6 +76,8 @@ struct naf_cache {
 };
 
 int	naf_cache_init(struct naf_cache *, size_t n);
+/* Every entry wiped, the table freed. */
+void	naf_cache_free(struct naf_cache *);
 /* The live entry of btid (an expired one is wiped), or NULL. */
 struct naf_key *naf_cache_get(struct naf_cache *, const char *btid,
 	    time_t now);

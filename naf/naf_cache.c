@@ -24,6 +24,16 @@ naf_cache_init(struct naf_cache *c, size_t n)
 	return 0;
 }
 
+void
+naf_cache_free(struct naf_cache *c)
+{
+	if (c->slot != NULL)
+		secure_wipe(c->slot, c->n * sizeof(*c->slot));
+	free(c->slot);
+	c->slot = NULL;
+	c->n = 0;
+}
+
 /* FNV-1a of the B-TID: the first slot of its set. */
 static struct naf_key *
 set_of(struct naf_cache *c, const char *btid)

@@ -225,8 +225,9 @@ naf_stop(void *arg)
 	evloop_stop(&n.loop);
 }
 
-/* Not freed: Zn answers may still arrive on freeDiameter's threads until
- * dia_stop; the process leaves with _exit. */
+/* After dia_stop the key cache is wiped (a late Zn answer only posts to
+ * the stopped loop, it never touches the cache); the rest is left to
+ * _exit. */
 static int
 naf_fini(void *arg)
 {
@@ -234,6 +235,7 @@ naf_fini(void *arg)
 
 	(void)arg;
 	rc = dia_stop(NAF_STOP_TIMEOUT_MS);
+	naf_cache_free(&n.cache);
 	log_info("naf: stopped (%llu authorised, %llu challenges, %llu "
 	    "refused, %llu Zn requests)", (unsigned long long)n.n_ok,
 	    (unsigned long long)n.n_401, (unsigned long long)n.n_403,

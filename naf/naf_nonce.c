@@ -25,6 +25,14 @@ naf_nonces_init(struct naf_nonces *t, size_t n, unsigned lifetime)
 	return 0;
 }
 
+void
+naf_nonces_free(struct naf_nonces *t)
+{
+	free(t->slot);
+	t->slot = NULL;
+	t->n = 0;
+}
+
 static size_t
 slot_of(const struct naf_nonces *t, const char *nonce)
 {

@@ -265,14 +265,17 @@ lab_ca() {
 # DIR/NAME.key (0600, root: the daemon reads it as root at start-up).
 lab_cert() {
 	local d=$1 n=$2
+	# The extensions in a file: no process substitution (the kernel
+	# tests' guest has no /dev/fd).
 	(umask 077
+	printf '%s\n' "subjectAltName=DNS:$3,IP:$4" \
+	    "extendedKeyUsage=serverAuth" "basicConstraints=CA:FALSE" \
+	    >"$d/$n.ext" &&
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	    -keyout "$d/$n.key" -out "$d/$n.csr" -subj "/CN=$3" &&
 	openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" \
-	    -CAcreateserial -out "$d/$n.pem" -days 30 \
-	    -extfile <(printf '%s\n' "subjectAltName=DNS:$3,IP:$4" \
-		"extendedKeyUsage=serverAuth" "basicConstraints=CA:FALSE")) \
+	    -CAcreateserial -out "$d/$n.pem" -days 30 -extfile "$d/$n.ext") \
 	    >/dev/null 2>&1 || lab_die "cannot make the certificate of $n"
-	rm -f "$d/$n.csr"
+	rm -f "$d/$n.csr" "$d/$n.ext"
 	chmod 0644 "$d/$n.pem"
 }

@@ -35,6 +35,7 @@ test_nonces(void)
 			t.slot[i].born -= 301;
 	T_CHECK(naf_nonce_use(&t, b, 4) == NAF_NONCE_STALE, "expired");
 	T_CHECK(!naf_nonce_live(&t, b), "expired, not live");
+	naf_nonces_free(&t);
 }
 
 static void
@@ -88,6 +89,8 @@ test_cache(void)
 	T_CHECK(found == 4, "the 4 others kept (%d)", found);
 	naf_cache_drop(&c, "c@bsf");
 	T_CHECK(naf_cache_get(&c, "c@bsf", now) == NULL, "dropped");
+	naf_cache_free(&c);
+	T_CHECK(c.slot == NULL && c.n == 0, "freed");
 	T_CHECK(naf_cache_init(&c, 1000) == 0 && c.n == 1000, "1000 slots");
 	for (i = 0; i < 200; i++) {
 		(void)snprintf(name, sizeof(name), "btid-%d@bsf", i);
@@ -99,6 +102,7 @@ test_cache(void)
 		found += naf_cache_get(&c, name, now) != NULL;
 	}
 	T_CHECK(found >= 190, "200 B-TIDs in 1000 slots: %d kept", found);
+	naf_cache_free(&c);
 }
 
 int

@@ -27,6 +27,10 @@
 
 static int
 gba_fail(struct ue_gba_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+gba_fail(struct ue_gba_result *r, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -40,6 +40,10 @@ struct ue_http {
 
 static int
 fail(struct ue_http *h, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct ue_http *h, int rc, const char *fmt, ...)
 {
 	va_list ap;
 

@@ -21,6 +21,10 @@
 
 static int
 ut_fail(char *why, size_t whysz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+ut_fail(char *why, size_t whysz, const char *fmt, ...)
 {
 	va_list ap;
 
