@@ -3,21 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
 #include "xcap_path.h"
 
 #define WHY(...)	(void)snprintf(why, whysize, __VA_ARGS__)
-
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 int
 xcap_pct_decode(const char *in, size_t len, char *out, size_t outsize)
@@ -33,8 +22,8 @@ xcap_pct_decode(const char *in, size_t len, char *out, size_t outsize)
 		if (c == '%') {
 			if (i + 2 >= len)
 				return -EINVAL;
-			if ((hi = hexval((unsigned char)in[i + 1])) < 0 ||
-			    (lo = hexval((unsigned char)in[i + 2])) < 0)
+			if ((hi = hex_digit((unsigned char)in[i + 1])) < 0 ||
+			    (lo = hex_digit((unsigned char)in[i + 2])) < 0)
 				return -EINVAL;
 			c = (unsigned char)(hi << 4 | lo);
 			i += 2;

@@ -9,6 +9,8 @@
  * separators; an optional 0x prefix is accepted).  Returns 0, or -EINVAL if
  * the string is not exactly 2*len hex digits. */
 int	hex_decode(const char *hex, uint8_t *out, size_t len);
+/* The value of one hex digit (either case), or -1. */
+int	hex_digit(int c);
 /* Decode a hex string of any even length up to `max` bytes; *outlen gets the
  * length.  Returns 0 or -EINVAL. */
 int	hex_decode_var(const char *hex, uint8_t *out, size_t max, size_t *outlen);
