@@ -86,7 +86,7 @@ icscf_settings(struct sipx_agent *a)
 			ic.nscscf++;
 		}
 	log_info("icscf: %u S-CSCFs, %zu trusted peers", ic.nscscf,
-	    ic.trust.n);
+	    ic.trust.acl.n);
 }
 
 static int

@@ -239,7 +239,7 @@ pcscf_settings(struct sipx_agent *a)
 	p.reg_burst = conf.reg_burst;
 	pcscf_reconfigure(&p);
 	log_info("pcscf: %zu trusted peers; challenges per source: %u, then "
-	    "%u a minute", p.trust.n, p.reg_burst, p.reg_rate);
+	    "%u a minute", p.trust.acl.n, p.reg_burst, p.reg_rate);
 }
 
 static int

@@ -132,7 +132,7 @@ scscf_settings(struct sipx_agent *a)
 	(void)a;
 	if (sipx_trust_set(&s.trust, &conf.trusted) < 0)
 		log_err("scscf: trusted-peer list refused");
-	log_info("scscf: %zu trusted peers", s.trust.n);
+	log_info("scscf: %zu trusted peers", s.trust.acl.n);
 }
 
 /* As root: the store (handed to the run user) and the SIP sockets. */

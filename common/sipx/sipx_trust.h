@@ -13,20 +13,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr_acl.h"
 #include "conf.h"
 
-#define SIPX_TRUST_MAX	64
+#define SIPX_TRUST_MAX	ADDR_ACL_MAX
 
 struct sockaddr;
 struct url_s;
 
 struct sipx_trust {
-	size_t		 n;
-	struct {
-		int	 af;		/* AF_INET or AF_INET6 */
-		uint8_t	 addr[16];
-		unsigned prefix;	/* bits */
-	} net[SIPX_TRUST_MAX];
+	struct addr_acl	 acl;		/* common/base/addr_acl.h */
 };
 
 /* The key, for a daemon's table: `trusted-peer`, a CONF_LIST stored in the

@@ -1,7 +1,7 @@
 /* test_xhttp.c - the helpers of the naf and the xcap server: identity
  * header values (X-3GPP-Asserted/Intended-Identity), entity-tag lists of
  * If-Match / If-None-Match (RFC 7232 2.3, 3.1, 3.2), and the trusted
- * source prefixes (naf/xhttp.c, naf/addr_acl.c). */
+ * source prefixes (naf/xhttp.c, common/base/addr_acl.c). */
 #include <string.h>
 
 #include "addr_acl.h"

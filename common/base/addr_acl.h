@@ -1,6 +1,7 @@
 /* addr_acl.h - a list of trusted source addresses, ADDRESS[/PREFIX]
- * (IPv4 or IPv6; an IPv4-mapped IPv6 source matches its IPv4 entry): the
- * xcap server's trusted-peer list (the NAF in front of it). */
+ * (IPv4 or IPv6 literals, never names; an IPv4-mapped IPv6 source matches
+ * its IPv4 entry): the `trusted-peer` lists of the CSCFs (sipx_trust) and
+ * of the xcap server (the NAF in front of it). */
 #ifndef IMS_ADDR_ACL_H
 #define IMS_ADDR_ACL_H
 
@@ -23,7 +24,10 @@ struct addr_acl {
 /* One entry: 0 or -EINVAL (a conf_key check uses it with acl NULL). */
 int	addr_acl_add(struct addr_acl *, const char *entry);
 int	addr_acl_check(const char *value, char *why, size_t whysize);
-/* 1 when the address (text, as evhttp gives it) is in the list. */
+/* 1 when the address (an IP literal, as evhttp gives it) is in the list. */
 int	addr_acl_match(const struct addr_acl *, const char *addr);
+/* The same for a binary address of family af (4 or 16 octets). */
+int	addr_acl_match_bin(const struct addr_acl *, int af,
+	    const uint8_t *addr);
 
 #endif

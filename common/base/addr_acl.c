@@ -1,4 +1,4 @@
-/* addr_acl.c - trusted source addresses with prefixes. */
+/* addr_acl.c - trusted source addresses with prefixes (addr_acl.h). */
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
@@ -83,22 +83,32 @@ prefix_eq(const uint8_t *a, const uint8_t *b, unsigned bits)
 }
 
 int
-addr_acl_match(const struct addr_acl *acl, const char *addr)
+addr_acl_match_bin(const struct addr_acl *acl, int af, const uint8_t *addr)
 {
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 		0xff, 0xff };
-	struct addr_acl_entry s;
 	size_t i;
 
-	if (addr == NULL || parse(addr, &s) < 0)
+	if (acl == NULL || addr == NULL)
 		return 0;
-	if (s.af == AF_INET6 && memcmp(s.addr, mapped, 12) == 0) {
-		memmove(s.addr, s.addr + 12, 4);
-		s.af = AF_INET;
+	/* An IPv4-mapped source (a dual-stack socket) is the IPv4 address. */
+	if (af == AF_INET6 && memcmp(addr, mapped, 12) == 0) {
+		af = AF_INET;
+		addr += 12;
 	}
 	for (i = 0; i < acl->n; i++)
-		if (acl->e[i].af == s.af && prefix_eq(acl->e[i].addr, s.addr,
+		if (acl->e[i].af == af && prefix_eq(acl->e[i].addr, addr,
 		    acl->e[i].prefix))
 			return 1;
 	return 0;
+}
+
+int
+addr_acl_match(const struct addr_acl *acl, const char *addr)
+{
+	struct addr_acl_entry s;
+
+	if (addr == NULL || strchr(addr, '/') != NULL || parse(addr, &s) < 0)
+		return 0;
+	return addr_acl_match_bin(acl, s.af, s.addr);
 }
