@@ -27,36 +27,8 @@ static int
 cx_req_new(uint32_t code, const char *dest_realm, const char *dest_host,
     struct msg **out)
 {
-	struct dict_object *cmd;
-	struct msg_hdr *h;
-	struct msg *m = NULL;
-	int rc;
-
-	IMS_CHECK_PARAMS(dest_realm != NULL);
-	IMS_CHECK_PARAMS((cmd = dia_cx_cmd(code, 1)) != NULL);
-	IMS_CHECK_FD(fd_msg_new(cmd, MSGFL_ALLOC_ETEID, &m));
-	if ((rc = fd_msg_hdr(m, &h)) != 0)
-		goto fail;
-	h->msg_appl = DIA_APP_CX;
-	if ((rc = fd_msg_new_session(m, NULL, 0)) != 0)
-		goto fail;
-	if ((rc = -dia_add_vsai(m, DIA_APP_CX)) != 0 ||
-	    (rc = -dia_add_u32(m, DIA_AVP_AUTH_SESSION_STATE, 1)) != 0)
-		goto fail;
-	if ((rc = fd_msg_add_origin(m, 0)) != 0)
-		goto fail;
-	if (dest_host != NULL &&
-	    (rc = -dia_add_str(m, DIA_AVP_DESTINATION_HOST, dest_host)) != 0)
-		goto fail;
-	if ((rc = -dia_add_str(m, DIA_AVP_DESTINATION_REALM,
-	    dest_realm)) != 0)
-		goto fail;
-	*out = m;
-	return 0;
-fail:
-	log_err("cx: building request %u failed: %s", code, strerror(rc));
-	(void)fd_msg_free(m);
-	return -rc;
+	return dia_req_new(dia_cx_cmd(code, 1), DIA_APP_CX, dest_realm,
+	    dest_host, out);
 }
 
 static void

@@ -175,6 +175,17 @@ struct avp *dia_get_avp(void *parent, enum dia_avp, unsigned n);
 /* Result-Code or Experimental-Result-Code of an answer (0 when absent). */
 void	dia_get_result(struct msg *, uint32_t *result, uint32_t *exp_result);
 
+/* ---- client side (dia_req.c) ---- */
+
+/* A request of command cmd (its dictionary object) of application app_id,
+ * with the head every request of ours carries: Session-Id,
+ * Vendor-Specific-Application-Id, Auth-Session-State NO_STATE_MAINTAINED,
+ * Origin-Host/Realm, Destination-Host (when given) and -Realm.  The
+ * caller adds the command's AVPs.  0 or a negative errno. */
+struct dict_object;
+int	dia_req_new(struct dict_object *cmd, uint32_t app_id,
+	    const char *dest_realm, const char *dest_host, struct msg **out);
+
 /* ---- server side (dia_server.c) ---- */
 
 /* A request handler: fills *ans (already created with Session-Id, flags and

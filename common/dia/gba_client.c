@@ -16,39 +16,8 @@ int
 gba_req_new(uint32_t app_id, uint32_t code, const char *dest_realm,
     const char *dest_host, struct msg **out)
 {
-	struct dict_object *cmd;
-	struct msg_hdr *h;
-	struct msg *m = NULL;
-	int rc;
-
-	IMS_CHECK_PARAMS(dest_realm != NULL && out != NULL);
-	IMS_CHECK_PARAMS((cmd = gba_cmd(app_id, code, 1)) != NULL);
-	IMS_CHECK_FD(fd_msg_new(cmd, MSGFL_ALLOC_ETEID, &m));
-	if ((rc = fd_msg_hdr(m, &h)) != 0)
-		goto fail;
-	h->msg_appl = app_id;
-	if ((rc = fd_msg_new_session(m, NULL, 0)) != 0)
-		goto fail;
-	/* Auth-Session-State NO_STATE_MAINTAINED (1): Zh and Zn are
-	 * stateless (TS 29.109 5.2.2.1, 6.2.2.1). */
-	if ((rc = -dia_add_vsai(m, app_id)) != 0 ||
-	    (rc = -dia_add_u32(m, DIA_AVP_AUTH_SESSION_STATE, 1)) != 0)
-		goto fail;
-	if ((rc = fd_msg_add_origin(m, 0)) != 0)
-		goto fail;
-	if (dest_host != NULL &&
-	    (rc = -dia_add_str(m, DIA_AVP_DESTINATION_HOST, dest_host)) != 0)
-		goto fail;
-	if ((rc = -dia_add_str(m, DIA_AVP_DESTINATION_REALM,
-	    dest_realm)) != 0)
-		goto fail;
-	*out = m;
-	return 0;
-fail:
-	log_err("gba: building request %u of application %u failed: %s",
-	    code, app_id, strerror(rc));
-	(void)fd_msg_free(m);
-	return -rc;
+	return dia_req_new(gba_cmd(app_id, code, 1), app_id, dest_realm,
+	    dest_host, out);
 }
 
 /* freeDiameter thread: the answer, or an error answer freeDiameter made
