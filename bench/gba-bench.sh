@@ -31,16 +31,6 @@ K=465b5ce8b199b49faa5f0a2ee238a6bc
 OP=cdc202d5123e20f62b6d676ac72cb318
 BSFNAME=bsf.$REALM NAF=ut.$REALM
 topo_up
-# sample_conf BIN SAMPLE OUT [-o KEY=VALUE...]: BIN -p of the sample,
-# readable by the daemons' group (lab_conf takes DAEMON/DAEMON.conf only).
-sample_conf() {
-	local b=$1 sample=$2 out=$3
-	shift 3
-	(umask 077; "$b" -p -c "$sample" "$@" >"$out") || die "cannot write $out"
-	chgrp "$(id -gn "$LAB_USER")" "$out" || die "chgrp $out"
-	chmod 0640 "$out" || die "chmod $out"
-}
-
 lab_conf "$BIN/hss" hss hss.conf -o diameter.identity="hss.$REALM" \
 	-o diameter.extensions-dir="$FD_EXT" -o db="$WORK/db/hss.db" \
 	-o diameter.accept="$BSFNAME@$IP_B" -o log-level=warn
@@ -56,10 +46,10 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-addext "subjectAltName=DNS:$NAF,IP:$IP_B" >/dev/null 2>&1 ||
 	die "openssl req"
 chgrp "$(id -gn "$LAB_USER")" naf.key && chmod 0640 naf.key
-sample_conf "$BIN/xcap" "$root/naf/xcap.conf" xcap.conf \
+lab_conf "$BIN/xcap" naf/xcap xcap.conf \
 	-o listen="$IP_B:8081" \
 	-o db="$WORK/db/xcap.db" -o trusted-peer="$IP_B" -o log-level=warn
-sample_conf "$BIN/naf" "$root/naf/naf.conf" naf.conf \
+lab_conf "$BIN/naf" naf naf.conf \
 	-o listen="$IP_B:8443" -o fqdn="$NAF" \
 	-o tls-cert="$WORK/naf.pem" -o tls-key="$WORK/naf.key" \
 	-o as="http://$IP_B:8081" -o diameter.identity="$NAF" \

@@ -43,30 +43,11 @@ topo_up
 lab_conf "$HSS" hss hss.conf -o diameter.identity="hss.$REALM" \
 	-o diameter.tc-timer=2 -o diameter.extensions-dir="$FD_EXT" \
 	-o db="$HSS_DB" -o diameter.accept="$BSFNAME@$IP_B"
-# bsf_conf OUT [-o KEY=VALUE...]: the bsf connects to the hss and to the
-# NAF (dia_conf: a node either connects or accepts; see bsf_zn.c).
-bsf_conf() {
-	local out=$1
-	shift
-	lab_conf "$BSF" bsf "$out" -o name="$BSFNAME" -o db="$BSF_DB" \
-	    -o listen="$IP_B:8080" -o hss="hss.$REALM" \
-	    -o key-lifetime=$LIFE -o mar-limit=64 \
-	    -o diameter.identity="$BSFNAME" \
-	    -o diameter.connect="hss.$REALM@$IP_A" \
-	    -o diameter.connect="$NAF@$IP_A:3869" -o diameter.tc-timer=2 \
-	    -o diameter.extensions-dir="$FD_EXT" "$@"
-}
+# bsf_conf OUT [-o KEY=VALUE...]: the test's bsf (topo_lib.sh), key
+# lifetime LIFE.
+bsf_conf() { gba_bsf_conf "$@" -o key-lifetime="$LIFE"; }
 bsf_conf bsf.conf
-{
-	echo "diameter.identity = $NAF"
-	echo "diameter.port = 3869"
-	echo "diameter.accept = $BSFNAME@$IP_B"
-	echo "diameter.dest-realm = $REALM"
-	echo "diameter.tc-timer = 2"
-	echo "diameter.timeout = 5000"
-	echo "diameter.extensions-dir = $FD_EXT"
-	echo "dest-host = $BSFNAME"
-} >naf.conf
+gba_zn_conf naf.conf
 
 HSS_PID='' BSF_PID=''
 start_hss() {

@@ -25,16 +25,6 @@ naf_topo_up() {
 		"$IP_B/24 $IP_C/24" || die "no namespaces"
 }
 
-# conf_from_sample DAEMON SAMPLE OUT [-o KEY=VALUE...]: OUT is DAEMON -p of
-# the sample with the overrides, readable by the run user's group.
-conf_from_sample() {
-	local b=$1 s=$2 out=$3
-	shift 3
-	(umask 077; "$b" -p -c "$s" "$@" >"$out") || die "$b -p -c $s"
-	chgrp "$(id -gn "$LAB_USER")" "$out" || die "chgrp $out"
-	chmod 0640 "$out" || die "chmod $out"
-}
-
 # start_daemon NS NAME LOG PORT CMD...: run CMD in NS, wait until it
 # listens on TCP PORT; its pid in PIDS and ${NAME}_PID.
 start_daemon() {

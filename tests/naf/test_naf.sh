@@ -75,10 +75,10 @@ zn_up() {
 }
 
 # ---- the xcap server and the naf, both in namespace A ----
-conf_from_sample "$XCAP" "$SRC/naf/xcap.conf" xcap.conf \
+lab_conf "$XCAP" naf/xcap xcap.conf \
 	-o listen="$IP_A:$XPORT" -o db="$WORK/db/xcap.db" -o trusted-peer="$IP_A"
 start_daemon "$NS_A" XCAP xcap.log "$XPORT" "$XCAP" -c xcap.conf
-conf_from_sample "$NAF" "$SRC/naf/naf.conf" naf.conf \
+lab_conf "$NAF" naf naf.conf \
 	-o listen="$IP_A:$NPORT" -o fqdn="$FQDN" -o tls-cert="$WORK/naf.crt" \
 	-o tls-key="$WORK/naf.key" -o as="http://$IP_A:$XPORT" \
 	-o nonce-lifetime=10 -o diameter.identity="$FQDN" \

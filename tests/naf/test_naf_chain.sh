@@ -54,9 +54,9 @@ lab_conf "$BSF" bsf bsf.conf -o name="$BSFNAME" -o db="$WORK/db/bsf.db" \
 	-o diameter.connect="hss.$REALM@$IP_A" \
 	-o diameter.connect="$FQDN@$IP_A:3869" -o diameter.tc-timer=2 \
 	-o diameter.extensions-dir="$FD_EXT"
-conf_from_sample "$XCAP" "$SRC/naf/xcap.conf" xcap.conf \
+lab_conf "$XCAP" naf/xcap xcap.conf \
 	-o listen="$IP_A:$XPORT" -o db="$WORK/db/xcap.db" -o trusted-peer="$IP_A"
-conf_from_sample "$NAF" "$SRC/naf/naf.conf" naf.conf \
+lab_conf "$NAF" naf naf.conf \
 	-o listen="$IP_A:$NPORT" -o fqdn="$FQDN" -o tls-cert="$WORK/naf.crt" \
 	-o tls-key="$WORK/naf.key" -o as="http://$IP_A:$XPORT" \
 	-o diameter.identity="$FQDN" -o diameter.port=3869 \

@@ -20,7 +20,7 @@ WORK=$PWD/run
 work_dir "$WORK"
 naf_topo_up
 PORT=8080
-conf_from_sample "$XCAP" "$SRC/naf/xcap.conf" xcap.conf \
+lab_conf "$XCAP" naf/xcap xcap.conf \
 	-o listen="$IP_A:$PORT" -o db="$WORK/db/xcap.db" \
 	-o trusted-peer="$IP_B" -o max-body=4096
 check "xcap -n accepts the configuration" "$XCAP" -n -c xcap.conf

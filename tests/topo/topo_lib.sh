@@ -75,6 +75,36 @@ cli_conf() {
 	} >"$f"
 }
 
+# gba_bsf_conf OUT [-o KEY=VALUE...]: the bsf (binary BSF) in NS_B on
+# IP_B:8080, named BSFNAME, store BSF_DB; it connects to the hss on IP_A and
+# to the NAF (the test's Zn peer, a cxclient, on IP_A:3869: a node either
+# connects or accepts, dia_conf); mar-limit 64 (tests bootstrap often).
+gba_bsf_conf() {
+	local out=$1
+	shift
+	lab_conf "$BSF" bsf "$out" -o name="$BSFNAME" -o db="$BSF_DB" \
+	    -o listen="$IP_B:8080" -o hss="hss.$REALM" -o mar-limit=64 \
+	    -o diameter.identity="$BSFNAME" \
+	    -o diameter.connect="hss.$REALM@$IP_A" \
+	    -o diameter.connect="$NAF@$IP_A:3869" -o diameter.tc-timer=2 \
+	    -o diameter.extensions-dir="$FD_EXT" "$@"
+}
+
+# gba_zn_conf OUT: cxclient's settings as the NAF NAF towards the bsf
+# (zn-bir): it accepts the bsf on port 3869.
+gba_zn_conf() {
+	{
+		echo "diameter.identity = $NAF"
+		echo "diameter.port = 3869"
+		echo "diameter.accept = $BSFNAME@$IP_B"
+		echo "diameter.dest-realm = $REALM"
+		echo "diameter.tc-timer = 2"
+		echo "diameter.timeout = 5000"
+		echo "diameter.extensions-dir = $FD_EXT"
+		echo "dest-host = $BSFNAME"
+	} >"$1"
+}
+
 # hss_start: the hss of HSS with hss.conf in NS_A, logging to hss.log;
 # HSS_PID, in PIDS; returns once it listens on 3868 (dies otherwise).
 HSS_PID=

@@ -36,41 +36,17 @@ IMPI=alice@$REALM
 URL=http://$IP_B:8080/
 
 topo_up
-# sample_conf BIN SAMPLE OUT [-o KEY=VALUE...]: BIN -p of the sample,
-# readable by the daemons' group (lab_conf takes DAEMON/DAEMON.conf only).
-sample_conf() {
-	local b=$1 sample=$2 out=$3
-	shift 3
-	(umask 077; "$b" -p -c "$sample" "$@" >"$out") || die "cannot write $out"
-	chgrp "$(id -gn "$LAB_USER")" "$out" || die "chgrp $out"
-	chmod 0640 "$out" || die "chmod $out"
-}
 lab_conf "$HSS" hss hss.conf -o diameter.identity="hss.$REALM" \
 	-o diameter.tc-timer=2 -o diameter.extensions-dir="$FD_EXT" \
 	-o db="$HSS_DB" -o diameter.accept="$BSFNAME@$IP_B"
-bsf_conf() {	# OUT [-o KEY=VALUE...]
-	local out=$1
-	shift
-	lab_conf "$BSF" bsf "$out" -o name="$BSFNAME" -o db="$BSF_DB" \
-	    -o listen="$IP_B:8080" -o hss="hss.$REALM" -o key-lifetime=600 \
-	    -o mar-limit=64 \
-	    -o diameter.identity="$BSFNAME" \
-	    -o diameter.connect="hss.$REALM@$IP_A" \
-	    -o diameter.connect="$NAF@$IP_A:3869" -o diameter.tc-timer=2 \
-	    -o diameter.connect="$UTNAF@$IP_B:3870" \
-	    -o diameter.extensions-dir="$FD_EXT" "$@"
+# bsf_conf OUT [-o KEY=VALUE...]: the test's bsf (topo_lib.sh), also
+# connected to the Ut NAF on IP_B:3870.
+bsf_conf() {
+	gba_bsf_conf "$@" -o key-lifetime=600 \
+	    -o diameter.connect="$UTNAF@$IP_B:3870"
 }
 bsf_conf bsf.conf
-{
-	echo "diameter.identity = $NAF"
-	echo "diameter.port = 3869"
-	echo "diameter.accept = $BSFNAME@$IP_B"
-	echo "diameter.dest-realm = $REALM"
-	echo "diameter.tc-timer = 2"
-	echo "diameter.timeout = 5000"
-	echo "diameter.extensions-dir = $FD_EXT"
-	echo "dest-host = $BSFNAME"
-} >naf.conf
+gba_zn_conf naf.conf
 
 ip netns exec "$NS_A" "$HSS" -c hss.conf >>hss.log 2>&1 &
 PIDS="$PIDS $!"
@@ -176,10 +152,10 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-addext "subjectAltName=DNS:$UTNAF,IP:$IP_B" >/dev/null 2>&1 ||
 	die "openssl req"
 chgrp "$(id -gn "$LAB_USER")" naf.key && chmod 0640 naf.key
-sample_conf "$XCAP" "$here/../../naf/xcap.conf" xcap.conf \
+lab_conf "$XCAP" naf/xcap xcap.conf \
 	-o listen="$IP_B:8081" \
 	-o db="$WORK/db/xcap.db" -o trusted-peer="$IP_B"
-sample_conf "$NAF_BIN" "$here/../../naf/naf.conf" naf-d.conf \
+lab_conf "$NAF_BIN" naf naf-d.conf \
 	-o listen="$IP_B:8443" \
 	-o fqdn="$UTNAF" -o tls-cert="$WORK/naf.pem" -o tls-key="$WORK/naf.key" \
 	-o as="http://$IP_B:8081" -o diameter.identity="$UTNAF" \
