@@ -7,8 +7,9 @@
 # NAF (cxclient zn-bir, accepting the bsf on port 3869); namespace B: the
 # bsf.  Checks: the bootstrap (401 with AKAv1-MD5 and qop auth-int, 200
 # with a correct rspauth, the bsf+xml body with B-TID = base64(RAND)@bsf
-# and the lifetime), qop auth over POST, a wrong RES refused (403), the
-# resynchronisation (the hss's SQN set back with hss-ctl set-sqn: auts, a
+# and the lifetime), qop auth over POST, a wrong RES refused (403), a
+# subscriber's right answer to his own challenge in another's name refused
+# (403), the resynchronisation (the hss's SQN set back with hss-ctl set-sqn: auts, a
 # fresh 401, then 200), bad requests (400, the bsf keeps running), the
 # store's mode, Zn (Ks_NAF equals `imsauth ks-naf`; unknown B-TID 5403;
 # another NAF's FQDN 5402; the GUSS's lifeTime and NAF groups: 5402
@@ -139,6 +140,14 @@ check "...Authentication-Info has qop auth" \
 	[ "$(val info_qop b2.out)" = auth ]
 boot b3.out --wrong-res
 check "a wrong RES: 403 (TS 24.109 4.3)" [ "$(val status b3.out)" = 403 ]
+BOB=bob@$REALM
+"$HSS_CTL" --db "$HSS_DB" add --impi "$BOB" --impu "sip:$BOB" --k "$K" \
+	--op "$OP" --amf 8000 >/dev/null || fail "hss-ctl add $BOB"
+# bob's own challenge, his right answer to it under alice's name
+ub bootstrap "$URL" "$BOB" "$BSFNAME" "$K" "$OP" --answer-as "$IMPI" >b5.out
+check "bob's right answer to his own challenge, in alice's name: 403" \
+	[ "$(val status b5.out)" = 403 ]
+check "...and no B-TID for anyone" eval "! grep -q '^btid=' b5.out"
 NONCE3=$(val nonce b3.out)
 out=$(ub raw "$URL" "Digest username=\"$IMPI\", realm=\"$BSFNAME\", nonce=\"$NONCE3\", uri=\"/\", qop=auth-int, nc=00000002, cnonce=\"ab\", response=\"00000000000000000000000000000000\", opaque=\"x\", algorithm=AKAv1-MD5")
 check "the spent nonce gets a fresh challenge (401 stale)" \

@@ -12,6 +12,9 @@ Stdlib only.
         --qop auth-int|auth   (default auth-int)
         --method GET|POST     (POST sends a small body; default GET)
         --wrong-res       answer with a corrupted RES (expect 403)
+        --answer-as IMPI  the attack of a subscriber on another: the
+                          challenge is IMPI's own (its K and OP), the
+                          answer, right for it, names this IMPI (expect 403)
         --cafile FILE     HTTPS: trust FILE
     ub_client.py raw URL [AUTHORIZATION]   one request, print status and
                                            headers
@@ -111,7 +114,7 @@ def out(k, v):
 def bootstrap(argv):
     url, impi, realm, k, op = argv[:5]
     opts = {"--sqn-ms": None, "--qop": "auth-int", "--method": "GET",
-            "--cafile": None}
+            "--cafile": None, "--answer-as": None}
     wrong = False
     i = 5
     while i < len(argv):
@@ -173,6 +176,8 @@ def bootstrap(argv):
     res = bytes.fromhex(ue["res"])
     if wrong:
         res = bytes([res[0] ^ 1]) + res[1:]
+    if opts["--answer-as"]:
+        impi = opts["--answer-as"]
     resp = response(impi, realm, res, method, uri, nonce, qop, nc, cnonce,
                     body)
     a = ('Digest username="%s", realm="%s", nonce="%s", uri="%s", '
