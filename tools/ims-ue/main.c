@@ -11,9 +11,12 @@
  * bad usage or a local failure, with a one-line error on stderr.  Key
  * material is printed only with --debug-keys.
  */
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/socket.h>
 
 #include "log.h"
 #include "cliopts.h"
@@ -80,6 +83,40 @@ hostport(const struct opts *o, const char *name, const char *v)
 		usage_error(o->cmd, "--%s: expected HOST:PORT", name);
 }
 
+/* --pcscf NAME:PORT: the name resolved once, so that every request of
+ * this run goes to one P-CSCF (a name such as a compose service's may
+ * resolve to several replicas); the first address getaddrinfo gives. */
+static const char *
+pcscf_literal(const struct opts *o, const char *v)
+{
+	static char out[300];
+	char hp[256], host[256], port[8], num[NI_MAXHOST];
+	struct addrinfo hints, *ai;
+	int rc;
+
+	if (ue_hostport_split(v, hp, sizeof(hp), port, sizeof(port)) < 0)
+		usage_error(o->cmd, "--pcscf: expected HOST:PORT");
+	snprintf(host, sizeof(host), "%s", hp[0] == '[' ? hp + 1 : hp);
+	host[strcspn(host, "]")] = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICHOST;
+	if (getaddrinfo(host, port, &hints, &ai) == 0) {
+		freeaddrinfo(ai);
+		return v;	/* already an address */
+	}
+	hints.ai_flags = 0;
+	if ((rc = getaddrinfo(host, port, &hints, &ai)) != 0)
+		usage_error(o->cmd, "--pcscf: cannot resolve %s: %s", host,
+		    gai_strerror(rc));
+	rc = getnameinfo(ai->ai_addr, ai->ai_addrlen, num, sizeof(num), NULL,
+	    0, NI_NUMERICHOST);
+	snprintf(out, sizeof(out), ai->ai_family == AF_INET6 ? "[%s]:%s" :
+	    "%s:%s", rc == 0 ? num : host, port);
+	freeaddrinfo(ai);
+	return out;
+}
+
 /* --ipsec and its options (TS 33.203 7.1, Annex H). */
 static void
 ipsec_from_opts(const struct opts *o, struct ue_conf *c)
@@ -138,6 +175,7 @@ conf_from_opts(const struct opts *o, struct ue_conf *c)
 	header_safe(o, "impi", c->impi);
 	header_safe(o, "impu", c->impu);
 	hostport(o, "pcscf", c->pcscf);
+	c->pcscf = pcscf_literal(o, c->pcscf);
 	if (strncmp(c->impu, "sip:", 4) != 0 && strncmp(c->impu, "tel:", 4) != 0)
 		usage_error(o->cmd, "--impu: expected a sip: or tel: URI");
 	/* TS 24.229 5.1.1.1 / TS 23.003 13.2: the home domain is the realm
