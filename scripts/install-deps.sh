@@ -2,22 +2,26 @@
 # Installs the Debian 12 packages the build, the tools and the tests need,
 # and creates the system user the daemons run as (imssec).
 # Idempotent: installs only what is missing. Run as root.
-#   scripts/install-deps.sh [build|test|all]   (default: all)
+#   scripts/install-deps.sh [image|build|test|all]   (default: all)
+# image: what the container image's build stage needs (no clang, no tests).
 set -eu
 what=${1:-all}
 
-BUILD="build-essential cmake pkg-config clang libssl-dev libmnl-dev libcjson-dev
+IMAGE="build-essential cmake pkg-config libssl-dev libmnl-dev libcjson-dev
        libsofia-sip-ua-dev python3
        libfreediameter-dev freediameter-extensions libsqlite3-dev
        libevent-dev libxml2-dev"
+BUILD="$IMAGE clang"
 TEST="libosmocore-utils iproute2 tshark tcpdump sip-tester qemu-system-x86 linux-image-amd64
       busybox-static kmod xz-utils shellcheck
-      kamailio kamailio-ims-modules kamailio-presence-modules"
+      kamailio kamailio-ims-modules kamailio-presence-modules
+      docker.io docker-compose debootstrap"
 
 case $what in
+	image) pkgs=$IMAGE ;;
 	build) pkgs=$BUILD ;;
 	test|all) pkgs="$BUILD $TEST" ;;
-	*) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+	*) echo "usage: $0 [image|build|test|all]" >&2; exit 2 ;;
 esac
 
 if [ "$(id -u)" -ne 0 ]; then
