@@ -3,10 +3,10 @@
 # ctest label.  Run as root on Debian 12: topo tests make network
 # namespaces; the kernel label boots qemu when this kernel lacks ESP or SCTP.
 #   scripts/test.sh                 everything (what CI runs)
-#   scripts/test.sh LABEL...        only these: unit topo kernel asan fuzz
+#   scripts/test.sh LABEL...        only these: unit topo kernel compose asan fuzz
 set -eu
 cd "$(dirname "$0")/.."
-labels=${*:-unit topo kernel asan fuzz}
+labels=${*:-unit topo kernel compose asan fuzz}
 
 scripts/install-deps.sh all
 
@@ -31,7 +31,7 @@ run_ctest() {
 
 for l in $labels; do
 	case $l in
-	unit|topo|kernel)
+	unit|topo|kernel|compose)
 		scripts/build.sh build
 		run_ctest build -L "^$l\$" ;;
 	asan)	# unit tests again under AddressSanitizer + UBSan
@@ -41,7 +41,7 @@ for l in $labels; do
 	fuzz)	# libFuzzer targets for every parser, a short fixed run each
 		CC=clang scripts/build.sh build-fuzz -DIMS_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug
 		run_ctest build-fuzz -L '^fuzz$' ;;
-	*)	echo "test.sh: unknown label $l (unit topo kernel asan fuzz)" >&2; exit 2 ;;
+	*)	echo "test.sh: unknown label $l (unit topo kernel compose asan fuzz)" >&2; exit 2 ;;
 	esac
 done
 

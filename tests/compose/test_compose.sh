@@ -1,0 +1,144 @@
+#!/bin/bash
+# compose.test_compose: the IMS core as containers (docker-compose.yml).
+# Starts a container engine where none runs, builds the image from a
+# locally made base, brings the core up, registers from the ue service
+# (IMS AKA through pcscf -> icscf -> scscf, Cx to the hss), bootstraps GBA
+# and reads a Ut document, scrapes every daemon's /metrics, then scales
+# the S-CSCF to 3: 60 users spread over the replicas, one replica killed
+# and its users registered again on the others.  Takes everything down
+# and checks that no container, network or volume is left.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/compose_lib.sh"
+[ "$(id -u)" -eq 0 ] || die "needs root (the container engine)"
+need python3
+trap 'compose_cleanup' EXIT
+trap 'exit 1' INT TERM
+
+engine_up
+t0=$(date +%s)
+compose build >build.log 2>&1 || { tail -n 30 build.log; die "image build failed"; }
+echo "image built in $(($(date +%s) - t0)) s"
+
+t0=$(date +%s)
+compose up -d >up.log 2>&1
+check "docker-compose up" [ $? -eq 0 ]
+for s in hss scscf icscf pcscf xcap naf bsf; do
+	check "$s healthy" wait_healthy "$s"
+done
+echo "core up in $(($(date +%s) - t0)) s"
+for _ in $(seq 60); do
+	[ "$("$DOCKER" inspect -f '{{.State.Status}}' "$(cid provision)")" = exited ] && break
+	sleep 0.5
+done
+check "provisioning ran and exited 0" [ "$("$DOCKER" inspect -f \
+    '{{.State.Status}} {{.State.ExitCode}}' "$(cid provision)")" = "exited 0" ]
+
+# ---- least privilege: who runs as what, with which capabilities ----
+caps() { cexec "$1" sh -c "grep -E '^(Uid|CapEff|CapBnd)' /proc/\$(pidof $2)/status"; }
+for s in hss scscf icscf bsf naf xcap; do
+	st=$(caps "$s" "$s")
+	check "$s runs as imssec with no capability" eval \
+	    "echo \"\$st\" | grep -q '^Uid:[[:space:]]*$(cexec "$s" id -u imssec)[[:space:]]' &&
+	     echo \"\$st\" | grep -q '^CapEff:[[:space:]]*0000000000000000'"
+done
+st=$(caps pcscf pcscf)
+check "pcscf runs as imssec keeping CAP_NET_ADMIN only" eval \
+    "echo \"\$st\" | grep -q '^CapEff:[[:space:]]*0000000000001000' &&
+     ! echo \"\$st\" | grep -q '^Uid:[[:space:]]*0[[:space:]]'"
+
+# ---- a UE registers from the ue service ----
+reg() {	# USER [STATE]: ims-ue register in the ue service
+	cexec ue sh -c "ims-ue register --impi $1@\$DOMAIN --impu sip:$1@\$DOMAIN \
+	    --k \$DEMO_K --op \$DEMO_OP --pcscf \$PCSCF_ADDR:\$PCSCF_PORT \
+	    --state ${2:-$1}.usim"
+}
+out=$(reg alice); echo "$out" >alice.out
+check "alice registers from the ue service (200, expiry granted)" eval \
+    "grep -q '^result=registered' alice.out && grep -q '^status=200' alice.out &&
+     [ \"\$(kv expires <alice.out)\" -gt 0 ]"
+show=$(cexec hss hss-ctl show --impi alice@ims.example.org)
+echo "$show" >alice.show
+check "hss-ctl finds the store without --db: alice registered at an S-CSCF" \
+    eval "grep -q '^state=registered' alice.show &&
+     grep -q '^scscf=sip:10\\.79\\.0\\.' alice.show"
+sr=$(kv service_route <alice.out)
+check "the Service-Route names the S-CSCF the HSS stored" \
+    eval "case '$sr' in *\"$(kv scscf <alice.show | sed 's/^sip://')\"*) true ;; *) false ;; esac"
+
+# ---- GBA and Ut through the bsf and the naf ----
+cexec ue sh -c 'ims-ue gba-bootstrap --impi alice@$DOMAIN --k $DEMO_K \
+    --op $DEMO_OP --bsf $BSF_URL --naf $NAF_FQDN --state alice.usim \
+    --cacert $LAB_CA' >boot.out 2>&1
+check "alice bootstraps GBA at the bsf" grep -q '^btid=' boot.out
+btid=$(kv btid <boot.out) ks=$(kv ks_naf_b64 <boot.out)
+doc='<?xml version="1.0" encoding="UTF-8"?><simservs xmlns="http://uri.etsi.org/ngn/params/xml/simservs/xcap"/>'
+url='$NAF_URL/simservs.ngn.etsi.org/users/sip:alice@$DOMAIN/simservs.xml'
+cexec ue sh -c "curl -s -o /dev/null -w '%{http_code}' --digest -u '$btid:$ks' \
+    --cacert \$LAB_CA -X PUT -H 'Content-Type: application/simservs+xml' \
+    --data-binary '$doc' $url" >put.out
+check "Ut PUT through the naf over TLS (201)" grep -qx 201 put.out
+cexec ue sh -c "curl -s --digest -u '$btid:$ks' --cacert \$LAB_CA $url" >get.out
+check "Ut GET returns the document" grep -q '<simservs' get.out
+
+# ---- /metrics and /healthz of every daemon ----
+for s in hss scscf icscf pcscf bsf naf xcap; do
+	cexec "$s" curl -fsS http://127.0.0.1:9100/metrics >"$s.metrics" 2>&1
+	check "$s /metrics parses as Prometheus text" \
+	    python3 "$here/../lib/promparse.py" "$s.metrics"
+	check "$s /healthz" eval "[ \"\$(cexec $s curl -fsS http://127.0.0.1:9100/healthz)\" = ok ]"
+done
+check "scscf counted a 200 to REGISTER" \
+    python3 "$here/../lib/promparse.py" scscf.metrics --min \
+    'imssec_registrations_total{outcome="registered"}' 1
+check "hss counted MAR answers with 2001" \
+    python3 "$here/../lib/promparse.py" hss.metrics --min \
+    'imssec_diameter_answers_total{app="cx",cmd="MAR",dir="out",result="2001"}' 1
+
+# ---- scale the S-CSCF to 3: new users spread, a dead replica's users move ----
+compose up -d --scale scscf=3 --no-recreate >scale.log 2>&1
+check "--scale scscf=3" wait_healthy scscf 3
+cexec hss sh -c 'for i in $(seq -w 1 60); do
+	printf "%s\n%s\n" f1e2d3c4b5a69788796a4a4c3d2e1f01 494d53414b41746573744f5030303136 |
+	hss-ctl add --impi u$i@$DOMAIN --impu sip:u$i@$DOMAIN --k-file - --op-file - >/dev/null || exit 1
+done'
+check "60 users provisioned" [ $? -eq 0 ]
+sleep 12	# the icscf re-resolves scscf (scscf-refresh)
+ok=0
+for i in $(seq -w 1 60); do
+	reg "u$i" >"u$i.out" 2>&1 && ok=$((ok + 1))
+done
+check "60 users registered through 3 S-CSCFs ($ok)" [ "$ok" -eq 60 ]
+for i in $(seq -w 1 60); do
+	echo "u$i $(cexec hss hss-ctl show --impi "u$i@ims.example.org" | kv scscf)"
+done >assign.txt
+n=$(awk '{print $2}' assign.txt | sort -u | grep -c .)
+check "every replica serves some users ($n distinct S-CSCFs)" [ "$n" -eq 3 ]
+awk '{print $2}' assign.txt | sort | uniq -c
+
+victim=$(awk 'NR == 1 {print $2}' assign.txt)
+vaddr=${victim#sip:}; vaddr=${vaddr%:*}
+for c in $(compose ps -q scscf); do
+	a=$("$DOCKER" inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$c")
+	[ "$a" = "$vaddr" ] && "$DOCKER" kill "$c" >/dev/null
+done
+moved=$(awk -v v="$victim" '$2 == v {print $1}' assign.txt)
+ok=0 total=0
+for u in $moved; do
+	total=$((total + 1))
+	reg "$u" >"$u.again" 2>&1 && ok=$((ok + 1))
+done
+check "the killed replica's $total users registered again ($ok)" \
+    both [ "$total" -gt 0 ] -- [ "$ok" -eq "$total" ]
+bad=0
+for u in $moved; do
+	s=$(cexec hss hss-ctl show --impi "$u@ims.example.org" | kv scscf)
+	[ "$s" = "$victim" ] && bad=$((bad + 1))
+done
+check "...and the HSS holds a live S-CSCF for each of them" [ "$bad" -eq 0 ]
+
+compose logs --no-color >compose.log 2>&1
+compose down -v --remove-orphans -t 5 >down.log 2>&1
+check "docker-compose down -v" [ $? -eq 0 ]
+check "no container, network or volume left" project_gone
+summary
