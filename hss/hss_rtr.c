@@ -8,7 +8,7 @@
  * at SAR time.  Several hss sharing one store (PostgreSQL) each take only
  * the requests for the S-CSCFs they have an open Cx connection to (the
  * take is atomic: one hss sends it); a request no hss could send within
- * HSS_PUSH_TTL_S is dropped, logged, by whichever takes it.  A crash
+ * the push-expiry setting is dropped, logged, by whichever takes it.  A crash
  * between take and send loses that request (at most once); the store is
  * already correct either way.
  */
@@ -27,13 +27,13 @@
 
 #define HSS_RTR_POLL_MS	500
 #define HSS_RTR_BATCH	16
-#define HSS_PUSH_TTL_S	60
 #define HSS_PEERS_MAX	65536	/* bytes of "\n"-separated identities */
 
 static pthread_t rtr_thread;
 static pthread_mutex_t rtr_mtx = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t rtr_cond = PTHREAD_COND_INITIALIZER;
 static int rtr_stop, rtr_running;
+static unsigned rtr_expiry;
 
 /* freeDiameter thread: the RTA or PPA (or the expiry). */
 static void
@@ -141,15 +141,15 @@ push_poll(struct hss_db *db, struct hss_push *q, char *peers)
 		log_err("hss: Cx peers not listed: %s", strerror(-np));
 		return;
 	}
-	if (hss_db_push_take(db, peers, (int64_t)time(NULL) - HSS_PUSH_TTL_S,
+	if (hss_db_push_take(db, peers, (int64_t)time(NULL) - rtr_expiry,
 	    q, HSS_RTR_BATCH, &n) < 0)
 		return;
 	for (i = 0; i < n; i++) {
 		if (!peer_listed(peers, q[i].dest_host))
 			log_warn("hss: %s for %s dropped: no hss had a Cx "
-			    "connection to %s for %d s", q[i].kind ==
+			    "connection to %s for %u s", q[i].kind ==
 			    HSS_PUSH_PPR ? "PPR" : "RTR", q[i].impi,
-			    q[i].dest_host, HSS_PUSH_TTL_S);
+			    q[i].dest_host, rtr_expiry);
 		else if (q[i].kind == HSS_PUSH_PPR)
 			ppr_send(db, &q[i]);
 		else
@@ -194,12 +194,13 @@ rtr_loop(void *arg)
 }
 
 int
-hss_rtr_start(struct hss_db *db)
+hss_rtr_start(struct hss_db *db, unsigned expiry)
 {
 	int rc;
 
-	IMS_CHECK_PARAMS(db != NULL && !rtr_running);
+	IMS_CHECK_PARAMS(db != NULL && !rtr_running && expiry > 0);
 	rtr_stop = 0;
+	rtr_expiry = expiry;
 	if ((rc = pthread_create(&rtr_thread, NULL, rtr_loop, db)) != 0)
 		return -rc;
 	rtr_running = 1;

@@ -30,6 +30,7 @@ struct hss_conf {
 	struct conf_list	 capability;
 	struct conf_list	 optional_capability;
 	struct conf_list	 bsf;
+	unsigned		 push_expiry;
 };
 
 static struct hss_conf conf;
@@ -90,6 +91,11 @@ static const struct conf_key hss_keys[] = {
 	  .help = "a BSF's Diameter identity (a peer of diameter.accept): "
 	    "only these get Zh MARs answered (vectors, GUSS; TS 29.109 5); "
 	    "none: every peer of diameter.accept may" },
+	{ .name = "push-expiry", .type = CONF_UINT, .offset = HC(push_expiry),
+	  .dflt = "60", .min = 1, .max = 86400,
+	  .help = "seconds an RTR/PPR queued by hss-ctl waits for an hss "
+	    "with a Cx connection to its S-CSCF (with a shared store, the "
+	    "hss that has one sends it); then it is dropped, logged" },
 	{ .name = NULL }
 };
 
@@ -144,7 +150,7 @@ hss_launch(void *arg)
 	    conf.bsf.n));
 	IMS_CHECK_RC(hss_zh_init(db));
 	IMS_CHECK_RC(dia_start());
-	IMS_CHECK_RC(hss_rtr_start(db));
+	IMS_CHECK_RC(hss_rtr_start(db, conf.push_expiry));
 	hss_db_display(conf.db, shown, sizeof(shown));
 	log_info("hss: ready, %s (db %s, %s)", dia.identity, shown,
 	    hss_db_backend(db));
