@@ -23,7 +23,7 @@ PG_BIN=
 # pg_bindir: the newest installed server's bin directory.
 pg_bindir() {
 	local d
-	d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+	d=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
 	[ -n "$d" ] && [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] &&
 		[ -x "$d/psql" ] || return 1
 	echo "$d"
