@@ -28,8 +28,10 @@ int	hss_cx_set_scscfs(const char *const *v, size_t n);
 int	hss_zh_init(struct hss_db *);
 int	hss_zh_set_bsfs(const char *const *v, size_t n);
 
-/* hss_rtr.c: the thread sending RTRs queued by hss-ctl deregister. */
-int	hss_rtr_start(struct hss_db *);
+/* hss_rtr.c: the thread sending the RTRs and PPRs queued by hss-ctl
+ * deregister and set-ifc to the S-CSCFs this hss has a Cx connection to;
+ * one queued expiry seconds ago is dropped (no hss could send it). */
+int	hss_rtr_start(struct hss_db *, unsigned expiry);
 void	hss_rtr_stop(void);
 
 /* hss_xml.c: the User-Data AVP, an IMSSubscription document (TS 29.228

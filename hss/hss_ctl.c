@@ -1,6 +1,6 @@
 /* hss_ctl.c - hss-ctl: administration of the HSS store.
  *
- *   hss-ctl --db FILE add --impi S --impu URI [--impu URI ...]
+ *   hss-ctl [--db STORE] add --impi S --impu URI [--impu URI ...]
  *           (--k-file FILE|- | --k HEX)
  *           (--op-file FILE|- | --opc-file FILE|- | --op HEX | --opc HEX)
  *           [--amf HEX] [--sqn HEX] [--ind-bits N]
@@ -17,6 +17,10 @@
  *   hss-ctl --db FILE gba-show --impi S
  *   (GBA: hss_ctl_gba.c)
  *
+ * --db is a file (SQLite) or postgresql://... (PostgreSQL, hss_db.h);
+ * without --db, the store named by the environment variable HSS_DB (as
+ * the container image sets it).
+ *
  * Output: name=value lines.  Exit 0 ok, 1 not found or refused (duplicate),
  * 2 bad usage or invalid input, with a one-line error on stderr.  Key
  * material is never printed.
@@ -26,7 +30,7 @@
  * that they never appear in the argument list (ps, /proc/PID/cmdline).
  * --k, --op, --opc stay for scripts that accept that exposure.
  *
- * The store and its -wal/-shm are 0600 whatever the caller's umask (a
+ * A file store and its -wal/-shm are 0600 whatever the caller's umask (a
  * new store is created so, an existing one is tightened when ours).
  */
 #include <sys/stat.h>
@@ -478,24 +482,37 @@ int
 main(int argc, char **argv)
 {
 	struct hss_db *db;
+	const char *path;
+	char shown[1100];
 	size_t i;
-	int rc;
+	int rc, a;
 
 	log_init("hss-ctl", LOG_LVL_WARN);
 	(void)umask(077);	/* a new store holds keys: 0600 */
-	if (argc < 4 || strcmp(argv[1], "--db") != 0)
-		die(2, "usage: hss-ctl --db FILE COMMAND [--option value ...]"
-		    " (add, show, list, del, set-sqn, deregister, set-ifc,"
-		    " gba-set, gba-none, gba-default, gba-show)");
+	/* hss-ctl --db STORE COMMAND ... | hss-ctl COMMAND ... (HSS_DB) */
+	if (argc >= 3 && strcmp(argv[1], "--db") == 0) {
+		path = argv[2];
+		a = 3;
+	} else {
+		path = getenv("HSS_DB");
+		a = 1;
+	}
+	if (argc <= a || path == NULL || path[0] == '\0')
+		die(2, "usage: hss-ctl [--db FILE|postgresql://...] COMMAND"
+		    " [--option value ...] (add, show, list, del, set-sqn,"
+		    " deregister, set-ifc, gba-set, gba-none, gba-default,"
+		    " gba-show); without --db, the store in $HSS_DB");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(argv[3], cmds[i].name) == 0)
+		if (strcmp(argv[a], cmds[i].name) == 0)
 			break;
 	if (i == sizeof(cmds) / sizeof(cmds[0]))
-		die(2, "unknown command \"%s\"", argv[3]);
-	store_tighten(argv[2]);
-	if ((rc = hss_db_open(argv[2], &db)) < 0)
-		die(2, "cannot open database %s", argv[2]);
-	rc = cmds[i].fn(db, argc - 4, argv + 4);
+		die(2, "unknown command \"%s\"", argv[a]);
+	if (!hss_db_is_url(path))
+		store_tighten(path);
+	hss_db_display(path, shown, sizeof(shown));
+	if ((rc = hss_db_open(path, &db)) < 0)
+		die(2, "cannot open database %s", shown);
+	rc = cmds[i].fn(db, argc - a - 1, argv + a + 1);
 	hss_db_close(db);
 	return rc;
 }

@@ -1,479 +1,341 @@
-/* hss_db.c - the HSS subscriber store over SQLite.
- *
- * One connection shared by the freeDiameter dispatch threads under a
- * mutex; other processes (hss-ctl) use the same file, WAL mode lets them
- * read while the HSS writes and busy_timeout serialises writers.
+/* hss_db.c - the store's one API: the backend chosen by the db value (a
+ * path: SQLite; postgresql:// or postgres://: PostgreSQL), the checks of
+ * every call's parameters, then the backend's operation (hss_db_int.h);
+ * and the pure parts both backends use (SQN series, GUSS lists).
  */
+#include <ctype.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-#include <sqlite3.h>
 
 #include "aka.h"
 #include "check.h"
 #include "hss_db.h"
 #include "hss_db_int.h"
-#include "log.h"
-#include "util.h"
-
-
-static const char schema[] =
-	"CREATE TABLE IF NOT EXISTS subscribers ("
-	" impi TEXT PRIMARY KEY NOT NULL,"
-	" k BLOB NOT NULL CHECK (length(k) = 16),"
-	" opc BLOB NOT NULL CHECK (length(opc) = 16),"
-	" amf BLOB NOT NULL CHECK (length(amf) = 2),"
-	" sqn INTEGER NOT NULL CHECK (sqn BETWEEN 0 AND 281474976710655),"
-	" ind_bits INTEGER NOT NULL DEFAULT 5 CHECK (ind_bits BETWEEN 0 AND 5),"
-	" visited_networks TEXT NOT NULL DEFAULT '*');"
-	"CREATE TABLE IF NOT EXISTS service_profiles ("
-	" id TEXT PRIMARY KEY NOT NULL,"
-	" ifc_xml TEXT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS public_identities ("
-	" impu TEXT PRIMARY KEY NOT NULL,"
-	" impi TEXT NOT NULL REFERENCES subscribers(impi) ON DELETE CASCADE,"
-	" barred INTEGER NOT NULL DEFAULT 0,"
-	" irs INTEGER NOT NULL DEFAULT 1,"
-	" profile_id TEXT REFERENCES service_profiles(id));"
-	"CREATE INDEX IF NOT EXISTS public_identities_impi"
-	" ON public_identities(impi);"
-	"CREATE TABLE IF NOT EXISTS registrations ("
-	" impu TEXT PRIMARY KEY NOT NULL"
-	"  REFERENCES public_identities(impu) ON DELETE CASCADE,"
-	" state INTEGER NOT NULL DEFAULT 0,"
-	" scscf TEXT NOT NULL DEFAULT '',"
-	" scscf_host TEXT NOT NULL DEFAULT '',"
-	" scscf_realm TEXT NOT NULL DEFAULT '',"
-	" assigned_at INTEGER NOT NULL DEFAULT 0);"
-	/* RTRs (kind 0) queued by hss-ctl deregister and PPRs (kind 1) by
-	 * hss-ctl set-ifc, sent by the running hss (hss_rtr.c). */
-	"CREATE TABLE IF NOT EXISTS push_queue ("
-	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" kind INTEGER NOT NULL DEFAULT 0,"
-	" impi TEXT NOT NULL, impu TEXT NOT NULL,"
-	" dest_host TEXT NOT NULL, dest_realm TEXT NOT NULL,"
-	" reason INTEGER NOT NULL DEFAULT 0,"
-	" queued_at INTEGER NOT NULL);"
-	/* GBA User Security Settings (hss_db_gba.c); added later, hence
-	 * IF NOT EXISTS on every open: older stores gain them. */
-	"CREATE TABLE IF NOT EXISTS gba_settings ("
-	" impi TEXT PRIMARY KEY NOT NULL"
-	"  REFERENCES subscribers(impi) ON DELETE CASCADE,"
-	" gba_u INTEGER NOT NULL DEFAULT 0,"
-	" lifetime INTEGER NOT NULL DEFAULT 0"
-	"  CHECK (lifetime BETWEEN 0 AND 4294967295),"
-	" updated_at INTEGER NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS gba_uss ("
-	" impi TEXT NOT NULL REFERENCES gba_settings(impi) ON DELETE CASCADE,"
-	" seq INTEGER NOT NULL,"
-	" uss_id TEXT NOT NULL,"
-	" type TEXT NOT NULL DEFAULT '0',"
-	" naf_group TEXT NOT NULL DEFAULT '',"
-	" uids TEXT,"		/* NULL: every public identity; else "\n"-separated */
-	" flags TEXT NOT NULL DEFAULT '',"	/* comma-separated */
-	" PRIMARY KEY (impi, seq));";
 
 int
-hdb_err(struct hss_db *h, const char *what)
+hss_db_is_url(const char *db)
 {
-	log_err("hss_db: %s: %s", what, sqlite3_errmsg(h->db));
-	return -EIO;
+	return db != NULL && (strncmp(db, "postgresql://", 13) == 0 ||
+	    strncmp(db, "postgres://", 11) == 0);
+}
+
+void
+hss_db_display(const char *db, char *buf, size_t size)
+{
+	const char *p, *at, *colon, *pw, *end;
+	size_t len;
+
+	if (size == 0)
+		return;
+	(void)snprintf(buf, size, "%s", db ? db : "");
+	if (!hss_db_is_url(db))
+		return;
+	/* scheme://user:PASSWORD@host... */
+	p = strstr(db, "://") + 3;
+	at = strchr(p, '@');
+	colon = strchr(p, ':');
+	end = p + strcspn(p, "/?");
+	if (at != NULL && at < end && colon != NULL && colon < at) {
+		len = (size_t)(colon - db) + 1;
+		(void)snprintf(buf, size, "%.*s***%s", (int)len, db, at);
+	}
+	/* ...?password=SECRET&... */
+	if ((pw = strstr(buf, "password=")) != NULL) {
+		len = (size_t)(pw - buf) + 9;
+		if (len + 4 <= size) {
+			end = strchr(pw, '&');
+			memmove(buf + len + 3, end ? end : "", end ?
+			    strlen(end) + 1 : 1);
+			memcpy(buf + len, "***", 3);
+		}
+	}
 }
 
 int
-hdb_exec(struct hss_db *h, const char *sql)
+hss_db_open(const char *db, struct hss_db **out)
 {
-	char *err = NULL;
-
-	if (sqlite3_exec(h->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		log_err("hss_db: %s: %s", sql, err ? err : "?");
-		sqlite3_free(err);
-		return -EIO;
-	}
-	return 0;
-}
-
-int
-hss_db_open(const char *path, struct hss_db **out)
-{
-	struct hss_db *h;
-	int rc;
-
-	IMS_CHECK_PARAMS(path != NULL && out != NULL);
-	IMS_CHECK_MALLOC(h = calloc(1, sizeof(*h)));
-	if ((rc = pthread_mutex_init(&h->mtx, NULL)) != 0) {
-		free(h);
-		return -rc;
-	}
-	if (sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
-		log_err("hss_db: open %s: %s", path,
-		    h->db ? sqlite3_errmsg(h->db) : "out of memory");
-		hss_db_close(h);
-		return -EIO;
-	}
-	(void)sqlite3_busy_timeout(h->db, 5000);
-	/* WAL + synchronous=FULL: a COMMIT is on disk when it returns. */
-	if ((rc = hdb_exec(h, "PRAGMA journal_mode=WAL;"
-	    "PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON;")) < 0 ||
-	    (rc = hdb_exec(h, schema)) < 0) {
-		hss_db_close(h);
-		return rc;
-	}
-	*out = h;
-	return 0;
+	IMS_CHECK_PARAMS(db != NULL && db[0] != '\0' && out != NULL);
+	if (hss_db_is_url(db))
+		return hdb_pg_open(db, out);
+	return hdb_sqlite_open(db, out);
 }
 
 void
 hss_db_close(struct hss_db *h)
 {
-	if (h == NULL)
-		return;
-	if (h->db != NULL)
-		(void)sqlite3_close(h->db);
-	(void)pthread_mutex_destroy(&h->mtx);
-	free(h);
+	if (h != NULL)
+		h->ops->close(h);
 }
 
-int
-hdb_prep(struct hss_db *h, const char *sql, sqlite3_stmt **st)
+const char *
+hss_db_backend(const struct hss_db *h)
 {
-	if (sqlite3_prepare_v2(h->db, sql, -1, st, NULL) != SQLITE_OK)
-		return hdb_err(h, "prepare");
-	return 0;
-}
-
-void
-hdb_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	(void)sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
-int
-hdb_run(struct hss_db *h, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_DONE)
-		rc = sqlite3_changes(h->db);
-	else if (rc == SQLITE_CONSTRAINT)
-		rc = -EEXIST;
-	else
-		rc = hdb_err(h, what);
-	(void)sqlite3_finalize(st);
-	return rc;
-}
-
-int
-hdb_row(struct hss_db *h, sqlite3_stmt *st, const char *what)
-{
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW:
-		return 1;
-	case SQLITE_DONE:
-		return -ENOENT;
-	default:
-		return hdb_err(h, what);
-	}
-}
-
-int
-hdb_begin(struct hss_db *h)
-{
-	return hdb_exec(h, "BEGIN IMMEDIATE");
-}
-
-int
-hdb_finish(struct hss_db *h, int rc)
-{
-	int c;
-
-	if (rc >= 0) {
-		if ((c = hdb_exec(h, "COMMIT")) == 0)
-			return rc;
-		rc = c;
-	}
-	(void)hdb_exec(h, "ROLLBACK");
-	return rc;
-}
-
-int
-hdb_sqn_write(struct hss_db *h, const char *impi, uint64_t sqn,
-    const char *what)
-{
-	sqlite3_stmt *st;
-
-	IMS_CHECK_RC(hdb_prep(h, "UPDATE subscribers SET sqn = ?1 WHERE impi = ?2",
-	    &st));
-	(void)sqlite3_bind_int64(st, 1, (sqlite3_int64)sqn);
-	hdb_bind_text(st, 2, impi);
-	return hdb_run(h, st, what);
-}
-
-void
-hdb_col_str(sqlite3_stmt *st, int i, char *buf, size_t size)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	if (s == NULL)
-		s = (const unsigned char *)"";
-	(void)snprintf(buf, size, "%s", (const char *)s);
-}
-
-int
-hdb_col_blob(sqlite3_stmt *st, int i, uint8_t *buf, size_t len)
-{
-	const void *b = sqlite3_column_blob(st, i);
-
-	if (b == NULL || (size_t)sqlite3_column_bytes(st, i) != len)
-		return -EBADMSG;
-	memcpy(buf, b, len);
-	return 0;
-}
-
-/* Reads a subscriber with the mutex held. */
-int
-hdb_sub_read(struct hss_db *h, const char *impi, struct hss_sub *s)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	IMS_CHECK_RC(hdb_prep(h, "SELECT k, opc, amf, sqn, ind_bits,"
-	    " visited_networks FROM subscribers WHERE impi = ?1", &st));
-	hdb_bind_text(st, 1, impi);
-	if ((rc = hdb_row(h, st, "select subscriber")) > 0) {
-		memset(s, 0, sizeof(*s));
-		(void)snprintf(s->impi, sizeof(s->impi), "%s", impi);
-		if ((rc = hdb_col_blob(st, 0, s->k, 16)) == 0 &&
-		    (rc = hdb_col_blob(st, 1, s->opc, 16)) == 0 &&
-		    (rc = hdb_col_blob(st, 2, s->amf, 2)) == 0) {
-			s->sqn = (uint64_t)sqlite3_column_int64(st, 3);
-			s->ind_bits = (unsigned)sqlite3_column_int(st, 4);
-			hdb_col_str(st, 5, s->visited, sizeof(s->visited));
-		}
-	}
-	(void)sqlite3_finalize(st);
-	return rc;
+	return h != NULL ? h->ops->name : "";
 }
 
 int
 hss_db_sub_get(struct hss_db *h, const char *impi, struct hss_sub *s)
 {
-	int rc;
-
 	IMS_CHECK_PARAMS(h != NULL && impi != NULL && s != NULL);
-	(void)pthread_mutex_lock(&h->mtx);
-	rc = hdb_sub_read(h, impi, s);
-	(void)pthread_mutex_unlock(&h->mtx);
-	return rc;
+	return h->ops->sub_get(h, impi, s);
 }
-
-static void
-impu_row(sqlite3_stmt *st, struct hss_impu *u)
-{
-	memset(u, 0, sizeof(*u));
-	hdb_col_str(st, 0, u->impu, sizeof(u->impu));
-	hdb_col_str(st, 1, u->impi, sizeof(u->impi));
-	u->barred = sqlite3_column_int(st, 2);
-	u->irs = sqlite3_column_int(st, 3);
-	hdb_col_str(st, 4, u->profile, sizeof(u->profile));
-	u->state = (enum hss_reg_state)sqlite3_column_int(st, 5);
-	hdb_col_str(st, 6, u->scscf, sizeof(u->scscf));
-	u->assigned_at = sqlite3_column_int64(st, 7);
-	hdb_col_str(st, 8, u->scscf_host, sizeof(u->scscf_host));
-	hdb_col_str(st, 9, u->scscf_realm, sizeof(u->scscf_realm));
-}
-
-#define IMPU_SELECT \
-	"SELECT p.impu, p.impi, p.barred, p.irs, coalesce(p.profile_id, ''),"\
-	" coalesce(r.state, 0), coalesce(r.scscf, ''),"			\
-	" coalesce(r.assigned_at, 0), coalesce(r.scscf_host, ''),"	\
-	" coalesce(r.scscf_realm, '')"					\
-	" FROM public_identities p LEFT JOIN registrations r"		\
-	" ON r.impu = p.impu "
 
 int
 hss_db_impu_get(struct hss_db *h, const char *impu, struct hss_impu *u)
 {
-	sqlite3_stmt *st;
-	int rc;
-
 	IMS_CHECK_PARAMS(h != NULL && impu != NULL && u != NULL);
-	(void)pthread_mutex_lock(&h->mtx);
-	if ((rc = hdb_prep(h, IMPU_SELECT "WHERE p.impu = ?1", &st)) == 0) {
-		hdb_bind_text(st, 1, impu);
-		if ((rc = hdb_row(h, st, "select impu")) > 0) {
-			impu_row(st, u);
-			rc = 0;
-		}
-		(void)sqlite3_finalize(st);
-	}
-	(void)pthread_mutex_unlock(&h->mtx);
-	return rc;
-}
-
-int
-hss_db_impu_foreach(struct hss_db *h, const char *impi, int irs,
-    int (*fn)(void *, const struct hss_impu *), void *arg)
-{
-	struct hss_impu u;
-	sqlite3_stmt *st;
-	int rc, s;
-
-	IMS_CHECK_PARAMS(h != NULL && impi != NULL && fn != NULL);
-	(void)pthread_mutex_lock(&h->mtx);
-	if ((rc = hdb_prep(h, IMPU_SELECT "WHERE p.impi = ?1 AND"
-	    " (?2 < 0 OR p.irs = ?2) ORDER BY p.rowid", &st)) == 0) {
-		hdb_bind_text(st, 1, impi);
-		(void)sqlite3_bind_int(st, 2, irs);
-		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-			impu_row(st, &u);
-			if ((rc = fn(arg, &u)) < 0)
-				break;
-		}
-		if (rc == 0 && s != SQLITE_DONE)
-			rc = hdb_err(h, "select impus");
-		(void)sqlite3_finalize(st);
-	}
-	(void)pthread_mutex_unlock(&h->mtx);
-	return rc;
-}
-
-int
-hss_db_sub_foreach(struct hss_db *h, int (*fn)(void *, const char *),
-    void *arg)
-{
-	sqlite3_stmt *st;
-	int rc, s;
-
-	IMS_CHECK_PARAMS(h != NULL && fn != NULL);
-	(void)pthread_mutex_lock(&h->mtx);
-	if ((rc = hdb_prep(h, "SELECT impi FROM subscribers ORDER BY impi",
-	    &st)) == 0) {
-		while ((s = sqlite3_step(st)) == SQLITE_ROW)
-			if ((rc = fn(arg, (const char *)
-			    sqlite3_column_text(st, 0))) < 0)
-				break;
-		if (rc == 0 && s != SQLITE_DONE)
-			rc = hdb_err(h, "select subscribers");
-		(void)sqlite3_finalize(st);
-	}
-	(void)pthread_mutex_unlock(&h->mtx);
-	return rc;
-}
-
-/*
- * TS 33.102 Annex C.1.1.2 / C.3.2: SQN_HE advances by aka_sqn_next for
- * every vector.  On resynchronisation (6.3.5) the HE may reset SQN_HE to
- * SQN_MS; we continue after the larger of the two so that no SQN is ever
- * handed out twice, which a USIM accepts unless SEQ_HE - SEQ_MS exceeds
- * its delta (C.2.1).  The new SQN_HE is committed before return.
- */
-/* The work of hss_db_sqn_commit inside its transaction; *next gets the new
- * SQN_HE. */
-static int
-sqn_advance(struct hss_db *h, const char *impi, unsigned n,
-    const uint64_t *sqn_ms, struct hss_sub *s, uint64_t *sqns, uint64_t *next)
-{
-	uint64_t base;
-	unsigned i;
-
-	IMS_CHECK_RC(hdb_sub_read(h, impi, s));
-	base = s->sqn;
-	if (sqn_ms != NULL && (*sqn_ms >> s->ind_bits) >= (base >> s->ind_bits))
-		base = *sqn_ms;
-	for (i = 0; i < n; i++) {
-		IMS_CHECK_RC(aka_sqn_next(base, s->ind_bits, &sqns[i]));
-		base = sqns[i];
-	}
-	*next = base;
-	return hdb_sqn_write(h, impi, base, "update sqn");
+	return h->ops->impu_get(h, impu, u);
 }
 
 int
 hss_db_sqn_commit(struct hss_db *h, const char *impi, unsigned n,
     const uint64_t *sqn_ms, struct hss_sub *s, uint64_t *sqns)
 {
-	uint64_t next = 0;
-	int rc;
-
 	IMS_CHECK_PARAMS(h != NULL && impi != NULL && s != NULL && sqns != NULL);
 	IMS_CHECK_PARAMS(n >= 1 && n <= HSS_SQN_BATCH);
-	(void)pthread_mutex_lock(&h->mtx);
-	if ((rc = hdb_begin(h)) == 0) {
-		rc = hdb_finish(h, sqn_advance(h, impi, n, sqn_ms, s, sqns,
-		    &next));
-		if (rc >= 0) {
-			s->sqn = next;
-			rc = 0;
-		} else
-			secure_wipe(s, sizeof(*s));
-	}
-	(void)pthread_mutex_unlock(&h->mtx);
-	return rc;
+	IMS_CHECK_PARAMS(sqn_ms == NULL || *sqn_ms <= AKA_SQN_MAX);
+	return h->ops->sqn_commit(h, impi, n, sqn_ms, s, sqns);
 }
 
-/* One statement, so atomic on its own: the state, the S-CSCF name and
- * its Diameter identity of the whole implicit registration set change
- * together or not at all. */
 int
 hss_db_assign(struct hss_db *h, const char *impu, enum hss_reg_state state,
     const char *scscf, const char *host, const char *realm)
 {
-	sqlite3_stmt *st;
-	int rc;
-
 	IMS_CHECK_PARAMS(h != NULL && impu != NULL &&
 	    (host == NULL) == (realm == NULL));
-	(void)pthread_mutex_lock(&h->mtx);
-	rc = hdb_prep(h, "UPDATE registrations SET state = ?1,"
-	    " scscf = coalesce(?2, scscf), assigned_at = ?3,"
-	    " scscf_host = CASE WHEN ?2 = '' THEN ''"
-	    "  ELSE coalesce(?5, scscf_host) END,"
-	    " scscf_realm = CASE WHEN ?2 = '' THEN ''"
-	    "  ELSE coalesce(?6, scscf_realm) END"
-	    " WHERE impu IN (SELECT b.impu FROM public_identities a"
-	    "  JOIN public_identities b ON a.impi = b.impi AND a.irs = b.irs"
-	    "  WHERE a.impu = ?4)", &st);
-	if (rc == 0) {
-		(void)sqlite3_bind_int(st, 1, (int)state);
-		if (scscf != NULL)
-			hdb_bind_text(st, 2, scscf);
-		(void)sqlite3_bind_int64(st, 3, (sqlite3_int64)time(NULL));
-		hdb_bind_text(st, 4, impu);
-		if (host != NULL) {
-			hdb_bind_text(st, 5, host);
-			hdb_bind_text(st, 6, realm);
-		}
-		if ((rc = hdb_run(h, st, "update registration")) >= 0)
-			rc = rc == 0 ? -ENOENT : 0;
-	}
-	(void)pthread_mutex_unlock(&h->mtx);
+	return h->ops->assign(h, impu, state, scscf, host, realm);
+}
+
+int
+hss_db_deregister(struct hss_db *h, const char *impu, uint32_t reason,
+    struct hss_impu *u, int *queued)
+{
+	IMS_CHECK_PARAMS(h != NULL && impu != NULL && u != NULL &&
+	    queued != NULL);
+	*queued = 0;
+	return h->ops->deregister(h, impu, reason, u, queued);
+}
+
+int
+hss_db_profile_update(struct hss_db *h, const char *impi, const char *xml,
+    int *queued)
+{
+	IMS_CHECK_PARAMS(h != NULL && impi != NULL && xml != NULL &&
+	    queued != NULL);
+	*queued = 0;
+	return h->ops->profile_update(h, impi, xml, queued);
+}
+
+int
+hss_db_push_take(struct hss_db *h, const char *hosts, int64_t expire,
+    struct hss_push *out, size_t max, size_t *n)
+{
+	char *norm = NULL;
+	int rc;
+
+	IMS_CHECK_PARAMS(h != NULL && out != NULL && n != NULL && max > 0 &&
+	    max <= 1024);
+	*n = 0;
+	if (hosts != NULL)
+		IMS_CHECK_RC(hdb_hosts_norm(hosts, &norm));
+	rc = h->ops->push_take(h, norm, expire, out, max, n);
+	free(norm);
+	if (rc < 0)
+		*n = 0;
 	return rc;
+}
+
+int
+hss_db_sub_add(struct hss_db *h, const struct hss_sub *s,
+    const char *const *impus, size_t nimpus, const char *ifc_xml)
+{
+	IMS_CHECK_PARAMS(h != NULL && s != NULL && impus != NULL && nimpus > 0);
+	IMS_CHECK_PARAMS(s->sqn <= AKA_SQN_MAX && s->ind_bits <= 5);
+	return h->ops->sub_add(h, s, impus, nimpus, ifc_xml);
+}
+
+int
+hss_db_sub_del(struct hss_db *h, const char *impi)
+{
+	IMS_CHECK_PARAMS(h != NULL && impi != NULL);
+	return h->ops->sub_del(h, impi);
+}
+
+int
+hss_db_sqn_set(struct hss_db *h, const char *impi, uint64_t sqn)
+{
+	IMS_CHECK_PARAMS(h != NULL && impi != NULL && sqn <= AKA_SQN_MAX);
+	return h->ops->sqn_set(h, impi, sqn);
+}
+
+int
+hss_db_profile_set(struct hss_db *h, const char *id, const char *xml)
+{
+	IMS_CHECK_PARAMS(h != NULL && id != NULL && xml != NULL);
+	return h->ops->profile_set(h, id, xml);
+}
+
+int
+hss_db_sub_foreach(struct hss_db *h, int (*fn)(void *, const char *),
+    void *arg)
+{
+	IMS_CHECK_PARAMS(h != NULL && fn != NULL);
+	return h->ops->sub_foreach(h, fn, arg);
+}
+
+int
+hss_db_impu_foreach(struct hss_db *h, const char *impi, int irs,
+    int (*fn)(void *, const struct hss_impu *), void *arg)
+{
+	IMS_CHECK_PARAMS(h != NULL && impi != NULL && fn != NULL);
+	return h->ops->impu_foreach(h, impi, irs, fn, arg);
 }
 
 int
 hss_db_profile_get(struct hss_db *h, const char *id, char **xml)
 {
-	sqlite3_stmt *st;
-	int rc;
-
 	IMS_CHECK_PARAMS(h != NULL && id != NULL && xml != NULL);
-	(void)pthread_mutex_lock(&h->mtx);
-	if ((rc = hdb_prep(h, "SELECT ifc_xml FROM service_profiles"
-	    " WHERE id = ?1", &st)) == 0) {
-		hdb_bind_text(st, 1, id);
-		if ((rc = hdb_row(h, st, "select profile")) > 0) {
-			*xml = strdup((const char *)sqlite3_column_text(st,
-			    0) ? (const char *)sqlite3_column_text(st, 0) : "");
-			rc = *xml == NULL ? -ENOMEM : 0;
-		}
-		(void)sqlite3_finalize(st);
+	return h->ops->profile_get(h, id, xml);
+}
+
+int
+hss_db_gba_set(struct hss_db *h, const char *impi, const struct hss_gba *g)
+{
+	IMS_CHECK_PARAMS(h != NULL && impi != NULL && g != NULL &&
+	    g->guss.n_uss <= GUSS_MAX_USS);
+	return h->ops->gba_set(h, impi, g);
+}
+
+int
+hss_db_gba_unset(struct hss_db *h, const char *impi)
+{
+	IMS_CHECK_PARAMS(h != NULL && impi != NULL);
+	return h->ops->gba_unset(h, impi);
+}
+
+int
+hss_db_gba_get(struct hss_db *h, const char *impi, struct hss_gba *g)
+{
+	IMS_CHECK_PARAMS(h != NULL && impi != NULL && g != NULL);
+	memset(g, 0, sizeof(*g));
+	return h->ops->gba_get(h, impi, g);
+}
+
+/* ---- pure parts ---- */
+
+/*
+ * TS 33.102 Annex C.1.1.2 / C.3.2: SQN_HE advances by aka_sqn_next for
+ * every vector.  On resynchronisation (6.3.5) the HE may reset SQN_HE to
+ * SQN_MS; we continue after the larger of the two so that no SQN is ever
+ * handed out twice, which a USIM accepts unless SEQ_HE - SEQ_MS exceeds
+ * its delta (C.2.1).
+ */
+int
+hdb_sqn_plan(uint64_t sqn, unsigned ind_bits, const uint64_t *sqn_ms,
+    unsigned n, uint64_t *sqns, uint64_t *next)
+{
+	uint64_t base = sqn;
+	unsigned i;
+
+	IMS_CHECK_PARAMS(n >= 1 && n <= HSS_SQN_BATCH && ind_bits <= 5);
+	if (sqn_ms != NULL && (*sqn_ms >> ind_bits) >= (base >> ind_bits))
+		base = *sqn_ms;
+	for (i = 0; i < n; i++) {
+		IMS_CHECK_RC(aka_sqn_next(base, ind_bits, &sqns[i]));
+		base = sqns[i];
 	}
-	(void)pthread_mutex_unlock(&h->mtx);
-	return rc;
+	*next = base;
+	return 0;
+}
+
+/* SEQ steps by one and IND cyclically (aka_sqn_next), so the series ending
+ * at next is found backwards; checked forwards with aka_sqn_next. */
+int
+hdb_sqn_series(uint64_t next, unsigned ind_bits, unsigned n, uint64_t *sqns)
+{
+	uint64_t mask = (1ULL << ind_bits) - 1, seq = next >> ind_bits, k, s;
+	unsigned i;
+
+	IMS_CHECK_PARAMS(n >= 1 && n <= HSS_SQN_BATCH && ind_bits <= 5 &&
+	    next <= AKA_SQN_MAX && seq >= n);
+	for (i = 0; i < n; i++) {
+		k = n - 1 - i;
+		sqns[i] = (seq - k) << ind_bits | (((next & mask) - k) & mask);
+	}
+	for (i = 0; i + 1 < n; i++)
+		if (aka_sqn_next(sqns[i], ind_bits, &s) < 0 || s != sqns[i + 1])
+			return -EBADMSG;
+	return 0;
+}
+
+int
+hdb_uss_format(const struct gba_uss *u, int all, char *uids, char *flags)
+{
+	size_t i, len = 0, l;
+
+	uids[0] = flags[0] = '\0';
+	for (i = 0; !all && i < u->n_uids; i++) {
+		l = strlen(u->uids[i]);
+		if (strchr(u->uids[i], '\n') != NULL ||
+		    len + l + 2 > HDB_UIDS_MAX)
+			return -EINVAL;
+		if (i > 0)
+			uids[len++] = '\n';
+		memcpy(uids + len, u->uids[i], l + 1);
+		len += l;
+	}
+	for (i = 0, len = 0; i < u->n_flags && i < GUSS_MAX_FLAGS; i++)
+		len += (size_t)snprintf(flags + len, HDB_FLAGS_MAX - len,
+		    "%s%u", i ? "," : "", u->flags[i]);
+	return 0;
+}
+
+int
+hdb_uss_parse(const char *id, const char *type, const char *naf_group,
+    const char *uids, const char *flags, struct gba_uss *u)
+{
+	const char *s, *e;
+	char *end;
+	unsigned long v;
+	size_t l;
+
+	memset(u, 0, sizeof(*u));
+	(void)snprintf(u->id, sizeof(u->id), "%s", id ? id : "");
+	(void)snprintf(u->type, sizeof(u->type), "%s", type ? type : "");
+	(void)snprintf(u->naf_group, sizeof(u->naf_group), "%s",
+	    naf_group ? naf_group : "");
+	for (s = uids; s != NULL && *s != '\0'; s = e ? e + 1 : NULL) {
+		e = strchr(s, '\n');
+		l = e ? (size_t)(e - s) : strlen(s);
+		if (u->n_uids == GUSS_MAX_UIDS || l >= GUSS_STR_MAX)
+			return -EBADMSG;
+		(void)snprintf(u->uids[u->n_uids++], GUSS_STR_MAX, "%.*s",
+		    (int)l, s);
+	}
+	for (s = flags; s != NULL && *s != '\0'; ) {
+		v = strtoul(s, &end, 10);
+		if (end == s || u->n_flags == GUSS_MAX_FLAGS || v > UINT32_MAX)
+			return -EBADMSG;
+		u->flags[u->n_flags++] = (uint32_t)v;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return 0;
+}
+
+int
+hdb_hosts_norm(const char *hosts, char **out)
+{
+	size_t i, len = strlen(hosts);
+	char *s;
+
+	IMS_CHECK_MALLOC(s = malloc(len + 3));
+	s[0] = '\n';
+	for (i = 0; i < len; i++)
+		s[i + 1] = (char)tolower((unsigned char)hosts[i]);
+	s[len + 1] = '\n';
+	s[len + 2] = '\0';
+	*out = s;
+	return 0;
 }

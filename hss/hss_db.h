@@ -1,8 +1,11 @@
-/* hss_db.h - the HSS subscriber store: SQLite in WAL mode, synchronous=FULL.
+/* hss_db.h - the HSS subscriber store, one API over two backends:
+ * SQLite (a file; WAL mode, synchronous=FULL), the embedded default, and
+ * PostgreSQL (libpq), which several hss processes can share.
  *
  * An SQN handed out in a vector is committed before the function that
  * reserved it returns (hss_db_sqn_commit), so a crash at any point never
- * leads to a reused SQN (TS 33.102 6.3.2, Annex C.1.1).
+ * leads to a reused SQN (TS 33.102 6.3.2, Annex C.1.1); every
+ * read-modify-write below is one transaction, atomic across processes.
  */
 #ifndef HSS_DB_H
 #define HSS_DB_H
@@ -51,8 +54,18 @@ struct hss_impu {
 	int64_t		 assigned_at;
 };
 
-int	hss_db_open(const char *path, struct hss_db **);
+/* db: a path (SQLite; created if missing) or a libpq connection URI,
+ * postgresql://[USER@]HOST[:PORT]/DBNAME[?PARAM=VALUE...] (or
+ * postgres://); the tables are created if missing on either. */
+int	hss_db_open(const char *db, struct hss_db **);
 void	hss_db_close(struct hss_db *);
+/* 1 when db names a PostgreSQL store (a URI), 0 for a file. */
+int	hss_db_is_url(const char *db);
+/* db as it may be logged: a URI's password (user:PASSWORD@ or
+ * password=) replaced by "***". */
+void	hss_db_display(const char *db, char *buf, size_t size);
+/* The backend of an open store: "sqlite" or "postgresql". */
+const char *hss_db_backend(const struct hss_db *);
 
 /* -ENOENT when absent.  Key material in *sub: wipe it after use. */
 int	hss_db_sub_get(struct hss_db *, const char *impi, struct hss_sub *);
@@ -96,9 +109,13 @@ int	hss_db_deregister(struct hss_db *, const char *impu, uint32_t reason,
  * S-CSCF holds the registration (*queued = 1).  -ENOENT: no such IMPI. */
 int	hss_db_profile_update(struct hss_db *, const char *impi,
 	    const char *xml, int *queued);
-/* The hss: takes up to max queued RTRs/PPRs (deleted: sent at most once). */
-int	hss_db_push_take(struct hss_db *, struct hss_push *, size_t max,
-	    size_t *n);
+/* The hss: takes (deletes, atomically: sent at most once by one hss) up
+ * to max queued RTRs/PPRs, in queue order, whose dest_host is one of
+ * hosts (Diameter identities, "\n"-separated, compared ignoring case:
+ * the peers this hss has a connection to; NULL: any), or that were queued
+ * before expire (Unix time; 0: none), which the caller drops. */
+int	hss_db_push_take(struct hss_db *, const char *hosts, int64_t expire,
+	    struct hss_push *, size_t max, size_t *n);
 
 /* Administration (hss-ctl).  -EEXIST on a duplicate; all or nothing.
  * With ifc_xml, a service profile named after the IMPI holds it and every

@@ -5,27 +5,35 @@
  * change the store and queue the request in the push_queue table in the
  * same transaction; this thread polls the queue (every HSS_RTR_POLL_MS)
  * and sends each request once to the S-CSCF's Diameter identity recorded
- * at SAR time.  A crash between take and send loses that request (at most
- * once); the store is already correct either way.
+ * at SAR time.  Several hss sharing one store (PostgreSQL) each take only
+ * the requests for the S-CSCFs they have an open Cx connection to (the
+ * take is atomic: one hss sends it); a request no hss could send within
+ * the push-expiry setting is dropped, logged, by whichever takes it.  A crash
+ * between take and send loses that request (at most once); the store is
+ * already correct either way.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "check.h"
 #include "cx.h"
+#include "dia.h"
 #include "hss.h"
 #include "log.h"
 
 #define HSS_RTR_POLL_MS	500
 #define HSS_RTR_BATCH	16
+#define HSS_PEERS_MAX	65536	/* bytes of "\n"-separated identities */
 
 static pthread_t rtr_thread;
 static pthread_mutex_t rtr_mtx = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t rtr_cond = PTHREAD_COND_INITIALIZER;
 static int rtr_stop, rtr_running;
+static unsigned rtr_expiry;
 
 /* freeDiameter thread: the RTA or PPA (or the expiry). */
 static void
@@ -108,28 +116,67 @@ rtr_send(const struct hss_push *q)
 	log_info("hss: RTR for %s sent to %s", q->impi, q->dest_host);
 }
 
+/* 1 when host is one of peers ("\n"-separated), ignoring case. */
+static int
+peer_listed(const char *peers, const char *host)
+{
+	size_t l = strlen(host);
+	const char *p;
+
+	for (p = peers; *p != '\0'; p += strcspn(p, "\n"), p += *p == '\n')
+		if (strncasecmp(p, host, l) == 0 &&
+		    (p[l] == '\n' || p[l] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* One poll: the pushes for our open Cx peers, and the expired ones. */
+static void
+push_poll(struct hss_db *db, struct hss_push *q, char *peers)
+{
+	size_t i, n;
+	int np;
+
+	if ((np = dia_open_peers(DIA_APP_CX, peers, HSS_PEERS_MAX)) < 0) {
+		log_err("hss: Cx peers not listed: %s", strerror(-np));
+		return;
+	}
+	if (hss_db_push_take(db, peers, (int64_t)time(NULL) - rtr_expiry,
+	    q, HSS_RTR_BATCH, &n) < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		if (!peer_listed(peers, q[i].dest_host))
+			log_warn("hss: %s for %s dropped: no hss had a Cx "
+			    "connection to %s for %u s", q[i].kind ==
+			    HSS_PUSH_PPR ? "PPR" : "RTR", q[i].impi,
+			    q[i].dest_host, rtr_expiry);
+		else if (q[i].kind == HSS_PUSH_PPR)
+			ppr_send(db, &q[i]);
+		else
+			rtr_send(&q[i]);
+	}
+}
+
 static void *
 rtr_loop(void *arg)
 {
 	struct hss_db *db = arg;
 	struct hss_push *q;
 	struct timespec ts;
-	size_t i, n;
+	char *peers;
 
-	if ((q = calloc(HSS_RTR_BATCH, sizeof(*q))) == NULL) {
+	q = calloc(HSS_RTR_BATCH, sizeof(*q));
+	peers = malloc(HSS_PEERS_MAX);
+	if (q == NULL || peers == NULL) {
 		log_err("hss: RTR thread: out of memory");
+		free(q);
+		free(peers);
 		return NULL;
 	}
 	(void)pthread_mutex_lock(&rtr_mtx);
 	while (!rtr_stop) {
 		(void)pthread_mutex_unlock(&rtr_mtx);
-		if (hss_db_push_take(db, q, HSS_RTR_BATCH, &n) == 0)
-			for (i = 0; i < n; i++) {
-				if (q[i].kind == HSS_PUSH_PPR)
-					ppr_send(db, &q[i]);
-				else
-					rtr_send(&q[i]);
-			}
+		push_poll(db, q, peers);
 		(void)clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += HSS_RTR_POLL_MS * 1000000L;
 		if (ts.tv_nsec >= 1000000000L) {
@@ -142,16 +189,18 @@ rtr_loop(void *arg)
 	}
 	(void)pthread_mutex_unlock(&rtr_mtx);
 	free(q);
+	free(peers);
 	return NULL;
 }
 
 int
-hss_rtr_start(struct hss_db *db)
+hss_rtr_start(struct hss_db *db, unsigned expiry)
 {
 	int rc;
 
-	IMS_CHECK_PARAMS(db != NULL && !rtr_running);
+	IMS_CHECK_PARAMS(db != NULL && !rtr_running && expiry > 0);
 	rtr_stop = 0;
+	rtr_expiry = expiry;
 	if ((rc = pthread_create(&rtr_thread, NULL, rtr_loop, db)) != 0)
 		return -rc;
 	rtr_running = 1;

@@ -30,6 +30,7 @@ struct hss_conf {
 	struct conf_list	 capability;
 	struct conf_list	 optional_capability;
 	struct conf_list	 bsf;
+	unsigned		 push_expiry;
 };
 
 static struct hss_conf conf;
@@ -66,7 +67,10 @@ check_bsf(const char *v, char *why, size_t size)
 static const struct conf_key hss_keys[] = {
 	{ .name = "db", .type = CONF_STRING, .offset = HC(db),
 	  .flags = CONF_REQUIRED, .max = 1024,
-	  .help = "the subscriber store (SQLite), provisioned with hss-ctl" },
+	  .help = "the subscriber store, provisioned with hss-ctl: a file "
+	    "(SQLite), or postgresql://[USER@]HOST[:PORT]/DBNAME[?...] "
+	    "(PostgreSQL, which several hss can share; the password from "
+	    "PGPASSWORD or ~/.pgpass rather than the URL)" },
 	{ .name = "scscf", .type = CONF_STRING, .offset = HC(scscf),
 	  .flags = CONF_LIST, .max = 2 * HSS_ID_MAX, .maxn = HSS_MAX_SCSCF,
 	  .check = check_scscf,
@@ -87,6 +91,11 @@ static const struct conf_key hss_keys[] = {
 	  .help = "a BSF's Diameter identity (a peer of diameter.accept): "
 	    "only these get Zh MARs answered (vectors, GUSS; TS 29.109 5); "
 	    "none: every peer of diameter.accept may" },
+	{ .name = "push-expiry", .type = CONF_UINT, .offset = HC(push_expiry),
+	  .dflt = "60", .min = 1, .max = 86400,
+	  .help = "seconds an RTR/PPR queued by hss-ctl waits for an hss "
+	    "with a Cx connection to its S-CSCF (with a shared store, the "
+	    "hss that has one sends it); then it is dropped, logged" },
 	{ .name = NULL }
 };
 
@@ -99,12 +108,17 @@ static const struct conf_table hss_tables[] = {
 static int
 hss_start(void *arg)
 {
+	char shown[1100];
 	int rc;
 
 	(void)arg;
-	IMS_CHECK_RC(daemon_store_own(conf.db));
+	hss_db_display(conf.db, shown, sizeof(shown));
+	/* A file is handed to the run user; a PostgreSQL server keeps its
+	 * own (the connection made here serves after the switch). */
+	if (!hss_db_is_url(conf.db))
+		IMS_CHECK_RC(daemon_store_own(conf.db));
 	if ((rc = hss_db_open(conf.db, &db)) < 0) {
-		log_err("hss: cannot open the store %s", conf.db);
+		log_err("hss: cannot open the store %s", shown);
 		return rc;
 	}
 	return 0;
@@ -115,6 +129,7 @@ static int
 hss_launch(void *arg)
 {
 	uint32_t mand[HSS_MAX_CAPS], opt[HSS_MAX_CAPS];
+	char shown[1100];
 	size_t i;
 
 	(void)arg;
@@ -135,8 +150,10 @@ hss_launch(void *arg)
 	    conf.bsf.n));
 	IMS_CHECK_RC(hss_zh_init(db));
 	IMS_CHECK_RC(dia_start());
-	IMS_CHECK_RC(hss_rtr_start(db));
-	log_info("hss: ready, %s (db %s)", dia.identity, conf.db);
+	IMS_CHECK_RC(hss_rtr_start(db, conf.push_expiry));
+	hss_db_display(conf.db, shown, sizeof(shown));
+	log_info("hss: ready, %s (db %s, %s)", dia.identity, shown,
+	    hss_db_backend(db));
 	return 0;
 }
 
@@ -163,7 +180,8 @@ hss_stop(void *arg)
 
 /* The store is not closed: a dispatch thread may still be finishing a
  * request, and every committed transaction is already durable
- * (synchronous=FULL); SQLite recovers the WAL on the next open. */
+ * (SQLite synchronous=FULL, PostgreSQL synchronous_commit=on); SQLite
+ * recovers the WAL on the next open. */
 static int
 hss_fini(void *arg)
 {

@@ -9,12 +9,12 @@ what=${1:-all}
 
 IMAGE="build-essential cmake pkg-config libssl-dev libmnl-dev libcjson-dev
        libsofia-sip-ua-dev python3
-       libfreediameter-dev freediameter-extensions libsqlite3-dev
+       libfreediameter-dev freediameter-extensions libsqlite3-dev libpq-dev
        libevent-dev libxml2-dev"
 BUILD="$IMAGE clang"
 TEST="libosmocore-utils iproute2 tshark tcpdump sip-tester qemu-system-x86 linux-image-amd64
       busybox-static kmod xz-utils shellcheck
-      kamailio kamailio-ims-modules kamailio-presence-modules
+      kamailio kamailio-ims-modules kamailio-presence-modules postgresql
       docker.io docker-compose debootstrap"
 
 case $what in

@@ -131,6 +131,10 @@ int	dia_start(void);
 /* Wait up to timeout_ms for a peer in state OPEN that advertises app_id:
  * `host` (a Diameter identity) or, when NULL, any peer. 0 or -ETIMEDOUT. */
 int	dia_wait_peer(const char *host, uint32_t app_id, unsigned timeout_ms);
+/* The Diameter identities of the peers now in state OPEN that advertise
+ * app_id, "\n"-separated, into buf: their number, or -ENOSPC when they
+ * do not fit in size bytes. */
+int	dia_open_peers(uint32_t app_id, char *buf, size_t size);
 /* fd_core_shutdown (DPR to every peer) and a wait, bounded by timeout_ms,
  * for the peers to close; -ETIMEDOUT if some did not.  The process must
  * then leave with _exit(): freeDiameter 1.2.1's full cleanup

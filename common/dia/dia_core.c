@@ -116,6 +116,38 @@ dia_wait_peer(const char *host, uint32_t app_id, unsigned timeout_ms)
 	}
 }
 
+int
+dia_open_peers(uint32_t app_id, char *buf, size_t size)
+{
+	struct fd_list *li;
+	size_t len = 0, l;
+	int n = 0;
+
+	if (size == 0)
+		return -EINVAL;
+	buf[0] = '\0';
+	if (pthread_rwlock_rdlock(&fd_g_peers_rw) != 0)
+		return -EIO;
+	for (li = fd_g_peers.next; li != &fd_g_peers; li = li->next) {
+		struct peer_hdr *p = (struct peer_hdr *)li;
+
+		if (!peer_app_open(p, app_id))
+			continue;
+		l = strlen(p->info.pi_diamid);
+		if (len + l + 2 > size) {
+			n = -ENOSPC;
+			break;
+		}
+		if (len > 0)
+			buf[len++] = '\n';
+		memcpy(buf + len, p->info.pi_diamid, l + 1);
+		len += l;
+		n++;
+	}
+	(void)pthread_rwlock_unlock(&fd_g_peers_rw);
+	return n;
+}
+
 /* A peer still talking to us: anything but closed, zombie or new. */
 static int
 peers_active(void)

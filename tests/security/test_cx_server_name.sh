@@ -23,9 +23,9 @@
 #   one Result-Code, and no assignment stored.
 # - an RTR and a PPR for bob, whom scscf2 holds while it is not connected,
 #   must not reach scscf (another Cx peer of the realm, which would learn
-#   bob's identities and profile): the hss gets DIAMETER_UNABLE_TO_DELIVER
-#   and scscf's listener nothing (freeDiameter 1.2.1 sends a request with
-#   a Destination-Host it is not connected to nowhere else: kept so).
+#   bob's identities and profile): the hss sends a push only to an S-CSCF
+#   it has a Cx connection to (hss_rtr.c), so after push-expiry (2 s here)
+#   it drops both, logged, and scscf's listener gets nothing.
 # Positive controls: scscf's MAR and SAR for alice (2001, stored with its
 # name and identity), re-registration after the attacks, scscf2's own
 # SAR for bob.  Every Cx answer on the wire carries exactly one result.
@@ -38,7 +38,7 @@ need tshark ss python3
 
 # The hss alone; cxclient and cx_raw.py play its peers.
 chain_up "$PWD/run" -n "hss scscf scscf2 icscf" -d "" -c br:cx.pcapng \
-	-H diameter.accept="scscf2.$DOMAIN@$SC2" -u "alice bob"
+	-H diameter.accept="scscf2.$DOMAIN@$SC2" -H push-expiry=2 -u "alice bob"
 N1=sip:$SC:6060 N2=sip:$SC2:6060 EVIL=sip:evil.$DOMAIN
 RAW=(python3 "$TOPODIR/cx_raw.py")
 DB=$WORK/db/hss.db
@@ -185,9 +185,10 @@ check "hss-ctl set-ifc for bob queues a PPR (for scscf2)" \
 out=$(ctl deregister --impu "sip:bob@$DOMAIN")
 check "hss-ctl deregister bob queues an RTR (for scscf2)" \
 	eval "echo \"\$out\" | grep -qx rtr=queued"
-check "the hss could deliver neither: RTA 3002" \
-	wait_log hss.log "RTA for bob@$DOMAIN: result 3002" 60
-check "...PPA 3002" grep -q "PPA for bob@$DOMAIN: result 3002" hss.log
+check "the hss sent neither: the RTR dropped after push-expiry" \
+	wait_log hss.log "RTR for bob@$DOMAIN dropped: no hss had a Cx connection to scscf2.$DOMAIN" 60
+check "...the PPR too" \
+	grep -q "PPR for bob@$DOMAIN dropped: no hss had a Cx connection to scscf2.$DOMAIN" hss.log
 wait "$LISTEN_PID"
 check "scscf, also a Cx peer of the realm, got neither (listener timed out)" \
 	[ $? -ne 0 ]

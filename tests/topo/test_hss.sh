@@ -3,7 +3,9 @@
 #
 # Namespace A runs hss, namespace B the cxclient test peer; Diameter over
 # TCP on a veth pair, captured with tshark.  Env: HSS, HSS_CTL, CXCLIENT,
-# IMSAUTH (binaries).  Fails loudly when anything is missing.
+# IMSAUTH (binaries); HSS_BACKEND=pg runs it over a private PostgreSQL
+# store (topo_lib.sh hss_store), else SQLite.  Fails loudly when anything
+# is missing.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/topo_lib.sh"
@@ -25,10 +27,10 @@ T0=$(date +%s)
 # TS 35.208 test set 1 keys (SIPp is not used here).
 K=465b5ce8b199b49faa5f0a2ee238a6bc
 OP=cdc202d5123e20f62b6d676ac72cb318
-DB=$WORK/db/hss.db
 SCSCF=sip:scscf.$REALM
 
 topo_up
+hss_store "$WORK"
 
 # The hss accepts the test's Cx peers, all from namespace B, each of
 # them allowed to act as the S-CSCF $SCSCF (the scscf key).
@@ -105,6 +107,10 @@ ctl show --impi nobody >/dev/null 2>&1
 check "ctl show of a missing IMPI (exit 1)" [ $? -eq 1 ]
 ctl frobnicate >/dev/null 2>&1
 check "ctl unknown command (exit 2)" [ $? -eq 2 ]
+check "ctl without --db uses HSS_DB" \
+	[ "$(HSS_DB=$DB "$HSS_CTL" list | grep -c '^impi=')" -eq 4 ]
+env -u HSS_DB "$HSS_CTL" list >/dev/null 2>&1
+check "ctl without --db nor HSS_DB: usage (exit 2)" [ $? -eq 2 ]
 ctl set-sqn --impi "bob@$REALM" --sqn 000000000040 >/dev/null
 check "ctl set-sqn" [ "$(ctl show --impi "bob@$REALM" | kv sqn)" = 000000000040 ]
 

@@ -8,7 +8,8 @@
 # GUSS-Timestamp), unknown IMPI 5401, resynchronisation, and that Cx and
 # Zh MARs never share an SQN, interleaved and across kill -9 of the hss;
 # the bsf key restricting Zh to the BSFs named.
-# Env: HSS, HSS_CTL, CXCLIENT, IMSAUTH.  Fails loudly, never skips.
+# Env: HSS, HSS_CTL, CXCLIENT, IMSAUTH; HSS_BACKEND=pg: a PostgreSQL
+# store (topo_lib.sh hss_store).  Fails loudly, never skips.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/topo_lib.sh"
@@ -30,11 +31,11 @@ T0=$(date +%s)
 # TS 35.208 test set 1 keys.
 K=465b5ce8b199b49faa5f0a2ee238a6bc
 OP=cdc202d5123e20f62b6d676ac72cb318
-DB=$WORK/db/hss.db
 SCSCF=sip:scscf.$REALM
 NS_URI=urn:3gpp:gba:GBAGUSSSchema-R9:2010-02
 
 topo_up
+hss_store "$WORK"
 
 # The hss accepts the BSFs bsf, bsf1, bsf2 and the S-CSCFs cscf, cscf1,
 # cscf2, all from namespace B.
@@ -94,11 +95,15 @@ ctl gba-set --impi "alice@$REALM" --uicc-type GBA_X >/dev/null 2>&1
 check "gba-set bad --uicc-type: exit 2" [ $? -eq 2 ]
 # A store made before the GBA tables existed gains them on open.
 ctl gba-set --impi "bob@$REALM" --lifetime 60 >/dev/null
-python3 -c 'import sqlite3, sys
+if [ "${HSS_BACKEND:-sqlite}" = pg ]; then
+	pg_sql "DROP TABLE gba_uss; DROP TABLE gba_settings"
+else
+	python3 -c 'import sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 c.execute("DROP TABLE gba_uss")
 c.execute("DROP TABLE gba_settings")
 c.commit()' "$DB"
+fi
 check "an older store: gba-show gives the default" \
 	eval "ctl gba-show --impi bob@$REALM | grep -q '<uss id=\"1\" type=\"0\"><uids><uid>sip:bob@$REALM</uid></uids>'"
 check "an older store: gba-set works" \

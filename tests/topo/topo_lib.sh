@@ -7,6 +7,8 @@
 
 . "${BASH_SOURCE[0]%/*}/../lib/testlib.sh" ||
 	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
+. "${BASH_SOURCE[0]%/*}/../lib/pg_lib.sh" ||
+	{ echo "FATAL: cannot source pg_lib.sh" >&2; exit 1; }
 PIDS=
 NS_A=imst-a-$$
 NS_B=imst-b-$$
@@ -33,6 +35,7 @@ cleanup() {
 		kill -9 "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
+	pg_stop
 	netns_down
 }
 
@@ -55,6 +58,19 @@ work_dir() {
 	lab_conf_dir "$1"
 	lab_private_dir "$1/db"
 	cd "$1" || die "cd $1"
+}
+
+# hss_store WORK: DB, the hss's store: WORK/db/hss.db (SQLite), or with
+# HSS_BACKEND=pg a private PostgreSQL cluster (pg_lib.sh) in pg/ beside
+# WORK (outside it: the postgres user must reach it), stopped by cleanup.
+# Call after topo_up.
+hss_store() {
+	case ${HSS_BACKEND:-sqlite} in
+	sqlite) DB=$1/db/hss.db ;;
+	pg) pg_start "${1%/*}/pg"; DB=$PG_URL ;;
+	*) die "HSS_BACKEND is sqlite or pg, not \"$HSS_BACKEND\"" ;;
+	esac
+	echo "hss store (${HSS_BACKEND:-sqlite}): $DB"
 }
 
 # cli_conf FILE IDENTITY [KEY=VALUE...]: cxclient's settings in the

@@ -1,5 +1,5 @@
-/* hss_db_gba.c - the GBA User Security Settings of each IMPI in the store
- * (tables gba_settings and gba_uss, hss_db.c's schema).  A row in
+/* hss_db_sqlite_gba.c - the GBA User Security Settings of each IMPI in the
+ * SQLite store (tables gba_settings and gba_uss, hss_db_sqlite.c's schema).  A row in
  * gba_settings means "set by hss-ctl"; without one the default GUSS
  * applies (hss_guss.c).
  */
@@ -14,44 +14,17 @@
 
 #include "check.h"
 #include "hss_db.h"
-#include "hss_db_int.h"
+#include "hss_db_sqlite.h"
 #include "log.h"
 
-/* The strings of a list joined with sep into out (size bytes). */
 static int
-join(char *out, size_t size, const char (*v)[GUSS_STR_MAX], size_t n,
-    char sep)
-{
-	size_t i, len = 0, l;
-
-	out[0] = '\0';
-	for (i = 0; i < n; i++) {
-		l = strlen(v[i]);
-		if (strchr(v[i], sep) != NULL || len + l + 2 > size)
-			return -EINVAL;
-		if (i > 0)
-			out[len++] = sep;
-		memcpy(out + len, v[i], l + 1);
-		len += l;
-	}
-	return 0;
-}
-
-static int
-uss_insert(struct hss_db *h, const char *impi, int seq,
+uss_insert(struct hdb_sl *h, const char *impi, int seq,
     const struct gba_uss *u, int all)
 {
-	char uids[GUSS_MAX_UIDS * GUSS_STR_MAX], flags[GUSS_MAX_FLAGS * 12];
+	char uids[HDB_UIDS_MAX], flags[HDB_FLAGS_MAX];
 	sqlite3_stmt *st;
-	size_t i, len = 0;
 
-	if (!all)
-		IMS_CHECK_RC(join(uids, sizeof(uids), u->uids, u->n_uids,
-		    '\n'));
-	flags[0] = '\0';
-	for (i = 0; i < u->n_flags && i < GUSS_MAX_FLAGS; i++)
-		len += (size_t)snprintf(flags + len, sizeof(flags) - len,
-		    "%s%u", i ? "," : "", u->flags[i]);
+	IMS_CHECK_RC(hdb_uss_format(u, all, uids, flags));
 	IMS_CHECK_RC(hdb_prep(h, "INSERT INTO gba_uss (impi, seq, uss_id,"
 	    " type, naf_group, uids, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
 	    " ?7)", &st));
@@ -70,7 +43,7 @@ uss_insert(struct hss_db *h, const char *impi, int seq,
 
 /* The statements of hss_db_gba_set, inside its transaction. */
 static int
-gba_set_rows(struct hss_db *h, const char *impi, const struct hss_gba *g)
+gba_set_rows(struct hdb_sl *h, const char *impi, const struct hss_gba *g)
 {
 	sqlite3_stmt *st;
 	size_t i;
@@ -101,12 +74,11 @@ gba_set_rows(struct hss_db *h, const char *impi, const struct hss_gba *g)
 }
 
 int
-hss_db_gba_set(struct hss_db *h, const char *impi, const struct hss_gba *g)
+hdb_sl_gba_set(struct hss_db *hd, const char *impi, const struct hss_gba *g)
 {
+	struct hdb_sl *h = SL(hd);
 	int rc;
 
-	IMS_CHECK_PARAMS(h != NULL && impi != NULL && g != NULL &&
-	    g->guss.n_uss <= GUSS_MAX_USS);
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_begin(h)) == 0)
 		rc = hdb_finish(h, gba_set_rows(h, impi, g));
@@ -115,12 +87,12 @@ hss_db_gba_set(struct hss_db *h, const char *impi, const struct hss_gba *g)
 }
 
 int
-hss_db_gba_unset(struct hss_db *h, const char *impi)
+hdb_sl_gba_unset(struct hss_db *hd, const char *impi)
 {
+	struct hdb_sl *h = SL(hd);
 	sqlite3_stmt *st;
 	int rc;
 
-	IMS_CHECK_PARAMS(h != NULL && impi != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_prep(h, "SELECT 1 FROM subscribers WHERE impi = ?1",
 	    &st)) == 0) {
@@ -137,43 +109,21 @@ hss_db_gba_unset(struct hss_db *h, const char *impi)
 	return rc < 0 ? rc : 0;
 }
 
-/* A "\n"-separated list into u->uids; a comma-separated one into flags. */
+/* A stored uss (hdb_uss_parse); *all: its uids are NULL. */
 static int
 uss_read(sqlite3_stmt *st, struct gba_uss *u, unsigned char *all)
 {
-	const char *s, *e;
-	char *end;
-	unsigned long v;
-
-	memset(u, 0, sizeof(*u));
-	hdb_col_str(st, 0, u->id, sizeof(u->id));
-	hdb_col_str(st, 1, u->type, sizeof(u->type));
-	hdb_col_str(st, 2, u->naf_group, sizeof(u->naf_group));
 	*all = sqlite3_column_type(st, 3) == SQLITE_NULL;
-	s = (const char *)sqlite3_column_text(st, 3);
-	while (!*all && s != NULL && *s != '\0') {
-		e = strchr(s, '\n');
-		if (u->n_uids == GUSS_MAX_UIDS ||
-		    (size_t)(e ? e - s : (ptrdiff_t)strlen(s)) >= GUSS_STR_MAX)
-			return -EBADMSG;
-		(void)snprintf(u->uids[u->n_uids++], GUSS_STR_MAX, "%.*s",
-		    (int)(e ? e - s : (ptrdiff_t)strlen(s)), s);
-		s = e ? e + 1 : NULL;
-	}
-	s = (const char *)sqlite3_column_text(st, 4);
-	while (s != NULL && *s != '\0') {
-		v = strtoul(s, &end, 10);
-		if (end == s || u->n_flags == GUSS_MAX_FLAGS || v > UINT32_MAX)
-			return -EBADMSG;
-		u->flags[u->n_flags++] = (uint32_t)v;
-		s = *end == ',' ? end + 1 : end;
-	}
-	return 0;
+	return hdb_uss_parse((const char *)sqlite3_column_text(st, 0),
+	    (const char *)sqlite3_column_text(st, 1),
+	    (const char *)sqlite3_column_text(st, 2),
+	    *all ? NULL : (const char *)sqlite3_column_text(st, 3),
+	    (const char *)sqlite3_column_text(st, 4), u);
 }
 
 /* The statements of hss_db_gba_get, with the mutex held. */
 static int
-gba_get_rows(struct hss_db *h, const char *impi, struct hss_gba *g)
+gba_get_rows(struct hdb_sl *h, const char *impi, struct hss_gba *g)
 {
 	sqlite3_stmt *st;
 	int rc, s;
@@ -215,12 +165,11 @@ gba_get_rows(struct hss_db *h, const char *impi, struct hss_gba *g)
 }
 
 int
-hss_db_gba_get(struct hss_db *h, const char *impi, struct hss_gba *g)
+hdb_sl_gba_get(struct hss_db *hd, const char *impi, struct hss_gba *g)
 {
+	struct hdb_sl *h = SL(hd);
 	int rc;
 
-	IMS_CHECK_PARAMS(h != NULL && impi != NULL && g != NULL);
-	memset(g, 0, sizeof(*g));
 	(void)pthread_mutex_lock(&h->mtx);
 	rc = gba_get_rows(h, impi, g);
 	(void)pthread_mutex_unlock(&h->mtx);

@@ -1,4 +1,4 @@
-/* hss_db_admin.c - the store's administrative side: adding and deleting
+/* hss_db_sqlite_admin.c - the SQLite store's administrative side: adding and deleting
  * subscriptions, setting SQN_HE, profiles, and the administrative
  * de-registration that queues an RTR (TS 29.228 6.1.3).
  */
@@ -14,12 +14,12 @@
 #include "aka.h"
 #include "check.h"
 #include "hss_db.h"
-#include "hss_db_int.h"
+#include "hss_db_sqlite.h"
 #include "log.h"
 
 /* Runs one statement binding text parameters; returns changes() or <0. */
 static int
-exec_text(struct hss_db *h, const char *sql, const char *a, const char *b)
+exec_text(struct hdb_sl *h, const char *sql, const char *a, const char *b)
 {
 	sqlite3_stmt *st;
 
@@ -32,14 +32,14 @@ exec_text(struct hss_db *h, const char *sql, const char *a, const char *b)
 }
 
 static int
-profile_write(struct hss_db *h, const char *id, const char *xml)
+profile_write(struct hdb_sl *h, const char *id, const char *xml)
 {
 	return exec_text(h, "INSERT OR REPLACE INTO service_profiles"
 	    " (id, ifc_xml) VALUES (?1, ?2)", id, xml);
 }
 
 static int
-sub_insert(struct hss_db *h, const struct hss_sub *s)
+sub_insert(struct hdb_sl *h, const struct hss_sub *s)
 {
 	sqlite3_stmt *st;
 
@@ -58,7 +58,7 @@ sub_insert(struct hss_db *h, const struct hss_sub *s)
 
 /* The inserts of hss_db_sub_add, inside its transaction. */
 static int
-sub_add_rows(struct hss_db *h, const struct hss_sub *s,
+sub_add_rows(struct hdb_sl *h, const struct hss_sub *s,
     const char *const *impus, size_t nimpus, const char *ifc_xml)
 {
 	size_t i;
@@ -79,12 +79,12 @@ sub_add_rows(struct hss_db *h, const struct hss_sub *s,
 }
 
 int
-hss_db_sub_add(struct hss_db *h, const struct hss_sub *s,
+hdb_sl_sub_add(struct hss_db *hd, const struct hss_sub *s,
     const char *const *impus, size_t nimpus, const char *ifc_xml)
 {
+	struct hdb_sl *h = SL(hd);
 	int rc;
 
-	IMS_CHECK_PARAMS(h != NULL && s != NULL && impus != NULL && nimpus > 0);
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_begin(h)) == 0)
 		rc = hdb_finish(h, sub_add_rows(h, s, impus, nimpus, ifc_xml));
@@ -93,11 +93,11 @@ hss_db_sub_add(struct hss_db *h, const struct hss_sub *s,
 }
 
 int
-hss_db_sub_del(struct hss_db *h, const char *impi)
+hdb_sl_sub_del(struct hss_db *hd, const char *impi)
 {
+	struct hdb_sl *h = SL(hd);
 	int rc;
 
-	IMS_CHECK_PARAMS(h != NULL && impi != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
 	rc = exec_text(h, "DELETE FROM subscribers WHERE impi = ?1", impi,
 	    NULL);
@@ -108,11 +108,11 @@ hss_db_sub_del(struct hss_db *h, const char *impi)
 }
 
 int
-hss_db_sqn_set(struct hss_db *h, const char *impi, uint64_t sqn)
+hdb_sl_sqn_set(struct hss_db *hd, const char *impi, uint64_t sqn)
 {
+	struct hdb_sl *h = SL(hd);
 	int rc;
 
-	IMS_CHECK_PARAMS(h != NULL && impi != NULL && sqn <= AKA_SQN_MAX);
 	(void)pthread_mutex_lock(&h->mtx);
 	rc = hdb_sqn_write(h, impi, sqn, "set sqn");
 	(void)pthread_mutex_unlock(&h->mtx);
@@ -122,11 +122,11 @@ hss_db_sqn_set(struct hss_db *h, const char *impi, uint64_t sqn)
 }
 
 int
-hss_db_profile_set(struct hss_db *h, const char *id, const char *xml)
+hdb_sl_profile_set(struct hss_db *hd, const char *id, const char *xml)
 {
+	struct hdb_sl *h = SL(hd);
 	int rc;
 
-	IMS_CHECK_PARAMS(h != NULL && id != NULL && xml != NULL);
 	(void)pthread_mutex_lock(&h->mtx);
 	rc = profile_write(h, id, xml);
 	(void)pthread_mutex_unlock(&h->mtx);
@@ -136,10 +136,13 @@ hss_db_profile_set(struct hss_db *h, const char *id, const char *xml)
 /* The statements of hss_db_deregister, inside its transaction: 1 when an
  * RTR was queued, 0 when not, or <0. */
 static int
-deregister_rows(struct hss_db *h, const char *impu, uint32_t reason,
-    const struct hss_impu *u)
+deregister_rows(struct hdb_sl *h, const char *impu, uint32_t reason,
+    struct hss_impu *u)
 {
 	sqlite3_stmt *st;
+
+	/* Read inside the transaction: the S-CSCF that holds it now. */
+	IMS_CHECK_RC(hdb_impu_read(h, impu, u));
 
 	IMS_CHECK_RC(hdb_prep(h, "UPDATE registrations SET state = 0, scscf = '',"
 	    " scscf_host = '', scscf_realm = '', assigned_at = ?2"
@@ -168,14 +171,12 @@ deregister_rows(struct hss_db *h, const char *impu, uint32_t reason,
  * the implicit registration set becomes not registered and, when an
  * S-CSCF held it, an RTR is queued for the hss.  *queued tells which. */
 int
-hss_db_deregister(struct hss_db *h, const char *impu, uint32_t reason,
+hdb_sl_deregister(struct hss_db *hd, const char *impu, uint32_t reason,
     struct hss_impu *u, int *queued)
 {
+	struct hdb_sl *h = SL(hd);
 	int rc;
 
-	IMS_CHECK_PARAMS(h != NULL && impu != NULL && u != NULL && queued != NULL);
-	*queued = 0;
-	IMS_CHECK_RC(hss_db_impu_get(h, impu, u));
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_begin(h)) == 0 &&
 	    (rc = hdb_finish(h, deregister_rows(h, impu, reason, u))) > 0) {
@@ -186,18 +187,29 @@ hss_db_deregister(struct hss_db *h, const char *impu, uint32_t reason,
 	return rc;
 }
 
+/* The rows hss_db_push_take takes: for one of the hosts (?2, "\nA\nB\n",
+ * hdb_hosts_norm; NULL: any) or queued before ?3. */
+#define PUSH_WHERE \
+	" WHERE ?2 IS NULL OR instr(?2, char(10) || lower(dest_host) ||"	\
+	" char(10)) > 0 OR queued_at < ?3 ORDER BY id LIMIT ?1"
+
 /* The statements of hss_db_push_take, inside its transaction; *n gets
  * the number of rows taken. */
 static int
-push_rows(struct hss_db *h, struct hss_push *out, size_t max, size_t *np)
+push_rows(struct hdb_sl *h, const char *hosts, int64_t expire,
+    struct hss_push *out, size_t max, size_t *np)
 {
 	sqlite3_stmt *st;
 	size_t n = 0;
+	int rc;
 
 	IMS_CHECK_RC(hdb_prep(h, "SELECT id, impi, impu, dest_host, dest_realm,"
-	    " reason, kind FROM push_queue ORDER BY id LIMIT ?1", &st));
+	    " reason, kind FROM push_queue" PUSH_WHERE, &st));
 	(void)sqlite3_bind_int(st, 1, (int)max);
-	while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+	if (hosts != NULL)
+		hdb_bind_text(st, 2, hosts);
+	(void)sqlite3_bind_int64(st, 3, (sqlite3_int64)expire);
+	while (n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct hss_push *r = &out[n];
 
 		r->id = sqlite3_column_int64(st, 0);
@@ -205,7 +217,7 @@ push_rows(struct hss_db *h, struct hss_push *out, size_t max, size_t *np)
 		hdb_col_str(st, 2, r->impu, sizeof(r->impu));
 		hdb_col_str(st, 3, r->dest_host, sizeof(r->dest_host));
 		hdb_col_str(st, 4, r->dest_realm, sizeof(r->dest_realm));
-		r->reason = (uint32_t)sqlite3_column_int(st, 5);
+		r->reason = (uint32_t)sqlite3_column_int64(st, 5);
 		r->kind = sqlite3_column_int(st, 6);
 		n++;
 	}
@@ -213,23 +225,28 @@ push_rows(struct hss_db *h, struct hss_push *out, size_t max, size_t *np)
 	*np = n;
 	if (n == 0)
 		return 0;
-	IMS_CHECK_RC(hdb_prep(h, "DELETE FROM push_queue WHERE id <= ?1", &st));
-	(void)sqlite3_bind_int64(st, 1, out[n - 1].id);
-	IMS_CHECK_RC(hdb_run(h, st, "delete rtr"));
-	return 0;
+	/* The same rows: nothing else writes inside BEGIN IMMEDIATE. */
+	IMS_CHECK_RC(hdb_prep(h, "DELETE FROM push_queue WHERE id IN"
+	    " (SELECT id FROM push_queue" PUSH_WHERE ")", &st));
+	(void)sqlite3_bind_int(st, 1, (int)max);
+	if (hosts != NULL)
+		hdb_bind_text(st, 2, hosts);
+	(void)sqlite3_bind_int64(st, 3, (sqlite3_int64)expire);
+	IMS_CHECK_RC(rc = hdb_run(h, st, "delete push"));
+	return (size_t)rc == n ? 0 : -EIO;
 }
 
 /* Takes (reads and deletes) up to max queued RTRs/PPRs: at most once. */
 int
-hss_db_push_take(struct hss_db *h, struct hss_push *out, size_t max, size_t *n)
+hdb_sl_push_take(struct hss_db *hd, const char *hosts, int64_t expire,
+    struct hss_push *out, size_t max, size_t *n)
 {
+	struct hdb_sl *h = SL(hd);
 	int rc;
 
-	IMS_CHECK_PARAMS(h != NULL && out != NULL && n != NULL);
-	*n = 0;
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_begin(h)) == 0 &&
-	    (rc = hdb_finish(h, push_rows(h, out, max, n))) < 0)
+	    (rc = hdb_finish(h, push_rows(h, hosts, expire, out, max, n))) < 0)
 		*n = 0;
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc;
@@ -238,7 +255,7 @@ hss_db_push_take(struct hss_db *h, struct hss_push *out, size_t max, size_t *n)
 /* The statements of hss_db_profile_update, inside its transaction: 1 when
  * a PPR was queued, 0 when not, or <0. */
 static int
-profile_update_rows(struct hss_db *h, const char *impi, const char *xml)
+profile_update_rows(struct hdb_sl *h, const char *impi, const char *xml)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -263,14 +280,12 @@ profile_update_rows(struct hss_db *h, const char *impi, const char *xml)
 /* TS 29.228 6.2.1 (Push-Profile): the IMPI's service profile changes and,
  * when an S-CSCF holds its registration, a PPR is queued, atomically. */
 int
-hss_db_profile_update(struct hss_db *h, const char *impi, const char *xml,
+hdb_sl_profile_update(struct hss_db *hd, const char *impi, const char *xml,
     int *queued)
 {
+	struct hdb_sl *h = SL(hd);
 	int rc;
 
-	IMS_CHECK_PARAMS(h != NULL && impi != NULL && xml != NULL &&
-	    queued != NULL);
-	*queued = 0;
 	(void)pthread_mutex_lock(&h->mtx);
 	if ((rc = hdb_begin(h)) == 0 &&
 	    (rc = hdb_finish(h, profile_update_rows(h, impi, xml))) > 0) {
