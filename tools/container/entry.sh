@@ -93,6 +93,15 @@ D=$(dashes "$A")
 opts=$(common_opts)
 case $FN in
 hss)
+	# A PostgreSQL store may still be starting: the hss exits without it.
+	case ${HSS_DB:-} in postgres://*|postgresql://*)
+		i=0
+		until hss-ctl list >/dev/null 2>&1; do
+			i=$((i + 1))
+			[ $i -lt 120 ] || die "no store at the HSS_DB given"
+			sleep 0.5
+		done ;;
+	esac
 	if [ "${HSS_REPLICAS:-one}" = many ]; then
 		id=hss-$D.$DOMAIN
 	else
