@@ -21,6 +21,8 @@
 #include "gba.h"
 #include "hss.h"
 #include "log.h"
+#include "met.h"
+#include "metrics_http.h"
 
 #define HSS_STOP_TIMEOUT_MS	5000
 
@@ -102,6 +104,7 @@ hss_start(void *arg)
 	int rc;
 
 	(void)arg;
+	IMS_CHECK_RC(met_use(MET_G_DIA));
 	IMS_CHECK_RC(daemon_store_own(conf.db));
 	if ((rc = hss_db_open(conf.db, &db)) < 0) {
 		log_err("hss: cannot open the store %s", conf.db);
@@ -184,6 +187,7 @@ main(int argc, char **argv)
 		.tables = hss_tables,
 		.ntables = sizeof(hss_tables) / sizeof(hss_tables[0]),
 		.caps = 0,
+		.metrics = &metrics_daemon_ext,
 		.start = hss_start,
 		.launch = hss_launch,
 		.run = hss_run,
