@@ -184,7 +184,8 @@ bsf_start(void *arg)
 	int rc;
 
 	(void)arg;
-	IMS_CHECK_RC(met_use(MET_G_AUTH | MET_G_DIA | MET_G_HTTP));
+	IMS_CHECK_RC(met_use(MET_G_AUTH | MET_G_HTTP));
+	IMS_CHECK_RC(dia_stat_use());
 	b.conf = &conf;
 	b.realm = conf.realm != NULL ? conf.realm : conf.name;
 	b.dest_realm = dia_conf_dest_realm(&dia);

@@ -144,7 +144,8 @@ scscf_start(void *arg)
 	int rc;
 
 	(void)arg;
-	IMS_CHECK_RC(met_use(MET_G_SIP | MET_G_AUTH | MET_G_DIA | MET_G_BINDINGS));
+	IMS_CHECK_RC(met_use(MET_G_SIP | MET_G_AUTH | MET_G_BINDINGS));
+	IMS_CHECK_RC(dia_stat_use());
 	s.domain = conf.domain;
 	s.icscf = conf.icscf;
 	s.max_expires = conf.max_expires;

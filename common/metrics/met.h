@@ -79,7 +79,7 @@ enum met_dia_role {
 /* The families of a group are registered together (met_use). */
 #define MET_G_SIP	0x01	/* sip_*: the CSCFs */
 #define MET_G_AUTH	0x02	/* auth_failures: scscf, bsf */
-#define MET_G_DIA	0x04	/* diameter_*: hss, scscf, icscf, bsf, naf */
+#define MET_G_DIA	0x04	/* diameter_*: through dia_stat_use (dia.h) */
 #define MET_G_BINDINGS	0x08	/* scscf */
 #define MET_G_GM	0x10	/* pcscf */
 #define MET_G_HTTP	0x20	/* bsf, naf, xcap */
