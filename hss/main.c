@@ -104,7 +104,7 @@ hss_start(void *arg)
 	int rc;
 
 	(void)arg;
-	IMS_CHECK_RC(met_use(MET_G_DIA));
+	IMS_CHECK_RC(dia_stat_use());
 	IMS_CHECK_RC(daemon_store_own(conf.db));
 	if ((rc = hss_db_open(conf.db, &db)) < 0) {
 		log_err("hss: cannot open the store %s", conf.db);

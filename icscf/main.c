@@ -106,7 +106,8 @@ static int
 icscf_start(void *arg)
 {
 	(void)arg;
-	IMS_CHECK_RC(met_use(MET_G_SIP | MET_G_DIA));
+	IMS_CHECK_RC(met_use(MET_G_SIP));
+	IMS_CHECK_RC(dia_stat_use());
 	ic.domain = conf.domain;
 	ic.dest_realm = dia_conf_dest_realm(&dia);
 	ic.dia_timeout_ms = dia.timeout_ms;
