@@ -283,7 +283,7 @@ daemon_configure(int argc, char **argv)
 		fatalx("too many configuration tables");
 	for (i = 0; i < dspec->ntables; i++)
 		dtables[dnt++] = dspec->tables[i];
-	dtables[dnt].title = "logging and privileges (every daemon)";
+	dtables[dnt].title = "logging, privileges, metrics (every daemon)";
 	dtables[dnt].keys = daemon_keys;
 	dtables[dnt].base = &dconf;
 	dtables[dnt++].size = sizeof(dconf);
