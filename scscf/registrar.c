@@ -536,7 +536,8 @@ authenticate(struct reg_ctx *c, sip_t const *sip, struct digest *d)
 		log_info("registrar: %s: authentication failed (%s): 403",
 		    c->impi, rc == -EPROTO ? "no qop=auth, or nc replayed" :
 		    "wrong response");
-		metric_inc1(&met_auth_failures, rc == -EPROTO ?
+		metric_inc1(&met_auth_failures, d->response[0] == '\0' ?
+		    MET_AUTH_MAC_FAILURE : rc == -EPROTO ?
 		    MET_AUTH_NO_QOP_OR_REPLAY : MET_AUTH_WRONG_RESPONSE);
 		sipx_cx_finish(&c->cx, 403, "Forbidden");
 		return;

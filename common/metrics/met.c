@@ -28,7 +28,7 @@ enum { ST_200, ST_401, ST_403, ST_1XX, ST_2XX, ST_3XX, ST_4XX, ST_5XX,
 static const char *const sip_statuses[] = { "200", "401", "403", "1xx",
     "2xx", "3xx", "4xx", "5xx", "6xx", NULL };
 static const char *const auth_causes[] = { "wrong_response",
-    "no_qop_or_replay", "stale_nonce", "sync_failure", "bad_auts",
+    "mac_failure", "no_qop_or_replay", "stale_nonce", "sync_failure", "bad_auts",
     "unknown_user", "hss_refused", "hss_unreachable", "too_many_challenges",
     "wrong_user", NULL };
 static const char *const dia_cmds[] = { "UAR", "SAR", "LIR", "MAR", "RTR",

@@ -55,6 +55,9 @@ enum met_sip_method {
  * 24.109 4) reasons for not accepting an authentication. */
 enum met_auth_cause {
 	MET_AUTH_WRONG_RESPONSE,	/* RES does not match: 403 */
+	MET_AUTH_MAC_FAILURE,		/* the UE refused our AUTN (MAC or
+					 * AMF wrong): an empty response, TS
+					 * 24.229 5.1.1.5.3 */
 	MET_AUTH_NO_QOP_OR_REPLAY,	/* not our qop=auth, nc replayed */
 	MET_AUTH_STALE_NONCE,		/* no such challenge: challenged again */
 	MET_AUTH_SYNC_FAILURE,		/* AUTS: resynchronisation MAR */
