@@ -39,7 +39,9 @@
 #include "http_sock.h"
 #include "http_tls.h"
 #include "kdf.h"
+#include "http_stat.h"
 #include "log.h"
+#include "met.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -100,11 +102,13 @@ start_mar(struct bsf *b, struct evhttp_request *req, const char *impi,
     const uint8_t *resync, int stale)
 {
 	if (!bsf_chals_room(&b->chals, b->inflight)) {
+		metric_inc1(&met_auth_failures, MET_AUTH_TOO_MANY_CHALLENGES);
 		bsf_reply_error(req, 503, "too many pending bootstraps");
 		return -EBUSY;
 	}
 	if (!bsf_mar_allow(&b->chals, impi)) {
 		log_warn("bsf: %s: over mar-limit", impi);
+		metric_inc1(&met_auth_failures, MET_AUTH_TOO_MANY_CHALLENGES);
 		bsf_reply_error(req, 503, "too many bootstraps for this IMPI");
 		return -EBUSY;
 	}
@@ -125,10 +129,12 @@ bsf_http_mar_done(struct bsf_mar *m)
 	char hdr[DIGEST_FORMAT_MAX];
 
 	if (a == NULL || a->status < 0) {
+		metric_inc1(&met_auth_failures, MET_AUTH_HSS_UNREACHABLE);
 		bsf_reply_error(m->req, 503, "no answer from the HSS (Zh)");
 		return;
 	}
 	if (a->exp_result_code == GBA_ERROR_IMPI_UNKNOWN) {
+		metric_inc1(&met_auth_failures, MET_AUTH_UNKNOWN_USER);
 		bsf_reply_error(m->req, 403, "unknown IMPI");
 		return;
 	}
@@ -136,6 +142,7 @@ bsf_http_mar_done(struct bsf_mar *m)
 		log_warn("bsf: Zh MAA for %s: result %u, experimental %u%s%s",
 		    m->impi, a->result_code, a->exp_result_code,
 		    a->error_message[0] ? ": " : "", a->error_message);
+		metric_inc1(&met_auth_failures, MET_AUTH_HSS_REFUSED);
 		if ((a->result_code >= 5000 && a->result_code < 6000) ||
 		    a->exp_result_code != 0)
 			bsf_reply_error(m->req, 403, "refused by the HSS");
@@ -284,6 +291,7 @@ ub_answer(struct bsf *b, struct evhttp_request *req, struct bsf_chal *c,
 		return;
 	}
 	if (strcmp(c->impi, d->username) != 0) {
+		metric_inc1(&met_auth_failures, MET_AUTH_WRONG_USER);
 		bsf_reply_error(req, 403, "username is not the challenged IMPI");
 		return;
 	}
@@ -303,6 +311,7 @@ ub_answer(struct bsf *b, struct evhttp_request *req, struct bsf_chal *c,
 		/* RFC 3310 3.4: the response is over the empty password. */
 		memcpy(resync, c->rand, 16);
 		if (digest_auts(d, resync + 16) < 0) {
+			metric_inc1(&met_auth_failures, MET_AUTH_BAD_AUTS);
 			bsf_reply_error(req, 400, "auts is not base64 of 14 "
 			    "octets");
 			return;
@@ -311,12 +320,14 @@ ub_answer(struct bsf *b, struct evhttp_request *req, struct bsf_chal *c,
 		    blen);
 		bsf_chal_release(&b->chals, c);
 		if (rc != 1) {
+			metric_inc1(&met_auth_failures, MET_AUTH_BAD_AUTS);
 			bsf_reply_error(req, rc < 0 ? 400 : 403,
 			    "synchronisation failure with a wrong response");
 			return;
 		}
 		log_info("bsf: %s: synchronisation failure, resynchronising",
 		    d->username);
+		metric_inc1(&met_auth_failures, MET_AUTH_SYNC_FAILURE);
 		(void)start_mar(b, req, d->username, resync, 0);
 		return;
 	}
@@ -336,6 +347,7 @@ ub_answer(struct bsf *b, struct evhttp_request *req, struct bsf_chal *c,
 			hex_encode(c->xres, c->xres_len, x);
 			log_debug("bsf: %s: xres %s", c->impi, x);
 		}
+		metric_inc1(&met_auth_failures, MET_AUTH_WRONG_RESPONSE);
 		bsf_reply_error(req, 403, "wrong response (user "
 		    "authentication failure, TS 24.109 4.3)");
 	} else
@@ -352,6 +364,7 @@ ub_request(struct evhttp_request *req, void *arg)
 	const char *auth, *uri, *method;
 	struct bsf_chal *c;
 
+	http_stat_track(req);
 	if ((method = method_name(req)) == NULL) {
 		bsf_reply_error(req, 400, "GET or POST only");
 		return;
@@ -387,6 +400,7 @@ ub_request(struct evhttp_request *req, void *arg)
 	}
 	if ((c = bsf_chal_find(&b->chals, d.nonce)) == NULL) {
 		/* RFC 2617 3.2.1: a nonce we no longer hold is stale. */
+		metric_inc1(&met_auth_failures, MET_AUTH_STALE_NONCE);
 		(void)start_mar(b, req, d.username, NULL, 1);
 		return;
 	}

@@ -21,6 +21,8 @@
 #include "daemon.h"
 #include "dia_conf.h"
 #include "log.h"
+#include "met.h"
+#include "metrics_http.h"
 
 #define BSF_STOP_TIMEOUT_MS	5000
 #define BSF_TICK_SEC		10	/* challenge expiry */
@@ -182,6 +184,8 @@ bsf_start(void *arg)
 	int rc;
 
 	(void)arg;
+	IMS_CHECK_RC(met_use(MET_G_AUTH | MET_G_HTTP));
+	IMS_CHECK_RC(dia_stat_use());
 	b.conf = &conf;
 	b.realm = conf.realm != NULL ? conf.realm : conf.name;
 	b.dest_realm = dia_conf_dest_realm(&dia);
@@ -266,6 +270,7 @@ main(int argc, char **argv)
 		.tables = bsf_tables,
 		.ntables = sizeof(bsf_tables) / sizeof(bsf_tables[0]),
 		.caps = 0,
+		.metrics = &metrics_daemon_ext,
 		.start = bsf_start,
 		.launch = bsf_launch,
 		.run = bsf_run,

@@ -21,6 +21,8 @@
 #include "gba.h"
 #include "hss.h"
 #include "log.h"
+#include "met.h"
+#include "metrics_http.h"
 
 #define HSS_STOP_TIMEOUT_MS	5000
 
@@ -112,6 +114,7 @@ hss_start(void *arg)
 	int rc;
 
 	(void)arg;
+	IMS_CHECK_RC(dia_stat_use());
 	hss_db_display(conf.db, shown, sizeof(shown));
 	/* A file is handed to the run user; a PostgreSQL server keeps its
 	 * own (the connection made here serves after the switch). */
@@ -202,6 +205,7 @@ main(int argc, char **argv)
 		.tables = hss_tables,
 		.ntables = sizeof(hss_tables) / sizeof(hss_tables[0]),
 		.caps = 0,
+		.metrics = &metrics_daemon_ext,
 		.start = hss_start,
 		.launch = hss_launch,
 		.run = hss_run,

@@ -17,6 +17,8 @@
 #include "dia_conf.h"
 #include "icscf.h"
 #include "log.h"
+#include "met.h"
+#include "metrics_http.h"
 
 #define ICSCF_STOP_TIMEOUT_MS	5000
 
@@ -104,6 +106,8 @@ static int
 icscf_start(void *arg)
 {
 	(void)arg;
+	IMS_CHECK_RC(met_use(MET_G_SIP));
+	IMS_CHECK_RC(dia_stat_use());
 	ic.domain = conf.domain;
 	ic.dest_realm = dia_conf_dest_realm(&dia);
 	ic.dia_timeout_ms = dia.timeout_ms;
@@ -148,6 +152,7 @@ main(int argc, char **argv)
 		.ntables = sizeof(icscf_tables) / sizeof(icscf_tables[0]),
 		.caps = 0,
 		.arg = &ic.sa,
+		.metrics = &metrics_daemon_ext,
 		.start = icscf_start,
 		.launch = icscf_launch,
 		.run = sipx_daemon_run,

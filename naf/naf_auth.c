@@ -28,6 +28,7 @@
 #include "gba.h"
 #include "guss.h"
 #include "http_tls.h"
+#include "http_stat.h"
 #include "log.h"
 #include "naf.h"
 #include "util.h"
@@ -355,6 +356,7 @@ naf_request(struct evhttp_request *req, void *arg)
 	const char *hv;
 	int bad_uri = 0;
 
+	http_stat_track(req);
 	/* libevent 2.1 falls back to a plain socket when the TLS
 	 * bufferevent cannot be made (http_tls.c): never serve one. */
 	if (http_tls_ssl(req) == NULL) {

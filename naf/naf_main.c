@@ -25,6 +25,8 @@
 #include "http_tls.h"
 #include "kdf.h"
 #include "log.h"
+#include "met.h"
+#include "metrics_http.h"
 #include "naf.h"
 
 #define NAF_STOP_TIMEOUT_MS	3000
@@ -161,6 +163,8 @@ naf_start(void *arg)
 	unsigned port;
 
 	(void)arg;
+	IMS_CHECK_RC(met_use(MET_G_HTTP));
+	IMS_CHECK_RC(dia_stat_use());
 	(void)snprintf(n.realm, sizeof(n.realm), "%s%s", NAF_REALM_PFX,
 	    conf.fqdn);
 	IMS_CHECK_RC(kdf_naf_id(conf.fqdn, ua, n.naf_id, sizeof(n.naf_id),
@@ -251,6 +255,7 @@ main(int argc, char **argv)
 		.tables = naf_tables,
 		.ntables = sizeof(naf_tables) / sizeof(naf_tables[0]),
 		.caps = 0,
+		.metrics = &metrics_daemon_ext,
 		.start = naf_start,
 		.launch = naf_launch,
 		.run = naf_run,

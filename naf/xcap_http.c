@@ -15,6 +15,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "http_stat.h"
 #include "log.h"
 #include "xcap.h"
 #include "xcap_doc.h"
@@ -285,6 +286,7 @@ xcap_http_handle(struct evhttp_request *req, void *arg)
 	struct evbuffer *in;
 	int rc;
 
+	http_stat_track(req);
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		xhttp_reply(req, 500, NULL, NULL, 0);
 		return;

@@ -20,6 +20,8 @@
 #include "daemon.h"
 #include "http_sock.h"
 #include "log.h"
+#include "met.h"
+#include "metrics_http.h"
 #include "xcap.h"
 #include "xcap_doc.h"
 #include "xcap_store.h"
@@ -72,6 +74,7 @@ xcap_start(void *arg)
 	size_t i;
 
 	(void)arg;
+	IMS_CHECK_RC(met_use(MET_G_HTTP));
 	for (i = 0; i < conf.trusted.n; i++)
 		IMS_CHECK_RC(addr_acl_add(&x.trusted, conf.trusted.v[i]));
 	if (x.trusted.n == 0)
@@ -134,6 +137,7 @@ main(int argc, char **argv)
 		.tables = xcap_tables,
 		.ntables = sizeof(xcap_tables) / sizeof(xcap_tables[0]),
 		.caps = 0,
+		.metrics = &metrics_daemon_ext,
 		.start = xcap_start,
 		.run = xcap_run,
 		.stop = xcap_stop,

@@ -18,6 +18,8 @@
 #include "check.h"
 #include "daemon.h"
 #include "log.h"
+#include "met.h"
+#include "metrics_http.h"
 #include "pcscf.h"
 
 struct pcscf_conf {
@@ -246,6 +248,7 @@ static int
 pcscf_start(void *arg)
 {
 	(void)arg;
+	IMS_CHECK_RC(met_use(MET_G_SIP | MET_G_GM));
 	p.icscf = conf.icscf;
 	p.visited = conf.visited != NULL ? conf.visited :
 	    strchr(conf.icscf, ':') + 1;
@@ -310,6 +313,7 @@ main(int argc, char **argv)
 		.ntables = sizeof(pcscf_tables) / sizeof(pcscf_tables[0]),
 		.caps = DAEMON_CAP(CAP_NET_ADMIN),
 		.arg = &p.sa,
+		.metrics = &metrics_daemon_ext,
 		.start = pcscf_start,
 		.run = sipx_daemon_run,
 		.stop = sipx_daemon_stop,

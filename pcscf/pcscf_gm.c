@@ -27,6 +27,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "met.h"
 #include "pcscf.h"
 #include "util.h"
 
@@ -45,6 +46,7 @@ set_link(struct pcscf_gm *g, struct pcscf_gm_set *s)
 		g->head->prev = s;
 	g->head = s;
 	g->nsets++;
+	metric_set(&met_gm_sa_sets, (int64_t)g->nsets, 0, 0, 0);
 }
 
 static void
@@ -68,6 +70,7 @@ set_free(struct pcscf_gm *g, struct pcscf_gm_set *s)
 	if (s->next != NULL)
 		s->next->prev = s->prev;
 	g->nsets--;
+	metric_set(&met_gm_sa_sets, (int64_t)g->nsets, 0, 0, 0);
 	secure_wipe(s, sizeof(*s));
 	free(s);
 }

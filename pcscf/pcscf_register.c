@@ -232,6 +232,8 @@ pcscf_reply_busy(nta_incoming_t *irq, unsigned retry_after)
 	if (nta_incoming_treply(irq, 503, "Service Unavailable",
 	    SIPTAG_RETRY_AFTER_STR(ra), TAG_END()) < 0)
 		log_warn("pcscf: cannot send 503");
+	else
+		sipx_stat_reply(irq, 503);
 	nta_incoming_destroy(irq);
 }
 
@@ -244,6 +246,8 @@ reply_sec_agree(nta_incoming_t *irq, int status)
 		if (nta_incoming_treply(irq, 421, "Extension Required",
 		    SIPTAG_REQUIRE_STR("sec-agree"), TAG_END()) < 0)
 			log_warn("pcscf: cannot send 421");
+		else
+			sipx_stat_reply(irq, 421);
 		nta_incoming_destroy(irq);
 		return;
 	}

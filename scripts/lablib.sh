@@ -15,6 +15,8 @@
 #   LAB_USER    the daemons' run user       (default imssec)
 #   LAB_SEC_AGREE  required | optional | off  (the pcscf's sec-agree;
 #               default: required where the kernel has ESP, else optional)
+#   LAB_METRICS_PORT  every daemon's metrics-listen port, on its own
+#               address (default 9100): GET /metrics, /healthz
 
 LAB_PREFIX=${LAB_PREFIX:-ims-}
 LAB_NET=${LAB_NET:-10.77.0}
@@ -64,6 +66,7 @@ lab_port() {
 	xcap) echo 8080 ;; *) echo 0 ;;
 	esac
 }
+lab_metrics_port() { echo "${LAB_METRICS_PORT:-9100}"; }
 lab_in() { n=$1; shift; ip netns exec "$(lab_ns "$n")" "$@"; }
 
 # lab_net_up NODE...: the bridge namespace and one veth per node

@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "log.h"
+#include "met.h"
 #include "scscf.h"
 
 #define BDB_IMPUS_MAX	32	/* public identities of an IMPI per RTR */
@@ -101,6 +102,21 @@ exec_sql(struct bdb *b, const char *sql)
 	return 0;
 }
 
+/* imssec_bindings_active (met.h) from the store, after each change
+ * committed; a failing count leaves the gauge as it was. */
+static void
+bdb_gauge(struct bdb *b)
+{
+	sqlite3_stmt *st;
+
+	if (prep(b, &st, "SELECT COUNT(*) FROM bindings", NULL, NULL) < 0)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		metric_set(&met_bindings, sqlite3_column_int64(st, 0), 0, 0,
+		    0);
+	(void)sqlite3_finalize(st);
+}
+
 int
 bdb_begin(struct bdb *b)
 {
@@ -130,6 +146,7 @@ bdb_commit(struct bdb *b)
 		return -EIO;
 	}
 	b->in_txn = 0;
+	bdb_gauge(b);
 	return 0;
 }
 
@@ -155,6 +172,7 @@ bdb_open(const char *path, struct bdb **out)
 		free(b);
 		return -EIO;
 	}
+	bdb_gauge(b);
 	*out = b;
 	return 0;
 }
@@ -320,6 +338,7 @@ bdb_expire(struct bdb *b, int64_t now,
 	IMS_CHECK_RC(run(b, st));
 	if (sqlite3_changes(b->db) == 0)
 		return 0;
+	bdb_gauge(b);
 	/* One identity at a time: fn may write to the store. */
 	for (;;) {
 		IMS_CHECK_RC(prep(b, &st, "SELECT impu, impi FROM registrations r"

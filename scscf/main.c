@@ -15,6 +15,8 @@
 #include "daemon.h"
 #include "dia_conf.h"
 #include "log.h"
+#include "met.h"
+#include "metrics_http.h"
 #include "scscf.h"
 
 #define SCSCF_STOP_TIMEOUT_MS	5000
@@ -142,6 +144,8 @@ scscf_start(void *arg)
 	int rc;
 
 	(void)arg;
+	IMS_CHECK_RC(met_use(MET_G_SIP | MET_G_AUTH | MET_G_BINDINGS));
+	IMS_CHECK_RC(dia_stat_use());
 	s.domain = conf.domain;
 	s.icscf = conf.icscf;
 	s.max_expires = conf.max_expires;
@@ -215,6 +219,7 @@ main(int argc, char **argv)
 		.ntables = sizeof(scscf_tables) / sizeof(scscf_tables[0]),
 		.caps = 0,
 		.arg = &s.sa,
+		.metrics = &metrics_daemon_ext,
 		.start = scscf_start,
 		.launch = scscf_launch,
 		.run = sipx_daemon_run,

@@ -295,6 +295,7 @@ reply_200(nta_incoming_t *irq, struct scscf *s, unsigned expires)
 		nta_incoming_destroy(irq);
 		return -EIO;
 	}
+	sipx_stat_reply(irq, 200);
 	nta_incoming_destroy(irq);
 	return 0;
 }

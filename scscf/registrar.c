@@ -32,6 +32,7 @@
 #include "cx.h"
 #include "digest.h"
 #include "log.h"
+#include "met.h"
 #include "scscf.h"
 #include "util.h"
 
@@ -92,6 +93,7 @@ reply_busy(struct reg_ctx *c)
 	struct auth_stats st;
 
 	auth_store_stats(c->s->auth, &st);
+	metric_inc1(&met_auth_failures, MET_AUTH_TOO_MANY_CHALLENGES);
 	log_warn("registrar: %s: %zu challenges pending (capacity %zu): 503",
 	    c->impi, st.pending, st.capacity);
 	reply_503(&c->cx, auth_store_retry_after(c->s->auth));
@@ -138,6 +140,10 @@ mar_done(struct sipx_cx *cx, const struct cx_answer *a)
 		log_info("registrar: MAR for %s failed (status %d, result "
 		    "%u/%u): %d", c->impi, a->status, a->result_code,
 		    a->exp_result_code, status);
+		metric_inc1(&met_auth_failures, a->status != 0 ?
+		    MET_AUTH_HSS_UNREACHABLE : a->exp_result_code ==
+		    CX_ERROR_USER_UNKNOWN ? MET_AUTH_UNKNOWN_USER :
+		    MET_AUTH_HSS_REFUSED);
 		/* An answer of the HSS's own (not 504: no HSS decided):
 		 * no vector, no SQN; it does not count. */
 		auth_release(c->s->auth, c->impi, c, a->status == 0 &&
@@ -219,6 +225,7 @@ challenge(struct reg_ctx *c, const char *algorithm, const uint8_t *resync,
 		log_warn("registrar: %s: %u MARs within %u s: 503, retry "
 		    "after %u s", c->impi, c->s->mar_limit, c->s->mar_window,
 		    ra);
+		metric_inc1(&met_auth_failures, MET_AUTH_TOO_MANY_CHALLENGES);
 		reply_503(&c->cx, ra);
 		sipx_cx_finish(&c->cx, 500, "Server Internal Error");
 		return;
@@ -507,16 +514,19 @@ authenticate(struct reg_ctx *c, sip_t const *sip, struct digest *d)
 	if (DIGEST_HAS(d, DIGEST_AUTS)) {
 		if (auth_rand(c->s->auth, c->impi, d->nonce, resync) < 0 ||
 		    digest_auts(d, resync + 16) < 0) {
+			metric_inc1(&met_auth_failures, MET_AUTH_BAD_AUTS);
 			challenge(c, d->algorithm, NULL, 0);
 			return;
 		}
 		log_info("registrar: %s: resynchronisation", c->impi);
+		metric_inc1(&met_auth_failures, MET_AUTH_SYNC_FAILURE);
 		challenge(c, d->algorithm, resync, sizeof(resync));
 		secure_wipe(resync, sizeof(resync));
 		return;
 	}
 	rc = auth_verify(c->s->auth, c->impi, c->impu, d, "REGISTER");
 	if (rc == -ESTALE) {
+		metric_inc1(&met_auth_failures, MET_AUTH_STALE_NONCE);
 		challenge(c, d->algorithm, NULL, 0);
 		return;
 	}
@@ -526,6 +536,9 @@ authenticate(struct reg_ctx *c, sip_t const *sip, struct digest *d)
 		log_info("registrar: %s: authentication failed (%s): 403",
 		    c->impi, rc == -EPROTO ? "no qop=auth, or nc replayed" :
 		    "wrong response");
+		metric_inc1(&met_auth_failures, d->response[0] == '\0' ?
+		    MET_AUTH_MAC_FAILURE : rc == -EPROTO ?
+		    MET_AUTH_NO_QOP_OR_REPLAY : MET_AUTH_WRONG_RESPONSE);
 		sipx_cx_finish(&c->cx, 403, "Forbidden");
 		return;
 	}

@@ -24,6 +24,7 @@ struct daemon_conf {
 	int	 debug_keys;
 	char	*pid_file;
 	char	*user;
+	char	*metrics_listen;
 };
 
 static const char *const daemon_levels[] = { "err", "warn", "info", "debug",
@@ -51,6 +52,10 @@ static const struct conf_key daemon_keys[] = {
 	{ .name = "user", .type = CONF_STRING, .offset = DC(user),
 	  .dflt = DAEMON_USER, .max = 64,
 	  .help = "account to run as after start-up, when started as root" },
+	{ .name = "metrics-listen", .type = CONF_HOSTPORT,
+	  .offset = DC(metrics_listen),
+	  .help = "HOST:PORT serving GET /metrics (Prometheus text format) "
+	    "and /healthz over plain HTTP; none when unset" },
 	{ .name = NULL }
 };
 
@@ -239,6 +244,8 @@ daemon_signals(void *arg)
 		}
 		stopping = 1;
 		log_info("signal %d: stopping", sig);
+		if (dconf.metrics_listen != NULL)
+			dspec->metrics->phase(DAEMON_STOPPING);
 		dspec->stop(dspec->arg);
 	}
 	return NULL;
@@ -276,7 +283,7 @@ daemon_configure(int argc, char **argv)
 		fatalx("too many configuration tables");
 	for (i = 0; i < dspec->ntables; i++)
 		dtables[dnt++] = dspec->tables[i];
-	dtables[dnt].title = "logging and privileges (every daemon)";
+	dtables[dnt].title = "logging, privileges, metrics (every daemon)";
 	dtables[dnt].keys = daemon_keys;
 	dtables[dnt].base = &dconf;
 	dtables[dnt++].size = sizeof(dconf);
@@ -345,6 +352,15 @@ daemon_main(const struct daemon_spec *spec, int argc, char **argv)
 	    0)
 		fatalx("pid-file %s: %s", dconf.pid_file, strerror(-rc));
 
+	if (dconf.metrics_listen != NULL && (spec->metrics == NULL ||
+	    (rc = spec->metrics->bind(spec->name, dconf.metrics_listen)) <
+	    0)) {
+		log_err("metrics-listen %s: %s", dconf.metrics_listen,
+		    spec->metrics == NULL ? "not served by this program" :
+		    strerror(-rc));
+		pidfile_remove(dconf.pid_file);
+		daemon_exit(1);
+	}
 	if ((rc = spec->start(spec->arg)) < 0) {
 		log_err("start-up failed: %s", strerror(-rc));
 		pidfile_remove(dconf.pid_file);
@@ -357,6 +373,12 @@ daemon_main(const struct daemon_spec *spec, int argc, char **argv)
 	if (priv_root() && access(dpath, R_OK) < 0)
 		log_warn("%s is not readable by user %s: SIGHUP cannot reload "
 		    "it", dpath, dconf.user);
+	if (dconf.metrics_listen != NULL &&
+	    (rc = spec->metrics->launch()) < 0) {
+		log_err("metrics: %s", strerror(-rc));
+		pidfile_remove(dconf.pid_file);
+		daemon_exit(1);
+	}
 	if (spec->launch != NULL && (rc = spec->launch(spec->arg)) < 0) {
 		log_err("start-up failed: %s", strerror(-rc));
 		pidfile_remove(dconf.pid_file);
@@ -367,10 +389,16 @@ daemon_main(const struct daemon_spec *spec, int argc, char **argv)
 		fatalx("signal thread: %s", strerror(rc));
 	priv_describe(who, sizeof(who));
 	log_info("running (%s; config %s)", who, dpath);
+	if (dconf.metrics_listen != NULL)
+		spec->metrics->phase(DAEMON_RUNNING);
 
 	rc = spec->run(spec->arg);
+	if (dconf.metrics_listen != NULL)
+		spec->metrics->phase(DAEMON_STOPPING);
 	if (spec->fini != NULL && spec->fini(spec->arg) < 0 && rc == 0)
 		rc = 1;
+	if (dconf.metrics_listen != NULL)
+		spec->metrics->stop();
 	pidfile_remove(dconf.pid_file);
 	daemon_exit(rc < 0 ? 1 : rc);
 }

@@ -9,7 +9,9 @@
  *                  usage error, 1 on a bad configuration (FILE:LINE:
  *                  message) or a runtime failure, 0 after a clean stop.
  *   common keys    log-level (-d: debug; reloadable), log-target
- *                  (stderr|syslog), debug-keys (-K), pid-file, user.
+ *                  (stderr|syslog), debug-keys (-K), pid-file, user,
+ *                  metrics-listen (HOST:PORT of /metrics and /healthz,
+ *                  through spec->metrics; unset: none).
  *   start-up       descriptors above 2 closed; umask 077;
  *                  SIGTERM/SIGINT/SIGHUP blocked in every thread, SIGPIPE
  *                  ignored; no_new_privs; the pid file;
@@ -50,6 +52,25 @@
 
 struct daemon_reload;
 
+/* An HTTP endpoint the skeleton runs for every daemon when metrics-listen
+ * is set (common/metrics/metrics_http.h: metrics_daemon_ext).  The
+ * skeleton lives below libevent, hence the table. */
+struct daemon_ext {
+	/* As root, before start(): bind listen; no thread. */
+	int	(*bind)(const char *function, const char *listen);
+	/* As the run user, before launch(): its thread. */
+	int	(*launch)(void);
+	/* DAEMON_STARTING until run(), DAEMON_RUNNING, DAEMON_STOPPING from
+	 * the stop signal on. */
+	void	(*phase)(int);
+	/* After fini(). */
+	void	(*stop)(void);
+};
+
+#define DAEMON_STARTING		0
+#define DAEMON_RUNNING		1
+#define DAEMON_STOPPING		2
+
 struct daemon_spec {
 	const char		*name;
 	const struct conf_table	*tables;	/* the daemon's own settings
@@ -57,6 +78,8 @@ struct daemon_spec {
 	size_t			 ntables;
 	uint64_t		 caps;		/* kept after start-up */
 	void			*arg;		/* passed to every callback */
+	/* metrics-listen's endpoint; NULL: the key is refused when set. */
+	const struct daemon_ext	*metrics;
 	/* As root if started as root: open stores (daemon_store_own first),
 	 * bind sockets; start no thread.  0 or -errno (exit 1). */
 	int	(*start)(void *arg);

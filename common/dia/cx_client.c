@@ -13,12 +13,14 @@
 #include "cx.h"
 #include "dia_conf.h"
 #include "log.h"
+#include "met.h"
 #include "util.h"
 
 struct cx_pending {
 	cx_answer_cb	 cb;
 	void		*arg;
 	struct cx_answer *ans;
+	uint64_t	 t0;		/* metric_now_ns at sending */
 };
 
 /* The common head of every Cx request (TS 29.229 6.1.1/3/5/7):
@@ -119,6 +121,8 @@ cx_answer_recv(void *data, struct msg **msg)
 		p->ans->status = -EIO;
 	} else
 		cx_parse_answer(*msg, p->ans);
+	dia_stat_answer(DIA_APP_CX, p->ans->cmd_code, MET_ROLE_CLIENT,
+	    p->ans->status == 0 ? *msg : NULL, p->t0);
 	(void)fd_msg_free(*msg);
 	*msg = NULL;
 	p->cb(p->arg, p->ans);
@@ -134,6 +138,7 @@ cx_answer_expire(void *data, DiamId_t sentto, size_t len, struct msg **req)
 	(void)sentto;
 	(void)len;
 	p->ans->status = -ETIMEDOUT;
+	dia_stat_answer(DIA_APP_CX, p->ans->cmd_code, MET_ROLE_CLIENT, NULL, 0);
 	(void)fd_msg_free(*req);
 	*req = NULL;
 	p->cb(p->arg, p->ans);
@@ -170,9 +175,11 @@ cx_send(struct msg *m, uint32_t code, unsigned timeout_ms,
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000L;
 	}
+	p->t0 = metric_now_ns();
 	if ((rc = fd_msg_send_timeout(&m, cx_answer_recv, p, cx_answer_expire,
 	    &ts)) != 0)
 		goto fail;
+	dia_stat_request(DIA_APP_CX, code, MET_ROLE_CLIENT);
 	return 0;
 fail:
 	log_err("cx: sending command %u failed: %s", code, strerror(rc));

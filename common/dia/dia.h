@@ -179,6 +179,20 @@ struct avp *dia_get_avp(void *parent, enum dia_avp, unsigned n);
 /* Result-Code or Experimental-Result-Code of an answer (0 when absent). */
 void	dia_get_result(struct msg *, uint32_t *result, uint32_t *exp_result);
 
+/* ---- metrics (dia_stat.c, met.h) ---- */
+
+/* A request sent (role MET_ROLE_CLIENT) or received (MET_ROLE_SERVER). */
+void	dia_stat_request(uint32_t app_id, uint32_t code, unsigned role);
+/* Its answer: ans NULL when none came (timeout, or refused as not from
+ * the peer); t0 (metric_now_ns at sending, client) adds the round trip
+ * of an answer to the histogram, 0 none. */
+void	dia_stat_answer(uint32_t app_id, uint32_t code, unsigned role,
+	    struct msg *ans, uint64_t t0);
+/* The Diameter families (met_use(MET_G_DIA)) with
+ * imssec_diameter_peers_up reading freeDiameter's peer list; from a
+ * daemon's start().  0 or -errno. */
+int	dia_stat_use(void);
+
 /* ---- client side (dia_req.c) ---- */
 
 /* A request of command cmd (its dictionary object) of application app_id,

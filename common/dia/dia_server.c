@@ -12,6 +12,7 @@
 #include "dia_conf.h"
 #include "dia_int.h"
 #include "log.h"
+#include "met.h"
 
 /* Base Result-Code names as freeDiameter's dictionary knows them. */
 static const struct {
@@ -259,6 +260,7 @@ static int
 dia_dispatch(struct msg **msg, struct avp *avp, struct session *sess,
     void *opaque, enum disp_action *act)
 {
+	const struct dia_reg *r = opaque;
 	struct msg_hdr *h;
 
 	(void)avp;
@@ -267,7 +269,9 @@ dia_dispatch(struct msg **msg, struct avp *avp, struct session *sess,
 	IMS_CHECK_FD(fd_msg_hdr(*msg, &h));
 	if (!(h->msg_flags & CMD_FLAG_REQUEST))
 		return 0;
-	IMS_CHECK_RC(dia_answer_request(opaque, msg));
+	dia_stat_request(r->app_id, r->code, MET_ROLE_SERVER);
+	IMS_CHECK_RC(dia_answer_request(r, msg));
+	dia_stat_answer(r->app_id, r->code, MET_ROLE_SERVER, *msg, 0);
 	*act = DISP_ACT_SEND;
 	return 0;
 }

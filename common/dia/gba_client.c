@@ -11,6 +11,7 @@
 #include "dia_conf.h"
 #include "gba_int.h"
 #include "log.h"
+#include "met.h"
 
 int
 gba_req_new(uint32_t app_id, uint32_t code, const char *dest_realm,
@@ -37,6 +38,8 @@ gba_answer_recv(void *data, struct msg **msg)
 		status = -EIO;
 	} else
 		p->parse(p, *msg);
+	dia_stat_answer(p->app_id, p->code, MET_ROLE_CLIENT,
+	    status == 0 ? *msg : NULL, p->t0);
 	(void)fd_msg_free(*msg);
 	*msg = NULL;
 	p->finish(p, status);
@@ -50,6 +53,7 @@ gba_answer_expire(void *data, DiamId_t sentto, size_t len, struct msg **req)
 
 	(void)sentto;
 	(void)len;
+	dia_stat_answer(p->app_id, p->code, MET_ROLE_CLIENT, NULL, 0);
 	(void)fd_msg_free(*req);
 	*req = NULL;
 	p->finish(p, -ETIMEDOUT);
@@ -59,6 +63,7 @@ int
 gba_send(struct msg *m, unsigned timeout_ms, struct gba_pending *p)
 {
 	struct timespec ts;
+	uint32_t app_id, code;
 	int rc;
 
 	if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
@@ -73,9 +78,14 @@ gba_send(struct msg *m, unsigned timeout_ms, struct gba_pending *p)
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000L;
 	}
+	/* p may be gone once sent (the answer's thread frees it). */
+	app_id = p->app_id;
+	code = p->code;
+	p->t0 = metric_now_ns();
 	if ((rc = fd_msg_send_timeout(&m, gba_answer_recv, p,
 	    gba_answer_expire, &ts)) != 0)
 		goto fail;
+	dia_stat_request(app_id, code, MET_ROLE_CLIENT);
 	return 0;
 fail:
 	log_err("gba: sending command %u (application %u) failed: %s",

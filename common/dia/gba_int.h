@@ -16,6 +16,7 @@
 struct gba_pending {
 	uint32_t	 app_id;
 	uint32_t	 code;
+	uint64_t	 t0;		/* gba_send: metric_now_ns (dia_stat) */
 	void		(*parse)(struct gba_pending *, struct msg *);
 	void		(*finish)(struct gba_pending *, int status);
 };

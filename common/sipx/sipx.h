@@ -263,6 +263,14 @@ int	sipx_set_request_uri(msg_t *, sip_t *, const char *uri);
 /* Answer irq with status and destroy it. */
 void	sipx_reply(nta_incoming_t *irq, int status, const char *phrase);
 
+/* ---- sipx_stat.c: metrics (met.h) ---- */
+
+/* A request arrived (the default leg counts every one). */
+void	sipx_stat_request(const sip_t *sip);
+/* A response of status to irq left (ours or relayed; only final ones
+ * count): one call after every nta_incoming_treply/mreply. */
+void	sipx_stat_reply(nta_incoming_t *irq, int status);
+
 /* ---- sipx_resolve.c ---- */
 
 /* Next-hop names are resolved by at most SIPX_RESOLVE_THREADS threads,

@@ -103,12 +103,17 @@ sipx_leg(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
     sip_t const *sip)
 {
 	struct sipx_agent *a = (struct sipx_agent *)magic;
+	int status;
 
 	if (sip == NULL || sip->sip_request == NULL)
 		return 400;
+	sipx_stat_request(sip);
 	if (sipx_check_request(a, irq, sip) != 0)
 		return 0;
-	return a->req_cb(a->req_magic, leg, irq, sip);
+	/* A status returned is nta's to send. */
+	status = a->req_cb(a->req_magic, leg, irq, sip);
+	sipx_stat_reply(irq, status);
+	return status;
 }
 
 int

@@ -135,6 +135,8 @@ sipx_check_request(const struct sipx_agent *a, nta_incoming_t *irq,
 	    TAG_IF(status == 420, SIPTAG_UNSUPPORTED_STR(opts)),
 	    TAG_END()) < 0)
 		log_warn("sipx: cannot answer %d", status);
+	else
+		sipx_stat_reply(irq, status);
 	nta_incoming_destroy(irq);
 	return status;
 }

@@ -158,6 +158,7 @@ sipx_cx_treply(struct sipx_cx *cx, int status, const char *phrase,
 	ta_end(ta);
 	if (rc < 0)
 		return -EIO;	/* still ours: answered 500 at the end */
+	sipx_stat_reply(cx->irq, status);
 	if (status >= 200) {
 		nta_incoming_destroy(cx->irq);
 		cx->irq = NULL;

@@ -47,6 +47,8 @@ sipx_reply(nta_incoming_t *irq, int status, const char *phrase)
 	if (nta_incoming_method(irq) != sip_method_ack &&
 	    nta_incoming_treply(irq, status, phrase, TAG_END()) < 0)
 		log_warn("sipx: cannot answer %d", status);
+	else
+		sipx_stat_reply(irq, status);
 	nta_incoming_destroy(irq);
 }
 
@@ -141,6 +143,8 @@ fwd_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
 			    status == 503 ? "Service Unavailable" :
 			    sip_status_phrase(status), TAG_END()) < 0)
 				log_warn("sipx: cannot relay %d", status);
+			else
+				sipx_stat_reply(f->irq, status);
 			fwd_free(f);
 		}
 		return 0;
@@ -156,8 +160,12 @@ fwd_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
 		    SIPTAG_RETRY_AFTER_STR(SIPX_HOOK_RETRY_AFTER)),
 		    TAG_END()) < 0)
 			log_warn("sipx: cannot answer %d", st);
+		else if (status >= 200)
+			sipx_stat_reply(f->irq, st);
 	} else if (nta_incoming_mreply(f->irq, msg) < 0)
 		log_warn("sipx: cannot relay response %d", status);
+	else
+		sipx_stat_reply(f->irq, status);
 	if (status >= 200)
 		fwd_free(f);
 	return 0;
@@ -256,6 +264,8 @@ fwd_fail(struct sipx_fwd *f, int status, const char *phrase)
 	if (f->irq != NULL && nta_incoming_method(f->irq) != sip_method_ack &&
 	    nta_incoming_treply(f->irq, status, phrase, TAG_END()) < 0)
 		log_warn("sipx: cannot answer %d", status);
+	else
+		sipx_stat_reply(f->irq, status);
 	fwd_free(f);
 }
 
@@ -422,6 +432,8 @@ sipx_forward_via(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 			    "Service Unavailable",
 			    SIPTAG_RETRY_AFTER_STR("2"), TAG_END()) < 0)
 				log_warn("sipx: cannot answer 503");
+			else
+				sipx_stat_reply(irq, 503);
 			nta_incoming_destroy(irq);
 		} else
 			sipx_reply(irq, 503, "Service Unavailable");
