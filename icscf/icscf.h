@@ -16,6 +16,9 @@
 /* S-CSCFs tried for one REGISTER: the first and its replacements after a
  * failure to reach it (TS 24.229 5.3.1.3). */
 #define ICSCF_MAX_TRIES	3
+/* How long a user chosen an S-CSCF by capabilities keeps it (the AKA
+ * challenge is answered within it, TS 24.229 5.4.1.2.1: 4 min at most). */
+#define ICSCF_STICKY_MS	(240 * 1000)
 
 struct icscf_disc;
 

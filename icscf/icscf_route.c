@@ -173,10 +173,23 @@ answered(struct sipx_cx *cx, const struct cx_answer *a)
 			    c->tries, a->server_name);
 			return;
 		}
-	} else if ((target = scscf_pick(&ic->sel, a, c->failed[0] != '\0' ?
-	    c->failed : NULL, now)) != NULL) {
-		(void)snprintf(chosen, sizeof(chosen), "%s", target);
-		target = chosen;
+	} else {
+		/* A REGISTER answering a challenge goes where the challenge
+		 * came from (the HSS may still name a dead S-CSCF). */
+		if (!c->lir && (target = scscf_sticky_get(&ic->sel, c->impu,
+		    now)) != NULL && (scscf_is_failed(&ic->sel, target, now) ||
+		    strcmp(target, c->failed) == 0))
+			target = NULL;
+		if (target == NULL)
+			target = scscf_pick(&ic->sel, a, c->failed[0] != '\0' ?
+			    c->failed : NULL, now);
+		if (target != NULL) {
+			(void)snprintf(chosen, sizeof(chosen), "%s", target);
+			target = chosen;
+			if (!c->lir)
+				scscf_sticky_set(&ic->sel, c->impu, chosen,
+				    now + ICSCF_STICKY_MS);
+		}
 	}
 	if (target == NULL) {
 		log_info("icscf: no S-CSCF fits the capabilities for %s",

@@ -198,3 +198,37 @@ scscf_is_failed(const struct scscf_state *s, const char *uri, int64_t now_ms)
 			return s->failed[i].until_ms > now_ms;
 	return 0;
 }
+
+const char *
+scscf_sticky_get(const struct scscf_state *s, const char *impu,
+    int64_t now_ms)
+{
+	unsigned i;
+
+	for (i = 0; i < SCSCF_STICKY_MAX; i++)
+		if (s->sticky[i].until_ms > now_ms &&
+		    strcmp(s->sticky[i].impu, impu) == 0)
+			return s->sticky[i].uri;
+	return NULL;
+}
+
+void
+scscf_sticky_set(struct scscf_state *s, const char *impu, const char *uri,
+    int64_t until_ms)
+{
+	unsigned i, slot = 0;
+
+	for (i = 0; i < SCSCF_STICKY_MAX; i++) {
+		if (strcmp(s->sticky[i].impu, impu) == 0) {
+			slot = i;
+			break;
+		}
+		if (s->sticky[i].until_ms < s->sticky[slot].until_ms)
+			slot = i;
+	}
+	(void)snprintf(s->sticky[slot].impu, sizeof(s->sticky[slot].impu),
+	    "%s", impu);
+	(void)snprintf(s->sticky[slot].uri, sizeof(s->sticky[slot].uri), "%s",
+	    uri);
+	s->sticky[slot].until_ms = until_ms;
+}

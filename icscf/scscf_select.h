@@ -10,6 +10,11 @@
  * over equally capable S-CSCFs.  An S-CSCF a forward failed to reach is
  * passed over until its hold-down ends (scscf_mark_failed), unless every
  * candidate that fits is held down.
+ *
+ * A user's choice is remembered for a while (scscf_sticky_*): the REGISTER
+ * that answers an AKA challenge must reach the S-CSCF that sent it, even
+ * when the HSS does not name it yet (it keeps the name of a dead S-CSCF
+ * until the new one's SAR).
  */
 #ifndef ICSCF_SCSCF_SELECT_H
 #define ICSCF_SCSCF_SELECT_H
@@ -23,6 +28,7 @@
 #define SCSCF_URI_MAX	256
 #define SCSCF_CAND_MAX	64	/* candidates, after resolution */
 #define SCSCF_FAILED_MAX 32	/* S-CSCFs held down at once */
+#define SCSCF_STICKY_MAX 256	/* users' recent choices kept */
 
 struct scscf_entry {
 	char		 uri[SCSCF_URI_MAX];
@@ -39,6 +45,11 @@ struct scscf_state {
 		char	 uri[SCSCF_URI_MAX];
 		int64_t	 until_ms;
 	} failed[SCSCF_FAILED_MAX];
+	struct {
+		char	 impu[SCSCF_URI_MAX];
+		char	 uri[SCSCF_URI_MAX];
+		int64_t	 until_ms;
+	} sticky[SCSCF_STICKY_MAX];
 };
 
 /* Parse "URI[=CAP,CAP...]" (the scscf key).  0 or -EINVAL. */
@@ -65,5 +76,13 @@ void	scscf_clear_failed(struct scscf_state *, const char *uri);
 /* 1 when uri is held down at now_ms. */
 int	scscf_is_failed(const struct scscf_state *, const char *uri,
 	    int64_t now_ms);
+
+/* The S-CSCF chosen for impu before until_ms ran out, or NULL; set:
+ * remember one (the entry of impu, else an expired or the oldest one, is
+ * replaced). */
+const char *scscf_sticky_get(const struct scscf_state *, const char *impu,
+	    int64_t now_ms);
+void	scscf_sticky_set(struct scscf_state *, const char *impu,
+	    const char *uri, int64_t until_ms);
 
 #endif

@@ -198,6 +198,37 @@ test_host(void)
 	    "user part, scheme, bracket, empty host refused");
 }
 
+static void
+test_sticky(void)
+{
+	struct scscf_state s;
+	const char *p;
+	char impu[32];
+	unsigned i;
+
+	memset(&s, 0, sizeof(s));
+	T_CHECK(scscf_sticky_get(&s, "sip:u@d", 0) == NULL, "none yet");
+	scscf_sticky_set(&s, "sip:u@d", "sip:10.0.0.1:6060", 100);
+	scscf_sticky_set(&s, "sip:v@d", "sip:10.0.0.2:6060", 100);
+	p = scscf_sticky_get(&s, "sip:u@d", 99);
+	T_CHECK(p != NULL && strcmp(p, "sip:10.0.0.1:6060") == 0 &&
+	    scscf_sticky_get(&s, "sip:u@d", 100) == NULL, "kept until");
+	scscf_sticky_set(&s, "sip:u@d", "sip:10.0.0.3:6060", 200);
+	p = scscf_sticky_get(&s, "sip:u@d", 150);
+	T_CHECK(p != NULL && strcmp(p, "sip:10.0.0.3:6060") == 0,
+	    "replaced for the same user");
+	/* u and v, then n0 (the oldest) give way. */
+	for (i = 0; i < SCSCF_STICKY_MAX + 1; i++) {
+		(void)snprintf(impu, sizeof(impu), "sip:n%u@d", i);
+		scscf_sticky_set(&s, impu, "sip:10.0.0.9:6060", 1000 + i);
+	}
+	T_CHECK(scscf_sticky_get(&s, "sip:n0@d", 0) == NULL &&
+	    scscf_sticky_get(&s, "sip:u@d", 0) == NULL &&
+	    scscf_sticky_get(&s, "sip:n1@d", 0) != NULL &&
+	    scscf_sticky_get(&s, "sip:n256@d", 0) != NULL,
+	    "full: the oldest goes");
+}
+
 int
 main(void)
 {
@@ -205,5 +236,6 @@ main(void)
 	test_caps();
 	test_spread();
 	test_host();
+	test_sticky();
 	return t_done("test_scscf_select");
 }
