@@ -13,13 +13,17 @@ int	hss_cx_init(struct hss_db *);
 int	hss_cx_set_capabilities(const uint32_t *mand, size_t nmand,
 	    const uint32_t *opt, size_t nopt);
 
-/* The S-CSCFs allowed in SAR and MAR (the scscf key): each value
- * "SIPURI@DIAMETER-IDENTITY", the Server-Name and the peer that may use
- * it.  hss_scscf_parse splits one (-EINVAL when malformed). */
+/* hss_scscf.c: the S-CSCFs allowed in SAR and MAR (the scscf key): each
+ * value "SIPURI@DIAMETER-IDENTITY", the Server-Name and the peer that may
+ * use it, or "SCHEME:*[:PORT]@IDENTITY-OR-PATTERN", a Server-Name whose
+ * host is the sending peer's own address.  hss_scscf_parse splits one
+ * (-EINVAL when malformed).  hss_scscf_refused: NULL when the Diameter
+ * peer origin may use Server-Name server, else the reason. */
 #define HSS_MAX_SCSCF	16
 int	hss_scscf_parse(const char *v, char *name, size_t nsize, char *host,
 	    size_t hsize);
 int	hss_cx_set_scscfs(const char *const *v, size_t n);
+const char *hss_scscf_refused(const char *origin, const char *server);
 
 /* hss_zh.c: registers the Zh MAR handler (TS 29.109 5, TS 33.220 4.5.2).
  * hss_zh_set_bsfs: the Diameter identities that may send it (the bsf

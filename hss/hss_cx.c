@@ -149,76 +149,6 @@ hss_cx_set_capabilities(const uint32_t *mand, size_t nmand,
 	return 0;
 }
 
-/* The S-CSCFs that may take assignments (SAR) and fetch vectors (MAR):
- * the Server-Name each uses and the Diameter identity it sends from (the
- * hss's scscf key, set once at start-up). */
-static struct hss_scscf {
-	char	 name[HSS_ID_MAX];
-	char	 host[HSS_ID_MAX];
-} scscfs[HSS_MAX_SCSCF];
-static size_t nscscf;
-
-int
-hss_scscf_parse(const char *v, char *name, size_t nsize, char *host,
-    size_t hsize)
-{
-	const char *at = strrchr(v, '@');
-	size_t n;
-
-	if (at == NULL || (n = (size_t)(at - v)) == 0 || n >= nsize ||
-	    strlen(at + 1) >= hsize)
-		return -EINVAL;
-	if ((strncmp(v, "sip:", 4) != 0 && strncmp(v, "sips:", 5) != 0) ||
-	    n <= (size_t)(v[3] == ':' ? 4 : 5) ||
-	    strcspn(v, " \t\r\n<>\"") < n)
-		return -EINVAL;
-	if (conf_name_check(at + 1, 1) < 0)
-		return -EINVAL;
-	memcpy(name, v, n);
-	name[n] = '\0';
-	(void)snprintf(host, hsize, "%s", at + 1);
-	return 0;
-}
-
-int
-hss_cx_set_scscfs(const char *const *v, size_t n)
-{
-	size_t i;
-
-	IMS_CHECK_PARAMS(n <= HSS_MAX_SCSCF);
-	for (i = 0; i < n; i++)
-		IMS_CHECK_RC(hss_scscf_parse(v[i], scscfs[i].name,
-		    sizeof(scscfs[i].name), scscfs[i].host,
-		    sizeof(scscfs[i].host)));
-	nscscf = n;
-	if (n == 0)
-		log_warn("hss: no scscf configured: every SAR and MAR will be "
-		    "refused");
-	return 0;
-}
-
-/* TS 29.228 6.1.2.1, 6.3.1: only a configured S-CSCF, from the Diameter
- * peer configured for it, may name itself in a SAR or MAR (an I-CSCF or
- * another S-CSCF must not assign users to a server of its choice).
- * origin is the sending peer (dia_server checked that Origin-Host is the
- * peer the request came from).  NULL when allowed, else the reason. */
-static const char *
-scscf_refused(const char *origin, const char *server)
-{
-	size_t i;
-	int known = 0;
-
-	for (i = 0; i < nscscf; i++) {
-		if (strcmp(scscfs[i].name, server) != 0)
-			continue;
-		known = 1;
-		if (strcasecmp(scscfs[i].host, origin) == 0)
-			return NULL;
-	}
-	return known ? "Server-Name of another Diameter peer" :
-	    "unknown Server-Name";
-}
-
 /* The sender's Origin-Host/Realm, verified by dia_server (dia.h), and
  * its right to use Server-Name `server`: 0, or the refusal added to ans
  * (DIAMETER_UNABLE_TO_COMPLY, see hss_sar_handle) as a positive value. */
@@ -231,7 +161,7 @@ scscf_check(struct msg *req, struct msg *ans, const char *cmd,
 	if (dia_get_str(req, DIA_AVP_ORIGIN_HOST, host, HSS_ID_MAX) < 0 ||
 	    dia_get_str(req, DIA_AVP_ORIGIN_REALM, realm, HSS_ID_MAX) < 0)
 		return -EPROTO;	/* dia_server let it through: a bug */
-	if ((why = scscf_refused(host, server)) == NULL)
+	if ((why = hss_scscf_refused(host, server)) == NULL)
 		return 0;
 	log_warn("hss: %s from %s with Server-Name %s refused: %s", cmd, host,
 	    server, why);

@@ -50,8 +50,9 @@ check_scscf(const char *v, char *why, size_t size)
 	if (hss_scscf_parse(v, name, sizeof(name), host, sizeof(host)) == 0)
 		return 0;
 	(void)snprintf(why, size, "expected SIP-URI@DIAMETER-IDENTITY (the "
-	    "S-CSCF's Server-Name, then its Diameter identity), not \"%s\"",
-	    v);
+	    "S-CSCF's Server-Name, then its Diameter identity) or "
+	    "sip:*[:PORT]@IDENTITY-PATTERN (Server-Name at the peer's own "
+	    "address), not \"%s\"", v);
 	return -EINVAL;
 }
 
@@ -78,7 +79,10 @@ static const struct conf_key hss_keys[] = {
 	  .check = check_scscf,
 	  .help = "an S-CSCF, SIP-URI@DIAMETER-IDENTITY: the Server-Name it "
 	    "sends in SAR/MAR and the Diameter peer that may use it; any "
-	    "other Server-Name, or one from another peer, is refused" },
+	    "other Server-Name, or one from another peer, is refused.  "
+	    "Scaled: sip:*:PORT@IDENTITY (IDENTITY may be a pattern such as "
+	    "scscf-*.ims.example.org): a Server-Name sip:ADDRESS:PORT whose "
+	    "ADDRESS is the peer's own connection address (docs/cx.md)" },
 	{ .name = "capability", .type = CONF_UINT, .offset = HC(capability),
 	  .flags = CONF_LIST, .max = UINT32_MAX, .maxn = HSS_MAX_CAPS,
 	  .help = "a mandatory S-CSCF capability announced in "

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "check.h"
+#include "clock.h"
 #include "digest.h"
 #include "icscf.h"
 #include "log.h"
@@ -29,7 +30,24 @@ struct icx {
 	msg_t		*msg;		/* the copy to forward */
 	char		 impu[SIPX_URI_MAX];
 	int		 lir;
+	int		 dereg;		/* a de-registration */
+	int		 caps;		/* REGISTRATION_AND_CAPABILITIES */
+	unsigned	 tries;		/* S-CSCFs tried before */
+	char		 failed[SCSCF_URI_MAX];	/* the last that failed */
 };
+
+/* A REGISTER on its way to an S-CSCF, until the final response: a spare
+ * copy to send elsewhere when that S-CSCF cannot be reached. */
+struct ifwd {
+	struct icscf	*ic;
+	nta_incoming_t	*irq;
+	msg_t		*spare;		/* NULL: no other try */
+	char		 impu[SIPX_URI_MAX];
+	char		 target[SCSCF_URI_MAX];
+	unsigned	 tries;		/* this one included */
+};
+
+static void	uar(struct icx *, sip_t const *);
 
 static void
 icx_release(struct sipx_cx *cx)
@@ -40,12 +58,96 @@ icx_release(struct sipx_cx *cx)
 	free(c);
 }
 
+/* TS 24.229 5.3.1.3: the S-CSCF of a REGISTER cannot be reached (or is
+ * known not to be): a new UAR with User-Authorization-Type
+ * REGISTRATION_AND_CAPABILITIES (TS 29.228 6.1.1), then another S-CSCF
+ * than failed.  Takes irq and msg. */
+static void
+uar_capabilities(struct icscf *ic, nta_incoming_t *irq, msg_t *msg,
+    const char *impu, unsigned tries, const char *failed)
+{
+	struct icx *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		msg_destroy(msg);
+		sipx_reply(irq, 500, "Server Internal Error");
+		return;
+	}
+	c->ic = ic;
+	c->msg = msg;
+	c->caps = 1;
+	c->tries = tries;
+	(void)snprintf(c->impu, sizeof(c->impu), "%s", impu);
+	(void)snprintf(c->failed, sizeof(c->failed), "%s", failed);
+	sipx_cx_init(&c->cx, &ic->sa, irq, icx_release);
+	uar(c, sip_object(msg));
+}
+
+/* The final response to a REGISTER forwarded to f->target. */
+static int
+register_hook(void *arg, msg_t *resp, sip_t *sip, int status)
+{
+	struct ifwd *f = arg;
+	struct icscf *ic = f->ic;
+
+	(void)sip;
+	if (status < 200)
+		return 0;
+	if (resp == NULL && f->spare != NULL) {
+		/* Ours: no answer in time (408), a transport error (503),
+		 * a name that does not resolve. */
+		scscf_mark_failed(&ic->sel, f->target,
+		    clock_mono_ms(NULL) + ic->hold_ms);
+		log_warn("icscf: S-CSCF %s not reached for the REGISTER of "
+		    "%s (%d): held down %u s, UAR for capabilities", f->target,
+		    f->impu, status, ic->hold_ms / 1000);
+		uar_capabilities(ic, f->irq, f->spare, f->impu, f->tries,
+		    f->target);
+		free(f);
+		return SIPX_HOOK_KEEP;
+	}
+	if (resp != NULL)
+		scscf_clear_failed(&ic->sel, f->target);
+	msg_destroy(f->spare);
+	free(f);
+	return 0;
+}
+
+/* Forward a REGISTER (not a de-registration) to target, keeping a copy
+ * for another S-CSCF while tries are left. */
+static void
+forward_register(struct icx *c, nta_incoming_t *irq, msg_t *msg,
+    const char *target)
+{
+	struct ifwd *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		(void)sipx_forward(&c->ic->sa, irq, msg, target, NULL, NULL);
+		return;
+	}
+	f->ic = c->ic;
+	f->irq = irq;
+	f->tries = c->tries + 1;
+	(void)snprintf(f->impu, sizeof(f->impu), "%s", c->impu);
+	(void)snprintf(f->target, sizeof(f->target), "%s", target);
+	if (f->tries < ICSCF_MAX_TRIES)
+		f->spare = msg_dup(msg);
+	if (sipx_forward(&c->ic->sa, irq, msg, target, register_hook, f) <
+	    0) {
+		msg_destroy(f->spare);
+		free(f);
+	}
+}
+
 /* su_root thread: the UAA or LIA (TS 24.229 5.3.1.2, 5.3.2.1). */
 static void
 answered(struct sipx_cx *cx, const struct cx_answer *a)
 {
 	struct icx *c = IMS_CONTAINER_OF(cx, struct icx, cx);
-	const char *phrase, *target;
+	struct icscf *ic = c->ic;
+	const char *phrase, *target = NULL;
+	char chosen[SCSCF_URI_MAX];
+	int64_t now = clock_mono_ms(NULL);
 	msg_t *msg;
 	int status;
 
@@ -56,7 +158,40 @@ answered(struct sipx_cx *cx, const struct cx_answer *a)
 		sipx_cx_reply(cx, status, phrase);
 		return;
 	}
-	if ((target = scscf_select(c->ic->scscf, c->ic->nscscf, a)) == NULL) {
+	/* 5.3.1.2: the S-CSCF the HSS has for the user keeps it, unless it
+	 * is held down (5.3.1.3): then one by capabilities. */
+	if (a->server_name[0] != '\0' && !c->caps) {
+		if (c->lir || c->dereg ||
+		    !scscf_is_failed(&ic->sel, a->server_name, now))
+			target = a->server_name;
+		else {
+			log_info("icscf: %s's S-CSCF %s is held down: UAR for "
+			    "capabilities", c->impu, a->server_name);
+			msg = c->msg;
+			c->msg = NULL;
+			uar_capabilities(ic, sipx_cx_take(cx), msg, c->impu,
+			    c->tries, a->server_name);
+			return;
+		}
+	} else {
+		/* A REGISTER answering a challenge goes where the challenge
+		 * came from (the HSS may still name a dead S-CSCF). */
+		if (!c->lir && (target = scscf_sticky_get(&ic->sel, c->impu,
+		    now)) != NULL && (scscf_is_failed(&ic->sel, target, now) ||
+		    strcmp(target, c->failed) == 0))
+			target = NULL;
+		if (target == NULL)
+			target = scscf_pick(&ic->sel, a, c->failed[0] != '\0' ?
+			    c->failed : NULL, now);
+		if (target != NULL) {
+			(void)snprintf(chosen, sizeof(chosen), "%s", target);
+			target = chosen;
+			if (!c->lir)
+				scscf_sticky_set(&ic->sel, c->impu, chosen,
+				    now + ICSCF_STICKY_MS);
+		}
+	}
+	if (target == NULL) {
 		log_info("icscf: no S-CSCF fits the capabilities for %s",
 		    c->impu);
 		sipx_cx_reply(cx, 600, "Busy Everywhere");
@@ -66,8 +201,11 @@ answered(struct sipx_cx *cx, const struct cx_answer *a)
 	c->msg = NULL;
 	log_info("icscf: %s for %s to %s", c->lir ? "request" : "REGISTER",
 	    c->impu, target);
-	(void)sipx_forward(&c->ic->sa, sipx_cx_take(cx), msg, target, NULL,
-	    NULL);
+	if (c->lir || c->dereg)
+		(void)sipx_forward(&ic->sa, sipx_cx_take(cx), msg, target,
+		    NULL, NULL);
+	else
+		forward_register(c, sipx_cx_take(cx), msg, target);
 }
 
 /* The visited network of a REGISTER from a P-CSCF (TS 24.229 5.3.1.2):
@@ -120,7 +258,9 @@ uar(struct icx *c, sip_t const *sip)
 	r.impi = impi;
 	r.impu = c->impu;
 	r.visited_network = vni;
-	r.uar_type = dereg ? CX_UAT_DE_REGISTRATION : CX_UAT_REGISTRATION;
+	c->dereg = dereg;
+	r.uar_type = dereg ? CX_UAT_DE_REGISTRATION : c->caps ?
+	    CX_UAT_REGISTRATION_AND_CAPABILITIES : CX_UAT_REGISTRATION;
 	r.timeout_ms = c->ic->dia_timeout_ms;
 	sipx_cx_send(&c->cx, CX_CMD_UAR, &r, answered);
 }

@@ -4,9 +4,10 @@
  *
  * Settings: below, and diameter.* (dia_conf.h); icscf.conf in this folder
  * has every key.  The S-CSCF list (scscf, chosen from by capabilities,
- * TS 29.228 6.7, when the HSS names none) and the trust domain are
- * reloaded on SIGHUP, swapped in on the su_root thread.  No capability is
- * kept.
+ * TS 29.228 6.7, when the HSS names none; an entry naming a host stands
+ * for every address it resolves to, icscf_disc.c), scscf-refresh,
+ * scscf-hold and the trust domain are reloaded on SIGHUP, swapped in on
+ * the su_root thread.  No capability is kept.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +27,8 @@ struct icscf_conf {
 	char			*listen;
 	char			*domain;
 	struct conf_list	 scscf;
+	unsigned		 scscf_refresh;
+	unsigned		 scscf_hold;
 	struct conf_list	 trusted;
 };
 
@@ -57,7 +60,21 @@ static const struct conf_key icscf_keys[] = {
 	  .flags = CONF_LIST | CONF_RELOAD, .maxn = ICSCF_MAX_SCSCF,
 	  .max = SIPX_URI_MAX + 96, .opt = 's', .check = check_scscf,
 	  .help = "an S-CSCF to assign, SIPURI[=CAP,CAP...] with its "
-	    "capabilities (TS 29.228 6.7)" },
+	    "capabilities (TS 29.228 6.7); a URI naming a host "
+	    "(sip:scscf:6060=1,2) stands for every address the name resolves "
+	    "to (replicas), each a candidate sip:ADDRESS:6060; new users go "
+	    "round robin to the least recently chosen of the best fitting" },
+	{ .name = "scscf-refresh", .type = CONF_UINT,
+	  .offset = IC(scscf_refresh), .dflt = "10", .min = 1, .max = 3600,
+	  .flags = CONF_RELOAD,
+	  .help = "seconds between resolutions of the host names of the "
+	    "scscf entries (replicas that come and go are followed)" },
+	{ .name = "scscf-hold", .type = CONF_UINT,
+	  .offset = IC(scscf_hold), .dflt = "30", .min = 1, .max = 3600,
+	  .flags = CONF_RELOAD,
+	  .help = "seconds an S-CSCF that a REGISTER could not reach (no "
+	    "answer, transport error) is passed over: its users are given "
+	    "another (UAR REGISTRATION_AND_CAPABILITIES, TS 24.229 5.3.1.3)" },
 	SIPX_TRUST_KEY(IC(trusted)),
 	{ .name = NULL }
 };
@@ -72,22 +89,23 @@ static const struct conf_table icscf_tables[] = {
 static void
 icscf_settings(struct sipx_agent *a)
 {
+	struct scscf_entry e[ICSCF_MAX_SCSCF];
+	unsigned n = 0;
 	size_t i;
 
 	(void)a;
 	if (sipx_trust_set(&ic.trust, &conf.trusted) < 0)
 		log_err("icscf: trusted-peer list refused");
 
-	ic.nscscf = 0;
-	for (i = 0; i < conf.scscf.n; i++)
-		if (scscf_entry_parse(conf.scscf.v[i], &ic.scscf[ic.nscscf]) ==
-		    0) {
-			log_debug("icscf: S-CSCF %u: %s (%u capabilities)",
-			    ic.nscscf, ic.scscf[ic.nscscf].uri,
-			    ic.scscf[ic.nscscf].ncaps);
-			ic.nscscf++;
+	for (i = 0; i < conf.scscf.n && n < ICSCF_MAX_SCSCF; i++)
+		if (scscf_entry_parse(conf.scscf.v[i], &e[n]) == 0) {
+			log_debug("icscf: S-CSCF %u: %s (%u capabilities)", n,
+			    e[n].uri, e[n].ncaps);
+			n++;
 		}
-	log_info("icscf: %u S-CSCFs, %zu trusted peers", ic.nscscf,
+	ic.hold_ms = conf.scscf_hold * 1000u;
+	icscf_disc_config(&ic, e, n, conf.scscf_refresh);
+	log_info("icscf: %u S-CSCF entries, %zu trusted peers", n,
 	    ic.trust.acl.n);
 }
 
@@ -114,8 +132,10 @@ icscf_start(void *arg)
 	IMS_CHECK_RC(sipx_agent_open(&ic.sa, conf.listen, icscf_leg,
 	    (void *)&ic));
 	ic.sa.reloaded = icscf_settings;
+	IMS_CHECK_RC(sipx_async_init(&ic.sa));
+	IMS_CHECK_RC(icscf_disc_new(&ic, conf.scscf_refresh));
 	icscf_settings(&ic.sa);
-	return sipx_async_init(&ic.sa);
+	return 0;
 }
 
 /* As the run user: Cx (freeDiameter's threads). */
@@ -126,8 +146,9 @@ icscf_launch(void *arg)
 	IMS_CHECK_RC(dia_init(&dia));
 	IMS_CHECK_RC(cx_dict_init());
 	IMS_CHECK_RC(dia_start());
-	log_info("icscf: ready, %s (domain %s, %u S-CSCFs configured)",
-	    ic.sa.self, ic.domain, ic.nscscf);
+	IMS_CHECK_RC(icscf_disc_start(&ic));
+	log_info("icscf: ready, %s (domain %s, %zu S-CSCF entries)",
+	    ic.sa.self, ic.domain, conf.scscf.n);
 	return 0;
 }
 
@@ -138,6 +159,7 @@ icscf_fini(void *arg)
 
 	(void)arg;
 	rc = dia_stop(ICSCF_STOP_TIMEOUT_MS);
+	icscf_disc_free(&ic);
 	sipx_async_fini(&ic.sa);
 	sipx_agent_close(&ic.sa);
 	return rc;

@@ -9,8 +9,8 @@
 
 #include "addr_acl.h"
 
-static int
-parse(const char *v, struct addr_acl_entry *out)
+int
+addr_acl_entry_parse(const char *v, struct addr_acl_entry *out)
 {
 	char host[INET6_ADDRSTRLEN + 1], *end;
 	const char *slash;
@@ -48,7 +48,7 @@ addr_acl_add(struct addr_acl *acl, const char *v)
 {
 	struct addr_acl_entry e;
 
-	if (parse(v, &e) < 0)
+	if (addr_acl_entry_parse(v, &e) < 0)
 		return -EINVAL;
 	if (acl == NULL)
 		return 0;
@@ -82,23 +82,32 @@ prefix_eq(const uint8_t *a, const uint8_t *b, unsigned bits)
 	return (a[full] & mask) == (b[full] & mask);
 }
 
-int
-addr_acl_match_bin(const struct addr_acl *acl, int af, const uint8_t *addr)
-{
-	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0xff, 0xff };
-	size_t i;
+static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff,
+	0xff };
 
-	if (acl == NULL || addr == NULL)
+int
+addr_acl_entry_match(const struct addr_acl_entry *e, int af,
+    const uint8_t *addr)
+{
+	if (e == NULL || addr == NULL)
 		return 0;
 	/* An IPv4-mapped source (a dual-stack socket) is the IPv4 address. */
 	if (af == AF_INET6 && memcmp(addr, mapped, 12) == 0) {
 		af = AF_INET;
 		addr += 12;
 	}
+	return e->af == af && prefix_eq(e->addr, addr, e->prefix);
+}
+
+int
+addr_acl_match_bin(const struct addr_acl *acl, int af, const uint8_t *addr)
+{
+	size_t i;
+
+	if (acl == NULL || addr == NULL)
+		return 0;
 	for (i = 0; i < acl->n; i++)
-		if (acl->e[i].af == af && prefix_eq(acl->e[i].addr, addr,
-		    acl->e[i].prefix))
+		if (addr_acl_entry_match(&acl->e[i], af, addr))
 			return 1;
 	return 0;
 }
@@ -108,7 +117,8 @@ addr_acl_match(const struct addr_acl *acl, const char *addr)
 {
 	struct addr_acl_entry s;
 
-	if (addr == NULL || strchr(addr, '/') != NULL || parse(addr, &s) < 0)
+	if (addr == NULL || strchr(addr, '/') != NULL ||
+	    addr_acl_entry_parse(addr, &s) < 0)
 		return 0;
 	return addr_acl_match_bin(acl, s.af, s.addr);
 }

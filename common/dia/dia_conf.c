@@ -28,49 +28,58 @@ union dia_addr {
 
 /* One entry of diameter.connect or diameter.accept. */
 struct dia_peer_entry {
-	char		 id[256];
+	char		 id[256];	/* accept: maybe a pattern */
 	char		 addr[INET6_ADDRSTRLEN];
-	int		 family;
-	union dia_addr	 a;
+	struct addr_acl_entry net;	/* accept: maybe a prefix */
 	unsigned	 port;		/* 0: diameter's 3868 */
 	unsigned	 kind;		/* DIA_PEER_CONNECT or DIA_PEER_ACCEPT */
 };
 
+/* IDENTITY@ADDRESS[:PORT] (connect) or IDENTITY@ADDRESS[/PREFIX] with an
+ * identity pattern allowed (accept); IPv6 in brackets. */
 static int
-peer_parse(const char *s, int with_port, struct dia_peer_entry *e)
+peer_parse(const char *s, int connect, struct dia_peer_entry *e)
 {
 	const char *at = strchr(s, '@'), *a, *end;
-	char *p;
+	char *p, net[INET6_ADDRSTRLEN + 8];
 	size_t n;
 	unsigned long port = 0;
+	int v6 = 0;
 
 	memset(e, 0, sizeof(*e));
 	if (at == NULL || at == s || (size_t)(at - s) >= sizeof(e->id))
 		return -EINVAL;
 	memcpy(e->id, s, (size_t)(at - s));
-	if (conf_name_check(e->id, 1) < 0)
+	if (conf_name_check(e->id, 1) < 0 &&
+	    (connect || dia_id_pattern_check(e->id) < 0))
 		return -EINVAL;
 	a = at + 1;
 	if (*a == '[') {
 		a++;
+		v6 = 1;
 		if ((end = strchr(a, ']')) == NULL)
 			return -EINVAL;
 		p = (char *)end + 1;
 	} else {
-		end = a + strcspn(a, ":");
+		end = a + strcspn(a, connect ? ":" : "/");
 		p = (char *)end;
 	}
 	n = (size_t)(end - a);
-	if (n == 0 || n >= sizeof(e->addr))
+	if (n == 0 || n >= sizeof(e->addr) || memchr(a, '/', n) != NULL)
 		return -EINVAL;
 	memcpy(e->addr, a, n);
-	if (inet_pton(AF_INET, e->addr, &e->a.v4) == 1)
-		e->family = AF_INET;
-	else if (inet_pton(AF_INET6, e->addr, &e->a.v6) == 1 && at[1] == '[')
-		e->family = AF_INET6;
-	else
+	if (!connect && *p == '/') {
+		/* The prefix: addr_acl's syntax and checks. */
+		if (snprintf(net, sizeof(net), "%s%s", e->addr, p) >=
+		    (int)sizeof(net))
+			return -EINVAL;
+		p += strlen(p);
+	} else
+		(void)snprintf(net, sizeof(net), "%s", e->addr);
+	if (addr_acl_entry_parse(net, &e->net) < 0 ||
+	    (e->net.af == AF_INET6) != v6)
 		return -EINVAL;
-	if (*p == ':' && with_port) {
+	if (*p == ':' && connect) {
 		if (p[1] < '0' || p[1] > '9')
 			return -EINVAL;
 		errno = 0;
@@ -103,8 +112,9 @@ check_accept(const char *v, char *why, size_t size)
 
 	if (peer_parse(v, 0, &e) == 0)
 		return 0;
-	(void)snprintf(why, size, "expected IDENTITY@ADDRESS (an IP address, "
-	    "IPv6 in brackets), not \"%s\"", v);
+	(void)snprintf(why, size, "expected IDENTITY@ADDRESS[/PREFIX] (an IP "
+	    "address, IPv6 in brackets; IDENTITY may be a pattern whose first "
+	    "label ends in '*'), not \"%s\"", v);
 	return -EINVAL;
 }
 
@@ -179,9 +189,12 @@ const struct conf_key dia_conf_keys[] = {
 	{ .name = "diameter.accept", .type = CONF_STRING,
 	  .offset = DO(accept), .flags = CONF_LIST, .maxn = DIA_PEERS_MAX,
 	  .max = 320, .check = check_accept,
-	  .help = "a peer allowed to connect to us, IDENTITY@ADDRESS: that "
-	    "identity, from that address, in our realm; any other is refused. "
-	    "Not with diameter.connect: a node either accepts or connects" },
+	  .help = "a peer allowed to connect to us, IDENTITY@ADDRESS[/PREFIX]: "
+	    "that identity, from that address (or prefix), in our realm; any "
+	    "other is refused.  IDENTITY may be a pattern whose first label "
+	    "ends in '*' (scscf-*.ims.example.org@10.79.0.0/24: replicas not "
+	    "enumerated).  Not with diameter.connect: a node either accepts or "
+	    "connects" },
 	{ .name = "diameter.tc-timer", .type = CONF_UINT,
 	  .offset = DO(tc_timer), .dflt = "30", .min = 1, .max = 3600,
 	  .help = "seconds between attempts to connect to a peer (RFC 6733 "
@@ -263,7 +276,7 @@ dia_conf_render(const struct dia_conf *c, char *buf, size_t size)
 	strbuf_init(&sb, buf, size);
 	for (i = 0; i < c->connect.n; i++)
 		if (peer_parse(c->connect.v[i], 1, &e) == 0 &&
-		    e.family == AF_INET6)
+		    e.net.af == AF_INET6)
 			v6 = 1;
 	sb_printf(&sb, "# generated from the diameter.* settings\n"
 	    "Identity = \"%s\";\nRealm = \"%s\";\nPort = %u;\nSecPort = 0;\n"
@@ -355,19 +368,18 @@ dia_peer_validate(struct peer_info *info, int *auth,
 	char from[INET6_ADDRSTRLEN] = "an unknown address";
 	const char *id = info->pi_diamid, *realm = info->runtime.pir_realm;
 	int family = 0, listed = 0, match = 0;
-	size_t i, alen;
+	size_t i;
 
 	(void)cb2;
 	*auth = -1;
 	(void)peer_source(info, &family, &a, from, sizeof(from));
-	alen = family == AF_INET ? sizeof(a.v4) : sizeof(a.v6);
 	for (i = 0; i < dia_nallowed; i++) {
 		if (dia_allowed[i].kind != DIA_PEER_ACCEPT ||
-		    strcasecmp(dia_allowed[i].id, id) != 0)
+		    !dia_id_match(dia_allowed[i].id, id, strlen(id)))
 			continue;
 		listed = 1;
-		if (family != 0 && dia_allowed[i].family == family &&
-		    memcmp(&dia_allowed[i].a, &a, alen) == 0)
+		if (family != 0 && addr_acl_entry_match(&dia_allowed[i].net,
+		    family, (const uint8_t *)&a))
 			match = 1;
 	}
 	if (!listed)
@@ -380,6 +392,9 @@ dia_peer_validate(struct peer_info *info, int *auth,
 		log_warn("dia: refused peer %s from %s: realm %s is not ours "
 		    "(%s)", id, from, realm != NULL ? realm : "(none)",
 		    dia_realm);
+	else if (dia_peer_source_set(id, family, (const uint8_t *)&a) < 0)
+		log_warn("dia: refused peer %s from %s: more than %u peers "
+		    "accepted", id, from, DIA_PEER_SOURCES_MAX);
 	else {
 		info->config.pic_flags.sec = PI_SEC_NONE;
 		*auth = 1;
@@ -416,7 +431,9 @@ dia_peer_kind(const char *id, size_t len, const char **realm)
 	size_t i;
 
 	for (i = 0; id != NULL && i < dia_nallowed; i++)
-		if (strlen(dia_allowed[i].id) == len &&
+		if (dia_allowed[i].kind == DIA_PEER_ACCEPT ?
+		    dia_id_match(dia_allowed[i].id, id, len) :
+		    strlen(dia_allowed[i].id) == len &&
 		    strncasecmp(dia_allowed[i].id, id, len) == 0) {
 			if (realm != NULL)
 				*realm = dia_allowed[i].kind == DIA_PEER_ACCEPT ?

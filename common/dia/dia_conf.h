@@ -4,9 +4,12 @@
  * the rule for peers that connect to us (dia_conf.c).
  *
  * Incoming peers (RFC 6733 5.3 leaves the policy to the node): a peer we
- * do not connect to ourselves is accepted only when its Diameter identity
- * (case-insensitive, exact) is listed in diameter.accept, the connection
- * comes from that entry's address, and its Origin-Realm is our realm.
+ * do not connect to ourselves is accepted only when an entry of
+ * diameter.accept, IDENTITY@ADDRESS[/PREFIX], names its Diameter identity
+ * (case-insensitive, exact; or a pattern whose first label ends in '*',
+ * dia_id_match, for scaled nodes whose replicas are not enumerated), the
+ * connection comes from that entry's address (or prefix), and its
+ * Origin-Realm is our realm.
  * Everything else gets DIAMETER_UNKNOWN_PEER and a log line.  A node
  * without diameter.accept does not listen at all, and a node may not both
  * accept and connect: freeDiameter 1.2.1 does not validate a CER claiming
@@ -17,6 +20,11 @@
 #ifndef IMS_DIA_CONF_H
 #define IMS_DIA_CONF_H
 
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "addr_acl.h"
 #include "conf.h"
 
 enum dia_transport { DIA_TRANSPORT_TCP, DIA_TRANSPORT_SCTP };
@@ -30,7 +38,7 @@ struct dia_conf {
 	int		 transport;	/* enum dia_transport */
 	char		*listen_on;	/* NULL: every address */
 	struct conf_list connect;	/* IDENTITY@ADDRESS[:PORT] */
-	struct conf_list accept;	/* IDENTITY@ADDRESS */
+	struct conf_list accept;	/* IDENTITY@ADDRESS[/PREFIX] */
 	unsigned	 tc_timer;	/* s */
 	unsigned	 timeout_ms;	/* for our requests */
 	char		*dest_realm;	/* NULL: realm */
@@ -62,5 +70,25 @@ int	dia_conf_apply(const struct dia_conf *);
 #define DIA_PEER_CONNECT	0x1
 #define DIA_PEER_ACCEPT		0x2
 unsigned dia_peer_kind(const char *id, size_t len, const char **realm);
+
+/* Identity patterns (diameter.accept, the hss's scscf key): a fully
+ * qualified name whose first label ends in '*' ("*.ims.example.org",
+ * "scscf-*.ims.example.org"); the '*' stands for one or more letters,
+ * digits or hyphens of that label, never a dot.  check: 0 or -EINVAL.
+ * match: 1 when id (len bytes) matches, compared without case; a pattern
+ * without '*' matches only itself. */
+int	dia_id_pattern_check(const char *pattern);
+int	dia_id_match(const char *pattern, const char *id, size_t len);
+
+/* The address an accepted peer's connection comes from, recorded at its
+ * CER when diameter.accept let it in (freeDiameter keeps one connection
+ * per identity: a second CER for an open peer is refused), so that a
+ * handler can bind what a peer claims to where it is (the hss's scscf
+ * patterns).  At most DIA_PEER_SOURCES_MAX identities are remembered;
+ * beyond, a new one is refused at its CER.  get: 0 with *af (AF_INET,
+ * AF_INET6) and addr (4 or 16 octets; 16 written), or -ENOENT. */
+#define DIA_PEER_SOURCES_MAX	1024
+int	dia_peer_source_set(const char *id, int af, const uint8_t *addr);
+int	dia_peer_source(const char *id, int *af, uint8_t *addr);
 
 #endif

@@ -213,6 +213,11 @@ int	sipx_privacy_apply(const struct sipx_trust *, msg_t *, sip_t *,
  * resp and sip NULL.  Every forwarded request ends with exactly one call
  * with status >= 200, unless sipx_forward() failed (< 0): then none. */
 #define SIPX_HOOK_RETRY_AFTER	"30"
+/* Returned by the hook for a final status of a non-INVITE: nothing is
+ * sent upstream and irq is neither answered nor destroyed: the
+ * transaction is the caller's again (it kept irq), to answer or forward
+ * anew, e.g. to another next hop after a failure to reach this one. */
+#define SIPX_HOOK_KEEP		1
 #define SIPX_IDENT_MAX		16	/* a transport name */
 #define SIPX_IDENT_MAIN		"sip"	/* the listen address's */
 typedef int (*sipx_resp_hook)(void *arg, msg_t *resp, sip_t *sip,

@@ -115,6 +115,14 @@ vias_salvaged(const sip_t *sip)
 	return 0;
 }
 
+/* The hook took the transaction back (SIPX_HOOK_KEEP). */
+static void
+fwd_keep(struct sipx_fwd *f)
+{
+	f->irq = NULL;
+	fwd_free(f);
+}
+
 /* RFC 3261 16.7: relay a response upstream. */
 static int
 fwd_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
@@ -136,8 +144,11 @@ fwd_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
 		 * could not read (never relayed as is): the status only. */
 		msg_destroy(msg);
 		if (status >= 200) {
-			if (f->hook != NULL)
-				(void)f->hook(f->arg, NULL, NULL, status);
+			if (f->hook != NULL && f->hook(f->arg, NULL, NULL,
+			    status) == SIPX_HOOK_KEEP) {
+				fwd_keep(f);
+				return 0;
+			}
 			if (nta_incoming_treply(f->irq, status,
 			    status == 408 ? "Request Timeout" :
 			    status == 503 ? "Service Unavailable" :
@@ -153,6 +164,12 @@ fwd_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
 	if (f->hook != NULL && (st = f->hook(f->arg, msg, sip, status)) != 0) {
 		/* Dropped: a final answer is still owed upstream. */
 		msg_destroy(msg);
+		if (st == SIPX_HOOK_KEEP && status >= 200) {
+			fwd_keep(f);
+			return 0;
+		}
+		if (st == SIPX_HOOK_KEEP)
+			return 0;
 		if (st < 300 || st > 699)
 			st = 500;
 		if (status >= 200 && nta_incoming_treply(f->irq, st,
@@ -259,8 +276,11 @@ fwd_fail(struct sipx_fwd *f, int status, const char *phrase)
 	fwd_cancel_wait(f);
 	msg_destroy(f->msg);
 	f->msg = NULL;
-	if (f->hook != NULL)
-		(void)f->hook(f->arg, NULL, NULL, status);
+	if (f->hook != NULL && f->hook(f->arg, NULL, NULL, status) ==
+	    SIPX_HOOK_KEEP) {
+		fwd_keep(f);
+		return;
+	}
 	if (f->irq != NULL && nta_incoming_method(f->irq) != sip_method_ack &&
 	    nta_incoming_treply(f->irq, status, phrase, TAG_END()) < 0)
 		log_warn("sipx: cannot answer %d", status);

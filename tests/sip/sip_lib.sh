@@ -35,7 +35,7 @@ ns() { echo "imst-sip-$1-$TAG"; }
 ip_of() {
 	case $1 in
 	hss) echo "$NET.1" ;; scscf) echo "$NET.2" ;; icscf) echo "$NET.3" ;;
-	pcscf) echo "$NET.4" ;; scscf2) echo "$NET.5" ;;
+	pcscf) echo "$NET.4" ;; scscf2) echo "$NET.5" ;; scscf3) echo "$NET.6" ;;
 	ue) echo "$NET.10" ;; ext) echo "$NET.11" ;;
 	*) die "ip_of $1" ;;
 	esac
@@ -150,7 +150,7 @@ trusted() {
 	local n
 	TRUSTED=()
 	for n in "${NODES[@]}"; do
-		case $n in pcscf|icscf|scscf|scscf2)
+		case $n in pcscf|icscf|scscf|scscf2|scscf3)
 			TRUSTED+=(-o "trusted-peer=$(ip_of "$n")") ;;
 		esac
 	done
@@ -237,9 +237,9 @@ provision() {
 		>/dev/null || die "hss-ctl add $impi"
 }
 
-# cscf_start NODE: the CSCF of NODE (scscf, scscf2, icscf, pcscf) with
-# NODE.conf, its log NODE.log, until it listens (UDP 6060 or 5060); its
-# pid in SCSCF_PID, SCSCF2_PID, ICSCF_PID or PCSCF_PID.
+# cscf_start NODE: the CSCF of NODE (scscf, scscf2, scscf3, icscf, pcscf)
+# with NODE.conf, its log NODE.log, until it listens (UDP 6060 or 5060);
+# its pid in SCSCF_PID, SCSCF2_PID, SCSCF3_PID, ICSCF_PID or PCSCF_PID.
 cscf_start() {
 	local n=$1 bin=$SCSCF port=6060
 	case $n in icscf) bin=$ICSCF port=5060 ;; pcscf) bin=$PCSCF port=5060 ;; esac
@@ -247,6 +247,7 @@ cscf_start() {
 	# shellcheck disable=SC2034  # for the tests
 	case $n in
 	scscf) SCSCF_PID=$BG_PID ;; scscf2) SCSCF2_PID=$BG_PID ;;
+	scscf3) SCSCF3_PID=$BG_PID ;;
 	icscf) ICSCF_PID=$BG_PID ;; pcscf) PCSCF_PID=$BG_PID ;;
 	*) die "cscf_start $n" ;;
 	esac

@@ -187,6 +187,57 @@ unable(const char *what, const struct outcome *o)
 	    "%s: VSAI, Auth-Session-State, Origin-Host kept", what);
 }
 
+/* Identity patterns and the accept syntax (dia_conf.h). */
+static void
+patterns(void)
+{
+	static const char *const good[] = { "*.ims.example.org",
+	    "scscf-*.ims.example.org", "hss.ims.example.org@10.0.0.0/8",
+	    NULL };
+	static const char *const bad[] = { "*", "*.org.*", "a*b.example.org",
+	    "**.example.org", "ims.*.example.org", "*.-bad.example.org",
+	    NULL };
+	char why[256];
+	const struct conf_key *k;
+	size_t i;
+
+	T_CHECK(dia_id_pattern_check(good[0]) == 0 &&
+	    dia_id_pattern_check(good[1]) == 0, "patterns taken");
+	for (i = 0; bad[i] != NULL; i++)
+		T_CHECK(dia_id_pattern_check(bad[i]) == -EINVAL,
+		    "pattern %s refused", bad[i]);
+	T_CHECK(dia_id_match("*.ims.example.org", "scscf-1.IMS.example.org",
+	    strlen("scscf-1.IMS.example.org")), "any first label");
+	T_CHECK(!dia_id_match("*.ims.example.org", "a.b.ims.example.org",
+	    strlen("a.b.ims.example.org")), "one label only");
+	T_CHECK(!dia_id_match("*.ims.example.org", "a.ims.example.org.evil",
+	    strlen("a.ims.example.org.evil")), "the rest exactly");
+	T_CHECK(!dia_id_match("*.ims.example.org", "a_b.ims.example.org",
+	    strlen("a_b.ims.example.org")), "label characters only");
+	T_CHECK(dia_id_match("hss.ims.example.org", "HSS.ims.example.org",
+	    strlen("HSS.ims.example.org")) &&
+	    !dia_id_match("hss.ims.example.org", "hss.ims.example.org", 3),
+	    "no '*': the identity itself");
+	for (k = dia_conf_keys; k->name != NULL; k++)
+		if (strcmp(k->name, "diameter.accept") == 0)
+			break;
+	T_CHECK(k->check("*.ims.example.org@10.79.0.0/24", why,
+	    sizeof(why)) == 0 && k->check("a.b.c@[2001:db8::]/32", why,
+	    sizeof(why)) == 0 && k->check(good[2], why, sizeof(why)) == 0,
+	    "accept: patterns and prefixes");
+	T_CHECK(k->check("a.b.c@10.0.0.0/33", why, sizeof(why)) < 0 &&
+	    k->check("a.b.c@2001:db8::/32", why, sizeof(why)) < 0 &&
+	    k->check("a.b.c@[10.0.0.1]", why, sizeof(why)) < 0 &&
+	    k->check("a*.b.c@10.0.0.1:3868", why, sizeof(why)) < 0,
+	    "accept: bad prefix, IPv6 without brackets, IPv4 in them, port");
+	for (k = dia_conf_keys; k->name != NULL; k++)
+		if (strcmp(k->name, "diameter.connect") == 0)
+			break;
+	T_CHECK(k->check("*.b.c@10.0.0.1", why, sizeof(why)) < 0 &&
+	    k->check("a.b.c@10.0.0.0/8", why, sizeof(why)) < 0,
+	    "connect: no pattern, no prefix");
+}
+
 int
 main(void)
 {
@@ -194,6 +245,7 @@ main(void)
 	    "diameter.identity = hss." REALM "\n"
 	    "diameter.accept = " SCSCF "@192.0.2.2\n"
 	    "diameter.accept = icscf." REALM "@192.0.2.3\n"
+	    "diameter.accept = sc-*." REALM "@192.0.2.64/26\n"
 	    "diameter.extensions-dir = /usr/lib/freeDiameter\n";
 	static const char both[] =
 	    "diameter.identity = scscf." REALM "\n"
@@ -232,6 +284,12 @@ main(void)
 	T_CHECK(dia_peer_kind("SCSCF.Unit.Test", strlen(SCSCF), NULL) ==
 	    DIA_PEER_ACCEPT, "identities compare without case");
 	T_CHECK(dia_peer_kind("scscf", 5, NULL) == 0, "no prefix match");
+	T_CHECK(dia_peer_kind("sc-10-0-0-7." REALM, strlen("sc-10-0-0-7."
+	    REALM), NULL) == DIA_PEER_ACCEPT, "a pattern's identity is known");
+	T_CHECK(dia_peer_kind("sc-." REALM, strlen("sc-." REALM), NULL) == 0 &&
+	    dia_peer_kind("xsc-1." REALM, strlen("xsc-1." REALM), NULL) == 0,
+	    "the '*' stands for at least one character, after the prefix");
+	patterns();
 
 	/* The one-result rule. */
 	run(h_good, CX_CMD_SAR, DIA_PEER_ACCEPT,
