@@ -42,6 +42,7 @@ for s in hss scscf icscf bsf naf xcap; do
 	    "echo \"\$st\" | grep -q '^Uid:[[:space:]]*$(cexec "$s" id -u imssec)[[:space:]]' &&
 	     echo \"\$st\" | grep -q '^CapEff:[[:space:]]*0000000000000000'"
 done
+# shellcheck disable=SC2034  # st is read by the eval'd check
 st=$(caps pcscf pcscf)
 check "pcscf runs as imssec keeping CAP_NET_ADMIN only" eval \
     "echo \"\$st\" | grep -q '^CapEff:[[:space:]]*0000000000001000' &&
@@ -67,12 +68,14 @@ check "the Service-Route names the S-CSCF the HSS stored" \
     eval "case '$sr' in *\"$(kv scscf <alice.show | sed 's/^sip://')\"*) true ;; *) false ;; esac"
 
 # ---- GBA and Ut through the bsf and the naf ----
+# shellcheck disable=SC2016  # expanded in the ue service
 cexec ue sh -c 'ims-ue gba-bootstrap --impi alice@$DOMAIN --k $DEMO_K \
     --op $DEMO_OP --bsf $BSF_URL --naf $NAF_FQDN --state alice.usim \
     --cacert $LAB_CA' >boot.out 2>&1
 check "alice bootstraps GBA at the bsf" grep -q '^btid=' boot.out
 btid=$(kv btid <boot.out) ks=$(kv ks_naf_b64 <boot.out)
 doc='<?xml version="1.0" encoding="UTF-8"?><simservs xmlns="http://uri.etsi.org/ngn/params/xml/simservs/xcap"/>'
+# shellcheck disable=SC2016  # expanded in the ue service
 url='$NAF_URL/simservs.ngn.etsi.org/users/sip:alice@$DOMAIN/simservs.xml'
 cexec ue sh -c "curl -s -o /dev/null -w '%{http_code}' --digest -u '$btid:$ks' \
     --cacert \$LAB_CA -X PUT -H 'Content-Type: application/simservs+xml' \
@@ -98,6 +101,7 @@ check "hss counted MAR answers with 2001" \
 # ---- scale the S-CSCF to 3: new users spread, a dead replica's users move ----
 compose up -d --scale scscf=3 --no-recreate >scale.log 2>&1
 check "--scale scscf=3" wait_healthy scscf 3
+# shellcheck disable=SC2016  # expanded in the hss service
 cexec hss sh -c 'for i in $(seq -w 1 60); do
 	printf "%s\n%s\n" f1e2d3c4b5a69788796a4a4c3d2e1f01 494d53414b41746573744f5030303136 |
 	hss-ctl add --impi u$i@$DOMAIN --impu sip:u$i@$DOMAIN --k-file - --op-file - >/dev/null || exit 1

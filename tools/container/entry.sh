@@ -116,6 +116,7 @@ db=${HSS_DB:-/var/lib/imssec/hss.db}"
 scscf|icscf)
 	port=6060
 	[ "$FN" = icscf ] && port=4060
+	# shellcheck disable=SC2046  # two words: identity, address
 	set -- $(hss_peer) "$@"
 	opts="$opts
 -o
@@ -135,6 +136,7 @@ pcscf)
 listen=$A:5060"
 	;;
 bsf)
+	# shellcheck disable=SC2046  # two words: identity, address
 	set -- $(hss_peer) "$@"
 	opts="$opts
 -o
