@@ -15,6 +15,7 @@
 #   icscf  listen A:4060, identity icscf-D.DOMAIN
 #   pcscf  listen A:5060
 #   hss    identity hss.DOMAIN, or hss-D.DOMAIN when HSS_REPLICAS=many
+#   bsf    its Diameter links: the hss, and the naf at NAF_ADDR (10.79.0.60)
 # and, for the hss's Diameter clients, the hss to connect to: the service
 # name `hss` resolved (one replica, picked by our address when it has several).
 # Environment: DOMAIN (ims.example.org), HSS_DB (the hss's store: a path or
@@ -138,11 +139,14 @@ listen=$A:5060"
 bsf)
 	# shellcheck disable=SC2046  # two words: identity, address
 	set -- $(hss_peer) "$@"
+	# A list given here replaces the file's: both Diameter links.
 	opts="$opts
 -o
 hss=$1
 -o
-diameter.connect=$1@$2"
+diameter.connect=$1@$2
+-o
+diameter.connect=naf.$DOMAIN@${NAF_ADDR:-10.79.0.60}"
 	shift 2
 	;;
 naf)
