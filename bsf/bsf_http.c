@@ -63,19 +63,6 @@ reason(int code)
 	}
 }
 
-static void
-peer_of(struct evhttp_request *req, char *out, size_t size)
-{
-	struct evhttp_connection *c = evhttp_request_get_connection(req);
-	char *addr = NULL;
-	ev_uint16_t port = 0;
-
-	if (c != NULL)
-		evhttp_connection_get_peer(c, &addr, &port);
-	(void)snprintf(out, size, "%s:%u", addr != NULL ? addr : "?",
-	    (unsigned)port);
-}
-
 /* A status with a one-line text/plain reason. */
 void
 bsf_reply_error(struct evhttp_request *req, int code, const char *why)
@@ -84,8 +71,8 @@ bsf_reply_error(struct evhttp_request *req, int code, const char *why)
 	struct evbuffer *body = evbuffer_new();
 	char peer[80];
 
-	peer_of(req, peer, sizeof(peer));
-	log_info("bsf: %s: %d %s", peer, code, why);
+	http_peer(req, peer, sizeof(peer));
+	log_sec(LOG_LVL_INFO, 6, NULL, peer, "bsf: %d %s", code, why);
 	if (evhttp_add_header(h, "Content-Type", "text/plain") != 0 ||
 	    (code == 503 && evhttp_add_header(h, "Retry-After",
 	    BSF_RETRY_AFTER) != 0))
@@ -161,7 +148,8 @@ bsf_http_mar_done(struct bsf_mar *m)
 		bsf_reply_error(m->req, 500, "cannot write the challenge");
 		return;
 	}
-	log_info("bsf: %s challenged%s", m->impi, m->stale ? " (stale)" : "");
+	log_sec(LOG_LVL_INFO, 6, m->impi, NULL, "bsf: challenged%s",
+	    m->stale ? " (stale)" : "");
 	evhttp_send_reply(m->req, 401, reason(401), NULL);
 }
 
@@ -260,8 +248,8 @@ ub_success(struct bsf *b, struct evhttp_request *req, struct bsf_chal *c,
 		bsf_reply_error(req, 500, "cannot write the answer");
 		return;
 	}
-	log_info("bsf: %s bootstrapped: B-TID %s, %lld s", c->impi, bt.btid,
-	    (long long)(bt.expires - bt.created));
+	log_sec(LOG_LVL_INFO, 6, c->impi, NULL, "bsf: bootstrapped: B-TID "
+	    "%s, %lld s", bt.btid, (long long)(bt.expires - bt.created));
 	if (log_keys_allowed()) {
 		char ks[65];
 
@@ -325,8 +313,8 @@ ub_answer(struct bsf *b, struct evhttp_request *req, struct bsf_chal *c,
 			    "synchronisation failure with a wrong response");
 			return;
 		}
-		log_info("bsf: %s: synchronisation failure, resynchronising",
-		    d->username);
+		log_sec(LOG_LVL_INFO, 6, d->username, NULL,
+		    "bsf: synchronisation failure, resynchronising");
 		metric_inc1(&met_auth_failures, MET_AUTH_SYNC_FAILURE);
 		(void)start_mar(b, req, d->username, resync, 0);
 		return;

@@ -152,14 +152,14 @@ zn_bir(struct msg *req, struct msg *ans, void *arg)
 		    "NAF-Id does not start with an FQDN");
 	IMS_CHECK_RC(dia_msg_peer(req, peer, sizeof(peer)));
 	if (!peer_may_ask(c, peer, fqdn)) {
-		log_warn("bsf: Zn: peer %s may not ask for NAF %s (naf-peer)",
-		    peer, fqdn);
+		log_sec(LOG_LVL_WARN, 6, NULL, peer, "bsf: Zn: may not ask "
+		    "for NAF %s (naf-peer)", fqdn);
 		return dia_add_exp_result(ans, GBA_ERROR_NOT_AUTHORIZED);
 	}
 	if ((rc = bsf_store_get(b->store, btid, (int64_t)time(NULL),
 	    &bt)) == -ENOENT) {
-		log_info("bsf: Zn: %s asks for unknown or expired B-TID %s",
-		    peer, btid);
+		log_sec(LOG_LVL_INFO, 6, NULL, peer, "bsf: Zn: unknown or "
+		    "expired B-TID %s", btid);
 		return dia_add_exp_result(ans,
 		    GBA_ERROR_TRANSACTION_IDENTIFIER_INVALID);
 	}
@@ -173,8 +173,8 @@ zn_bir(struct msg *req, struct msg *ans, void *arg)
 		free(uss);
 		if (rc < 0)
 			return rc;
-		log_warn("bsf: Zn: NAF %s not authorised for %s", fqdn,
-		    bt.impi);
+		log_sec(LOG_LVL_WARN, 6, bt.impi, peer, "bsf: Zn: NAF %s not "
+		    "authorised by the GUSS", fqdn);
 		return dia_add_exp_result(ans, GBA_ERROR_NOT_AUTHORIZED);
 	}
 	/* TS 33.220 B.3: Ks_NAF = KDF(Ks, "gba-me", RAND, IMPI, NAF_Id). */
@@ -193,8 +193,8 @@ zn_bir(struct msg *req, struct msg *ans, void *arg)
 		rc = dia_add_os(ans, DIA_AVP_GBA_USERSECSETTINGS,
 		    (const uint8_t *)uss, strlen(uss));
 	if (rc == 0) {
-		log_info("bsf: Zn: Ks_NAF of %s for NAF %s (peer %s)", btid,
-		    fqdn, peer);
+		log_sec(LOG_LVL_INFO, 6, bt.impi, peer, "bsf: Zn: Ks_NAF of %s "
+		    "for NAF %s", btid, fqdn);
 		if (log_keys_allowed()) {
 			char x[2 * KDF_OUT_LEN + 1];
 

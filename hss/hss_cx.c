@@ -163,8 +163,8 @@ scscf_check(struct msg *req, struct msg *ans, const char *cmd,
 		return -EPROTO;	/* dia_server let it through: a bug */
 	if ((why = hss_scscf_refused(host, server)) == NULL)
 		return 0;
-	log_warn("hss: %s from %s with Server-Name %s refused: %s", cmd, host,
-	    server, why);
+	log_sec(LOG_LVL_WARN, 3, NULL, host, "hss: %s with Server-Name %s "
+	    "refused: %s", cmd, server, why);
 	IMS_CHECK_RC(dia_set_error(ans, DIA_UNABLE_TO_COMPLY, why));
 	return 1;
 }
@@ -455,7 +455,8 @@ hss_mar_handle(struct msg *req, struct msg *ans, void *arg)
 	    &auts_bad);
 	secure_wipe(authz, sizeof(authz));
 	if (rc == 0 && auts_bad) {
-		log_warn("hss: AUTS verification failed for %s", impi);
+		log_sec(LOG_LVL_WARN, 1, impi, NULL,
+		    "hss: AUTS verification failed (MAC-S)");
 		rc = dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
 		    "AUTS verification failed");
 	} else if (rc == 0) {

@@ -61,7 +61,8 @@ zh_peer_check(struct msg *req, struct msg *ans)
 	for (i = 0; i < nbsf; i++)
 		if (strcasecmp(bsfs[i], host) == 0)
 			return 0;
-	log_warn("hss: Zh MAR from %s refused: not a configured bsf", host);
+	log_sec(LOG_LVL_WARN, 6, NULL, host,
+	    "hss: Zh MAR refused: not a configured bsf");
 	IMS_CHECK_RC(dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
 	    "not a configured BSF"));
 	return 1;
@@ -187,7 +188,8 @@ hss_zh_mar(struct msg *req, struct msg *ans, void *arg)
 	    &auts_bad);
 	secure_wipe(authz, sizeof(authz));
 	if (rc == 0 && auts_bad) {
-		log_warn("hss: Zh: AUTS verification failed for %s", impi);
+		log_sec(LOG_LVL_WARN, 6, impi, NULL,
+		    "hss: Zh: AUTS verification failed (MAC-S)");
 		rc = dia_set_error(ans, DIA_UNABLE_TO_COMPLY,
 		    "AUTS verification failed");
 	} else if (rc == 0)

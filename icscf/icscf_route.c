@@ -325,7 +325,11 @@ icscf_request(struct icscf *ic, nta_incoming_t *irq)
 		return 0;
 	sip = sip_object(msg);
 	if (!trusted && (why = untrusted_refusal(sip, orig)) != NULL) {
-		log_info("icscf: %s from outside the trust domain refused: %s",
+		char peer[SIPX_PEER_MAX];
+
+		sipx_peer(irq, peer, sizeof(peer));
+		log_sec(LOG_LVL_WARN, 1, NULL, peer, "icscf: %s from outside "
+		    "the trust domain refused: %s",
 		    sip->sip_request->rq_method_name, why);
 		refuse(irq, msg, 403, "Forbidden");
 		return 0;

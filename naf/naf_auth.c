@@ -27,6 +27,7 @@
 #include "digest.h"
 #include "gba.h"
 #include "guss.h"
+#include "http_sock.h"
 #include "http_tls.h"
 #include "http_stat.h"
 #include "log.h"
@@ -155,11 +156,12 @@ authorise(struct naf_req *r, const struct naf_key *k)
 	struct evkeyvalq *in = evhttp_request_get_input_headers(r->req);
 	const struct evhttp_uri *u;
 	const char *hv, *path, *asserted;
-	char intended[XHTTP_IDENT_MAX], why[128];
+	char intended[XHTTP_IDENT_MAX], why[128], peer[80];
 
+	http_peer(r->req, peer, sizeof(peer));
 	if (!digest_ok(r, k)) {
-		log_info("naf: wrong Digest response for B-TID %s (%s)",
-		    r->d.username, k->impi);
+		log_sec(LOG_LVL_WARN, 6, k->impi, peer, "naf: wrong Digest "
+		    "response for B-TID %s", r->d.username);
 		challenge(r, 0);
 		return;
 	}
@@ -168,8 +170,8 @@ authorise(struct naf_req *r, const struct naf_key *k)
 		challenge(r, 1);
 		return;
 	case NAF_NONCE_REPLAY:
-		log_warn("naf: nonce-count %08x replayed for B-TID %s", r->nc,
-		    r->d.username);
+		log_sec(LOG_LVL_WARN, 6, k->impi, peer, "naf: nonce-count %08x "
+		    "replayed for B-TID %s", r->nc, r->d.username);
 		challenge(r, 0);
 		return;
 	default:
@@ -182,7 +184,8 @@ authorise(struct naf_req *r, const struct naf_key *k)
 	    NULL) {
 		if (xhttp_ident(hv, intended, sizeof(intended)) < 0 ||
 		    !is_uid(k, intended)) {
-			log_warn("naf: %s may not act as %s: 403", k->impi, hv);
+			log_sec(LOG_LVL_WARN, 6, k->impi, peer,
+			    "naf: may not act as %s: 403", hv);
 			refuse(r, 403);
 			return;
 		}
@@ -194,8 +197,8 @@ authorise(struct naf_req *r, const struct naf_key *k)
 	path = u != NULL ? evhttp_uri_get_path(u) : NULL;
 	if (path == NULL || xcap_path_parse(path, strlen(path), &r->p, why,
 	    sizeof(why)) == -EINVAL || r->p.global || !is_uid(k, r->p.xui)) {
-		log_warn("naf: %s may not reach %s: 403", k->impi,
-		    path != NULL ? path : "?");
+		log_sec(LOG_LVL_WARN, 6, k->impi, peer, "naf: may not reach "
+		    "%s: 403", path != NULL ? path : "?");
 		refuse(r, 403);
 		return;
 	}
@@ -203,7 +206,8 @@ authorise(struct naf_req *r, const struct naf_key *k)
 		asserted = r->p.xui;
 	auth_info(r, k);
 	r->n->n_ok++;
-	log_info("naf: %s %s as %s (%s)", r->method, path, asserted, k->impi);
+	log_sec(LOG_LVL_INFO, 6, k->impi, peer, "naf: %s %s as %s", r->method,
+	    path, asserted);
 	naf_proxy_forward(r->n, r->req, asserted, req_done, r);
 }
 
@@ -235,8 +239,8 @@ zn_job(struct handoff_job *j)
 	}
 	if (a->exp_result_code == GBA_ERROR_NOT_AUTHORIZED ||
 	    a->result_code == DIA_AUTHORIZATION_REJECTED) {
-		log_warn("naf: the BSF does not authorise this NAF for B-TID "
-		    "%s: 403", r->d.username);
+		log_sec(LOG_LVL_WARN, 6, NULL, NULL, "naf: the BSF does not "
+		    "authorise this NAF for B-TID %s: 403", r->d.username);
 		refuse(r, 403);
 		goto out;
 	}

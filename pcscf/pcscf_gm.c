@@ -232,10 +232,13 @@ pcscf_gm_register(struct pcscf *p, nta_incoming_t *irq, msg_t *msg,
 	struct pcscf_ue *u;
 	unsigned lport = 0;
 	const char *mark = "no";
+	char peer[SIPX_PEER_MAX];
 	int protected;
 
 	*status = 0;
 	memset(o, 0, sizeof(*o));
+	(void)snprintf(peer, sizeof(peer), strchr(ip, ':') != NULL ?
+	    "[%s]:%u" : "%s:%u", ip, port);
 	if (!p->gm.on) {
 		pcscf_gm_strip(msg, sip);
 		if (pcscf_gm_mark_integrity(msg, sip, mark) < 0)
@@ -245,25 +248,24 @@ pcscf_gm_register(struct pcscf *p, nta_incoming_t *irq, msg_t *msg,
 	protected = sipx_arrival_port(&p->sa, irq, &lport) == 0 &&
 	    lport == p->gm.port_ps;
 	if ((*status = read_offer(p, msg, sip, o)) != 0) {
-		log_warn("pcscf: REGISTER for %s from %s:%u: %s: %d", impi,
-		    ip, port, *status == 494 ? "no acceptable ipsec-3gpp "
-		    "offer" : "bad Security-Client", *status);
+		log_sec(LOG_LVL_WARN, 2, impi, peer, "pcscf: REGISTER: %s: "
+		    "%d", *status == 494 ? "no acceptable ipsec-3gpp offer" :
+		    "bad Security-Client", *status);
 		return 0;
 	}
 	if (protected) {
 		u = pcscf_ue_find(p->ues, ip, port, impi);
 		if (u == NULL || u->gm == NULL) {
 			/* Our port_ps, but no SA of this UE: cleartext. */
-			log_warn("pcscf: REGISTER for %s from %s:%u at the "
-			    "protected port over no SA of it: 403", impi, ip,
-			    port);
+			log_sec(LOG_LVL_WARN, 2, impi, peer, "pcscf: REGISTER "
+			    "at the protected port over no SA of it: 403");
 			*status = 403;
 			return 0;
 		}
 		if (!verify_ok(msg, sip, u->gm, !u->gm->active)) {
-			log_warn("pcscf: REGISTER for %s from %s:%u: "
-			    "Security-Verify or -Client differs: 494%s", impi,
-			    ip, port, u->gm->active ? "" : ", SAs removed");
+			log_sec(LOG_LVL_WARN, 2, impi, peer, "pcscf: REGISTER: "
+			    "Security-Verify or -Client differs: 494%s",
+			    u->gm->active ? "" : ", SAs removed");
 			if (!u->gm->active)
 				pcscf_ue_forget(p->ues, u);
 			*status = 494;

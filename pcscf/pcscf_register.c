@@ -178,8 +178,14 @@ record_registration(struct reg_ctx *c, msg_t *msg, sip_t *sip)
 	if (u->gm != NULL)
 		pcscf_gm_registered(c->p, u, exp);
 	pcscf_regevent_registered(c->p, u);	/* TS 24.229 5.2.3 */
-	log_info("pcscf: %s registered from %s:%u for %u s", c->impu, c->ip,
-	    c->port, exp);
+	{
+		char peer[SIPX_PEER_MAX];
+
+		(void)snprintf(peer, sizeof(peer), strchr(c->ip, ':') != NULL ?
+		    "[%s]:%u" : "%s:%u", c->ip, c->port);
+		log_sec(LOG_LVL_INFO, 2, c->impu, peer, "pcscf: registered "
+		    "for %u s%s", exp, u->gm != NULL ? ", over Gm SAs" : "");
+	}
 }
 
 static int

@@ -46,6 +46,7 @@ struct reg_ctx {
 	char		 impi[SCSCF_ID_MAX];
 	char		 impu[SCSCF_ID_MAX];
 	char		 path[SCSCF_PATH_MAX];	/* the trusted Path entries */
+	char		 peer[SIPX_PEER_MAX];	/* who sent the REGISTER */
 	int		 dereg;
 	uint32_t	 sar_type;
 	int		 mar;		/* made a MAR (auth_reserve owner) */
@@ -94,8 +95,8 @@ reply_busy(struct reg_ctx *c)
 
 	auth_store_stats(c->s->auth, &st);
 	metric_inc1(&met_auth_failures, MET_AUTH_TOO_MANY_CHALLENGES);
-	log_warn("registrar: %s: %zu challenges pending (capacity %zu): 503",
-	    c->impi, st.pending, st.capacity);
+	log_sec(LOG_LVL_WARN, 1, c->impi, c->peer, "registrar: %zu "
+	    "challenges pending (capacity %zu): 503", st.pending, st.capacity);
 	reply_503(&c->cx, auth_store_retry_after(c->s->auth));
 }
 
@@ -160,15 +161,15 @@ mar_done(struct sipx_cx *cx, const struct cx_answer *a)
 		return;
 	}
 	if (rc < 0) {
-		log_warn("registrar: MAA for %s without a usable vector",
-		    c->impi);
+		log_sec(LOG_LVL_WARN, 1, c->impi, c->peer,
+		    "registrar: MAA without a usable vector");
 		auth_release(c->s->auth, c->impi, c, 0);
 		waiters_finish(c, 500, "Server Internal Error", NULL);
 		return;		/* 500 */
 	}
 	reply_401(c, hdr);
-	log_info("registrar: %s challenged (%u waiting)", c->impi,
-	    c->nwaiters);
+	log_sec(LOG_LVL_INFO, 1, c->impi, c->peer, "registrar: challenged "
+	    "(%u waiting)", c->nwaiters);
 	waiters_finish(c, 401, NULL, hdr);
 	secure_wipe(hdr, sizeof(hdr));
 }
@@ -222,9 +223,9 @@ challenge(struct reg_ctx *c, const char *algorithm, const uint8_t *resync,
 		return;
 	}
 	if (rc == -EAGAIN) {
-		log_warn("registrar: %s: %u MARs within %u s: 503, retry "
-		    "after %u s", c->impi, c->s->mar_limit, c->s->mar_window,
-		    ra);
+		log_sec(LOG_LVL_WARN, 1, c->impi, c->peer, "registrar: %u "
+		    "MARs within %u s: 503, retry after %u s",
+		    c->s->mar_limit, c->s->mar_window, ra);
 		metric_inc1(&met_auth_failures, MET_AUTH_TOO_MANY_CHALLENGES);
 		reply_503(&c->cx, ra);
 		sipx_cx_finish(&c->cx, 500, "Server Internal Error");
@@ -389,8 +390,8 @@ sar_done(struct sipx_cx *cx, const struct cx_answer *a)
 	reg_undo_cancel(c->s, c->impu);
 	if (reply_200(c, assoc) < 0)
 		log_warn("registrar: cannot answer %s", c->impu);
-	log_info("registrar: %s registered (%s)", c->impu,
-	    c->sar_type == CX_SAT_REGISTRATION ? "REGISTRATION" :
+	log_sec(LOG_LVL_INFO, 1, c->impu, c->peer, "registrar: registered "
+	    "(%s)", c->sar_type == CX_SAT_REGISTRATION ? "REGISTRATION" :
 	    "RE_REGISTRATION");
 }
 
@@ -426,8 +427,9 @@ assign(struct reg_ctx *c)
 		 * registration is held for. */
 		c->dereg = 0;
 		if (strcmp(owner, c->impi) != 0) {
-			log_warn("registrar: %s may not remove contacts of %s "
-			    "(registered by %s): 403", c->impi, c->impu, owner);
+			log_sec(LOG_LVL_WARN, 1, c->impi, c->peer,
+			    "registrar: may not remove contacts of %s "
+			    "(registered by %s): 403", c->impu, owner);
 			sipx_cx_finish(&c->cx, 403, "Forbidden");
 			return;
 		}
@@ -471,16 +473,16 @@ needs_reauth(struct reg_ctx *c, sip_t const *sip, const struct digest *d)
 	const char *why;
 
 	if (reg_reauth_needed(c->s, c->impi, c->impu, sip, d, &why) == 0) {
-		log_info("registrar: %s (%s): integrity-protected=%s: %s "
-		    "accepted protected, no new challenge", c->impu, c->impi,
-		    reg_intprot_name(ip), c->dereg ? "de-registration" :
-		    "re-registration");
+		log_sec(LOG_LVL_INFO, 2, c->impi, c->peer, "registrar: %s: "
+		    "integrity-protected=%s: %s accepted protected, no new "
+		    "challenge", c->impu, reg_intprot_name(ip), c->dereg ?
+		    "de-registration" : "re-registration");
 		return 0;
 	}
 	if (reg_intprot_protected(ip))
-		log_info("registrar: %s (%s): integrity-protected=%s: "
-		    "authentication required (%s): challenged unless it "
-		    "answers a challenge", c->impu, c->impi,
+		log_sec(LOG_LVL_INFO, 2, c->impi, c->peer, "registrar: %s: "
+		    "integrity-protected=%s: authentication required (%s): "
+		    "challenged unless it answers a challenge", c->impu,
 		    reg_intprot_name(ip), why);
 	else
 		log_debug("registrar: %s (%s): integrity-protected=%s: "
@@ -518,7 +520,8 @@ authenticate(struct reg_ctx *c, sip_t const *sip, struct digest *d)
 			challenge(c, d->algorithm, NULL, 0);
 			return;
 		}
-		log_info("registrar: %s: resynchronisation", c->impi);
+		log_sec(LOG_LVL_INFO, 1, c->impi, c->peer,
+		    "registrar: resynchronisation (AUTS)");
 		metric_inc1(&met_auth_failures, MET_AUTH_SYNC_FAILURE);
 		challenge(c, d->algorithm, resync, sizeof(resync));
 		secure_wipe(resync, sizeof(resync));
@@ -533,9 +536,10 @@ authenticate(struct reg_ctx *c, sip_t const *sip, struct digest *d)
 	if (rc != 1) {
 		/* TS 24.229 5.4.1.2.3: authentication failed, no SAR.  The
 		 * challenge stays for the UE that holds RES. */
-		log_info("registrar: %s: authentication failed (%s): 403",
-		    c->impi, rc == -EPROTO ? "no qop=auth, or nc replayed" :
-		    "wrong response");
+		log_sec(LOG_LVL_WARN, 1, c->impi, c->peer, "registrar: "
+		    "authentication failed (%s): 403", rc == -EPROTO ?
+		    "no qop=auth, or nc replayed" : d->response[0] == '\0' ?
+		    "the UE refused the network (MAC)" : "wrong response");
 		metric_inc1(&met_auth_failures, d->response[0] == '\0' ?
 		    MET_AUTH_MAC_FAILURE : rc == -EPROTO ?
 		    MET_AUTH_NO_QOP_OR_REPLAY : MET_AUTH_WRONG_RESPONSE);
@@ -555,8 +559,12 @@ registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
 	/* TS 24.229 5.4.1.1, TS 33.203 6.1: REGISTER comes from the core
 	 * (our P-CSCFs through the I-CSCF); the 401 carries CK and IK. */
 	if (!sipx_from_trusted(&s->trust, irq)) {
-		log_warn("registrar: REGISTER from outside the trust domain: "
-		    "403");
+		char peer[SIPX_PEER_MAX];
+
+		sipx_peer(irq, peer, sizeof(peer));
+		log_sec(LOG_LVL_WARN, 1, sip->sip_to != NULL ?
+		    sip->sip_to->a_url->url_user : NULL, peer, "registrar: "
+		    "REGISTER from outside the trust domain: 403");
 		sipx_reply(irq, 403, "Forbidden");
 		return 0;
 	}
@@ -572,6 +580,7 @@ registrar_request(struct scscf *s, nta_incoming_t *irq, sip_t const *sip)
 	sipx_cx_init(&c->cx, &s->sa, irq, ctx_release);
 	c->s = s;
 	c->req = nta_incoming_getrequest(irq);
+	sipx_peer(irq, c->peer, sizeof(c->peer));
 	if (c->req == NULL ||
 	    sipx_aor(sip->sip_to->a_url, c->impu, sizeof(c->impu)) < 0) {
 		sipx_cx_finish(&c->cx, 400, "Bad Request");

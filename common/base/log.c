@@ -171,6 +171,37 @@ LOGFN(log_info, LOG_LVL_INFO, "")
 LOGFN(log_debug, LOG_LVL_DEBUG, "debug: ")
 LOGFN(log_fatal_line, LOG_LVL_ERR, "fatal: ")
 
+static void vlogf(int, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+vlogf(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(level, "", fmt, ap);
+	va_end(ap);
+}
+
+void
+log_sec(int level, int sa, const char *user, const char *peer,
+    const char *fmt, ...)
+{
+	char msg[LOG_LINE_MAX / 2];
+	va_list ap;
+
+	if (level < LOG_LVL_ERR || level > LOG_LVL_DEBUG ||
+	    level > atomic_load(&log_level))
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vlogf(level, "SA%d user=%s peer=%s: %s", sa, user != NULL &&
+	    user[0] != '\0' ? user : "-", peer != NULL && peer[0] != '\0' ?
+	    peer : "-", msg);
+}
+
 void
 fatal(const char *fmt, ...)
 {

@@ -34,6 +34,17 @@ void	log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A security event: the association it concerns (1..6: SA1 IMS AKA, SA2
+ * Gm, SA3 Cx/Dx/Zh/Zn, SA4 Za, SA5 Zb, SA6 Ub/Ua; TS 33.203 4, TS
+ * 33.210, TS 33.220), the subscriber (an IMPI or IMPU; NULL: none) and
+ * the peer it came from (ADDRESS[:PORT] or a Diameter identity; NULL:
+ * none) lead the message, so that events can be selected by field:
+ *   "... WARN: SA1 user=alice@ims.example.org peer=10.0.0.40:5060: wrong
+ *    response: 403"
+ * Never key material (log_keys_allowed() guards that elsewhere). */
+void	log_sec(int level, int sa, const char *user, const char *peer,
+	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 /* For the impossible: log (with strerror(errno) for fatal) and _exit(1).
  * Never exit(): atexit handlers and destructors would race the threads
  * of freeDiameter and Sofia. */

@@ -383,22 +383,25 @@ dia_peer_validate(struct peer_info *info, int *auth,
 			match = 1;
 	}
 	if (!listed)
-		log_warn("dia: refused peer %s from %s: not in diameter.accept",
-		    id, from);
+		log_sec(LOG_LVL_WARN, 3, NULL, from, "dia: refused peer %s "
+		    "from %s: not in diameter.accept", id, from);
 	else if (!match)
-		log_warn("dia: refused peer %s from %s: not the address "
-		    "diameter.accept gives it", id, from);
+		log_sec(LOG_LVL_WARN, 3, NULL, from, "dia: refused peer %s "
+		    "from %s: not the address diameter.accept gives it", id,
+		    from);
 	else if (realm == NULL || strcasecmp(realm, dia_realm) != 0)
-		log_warn("dia: refused peer %s from %s: realm %s is not ours "
-		    "(%s)", id, from, realm != NULL ? realm : "(none)",
-		    dia_realm);
+		log_sec(LOG_LVL_WARN, 3, NULL, from, "dia: refused peer %s "
+		    "from %s: realm %s is not ours (%s)", id, from,
+		    realm != NULL ? realm : "(none)", dia_realm);
 	else if (dia_peer_source_set(id, family, (const uint8_t *)&a) < 0)
-		log_warn("dia: refused peer %s from %s: more than %u peers "
-		    "accepted", id, from, DIA_PEER_SOURCES_MAX);
+		log_sec(LOG_LVL_WARN, 3, NULL, from, "dia: refused peer %s "
+		    "from %s: more than %u peers accepted", id, from,
+		    DIA_PEER_SOURCES_MAX);
 	else {
 		info->config.pic_flags.sec = PI_SEC_NONE;
 		*auth = 1;
-		log_info("dia: accepted peer %s from %s", id, from);
+		log_sec(LOG_LVL_INFO, 3, NULL, from, "dia: accepted peer %s "
+		    "from %s", id, from);
 	}
 	return 0;
 }

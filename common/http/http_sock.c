@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -41,4 +42,17 @@ http_conn_nodelay(struct evhttp_connection *c)
 	struct bufferevent *bev = evhttp_connection_get_bufferevent(c);
 
 	return bev == NULL ? -ENOTCONN : nodelay(bufferevent_getfd(bev));
+}
+
+void
+http_peer(struct evhttp_request *req, char *out, size_t size)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+	char *addr = NULL;
+	ev_uint16_t port = 0;
+
+	if (c != NULL)
+		evhttp_connection_get_peer(c, &addr, &port);
+	(void)snprintf(out, size, "%s:%u", addr != NULL ? addr : "?",
+	    (unsigned)port);
 }

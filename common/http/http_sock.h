@@ -8,8 +8,11 @@
 
 #include <stdint.h>
 
+#include <stddef.h>
+
 struct evhttp;
 struct evhttp_connection;
+struct evhttp_request;
 
 /* evhttp_bind_socket_with_handle on host:port, TCP_NODELAY on the
  * listening socket (Linux: accepted sockets inherit it, tcp(7)).
@@ -18,5 +21,8 @@ int	http_bind(struct evhttp *, const char *host, uint16_t port);
 /* TCP_NODELAY on an outgoing connection's socket, once
  * evhttp_make_request has made it.  0 or -errno (no socket yet: -ENOTCONN). */
 int	http_conn_nodelay(struct evhttp_connection *);
+/* The client of req as ADDRESS:PORT ("?:0" when unknown): the peer of a
+ * security event (log_sec). */
+void	http_peer(struct evhttp_request *req, char *out, size_t size);
 
 #endif

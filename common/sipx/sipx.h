@@ -140,6 +140,10 @@ int	sipx_is_deregistration(const sip_t *);
 int	sipx_in_dialog(const sip_t *);
 /* The source address of a received message as "IP" and port. */
 int	sipx_source(msg_t *, char *ip, size_t ipsize, unsigned *port);
+/* The sender of the request as ADDRESS:PORT ([v6]:PORT), or "-": the
+ * peer of a security event (log_sec).  SIPX_PEER_MAX bytes are enough. */
+#define SIPX_PEER_MAX	56
+void	sipx_peer(nta_incoming_t *irq, char *buf, size_t size);
 
 /* ---- sipx_parse.c ---- */
 

@@ -223,6 +223,22 @@ sipx_source(msg_t *msg, char *ip, size_t ipsize, unsigned *port)
 	return 0;
 }
 
+void
+sipx_peer(nta_incoming_t *irq, char *buf, size_t size)
+{
+	char ip[INET6_ADDRSTRLEN];
+	unsigned port;
+	msg_t *msg;
+
+	(void)snprintf(buf, size, "-");
+	if ((msg = nta_incoming_getrequest(irq)) == NULL)
+		return;
+	if (sipx_source(msg, ip, sizeof(ip), &port) == 0)
+		(void)snprintf(buf, size, strchr(ip, ':') != NULL ? "[%s]:%u" :
+		    "%s:%u", ip, port);
+	msg_destroy(msg);
+}
+
 int
 sipx_auth_str(const msg_auth_t *au, char *buf, size_t size)
 {

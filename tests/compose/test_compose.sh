@@ -67,6 +67,18 @@ sr=$(kv service_route <alice.out)
 check "the Service-Route names the S-CSCF the HSS stored" \
     eval "case '$sr' in *\"$(kv scscf <alice.show | sed 's/^sip://')\"*) true ;; *) false ;; esac"
 
+# ---- security events in the logs: association, subscriber, peer; no key ----
+# shellcheck disable=SC2016  # expanded in the ue service
+cexec ue sh -c 'ims-ue register --impi bob@$DOMAIN --impu sip:bob@$DOMAIN \
+    --k 00112233445566778899aabbccddeeff --op $DEMO_OP \
+    --pcscf $PCSCF_ADDR:$PCSCF_PORT --state bob.usim' >bob.out 2>&1
+check "bob with a wrong key is refused (403)" grep -q '^status=403' bob.out
+compose logs --no-color scscf >scscf.log 2>&1
+check "scscf logged alice's registration as SA1 with her identity and peer" \
+    grep -qE 'INFO: SA1 user=sip:alice@ims.example.org peer=10\.79\.0\.[0-9]+:4060: registrar: registered' scscf.log
+check "...and bob's failure as an SA1 warning" \
+    grep -qE 'WARN: SA1 user=bob@ims.example.org peer=10\.79\.0\.[0-9]+:4060: registrar: authentication failed' scscf.log
+
 # ---- GBA and Ut through the bsf and the naf ----
 # shellcheck disable=SC2016  # expanded in the ue service
 cexec ue sh -c 'ims-ue gba-bootstrap --impi alice@$DOMAIN --k $DEMO_K \
@@ -156,6 +168,12 @@ done
 check "...and the HSS holds a live S-CSCF for each of them" [ "$bad" -eq 0 ]
 
 compose logs --no-color >compose.log 2>&1
+check "bsf and naf logged GBA as SA6 events of alice" eval \
+    "grep -qE 'bsf_1 .* INFO: SA6 user=alice@ims.example.org peer=-: bsf: bootstrapped' compose.log &&
+     grep -qE 'naf_1 .* INFO: SA6 user=alice@ims.example.org peer=10\.79\.0\.100:[0-9]+: naf: PUT' compose.log"
+check "no key in any log (K, OP, Ks_NAF)" eval \
+    "! grep -qiF -e f1e2d3c4b5a69788796a4a4c3d2e1f01 \
+       -e 494d53414b41746573744f5030303136 -e '$ks' compose.log"
 compose down -v --remove-orphans -t 5 >down.log 2>&1
 check "docker-compose down -v" [ $? -eq 0 ]
 check "no container, network or volume left" project_gone
