@@ -4,8 +4,9 @@
 # locally made base, brings the core up, registers from the ue service
 # (IMS AKA through pcscf -> icscf -> scscf, Cx to the hss), bootstraps GBA
 # and reads a Ut document, scrapes every daemon's /metrics, then scales
-# the S-CSCF to 3: 60 users spread over the replicas, one replica killed
-# and its users registered again on the others.  Takes everything down
+# the S-CSCF to 3: 60 users spread over the replicas and stay there, one
+# replica killed and its users registered again on the others; then two
+# P-CSCFs and two I-CSCFs.  Takes everything down
 # and checks that no container, network or volume is left.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -131,17 +132,40 @@ cexec hss sh -c 'for i in $(seq -w 1 60); do
 done'
 check "60 users provisioned" [ $? -eq 0 ]
 sleep 12	# the icscf re-resolves scscf (scscf-refresh)
-ok=0
-for i in $(seq -w 1 60); do
-	reg "u$i" >"u$i.out" 2>&1 && ok=$((ok + 1))
-done
+# regs TIMEOUT [PCSCF] USER...: each registers once in the ue service
+# (one exec for all); "USER RESULT" lines
+regs() {
+	local t=$1 pc=$2
+	shift 2
+	cexec ue sh -c "for u in $*; do
+		r=\$(ims-ue register --impi \$u@\$DOMAIN --impu sip:\$u@\$DOMAIN \
+		    --k \$DEMO_K --op \$DEMO_OP --pcscf ${pc:-\$PCSCF_ADDR}:\$PCSCF_PORT \
+		    --state \$u.usim --timeout $t 2>/dev/null | sed -n 's/^result=//p')
+		echo \"\$u \${r:-none}\"
+	done"
+}
+# shows USER...: "USER S-CSCF" as the HSS stores it (one exec)
+shows() {
+	cexec hss sh -c "for u in $*; do
+		echo \"\$u \$(hss-ctl show --impi \$u@\$DOMAIN | sed -n 's/^scscf=//p')\"
+	done"
+}
+users=$(seq -f 'u%02g' 1 60 | tr '\n' ' ')
+# shellcheck disable=SC2086  # a list of names
+regs 10 "" $users >regs60.txt
+ok=$(grep -c ' registered$' regs60.txt)
 check "60 users registered through 3 S-CSCFs ($ok)" [ "$ok" -eq 60 ]
-for i in $(seq -w 1 60); do
-	echo "u$i $(cexec hss hss-ctl show --impi "u$i@ims.example.org" | kv scscf)"
-done >assign.txt
+# shellcheck disable=SC2086
+shows $users >assign.txt
 n=$(awk '{print $2}' assign.txt | sort -u | grep -c .)
 check "every replica serves some users ($n distinct S-CSCFs)" [ "$n" -eq 3 ]
 awk '{print $2}' assign.txt | sort | uniq -c
+# shellcheck disable=SC2086
+regs 10 "" $users >regs60b.txt
+# shellcheck disable=SC2086
+shows $users >assign2.txt
+check "re-registrations stay on their S-CSCF" both \
+    [ "$(grep -c ' registered$' regs60b.txt)" -eq 60 ] -- cmp -s assign.txt assign2.txt
 
 victim=$(awk 'NR == 1 {print $2}' assign.txt)
 vaddr=${victim#sip:}; vaddr=${vaddr%:*}
@@ -149,23 +173,39 @@ for c in $(compose ps -q scscf); do
 	a=$("$DOCKER" inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$c")
 	[ "$a" = "$vaddr" ] && "$DOCKER" kill "$c" >/dev/null
 done
-moved=$(awk -v v="$victim" '$2 == v {print $1}' assign.txt)
-ok=0 total=0
+moved=$(awk -v v="$victim" '$2 == v {print $1}' assign.txt | tr '\n' ' ')
+total=$(echo "$moved" | wc -w)
 # The first REGISTER towards the dead address waits until the icscf's
 # transaction fails (ARP, then ICMP): 32 s is a UE's own transaction
 # timeout (RFC 3261 Timer F); the icscf then holds that S-CSCF down.
-for u in $moved; do
-	total=$((total + 1))
-	reg "$u" 32 >"$u.again" 2>&1 && ok=$((ok + 1))
-done
+# shellcheck disable=SC2086
+regs 32 "" $moved >again.txt
+ok=$(grep -c ' registered$' again.txt)
 check "the killed replica's $total users registered again ($ok)" \
     both [ "$total" -gt 0 ] -- [ "$ok" -eq "$total" ]
-bad=0
-for u in $moved; do
-	s=$(cexec hss hss-ctl show --impi "$u@ims.example.org" | kv scscf)
-	[ "$s" = "$victim" ] && bad=$((bad + 1))
+# shellcheck disable=SC2086
+shows $moved >moved.txt
+check "...and the HSS holds a live S-CSCF for each of them" \
+    both [ "$(grep -c . moved.txt)" -eq "$total" ] -- \
+    [ "$(awk -v v="$victim" '$2 == v || $2 == ""' moved.txt | wc -l)" -eq 0 ]
+
+# ---- two P-CSCFs and two I-CSCFs: a UE may use either P-CSCF ----
+compose up -d --no-recreate --scale scscf=3 --scale pcscf=2 \
+    --scale icscf=2 >scale2.log 2>&1
+check "--scale pcscf=2 --scale icscf=2" both wait_healthy pcscf 2 -- \
+    wait_healthy icscf 2
+for c in $(compose ps -q pcscf); do
+	a=$("$DOCKER" inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$c")
+	regs 10 "$a" u01 u02 u03 >"via-$a.txt"
+	check "users register through the P-CSCF replica $a" \
+	    [ "$(grep -c ' registered$' "via-$a.txt")" -eq 3 ]
 done
-check "...and the HSS holds a live S-CSCF for each of them" [ "$bad" -eq 0 ]
+for c in $(compose ps -q icscf); do
+	"$DOCKER" exec "$c" curl -fsS http://127.0.0.1:9100/metrics >icscf-r.metrics
+	python3 "$P" icscf-r.metrics >icscf-r.prom
+	check "icscf replica $(echo "$c" | cut -c1-12) has its Cx link to the hss" \
+	    [ "$(val icscf-r imssec_diameter_peers_up)" -ge 1 ]
+done
 
 compose logs --no-color >compose.log 2>&1
 check "bsf and naf logged GBA as SA6 events of alice" eval \
