@@ -102,7 +102,7 @@ check "icscf: SAR REGISTRATION under scscf's own name: 5012" \
 	refused "$out" "Server-Name of another Diameter peer"
 check "...alice still at scscf" [ "$(assigned alice)" = "$ALICE" ]
 check "the hss logged the refusals" \
-	grep -q "SAR from icscf.$DOMAIN with Server-Name $EVIL refused: unknown Server-Name" hss.log
+	grep -q "SA3 user=- peer=icscf.$DOMAIN: hss: SAR with Server-Name $EVIL refused: unknown Server-Name" hss.log
 
 # ---- a second, configured S-CSCF against the first one's user ----
 out=$(cx scscf2 sar --impi "alice@$DOMAIN" --impu "sip:alice@$DOMAIN" \

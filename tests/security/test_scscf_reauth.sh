@@ -105,7 +105,7 @@ check "... no MAR: alice's SQN did not move" [ "$(seq_of alice)" = "$seq0" ]
 check "... the HSS still has alice registered" \
 	[ "$(hss_state alice)" = registered ]
 check "... logged as accepted protected" \
-	grep -q "sip:alice@$DOMAIN (alice@$DOMAIN): integrity-protected=ip-assoc-yes: re-registration accepted protected" scscf.log
+	grep -q "SA2 user=alice@$DOMAIN peer=[^ ]*: registrar: sip:alice@$DOMAIN: integrity-protected=ip-assoc-yes: re-registration accepted protected" scscf.log
 
 # ---- 2. not marked protected: challenged ----
 py icscf <<'EOF'
@@ -167,7 +167,7 @@ check "alice's binding, expiry and owner untouched by them" \
 	eval "[ \"\$(expires_of alice 5071)\" = '$exp1' ] && [ \"\$(bindings alice)\" = 1 ] && [ \"\$(owner_of alice)\" = 'alice@$DOMAIN' ]"
 check "the HSS still has alice registered" [ "$(hss_state alice)" = registered ]
 check "the refusals logged why" \
-	grep -q "sip:alice@$DOMAIN (bob@$DOMAIN): integrity-protected=ip-assoc-yes: authentication required (registered by another IMPI)" scscf.log
+	grep -q "SA2 user=bob@$DOMAIN peer=[^ ]*: registrar: sip:alice@$DOMAIN: integrity-protected=ip-assoc-yes: authentication required (registered by another IMPI)" scscf.log
 
 # ---- 4. a protected de-registration ----
 seq1=$(seq_of alice)
@@ -201,7 +201,7 @@ EOF
 check "reauth=always: dave's re-REGISTER marked ip-assoc-yes: 401" \
 	eval "[ '$(val always)' = 401 ] && [ '$(val always_www)' = True ]"
 check "... logged why" \
-	grep -q "sip:dave@$DOMAIN (dave@$DOMAIN): integrity-protected=ip-assoc-yes: authentication required (reauth=always)" scscf2.log
+	grep -q "SA2 user=dave@$DOMAIN peer=[^ ]*: registrar: sip:dave@$DOMAIN: integrity-protected=ip-assoc-yes: authentication required (reauth=always)" scscf2.log
 
 stop_capture
 check "one SAR REGISTRATION for alice: her AKA registration" \

@@ -97,7 +97,7 @@ check "the attacker's contact was never bound" \
 check "alice's binding intact" \
 	eval "[ \"\$(bindings alice)\" = 1 ] && [ \"\$(hss_state alice)\" = registered ]"
 check "the S-CSCF logged the refusals as such" \
-	[ "$(grep -c 'alice@ims.example.org: authentication failed (no qop=auth, or nc replayed): 403' scscf.log)" -ge 5 ]
+	[ "$(grep -c 'SA1 user=alice@ims.example.org .*: registrar: authentication failed (no qop=auth, or nc replayed): 403' scscf.log)" -ge 5 ]
 
 # ---- 3. a wrong answer by the attacker to carol's challenge ----
 seqc=$(seq_of carol)

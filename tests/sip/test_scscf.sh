@@ -49,7 +49,7 @@ ue_aka() {	# MODE PORT USER
 check "AUTS: MAR with RAND||AUTS, new challenge, then 200" \
 	ue_aka resync 5090 carol
 check "the resync was a second MAR (two challenges for carol)" \
-	[ "$(grep -c 'carol@ims.example.org challenged' scscf.log)" -ge 2 ]
+	[ "$(grep -c 'SA1 user=carol@ims.example.org .*: registrar: challenged' scscf.log)" -ge 2 ]
 check "re-registration without re-authentication (nc 2), replay refused (403)" \
 	ue_aka reuse 5091 dave
 check "AKAv2-MD5 when the UE asks for it (MAR Digest-AKAv2-MD5)" \

@@ -185,7 +185,7 @@ cx pcscf sar-other "$EVIL" sar --impi "mallet@$DOMAIN" \
 check "a peer in the prefix naming another replica in a SAR: 5012" \
 	[ "$(result sar-other)" = 5012 ]
 check "...logged with the reason" grep -q \
-	"SAR from $EVIL with Server-Name sip:$SC3:6060 refused: Server-Name not at the peer's own address" \
+	"SA3 user=- peer=$EVIL: hss: SAR with Server-Name sip:$SC3:6060 refused: Server-Name not at the peer's own address" \
 	hss.log
 cx pcscf mar-other "$EVIL" mar --impi "mallet@$DOMAIN" \
 	--impu "sip:mallet@$DOMAIN" --server-name "sip:$SC3:6060"
