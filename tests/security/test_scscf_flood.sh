@@ -111,7 +111,7 @@ check "a resynchronisation beyond the budget: 503" [ "$(val resync)" = 503 ]
 check "with Retry-After (1..60 s)" \
 	eval "[ \"$(val retry_after)\" -ge 1 ] && [ \"$(val retry_after)\" -le 60 ]"
 check "the S-CSCF logged the budget" \
-	grep -q 'gina@ims.example.org: 5 MARs within 60 s: 503' scscf.log
+	grep -q 'SA1 user=gina@ims.example.org .*: registrar: 5 MARs within 60 s: 503' scscf.log
 check "exactly five vectors spent for gina" \
 	[ $(($(seq_of gina) - seqg)) = 5 ]
 # With the project's UE: SIPp cannot answer a RES holding a 0x00 byte
