@@ -199,6 +199,11 @@ const struct conf_key dia_conf_keys[] = {
 	  .offset = DO(tc_timer), .dflt = "30", .min = 1, .max = 3600,
 	  .help = "seconds between attempts to connect to a peer (RFC 6733 "
 	    "Tc)" },
+	{ .name = "diameter.tw-timer", .type = CONF_UINT,
+	  .offset = DO(tw_timer), .dflt = "30", .min = 6, .max = 3600,
+	  .help = "seconds of silence before a watchdog request (RFC 3539 "
+	    "Tw, at least 6): a peer that stops answering is closed after "
+	    "about two of them and its requests go to another" },
 	{ .name = "diameter.timeout", .type = CONF_UINT,
 	  .offset = DO(timeout_ms), .dflt = "3000", .min = 100, .max = 600000,
 	  .help = "milliseconds to wait for the answer to one of our requests" },
@@ -280,10 +285,11 @@ dia_conf_render(const struct dia_conf *c, char *buf, size_t size)
 			v6 = 1;
 	sb_printf(&sb, "# generated from the diameter.* settings\n"
 	    "Identity = \"%s\";\nRealm = \"%s\";\nPort = %u;\nSecPort = 0;\n"
-	    "NoRelay;\n%s\n%sTcTimer = %u;\n", c->identity, dia_conf_realm(c),
+	    "NoRelay;\n%s\n%sTcTimer = %u;\nTwTimer = %u;\n", c->identity,
+	    dia_conf_realm(c),
 	    c->accept.n > 0 ? c->port : 0,
 	    c->transport == DIA_TRANSPORT_SCTP ? "No_TCP;" : "No_SCTP;",
-	    v6 ? "" : "No_IPv6;\n", c->tc_timer);
+	    v6 ? "" : "No_IPv6;\n", c->tc_timer, c->tw_timer);
 	if (c->listen_on != NULL)
 		sb_printf(&sb, "ListenOn = \"%s\";\n", c->listen_on);
 	for (i = 0; i < sizeof(dicts) / sizeof(dicts[0]); i++)

@@ -17,7 +17,8 @@
 #   hss    identity hss.DOMAIN, or hss-D.DOMAIN when HSS_REPLICAS=many
 #   bsf    its Diameter links: the hss, and the naf at NAF_ADDR (10.79.0.60)
 # and, for the hss's Diameter clients, the hss to connect to: the service
-# name `hss` resolved (one replica, picked by our address when it has several).
+# name `hss` resolved (the CSCFs connect to every replica; the bsf, which
+# names its HSS, to one picked by our address).
 # Environment: DOMAIN (ims.example.org), HSS_DB (the hss's store: a path or
 # postgresql://...), LOG_LEVEL (info), METRICS_PORT (9100),
 # IMSSEC_OPTS (more KEY=VALUE settings, blank-separated).
@@ -53,18 +54,32 @@ resolve() {
 
 dashes() { echo "$1" | tr . -; }
 
-# hss_peer: "IDENTITY ADDRESS" of the hss this container's Diameter client
-# uses: the only replica, or one picked by our own address among several.
+# hss_id ADDRESS: the Diameter identity of the hss replica at ADDRESS.
+hss_id() {
+	if [ "${HSS_REPLICAS:-one}" = many ]; then
+		echo "hss-$(dashes "$1").$DOMAIN"
+	else
+		echo "hss.$DOMAIN"
+	fi
+}
+
+# hss_peer: "IDENTITY ADDRESS" of one hss, for a client that names its
+# HSS (the bsf's Zh Destination-Host): the only replica, or one picked
+# by our own address among several.
 hss_peer() {
 	list=$(resolve hss)
 	n=$(echo "$list" | wc -l)
-	last=${A##*.}
-	pick=$(echo "$list" | sed -n "$((last % n + 1))p")
-	if [ "${HSS_REPLICAS:-one}" = many ]; then
-		echo "hss-$(dashes "$pick").$DOMAIN $pick"
-	else
-		echo "hss.$DOMAIN $pick"
-	fi
+	pick=$(echo "$list" | sed -n "$((${A##*.} % n + 1))p")
+	echo "$(hss_id "$pick") $pick"
+}
+
+# hss_connects: "-o diameter.connect=ID@ADDRESS" lines for every hss
+# replica: a CSCF routes Cx by realm, so it goes on through another
+# replica when one dies.
+hss_connects() {
+	for h in $(resolve hss); do
+		printf -- '-o\ndiameter.connect=%s@%s\n' "$(hss_id "$h")" "$h"
+	done
 }
 
 # The options every daemon gets: log level, metrics, IMSSEC_OPTS.
@@ -117,19 +132,15 @@ db=${HSS_DB:-/var/lib/imssec/hss.db}"
 scscf|icscf)
 	port=6060
 	[ "$FN" = icscf ] && port=4060
-	# shellcheck disable=SC2046  # two words: identity, address
-	set -- $(hss_peer) "$@"
 	opts="$opts
 -o
 listen=$A:$port
 -o
 diameter.identity=$FN-$D.$DOMAIN
--o
-diameter.connect=$1@$2"
+$(hss_connects)"
 	[ "$FN" = scscf ] && opts="$opts
 -o
 name=sip:$A:$port"
-	shift 2
 	;;
 pcscf)
 	opts="$opts
