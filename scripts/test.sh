@@ -40,7 +40,9 @@ for l in $labels; do
 		    run_ctest build-asan -L '^unit$' ;;
 	fuzz)	# libFuzzer targets for every parser, a short fixed run each
 		CC=clang scripts/build.sh build-fuzz -DIMS_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug
-		run_ctest build-fuzz -L '^fuzz$' ;;
+		# Each target is one process on its own corpus copy: two at once
+		# on two cores, the same fuzzing time each.
+		run_ctest build-fuzz -L '^fuzz$' -j"$(nproc)" ;;
 	*)	echo "test.sh: unknown label $l (unit topo kernel compose asan fuzz)" >&2; exit 2 ;;
 	esac
 done
