@@ -252,6 +252,20 @@ hdb_pg_finish(struct hdb_pg *h, int rc)
 	return rc;
 }
 
+int
+hdb_pg_txn(struct hdb_pg *h, int (*fn)(struct hdb_pg *, void *), void *arg)
+{
+	int rc, tries = 0;
+
+	(void)pthread_mutex_lock(&h->mtx);
+	do {
+		if ((rc = hdb_pg_begin(h)) == 0)
+			rc = hdb_pg_finish(h, fn(h, arg));
+	} while (rc == -EAGAIN && ++tries < HDB_PG_TRIES);
+	(void)pthread_mutex_unlock(&h->mtx);
+	return rc;
+}
+
 void
 hdb_pg_str(const PGresult *r, int row, int col, char *buf, size_t size)
 {

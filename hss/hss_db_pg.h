@@ -48,6 +48,11 @@ int	hdb_pg_run(struct hdb_pg *, const char *sql, int n,
  * the COMMIT's error), else ROLLBACK and returns rc. */
 int	hdb_pg_begin(struct hdb_pg *);
 int	hdb_pg_finish(struct hdb_pg *, int rc);
+/* fn(h, arg) between BEGIN and COMMIT, the mutex held, begun again (at
+ * most HDB_PG_TRIES times) when the server aborted it for a
+ * serialization failure or a deadlock (-EAGAIN).  fn's result or <0. */
+int	hdb_pg_txn(struct hdb_pg *, int (*fn)(struct hdb_pg *, void *),
+	    void *arg);
 /* Field (row, col) into buf ("" for NULL). */
 void	hdb_pg_str(const PGresult *, int row, int col, char *buf, size_t);
 int64_t	hdb_pg_i64(const PGresult *, int row, int col);

@@ -184,21 +184,28 @@ deregister_rows(struct hdb_pg *h, const char *impu, uint32_t reason,
 	return 1;
 }
 
+struct dereg_args {
+	const char	*impu;
+	uint32_t	 reason;
+	struct hss_impu	*u;
+};
+
+static int
+deregister_txn(struct hdb_pg *h, void *arg)
+{
+	const struct dereg_args *a = arg;
+
+	return deregister_rows(h, a->impu, a->reason, a->u);
+}
+
 int
 hdb_pg_deregister(struct hss_db *hd, const char *impu, uint32_t reason,
     struct hss_impu *u, int *queued)
 {
-	struct hdb_pg *h = PG(hd);
-	int rc, tries = 0;
+	struct dereg_args a = { impu, reason, u };
+	int rc;
 
-	(void)pthread_mutex_lock(&h->mtx);
-	do {
-		if ((rc = hdb_pg_begin(h)) == 0)
-			rc = hdb_pg_finish(h, deregister_rows(h, impu, reason,
-			    u));
-	} while (rc == -EAGAIN && ++tries < HDB_PG_TRIES);
-	(void)pthread_mutex_unlock(&h->mtx);
-	if (rc > 0) {
+	if ((rc = hdb_pg_txn(PG(hd), deregister_txn, &a)) > 0) {
 		*queued = 1;
 		rc = 0;
 	}
@@ -237,21 +244,22 @@ profile_update_rows(struct hdb_pg *h, const char *impi, const char *xml)
 	return rc > 0;
 }
 
+static int
+profile_update_txn(struct hdb_pg *h, void *arg)
+{
+	const char *const *a = arg;	/* impi, xml */
+
+	return profile_update_rows(h, a[0], a[1]);
+}
+
 int
 hdb_pg_profile_update(struct hss_db *hd, const char *impi, const char *xml,
     int *queued)
 {
-	struct hdb_pg *h = PG(hd);
-	int rc, tries = 0;
+	const char *a[2] = { impi, xml };
+	int rc;
 
-	(void)pthread_mutex_lock(&h->mtx);
-	do {
-		if ((rc = hdb_pg_begin(h)) == 0)
-			rc = hdb_pg_finish(h, profile_update_rows(h, impi,
-			    xml));
-	} while (rc == -EAGAIN && ++tries < HDB_PG_TRIES);
-	(void)pthread_mutex_unlock(&h->mtx);
-	if (rc > 0) {
+	if ((rc = hdb_pg_txn(PG(hd), profile_update_txn, a)) > 0) {
 		*queued = 1;
 		rc = 0;
 	}

@@ -64,18 +64,25 @@ gba_set_rows(struct hdb_pg *h, const char *impi, const struct hss_gba *g)
 	return 0;
 }
 
+struct gba_set_args {
+	const char		*impi;
+	const struct hss_gba	*g;
+};
+
+static int
+gba_set_txn(struct hdb_pg *h, void *arg)
+{
+	const struct gba_set_args *a = arg;
+
+	return gba_set_rows(h, a->impi, a->g);
+}
+
 int
 hdb_pg_gba_set(struct hss_db *hd, const char *impi, const struct hss_gba *g)
 {
-	struct hdb_pg *h = PG(hd);
-	int rc, tries = 0;
+	struct gba_set_args a = { impi, g };
+	int rc = hdb_pg_txn(PG(hd), gba_set_txn, &a);
 
-	(void)pthread_mutex_lock(&h->mtx);
-	do {
-		if ((rc = hdb_pg_begin(h)) == 0)
-			rc = hdb_pg_finish(h, gba_set_rows(h, impi, g));
-	} while (rc == -EAGAIN && ++tries < HDB_PG_TRIES);
-	(void)pthread_mutex_unlock(&h->mtx);
 	return rc < 0 ? rc : 0;
 }
 

@@ -28,6 +28,7 @@ struct icscf {
 	const char	*dest_realm;
 	unsigned	 dia_timeout_ms;
 	unsigned	 hold_ms;	/* scscf-hold */
+	unsigned	 answer_ms;	/* scscf-timeout */
 	struct scscf_state sel;		/* the candidates (scscf_select.h) */
 	struct icscf_disc *disc;	/* icscf_disc.c */
 	struct sipx_trust trust;	/* trusted-peer */

@@ -132,8 +132,8 @@ forward_register(struct icx *c, nta_incoming_t *irq, msg_t *msg,
 	(void)snprintf(f->target, sizeof(f->target), "%s", target);
 	if (f->tries < ICSCF_MAX_TRIES)
 		f->spare = msg_dup(msg);
-	if (sipx_forward(&c->ic->sa, irq, msg, target, register_hook, f) <
-	    0) {
+	if (sipx_forward_within(&c->ic->sa, irq, msg, target,
+	    c->ic->answer_ms, register_hook, f) < 0) {
 		msg_destroy(f->spare);
 		free(f);
 	}

@@ -6,7 +6,7 @@
  * has every key.  The S-CSCF list (scscf, chosen from by capabilities,
  * TS 29.228 6.7, when the HSS names none; an entry naming a host stands
  * for every address it resolves to, icscf_disc.c), scscf-refresh,
- * scscf-hold and the trust domain are reloaded on SIGHUP, swapped in on
+ * scscf-hold, scscf-timeout and the trust domain are reloaded on SIGHUP, swapped in on
  * the su_root thread.  No capability is kept.
  */
 #include <stdio.h>
@@ -29,6 +29,7 @@ struct icscf_conf {
 	struct conf_list	 scscf;
 	unsigned		 scscf_refresh;
 	unsigned		 scscf_hold;
+	unsigned		 scscf_timeout;
 	struct conf_list	 trusted;
 };
 
@@ -75,6 +76,13 @@ static const struct conf_key icscf_keys[] = {
 	  .help = "seconds an S-CSCF that a REGISTER could not reach (no "
 	    "answer, transport error) is passed over: its users are given "
 	    "another (UAR REGISTRATION_AND_CAPABILITIES, TS 24.229 5.3.1.3)" },
+	{ .name = "scscf-timeout", .type = CONF_UINT,
+	  .offset = IC(scscf_timeout), .dflt = "5", .min = 1, .max = 32,
+	  .flags = CONF_RELOAD,
+	  .help = "seconds an S-CSCF has to answer a REGISTER (any response) "
+	    "before it counts as not reached and another is tried: well "
+	    "under the UE's own 32 s (RFC 3261 Timer F), above the S-CSCF's "
+	    "Diameter timeout" },
 	SIPX_TRUST_KEY(IC(trusted)),
 	{ .name = NULL }
 };
@@ -104,6 +112,7 @@ icscf_settings(struct sipx_agent *a)
 			n++;
 		}
 	ic.hold_ms = conf.scscf_hold * 1000u;
+	ic.answer_ms = conf.scscf_timeout * 1000u;
 	icscf_disc_config(&ic, e, n, conf.scscf_refresh);
 	log_info("icscf: %u S-CSCF entries, %zu trusted peers", n,
 	    ic.trust.acl.n);

@@ -249,6 +249,12 @@ int	sipx_forward(struct sipx_agent *, nta_incoming_t *irq, msg_t *msg,
 /* The same, sent from the port named ident (sipx_agent_add_port; for
  * TS 33.203 7.1 the P-CSCF's protected client port); NULL: nta's choice.
  * (NTATAG_TPORT picks only connections: a UDP port goes by its name.) */
+/* sipx_forward giving the next hop answer_ms for its first response (any,
+ * 100 too): without one the request is given up as unreachable and hook
+ * hears 504 with no response, like a transport error. */
+int	sipx_forward_within(struct sipx_agent *, nta_incoming_t *irq,
+	    msg_t *msg, const char *next_hop, unsigned answer_ms,
+	    sipx_resp_hook hook, void *arg);
 int	sipx_forward_via(struct sipx_agent *, nta_incoming_t *irq, msg_t *msg,
 	    const char *next_hop, const char *ident, sipx_resp_hook hook,
 	    void *arg);

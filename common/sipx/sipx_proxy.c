@@ -35,9 +35,16 @@ struct sipx_fwd {
 	su_timer_t	*timer;
 	char		 host[SIPX_HOST_MAX];
 	char		 ident[SIPX_IDENT_MAX];	/* sipx_forward_via */
+	/* sipx_forward_within: ms for the next hop's first response; the
+	 * timer runs (f->timer, free once the name is resolved) until one
+	 * comes. */
+	unsigned	 answer_ms;
 };
 
 static void	fwd_fail(struct sipx_fwd *, int, const char *);
+static int	fwd_start(struct sipx_agent *, nta_incoming_t *, msg_t *,
+		    const char *, const char *, unsigned, sipx_resp_hook,
+		    void *);
 
 void
 sipx_reply(nta_incoming_t *irq, int status, const char *phrase)
@@ -134,6 +141,10 @@ fwd_response(nta_outgoing_magic_t *magic, nta_outgoing_t *orq,
 	sip_t *sip;
 
 	(void)rsip;
+	if (f->timer != NULL && f->answer_ms != 0) {
+		su_timer_destroy(f->timer);	/* the hop answers */
+		f->timer = NULL;
+	}
 	if (status <= 100)
 		return 0;		/* 100 is hop by hop (16.7 step 3) */
 	msg = nta_outgoing_getresponse(orq);
@@ -289,6 +300,24 @@ fwd_fail(struct sipx_fwd *f, int status, const char *phrase)
 	fwd_free(f);
 }
 
+/* Loop thread: the next hop sent nothing within answer_ms: given up as
+ * unreachable (the hook hears 504, RFC 3261 21.5.5; no 408 to a
+ * non-INVITE, RFC 4320 4.1). */
+static void
+fwd_deadline(su_root_magic_t *magic, su_timer_t *t, su_timer_arg_t *arg)
+{
+	struct sipx_fwd *f = (struct sipx_fwd *)arg;
+
+	(void)magic;
+	(void)t;
+	log_info("sipx: no answer from %s within %u ms", f->host,
+	    f->answer_ms);
+	if (f->orq != NULL)
+		nta_outgoing_destroy(f->orq);	/* no more retransmissions */
+	f->orq = NULL;
+	fwd_fail(f, 504, "Server Time-out");
+}
+
 /* The hop's host is an address literal: hand the request to nta. */
 static int
 fwd_send(struct sipx_fwd *f)
@@ -314,6 +343,15 @@ fwd_send(struct sipx_fwd *f)
 		log_warn("sipx: cannot forward %s",
 		    sip->sip_request->rq_method_name);
 		return -EIO;
+	}
+	if (f->answer_ms != 0) {
+		(void)snprintf(f->host, sizeof(f->host), "%s",
+		    f->hop->url_host);
+		if ((f->timer = su_timer_create(su_root_task(f->a->root),
+		    f->answer_ms)) == NULL || su_timer_set(f->timer,
+		    fwd_deadline, (su_timer_arg_t *)f) < 0)
+			log_warn("sipx: no deadline for the forward to %s",
+			    f->host);
 	}
 	return 0;
 }
@@ -385,8 +423,23 @@ sipx_forward(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 }
 
 int
+sipx_forward_within(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
+    const char *next_hop, unsigned answer_ms, sipx_resp_hook hook, void *arg)
+{
+	return fwd_start(a, irq, msg, next_hop, NULL, answer_ms, hook, arg);
+}
+
+int
 sipx_forward_via(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
     const char *next_hop, const char *ident, sipx_resp_hook hook, void *arg)
+{
+	return fwd_start(a, irq, msg, next_hop, ident, 0, hook, arg);
+}
+
+static int
+fwd_start(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
+    const char *next_hop, const char *ident, unsigned answer_ms,
+    sipx_resp_hook hook, void *arg)
 {
 	struct sipx_fwd *f;
 	sip_t *sip = sip_object(msg);
@@ -432,6 +485,7 @@ sipx_forward_via(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 	f->arg = arg;
 	f->msg = msg;
 	f->hop = hop;
+	f->answer_ms = answer_ms;
 	if (ident != NULL)
 		(void)snprintf(f->ident, sizeof(f->ident), "%s", ident);
 	invite = sip->sip_request->rq_method == sip_method_invite;

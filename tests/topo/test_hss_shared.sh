@@ -196,7 +196,7 @@ out=$(cx lst2-sar sar --impi "u2@$REALM" --impu "sip:u2@$REALM" --type 1 \
 	--server-name "$SCSCF")
 check "SAR for u2 from lst2 through hss1: 2001" [ "$(echo "$out" | kv result_code)" = 2001 ]
 listen() {	# CLIENT OUT: a listener for N=2 requests, ready when it returns
-	ip netns exec "$NS_B" "$CXCLIENT" -c "$1.conf" -o diameter.timeout=15000 \
+	ip netns exec "$NS_B" "$CXCLIENT" -c "$1.conf" -o diameter.timeout=30000 \
 		listen --count 2 >"$2" 2>>cxclient.err &
 	LPID=$!
 	PIDS="$PIDS $LPID"
