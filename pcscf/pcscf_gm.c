@@ -237,8 +237,7 @@ pcscf_gm_register(struct pcscf *p, nta_incoming_t *irq, msg_t *msg,
 
 	*status = 0;
 	memset(o, 0, sizeof(*o));
-	(void)snprintf(peer, sizeof(peer), strchr(ip, ':') != NULL ?
-	    "[%s]:%u" : "%s:%u", ip, port);
+	sipx_hostport(ip, port, peer, sizeof(peer));
 	if (!p->gm.on) {
 		pcscf_gm_strip(msg, sip);
 		if (pcscf_gm_mark_integrity(msg, sip, mark) < 0)

@@ -181,8 +181,7 @@ record_registration(struct reg_ctx *c, msg_t *msg, sip_t *sip)
 	{
 		char peer[SIPX_PEER_MAX];
 
-		(void)snprintf(peer, sizeof(peer), strchr(c->ip, ':') != NULL ?
-		    "[%s]:%u" : "%s:%u", c->ip, c->port);
+		sipx_hostport(c->ip, c->port, peer, sizeof(peer));
 		log_sec(LOG_LVL_INFO, 2, c->impu, peer, "pcscf: registered "
 		    "for %u s%s", exp, u->gm != NULL ? ", over Gm SAs" : "");
 	}

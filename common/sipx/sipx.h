@@ -144,6 +144,8 @@ int	sipx_source(msg_t *, char *ip, size_t ipsize, unsigned *port);
  * peer of a security event (log_sec).  SIPX_PEER_MAX bytes are enough. */
 #define SIPX_PEER_MAX	56
 void	sipx_peer(nta_incoming_t *irq, char *buf, size_t size);
+/* ip and port as ADDRESS:PORT, or [v6]:PORT. */
+void	sipx_hostport(const char *ip, unsigned port, char *buf, size_t size);
 
 /* ---- sipx_parse.c ---- */
 

@@ -234,9 +234,15 @@ sipx_peer(nta_incoming_t *irq, char *buf, size_t size)
 	if ((msg = nta_incoming_getrequest(irq)) == NULL)
 		return;
 	if (sipx_source(msg, ip, sizeof(ip), &port) == 0)
-		(void)snprintf(buf, size, strchr(ip, ':') != NULL ? "[%s]:%u" :
-		    "%s:%u", ip, port);
+		sipx_hostport(ip, port, buf, size);
 	msg_destroy(msg);
+}
+
+void
+sipx_hostport(const char *ip, unsigned port, char *buf, size_t size)
+{
+	(void)snprintf(buf, size, strchr(ip, ':') != NULL ? "[%s]:%u" :
+	    "%s:%u", ip, port);
 }
 
 int

@@ -68,6 +68,19 @@ sr=$(kv service_route <alice.out)
 check "the Service-Route names the S-CSCF the HSS stored" \
     eval "case '$sr' in *\"$(kv scscf <alice.show | sed 's/^sip://')\"*) true ;; *) false ;; esac"
 
+# ---- the ue service is outside the trust domain: the core refuses it ----
+for hop in icscf:4060 scscf:6060; do
+	# shellcheck disable=SC2016  # expanded in the ue service
+	cexec ue sh -c 'ims-ue register --impi alice@$DOMAIN --impu sip:alice@$DOMAIN \
+	    --k $DEMO_K --op $DEMO_OP --pcscf '"$hop"' --state direct.usim' \
+	    >"direct-${hop%%:*}.out" 2>&1
+	check "a REGISTER from the ue straight to the ${hop%%:*} is refused (403)" \
+	    grep -q '^status=403' "direct-${hop%%:*}.out"
+done
+compose logs --no-color icscf >icscf.log 2>&1
+check "...logged as an SA1 event naming the ue as the peer" \
+    grep -qE 'WARN: SA1 user=- peer=10\.79\.0\.100:[0-9]+: icscf: REGISTER from outside the trust domain refused' icscf.log
+
 # ---- security events in the logs: association, subscriber, peer; no key ----
 # shellcheck disable=SC2016  # expanded in the ue service
 cexec ue sh -c 'ims-ue register --impi bob@$DOMAIN --impu sip:bob@$DOMAIN \

@@ -53,18 +53,8 @@ done
 # hss_n N: starts hssN (HSS_PID_N), returns once it listens.
 declare -A HPID
 hss_n() {
-	local n=$1 port=$((3858 + 10 * $1))
-	ip netns exec "$NS_A" "$HSS" -c "hss$n.conf" >>"hss$n.log" 2>&1 &
-	HPID[$n]=$!
-	PIDS="$PIDS ${HPID[$n]}"
-	for _ in $(seq 100); do
-		ip netns exec "$NS_A" ss -ltn 2>/dev/null | grep -q ":$port " &&
-			return 0
-		kill -0 "${HPID[$n]}" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "hss$n.log" >&2
-	die "hss$n did not start"
+	hss_start "hss$1" $((3858 + 10 * $1))
+	HPID[$1]=$HSS_PID
 }
 
 # to_hss FILE IDENTITY N: cxclient settings, a peer of hssN only.

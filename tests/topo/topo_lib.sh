@@ -123,19 +123,22 @@ gba_zn_conf() {
 
 # hss_start: the hss of HSS with hss.conf in NS_A, logging to hss.log;
 # HSS_PID, in PIDS; returns once it listens on 3868 (dies otherwise).
+# hss_start NAME PORT: the same with NAME.conf, NAME.log and PORT (several
+# hss on one store, test_hss_shared).
 HSS_PID=
 hss_start() {
-	ip netns exec "$NS_A" "$HSS" -c hss.conf >>hss.log 2>&1 &
+	local name=${1:-hss} port=${2:-3868}
+	ip netns exec "$NS_A" "$HSS" -c "$name.conf" >>"$name.log" 2>&1 &
 	HSS_PID=$!
 	PIDS="$PIDS $HSS_PID"
 	for _ in $(seq 100); do
-		ip netns exec "$NS_A" ss -ltn 2>/dev/null | grep -q ':3868 ' &&
+		ip netns exec "$NS_A" ss -ltn 2>/dev/null | grep -q ":$port " &&
 			return 0
 		kill -0 "$HSS_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	cat hss.log >&2
-	die "hss did not start"
+	cat "$name.log" >&2
+	die "$name did not start"
 }
 
 # ue_sqn RAND AUTN [SQN_MS]: the SQN a USIM with K and OP accepts (imsauth
