@@ -126,6 +126,7 @@ gba_zn_conf() {
 # hss_start NAME PORT: the same with NAME.conf, NAME.log and PORT (several
 # hss on one store, test_hss_shared).
 HSS_PID=
+# shellcheck disable=SC2120  # both arguments are optional
 hss_start() {
 	local name=${1:-hss} port=${2:-3868}
 	ip netns exec "$NS_A" "$HSS" -c "$name.conf" >>"$name.log" 2>&1 &
