@@ -31,6 +31,7 @@ struct icscf_conf {
 	unsigned		 scscf_hold;
 	unsigned		 scscf_timeout;
 	struct conf_list	 trusted;
+	unsigned		 max_pending, retry_after;
 };
 
 static struct icscf_conf conf;
@@ -84,6 +85,7 @@ static const struct conf_key icscf_keys[] = {
 	    "under the UE's own 32 s (RFC 3261 Timer F), above the S-CSCF's "
 	    "Diameter timeout" },
 	SIPX_TRUST_KEY(IC(trusted)),
+	SIPX_LOAD_KEYS(IC(max_pending), IC(retry_after)),
 	{ .name = NULL }
 };
 
@@ -104,6 +106,8 @@ icscf_settings(struct sipx_agent *a)
 	(void)a;
 	if (sipx_trust_set(&ic.trust, &conf.trusted) < 0)
 		log_err("icscf: trusted-peer list refused");
+	ic.sa.load.max_pending = conf.max_pending;
+	ic.sa.load.retry_after = conf.retry_after;
 
 	for (i = 0; i < conf.scscf.n && n < ICSCF_MAX_SCSCF; i++)
 		if (scscf_entry_parse(conf.scscf.v[i], &e[n]) == 0) {

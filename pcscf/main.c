@@ -30,6 +30,7 @@ struct pcscf_conf {
 	unsigned max_dialogs, max_ue_dialogs, dialog_expires;
 	unsigned reg_rate, reg_burst, reg_sources;
 	struct conf_list trusted;
+	unsigned max_pending, retry_after;
 	int	 sec_agree;
 	char	*alg, *ealg;
 	unsigned port_ps, port_pc, spi_min, spi_max, pending, max_sets;
@@ -150,6 +151,7 @@ static const struct conf_key pcscf_keys[] = {
 	  .help = "source addresses whose REGISTER rate is tracked at once "
 	    "(when all are in use, a new source waits like a limited one)" },
 	SIPX_TRUST_KEY(PC(trusted)),
+	SIPX_LOAD_KEYS(PC(max_pending), PC(retry_after)),
 	{ .name = "sec-agree", .type = CONF_ENUM, .offset = PC(sec_agree),
 	  .dflt = "optional", .choices = sec_agree_modes,
 	  .help = "Gm IPsec (RFC 3329 sec-agree, TS 33.203 7): required (a "
@@ -239,6 +241,9 @@ pcscf_settings(struct sipx_agent *a)
 		log_err("pcscf: trusted-peer list refused");
 	p.reg_rate = conf.reg_rate;
 	p.reg_burst = conf.reg_burst;
+	p.sa.load.max_pending = conf.max_pending;
+	p.sa.load.retry_after = conf.retry_after;
+	p.sa.load.finishing = pcscf_register_finishing;
 	pcscf_reconfigure(&p);
 	log_info("pcscf: %zu trusted peers; challenges per source: %u, then "
 	    "%u a minute", p.trust.acl.n, p.reg_burst, p.reg_rate);

@@ -332,6 +332,10 @@ void	pcscf_regevent_fini(struct pcscf *);
 /* pcscf_register.c: REGISTER from the UE side (TS 24.229 5.2.2). */
 int	pcscf_register(struct pcscf *, nta_incoming_t *, msg_t *, sip_t *,
 	    const char *ip, unsigned port);
+/* sipx_load's finishing (magic: the pcscf): in a dialog, or a REGISTER
+ * answering the challenge its UE got through us. */
+int	pcscf_register_finishing(void *magic, nta_incoming_t *,
+	    const sip_t *);
 
 /* pcscf_proxy.c */
 /* The P-CSCF's state (the UE, dialog and limit tables).  0 or -errno. */

@@ -68,6 +68,32 @@ answers_paid_challenge(struct pcscf *p, const sip_t *sip, const char *ip,
 	return ok;
 }
 
+/* sipx_load finishing: a request within a dialog, or a REGISTER that
+ * answers the challenge this UE got through us (never on the word of its
+ * credentials alone: a UE cannot buy priority under overload). */
+int
+pcscf_register_finishing(void *magic, nta_incoming_t *irq, const sip_t *sip)
+{
+	struct pcscf *p = magic;
+	char impu[SIPX_URI_MAX], impi[PCSCF_ID_MAX], ip[64];
+	unsigned port;
+	msg_t *msg;
+	int r = 0;
+
+	if (sipx_in_dialog(sip))
+		return 1;
+	if (sip->sip_request->rq_method != sip_method_register ||
+	    sip->sip_to == NULL ||
+	    sipx_aor(sip->sip_to->a_url, impu, sizeof(impu)) < 0 ||
+	    sipx_register_impi(sip, impu, impi, sizeof(impi)) < 0 ||
+	    (msg = nta_incoming_getrequest(irq)) == NULL)
+		return 0;
+	if (sipx_source(msg, ip, sizeof(ip), &port) == 0)
+		r = answers_paid_challenge(p, sip, ip, port, impi);
+	msg_destroy(msg);
+	return r;
+}
+
 /* TS 24.229 5.2.2.1 / TS 33.203 7.1: keep ck/ik, send the challenge
  * without them; remember the nonce (counted or not).  With an offer, the
  * Gm SAs are installed from them (pcscf_gm.c).  0, < 0 an unusable

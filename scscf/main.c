@@ -34,6 +34,7 @@ struct scscf_conf {
 	unsigned	 mar_window;
 	int		 reauth;	/* enum reg_reauth */
 	struct conf_list trusted;
+	unsigned max_pending, retry_after;
 };
 
 static struct scscf_conf conf;
@@ -94,6 +95,7 @@ static const struct conf_key scscf_keys[] = {
 	    "only from trusted-peer and the P-CSCF replaces the UE's "
 	    "value); the HSS still gets the SAR" },
 	SIPX_TRUST_KEY(SC(trusted)),
+	SIPX_LOAD_KEYS(SC(max_pending), SC(retry_after)),
 	{ .name = NULL }
 };
 
@@ -134,6 +136,8 @@ scscf_settings(struct sipx_agent *a)
 	(void)a;
 	if (sipx_trust_set(&s.trust, &conf.trusted) < 0)
 		log_err("scscf: trusted-peer list refused");
+	s.sa.load.max_pending = conf.max_pending;
+	s.sa.load.retry_after = conf.retry_after;
 	log_info("scscf: %zu trusted peers", s.trust.acl.n);
 }
 

@@ -27,6 +27,7 @@ enum { ST_200, ST_401, ST_403, ST_1XX, ST_2XX, ST_3XX, ST_4XX, ST_5XX,
     ST_6XX };
 static const char *const sip_statuses[] = { "200", "401", "403", "1xx",
     "2xx", "3xx", "4xx", "5xx", "6xx", NULL };
+static const char *const shed_classes[] = { "new", "finishing", NULL };
 static const char *const auth_causes[] = { "wrong_response",
     "mac_failure", "no_qop_or_replay", "stale_nonce", "sync_failure", "bad_auts",
     "unknown_user", "hss_refused", "hss_unreachable", "too_many_challenges",
@@ -69,6 +70,16 @@ struct metric_family met_sip_register_seconds = {
 	.name = "imssec_sip_register_seconds", .type = METRIC_HISTOGRAM,
 	.help = "time from a REGISTER's arrival to its final response",
 	LAT,
+};
+struct metric_family met_sip_shed = {
+	.name = "imssec_sip_overload_rejected_total", .type = METRIC_COUNTER,
+	.help = "requests answered 503 under overload (sipx max-pending), "
+	    "by class: new work, or work that finishes a begun one",
+	.dims = { { "class", shed_classes } },
+};
+struct metric_family met_sip_pending = {
+	.name = "imssec_sip_pending", .type = METRIC_GAUGE,
+	.help = "forwarded requests and Cx requests in flight",
 };
 struct metric_family met_auth_failures = {
 	.name = "imssec_auth_failures_total", .type = METRIC_COUNTER,
@@ -117,8 +128,9 @@ struct metric_family met_http_requests = {
 	.dims = { { "code_class", http_classes } },
 };
 
-static struct metric_family *const groups[][4] = {
-	{ &met_sip_requests, &met_sip_responses, &met_sip_register_seconds },
+static struct metric_family *const groups[][6] = {
+	{ &met_sip_requests, &met_sip_responses, &met_sip_register_seconds,
+	  &met_sip_shed, &met_sip_pending },
 	{ &met_auth_failures },
 	{ &met_dia_requests, &met_dia_answers, &met_dia_seconds,
 	  &met_dia_peers_up },
@@ -143,8 +155,8 @@ met_use(unsigned g)
 	size_t i, j;
 
 	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
-		for (j = 0; (g & (1u << i)) && j < 4 && groups[i][j] != NULL;
-		    j++)
+		for (j = 0; (g & (1u << i)) && j < sizeof(groups[0]) /
+		    sizeof(groups[0][0]) && groups[i][j] != NULL; j++)
 			IMS_CHECK_RC(metrics_register(groups[i][j]));
 	return 0;
 }

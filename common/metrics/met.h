@@ -27,6 +27,10 @@ extern struct metric_family met_sip_responses;
 /* imssec_sip_register_seconds: a REGISTER's arrival to its final
  * response. */
 extern struct metric_family met_sip_register_seconds;
+/* imssec_sip_overload_rejected_total{class}: 503s of sipx_load.c. */
+extern struct metric_family met_sip_shed;
+/* imssec_sip_pending: a CSCF's forwards and Cx requests in flight. */
+extern struct metric_family met_sip_pending;
 /* imssec_auth_failures_total{cause}: the S-CSCF's and the BSF's AKA. */
 extern struct metric_family met_auth_failures;
 /* imssec_diameter_requests_total{cmd,role} */
@@ -50,6 +54,8 @@ enum met_sip_method {
 	MET_SIP_MESSAGE, MET_SIP_PRACK, MET_SIP_UPDATE, MET_SIP_INFO,
 	MET_SIP_REFER, MET_SIP_PUBLISH, MET_SIP_OTHER,
 };
+
+enum met_shed_class { MET_SHED_NEW, MET_SHED_FINISHING };
 
 /* The S-CSCF's (TS 33.203 6.1, TS 24.229 5.4.1.2) and the BSF's (TS
  * 24.109 4) reasons for not accepting an authentication. */

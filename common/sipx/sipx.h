@@ -11,6 +11,7 @@
  *	sipx_cx.c	a Cx request per SIP transaction, one response each;
  *			the Cx answer -> SIP status mapping
  *	sipx_ident.c	identities and roles at the trust boundary
+ *	sipx_load.c	overload control: work in flight, early 503
  *
  * Everything here runs on the su_root thread except sipx_post() and
  * sipx_agent_stop(), which freeDiameter callbacks and the daemon
@@ -43,6 +44,49 @@
 #define SIPX_MAX_MESSAGE	65535
 
 struct sipx_resolver;
+struct sipx_agent;
+
+/* ---- sipx_load.c ---- */
+
+/* Overload control (RFC 3261 21.5.4): pending counts the forwards and Cx
+ * requests in flight.  A request that starts new work is admitted while
+ * pending < max_pending (0: no bound), one that finishes work begun
+ * (finishing, below) while pending < 2 * max_pending; beyond, 503 with
+ * Retry-After: retry_after before anything is done. */
+struct sipx_load {
+	unsigned	 pending;
+	unsigned	 max_pending;
+	unsigned	 retry_after;
+	uint64_t	 shed;		/* refused since the overload began */
+	/* 1 when the request finishes work begun; called only when over
+	 * max_pending, with the agent's req_magic.  NULL:
+	 * sipx_load_finishing. */
+	int		(*finishing)(void *magic, nta_incoming_t *,
+			    const sip_t *);
+};
+/* The settings of every CSCF: max-pending and overload-retry-after. */
+#define SIPX_LOAD_KEYS(off_max, off_ra)					\
+	{ .name = "max-pending", .type = CONF_UINT, .offset = (off_max),\
+	  .dflt = "64", .min = 0, .max = 1u << 20,			\
+	  .flags = CONF_RELOAD,						\
+	  .help = "forwarded requests and Cx requests in flight beyond "\
+	    "which a request that starts new work gets 503 with "	\
+	    "Retry-After (one that finishes work begun, e.g. a "	\
+	    "REGISTER answering a challenge: beyond twice this); 0: no "\
+	    "bound" },							\
+	{ .name = "overload-retry-after", .type = CONF_UINT,		\
+	  .offset = (off_ra), .dflt = "5", .min = 1, .max = 3600,	\
+	  .flags = CONF_RELOAD,						\
+	  .help = "Retry-After seconds of the 503 sent under overload" }
+/* The default: a request within a dialog, or a REGISTER whose
+ * credentials carry a response (TS 24.229 5.1.1.2.1: the first one's is
+ * empty). */
+int	sipx_load_finishing(const sip_t *);
+/* 1: admitted; 0: refused, irq answered 503 and destroyed.  The default
+ * leg calls it after sipx_check. */
+int	sipx_load_admit(struct sipx_agent *, nta_incoming_t *, const sip_t *);
+void	sipx_load_begin(struct sipx_agent *);
+void	sipx_load_end(struct sipx_agent *);
 
 /* ---- sipx.c ---- */
 
@@ -73,6 +117,7 @@ struct sipx_agent {
 	int		 registrar;	/* REGISTER is ours (RFC 3261 10.3) */
 	const char *const *proxy_options; /* Proxy-Require we support */
 	struct sipx_resolver *resolver;	/* sipx_resolve.c */
+	struct sipx_load load;		/* sipx_load.c */
 };
 int	sipx_agent_open(struct sipx_agent *, const char *listen,
 	    nta_request_f *req_cb, void *magic);

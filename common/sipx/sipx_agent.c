@@ -108,7 +108,8 @@ sipx_leg(nta_leg_magic_t *magic, nta_leg_t *leg, nta_incoming_t *irq,
 	if (sip == NULL || sip->sip_request == NULL)
 		return 400;
 	sipx_stat_request(sip);
-	if (sipx_check_request(a, irq, sip) != 0)
+	if (sipx_check_request(a, irq, sip) != 0 ||
+	    !sipx_load_admit(a, irq, sip))
 		return 0;
 	/* A status returned is nta's to send. */
 	status = a->req_cb(a->req_magic, leg, irq, sip);

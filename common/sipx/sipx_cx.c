@@ -193,6 +193,7 @@ cx_answered(struct handoff_job *job)
 	int status;
 
 	cx->ans = NULL;
+	sipx_load_end(cx->agent);
 	cx->fn(cx, a);
 	if (cx->irq != NULL) {
 		if ((status = sipx_cx_status(a, &phrase)) == 0) {
@@ -244,8 +245,10 @@ sipx_cx_send(struct sipx_cx *cx, uint32_t cmd, const struct cx_req *r,
 	default:
 		rc = -EINVAL;
 	}
-	if (rc == 0)
+	if (rc == 0) {
+		sipx_load_begin(cx->agent);
 		return;		/* cx_answer_recv will run, once */
+	}
 	/* Not sent: mapped as an answer that never came. */
 	status = cx_map(cmd, rc, 0, 0, &phrase);
 	log_warn("sipx: %s not sent: %s: %d", cx_cmd_name(cmd),

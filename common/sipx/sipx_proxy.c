@@ -39,6 +39,7 @@ struct sipx_fwd {
 	 * timer runs (f->timer, free once the name is resolved) until one
 	 * comes. */
 	unsigned	 answer_ms;
+	int		 counted;	/* in a->load.pending */
 };
 
 static void	fwd_fail(struct sipx_fwd *, int, const char *);
@@ -108,6 +109,8 @@ fwd_free(struct sipx_fwd *f)
 		nta_outgoing_destroy(f->orq);
 	if (f->irq != NULL)
 		nta_incoming_destroy(f->irq);
+	if (f->counted)
+		sipx_load_end(f->a);
 	free(f);
 }
 
@@ -489,6 +492,8 @@ fwd_start(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 	if (ident != NULL)
 		(void)snprintf(f->ident, sizeof(f->ident), "%s", ident);
 	invite = sip->sip_request->rq_method == sip_method_invite;
+	f->counted = 1;
+	sipx_load_begin(a);
 	if (host_is_literal(hop->url_host))
 		rc = fwd_send(f);
 	else
@@ -496,6 +501,7 @@ fwd_start(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 	if (rc < 0) {
 		msg_destroy(f->msg);
 		f->irq = NULL;
+		sipx_load_end(a);
 		free(f);
 		if (rc == -EBUSY && irq != NULL) {
 			/* RFC 3261 21.5.4, 20.33. */

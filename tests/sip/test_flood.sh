@@ -10,6 +10,8 @@
 #      into the I-CSCF's hand-off; the HSS is started again;
 #   3. the S-CSCF stopped while 2000 more arrive, then resumed: it sends
 #      the MARs in a row and the MAAs queue in its hand-off.
+# The CSCFs run without an overload bound (max-pending 0), so that the
+# bursts reach the hand-offs whole (test_overload.sh tests the bound).
 # Prints the answer counts and each daemon's peak hand-off depth.
 # Env: HSS, HSS_CTL, SCSCF, ICSCF, PCSCF (binaries), SIPDIR.
 set -u
@@ -30,7 +32,8 @@ for i in $(seq 10); do users="$users,nobody$i"; done
 # limit (register-rate, register-burst) must not be what answers here.
 chain_up "$PWD/run-flood" -u "$known alice" \
 	-S diameter.timeout=10000 -I diameter.timeout=10000 \
-	-P register-burst=16777216 -P register-rate=16777216
+	-P register-burst=16777216 -P register-rate=16777216 \
+	-P max-pending=0 -I max-pending=0 -S max-pending=0
 
 flood() {	# OUT PORT COUNT RATE
 	in_ns ue python3 "$SIPDIR/flood.py" --to "$PC:5060" --bind "$UE:$2" \
