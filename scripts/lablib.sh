@@ -55,13 +55,17 @@ lab_ip() {
 	icscf) echo "$LAB_NET.30" ;; pcscf) echo "$LAB_NET.40" ;;
 	bsf) echo "$LAB_NET.50" ;; naf) echo "$LAB_NET.60" ;;
 	xcap) echo "$LAB_NET.70" ;;
+	# Kamailio's CSCFs next to ours (bench/reg-vs-kamailio.sh)
+	kscscf) echo "$LAB_NET.21" ;; kicscf) echo "$LAB_NET.31" ;;
+	kpcscf) echo "$LAB_NET.41" ;;
 	ue) echo "$LAB_NET.100" ;; ue2) echo "$LAB_NET.101" ;;
 	*) lab_die "no address for node $1" ;;
 	esac
 }
 lab_port() {
 	case $1 in
-	scscf) echo 6060 ;; icscf) echo 4060 ;; pcscf) echo 5060 ;;
+	scscf|kscscf) echo 6060 ;; icscf|kicscf) echo 4060 ;;
+	pcscf|kpcscf) echo 5060 ;;
 	hss) echo 3868 ;; bsf) echo 8080 ;; naf) echo 8443 ;;
 	xcap) echo 8080 ;; *) echo 0 ;;
 	esac

@@ -3,9 +3,9 @@
 # namespaces, bridge and our daemons' configurations (rendered from the
 # samples) come from scripts/lablib.sh
 # (sourced with the test's own LAB_PREFIX, LAB_NET and LAB_DIR); this file
-# adds Kamailio nodes (configs rendered from tests/interop/kamailio/, run in
-# the node's network namespace and a private mount namespace whose
-# /etc/hosts maps the IMS names, since cdp resolves its peers by name),
+# adds Kamailio nodes (configs rendered from tests/interop/kamailio/,
+# started by scripts/kamlib.sh: in the node's network namespace and a
+# private mount namespace whose /etc/hosts maps the IMS names),
 # SIPp UEs, captures, pass/fail bookkeeping (tests/lib/testlib.sh) and the
 # cleanup trap.
 # The caller sets LAB_PREFIX, LAB_NET, LAB_DIR and LABLIB, KAMDIR, HSS,
@@ -13,6 +13,8 @@
 
 # shellcheck source=../../scripts/lablib.sh
 . "$LABLIB" || { echo "FATAL: cannot source $LABLIB" >&2; exit 1; }
+# shellcheck source=../../scripts/kamlib.sh
+. "${LABLIB%/*}/kamlib.sh" || { echo "FATAL: cannot source kamlib.sh" >&2; exit 1; }
 . "${BASH_SOURCE[0]%/*}/../lib/testlib.sh" ||
 	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
 # shellcheck source=../lib/sipp_aka.sh
@@ -26,7 +28,6 @@ OP=494d53414b41746573744f5030303136
 AMF=8001
 KAM_MODULES="tm sl pv xlog textops siputils db_text rr presence ims_dialog
 	cdp cdp_avp ims_icscf ims_auth ims_usrloc_scscf ims_registrar_scscf"
-KAM_XSD=/usr/share/doc/kamailio/examples/ims/scscf/CxDataType_Rel7.xsd
 
 summary() {
 	echo "elapsed: $((SECONDS - T0)) s"
@@ -49,14 +50,7 @@ kam_require() {
 	command -v kamailio >/dev/null 2>&1 || fatal "kamailio is not" \
 	    "installed (apt-get install kamailio kamailio-ims-modules" \
 	    "kamailio-presence-modules, or scripts/install-deps.sh test)"
-	KAM_MPATH=
-	for d in /usr/lib/x86_64-linux-gnu/kamailio/modules \
-	    /usr/lib/$(uname -m)-linux-gnu/kamailio/modules \
-	    /usr/lib/kamailio/modules /usr/local/lib64/kamailio/modules \
-	    /usr/local/lib/kamailio/modules; do
-		[ -f "$d/tm.so" ] && { KAM_MPATH=$d/; break; }
-	done
-	[ -n "$KAM_MPATH" ] || fatal "no Kamailio module directory (tm.so)"
+	kam_mpath || fatal "no Kamailio module directory (tm.so)"
 	for m in $KAM_MODULES; do
 		[ -f "$KAM_MPATH$m.so" ] || fatal "Kamailio module $m.so" \
 		    "missing in $KAM_MPATH (packages kamailio-ims-modules," \
@@ -124,44 +118,7 @@ kam_up() {
 			kam_render "$f" "$d/icscf_db/${f##*/}" "$n"
 		done
 	fi
-	{
-		echo "127.0.0.1 localhost"
-		for h in hss scscf icscf pcscf; do
-			echo "$(lab_ip $h) $h.$DOMAIN"
-		done
-	} >"$d/hosts"
-	lab_start "$n" "kam-$n" unshare -m --propagation private sh -c \
-	    "mount --bind '$d/hosts' /etc/hosts && exec kamailio -DD -E \
-	    -f '$d/kamailio.cfg' -Y '$d/run' -P '$d/run/kamailio.pid' \
-	    -m 64 -M 8"
-	lab_wait_listen "$n" u "$(lab_port "$n")" "kam-$n"
-}
-
-# kam_wait_cx NODE...: until each node has its Cx link to the hss up (the
-# CER/CEA done), up to ~40 s: cdp sometimes sends a CER that freeDiameter
-# rejects and succeeds only on a later try (shared notes).
-kam_wait_cx() {
-	local t0=$SECONDS n ok
-	while [ $((SECONDS - t0)) -lt 45 ]; do
-		ok=1
-		for n in "$@"; do
-			lab_in hss ss -tnH state established "( sport = :3868 )" \
-			    2>/dev/null | grep -q " $(lab_ip "$n"):" || ok=0
-		done
-		if [ $ok = 1 ]; then
-			sleep 1	# still up after a second: CEA accepted
-			ok=1
-			for n in "$@"; do
-				lab_in hss ss -tnH state established \
-				    "( sport = :3868 )" 2>/dev/null |
-				    grep -q " $(lab_ip "$n"):" || ok=0
-			done
-			[ $ok = 1 ] && { echo "Cx links up after" \
-			    "$((SECONDS - t0)) s"; return 0; }
-		fi
-		sleep 0.5
-	done
-	return 1
+	kam_start "$n" "kam-$n" "$d" "$(lab_port "$n")"
 }
 
 # capture NODE NAME: tshark on NODE's eth0 (br: the bridge), into
