@@ -92,17 +92,12 @@ lab_conf_dir "$LAB_DIR"
 lab_private_dir "$LAB_DIR/db"
 lab_net_up hss scscf icscf pcscf kscscf kicscf kpcscf ue
 
-# Subscribers bench1..benchUSERS, with hss-ctl, before the hss starts (as
-# ./lab does): the first makes the store, the others two at a time.
+# Subscribers bench1..benchUSERS, with hss-ctl add-range, before the hss
+# starts (as ./lab does).
 t0=$(date +%s.%N)
-add1() {
-	"$BIN/hss-ctl" --db "$LAB_DIR/db/hss.db" add --impi "bench$1@$D" \
-	    --impu "sip:bench$1@$D" --k "$K" --op "$OP" --amf "$AMF" >/dev/null
-}
-add1 1 || die "hss-ctl add failed"
-seq 2 "$USERS" | xargs -P 2 -I {} "$BIN/hss-ctl" --db "$LAB_DIR/db/hss.db" \
-    add --impi "bench{}@$D" --impu "sip:bench{}@$D" --k "$K" --op "$OP" \
-    --amf "$AMF" >/dev/null || die "hss-ctl add failed"
+"$BIN/hss-ctl" --db "$LAB_DIR/db/hss.db" add-range --prefix bench --first 1 \
+    --count "$USERS" --domain "$D" --k "$K" --op "$OP" --amf "$AMF" \
+    >/dev/null || die "hss-ctl add-range failed"
 awk -v n="$USERS" -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {
     printf "provisioned %d subscribers with hss-ctl in %.0f s\n", n, b - a }'
 

@@ -431,6 +431,7 @@ static const struct {
 	int		(*fn)(struct hss_db *, int, char **);
 } cmds[] = {
 	{ "add", cmd_add },
+	{ "add-range", cmd_add_range },
 	{ "show", cmd_show },
 	{ "list", cmd_list },
 	{ "del", cmd_del },
@@ -499,7 +500,7 @@ main(int argc, char **argv)
 	}
 	if (argc <= a || path == NULL || path[0] == '\0')
 		die(2, "usage: hss-ctl [--db FILE|postgresql://...] COMMAND"
-		    " [--option value ...] (add, show, list, del, set-sqn,"
+		    " [--option value ...] (add, add-range, show, list, del, set-sqn,"
 		    " deregister, set-ifc, gba-set, gba-none, gba-default,"
 		    " gba-show); without --db, the store in $HSS_DB");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
