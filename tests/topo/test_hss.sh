@@ -113,6 +113,17 @@ env -u HSS_DB "$HSS_CTL" list >/dev/null 2>&1
 check "ctl without --db nor HSS_DB: usage (exit 2)" [ $? -eq 2 ]
 ctl set-sqn --impi "bob@$REALM" --sqn 000000000040 >/dev/null
 check "ctl set-sqn" [ "$(ctl show --impi "bob@$REALM" | kv sqn)" = 000000000040 ]
+out=$(ctl add-range --prefix rng --first 7 --count 3 --domain "$REALM" \
+	--k "$K" --op "$OP" --amf 8001)
+check "ctl add-range: added=3" [ "$out" = added=3 ]
+check "ctl add-range: rng7..rng9, each with its IMPU" \
+	eval "ctl show --impi rng9@$REALM | grep -qx 'impu=sip:rng9@$REALM' &&
+	ctl show --impi rng7@$REALM >/dev/null &&
+	! ctl show --impi rng10@$REALM >/dev/null 2>&1"
+ctl add-range --prefix rng --first 9 --count 2 --domain "$REALM" \
+	--k "$K" --op "$OP" >/dev/null 2>&1
+check "ctl add-range over an existing IMPI: exit 1" [ $? -eq 1 ]
+for i in 7 8 9 10; do ctl del --impi "rng$i@$REALM" >/dev/null 2>&1; done
 
 # ---- Diameter, under capture ----
 ip netns exec "$NS_B" tshark -i "$IF_B" -w "$WORK/cx.pcapng" -q \
