@@ -28,7 +28,6 @@ struct bdb {
 
 static const char schema[] =
 	"PRAGMA journal_mode=WAL;"
-	"PRAGMA synchronous=FULL;"
 	"CREATE TABLE IF NOT EXISTS registrations ("
 	" impu TEXT PRIMARY KEY NOT NULL,"
 	" impi TEXT NOT NULL,"
@@ -151,7 +150,7 @@ bdb_commit(struct bdb *b)
 }
 
 int
-bdb_open(const char *path, struct bdb **out)
+bdb_open(const char *path, int full, struct bdb **out)
 {
 	struct bdb *b;
 	char *err = NULL;
@@ -165,7 +164,9 @@ bdb_open(const char *path, struct bdb **out)
 		return -EIO;
 	}
 	if (sqlite3_busy_timeout(b->db, 2000) != SQLITE_OK ||
-	    sqlite3_exec(b->db, schema, NULL, NULL, &err) != SQLITE_OK) {
+	    sqlite3_exec(b->db, schema, NULL, NULL, &err) != SQLITE_OK ||
+	    sqlite3_exec(b->db, full ? "PRAGMA synchronous=FULL;" :
+	    "PRAGMA synchronous=NORMAL;", NULL, NULL, &err) != SQLITE_OK) {
 		log_err("bindings_db: schema: %s", err ? err : "?");
 		sqlite3_free(err);
 		(void)sqlite3_close(b->db);

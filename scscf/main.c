@@ -26,6 +26,7 @@ struct scscf_conf {
 	char		*domain;
 	char		*name;
 	char		*db;
+	int		 db_sync;	/* 0 normal, 1 full */
 	char		*icscf;
 	unsigned	 max_expires;
 	unsigned	 max_challenges;
@@ -45,6 +46,7 @@ static char scscf_name[SIPX_URI_MAX];
 /* By enum reg_reauth. */
 static const char *const scscf_reauth[] = { "always", "unless-protected",
     NULL };
+static const char *const scscf_db_sync[] = { "normal", "full", NULL };
 
 #define SC(f)	offsetof(struct scscf_conf, f)
 static const struct conf_key scscf_keys[] = {
@@ -60,6 +62,13 @@ static const struct conf_key scscf_keys[] = {
 	{ .name = "db", .type = CONF_STRING, .offset = SC(db),
 	  .flags = CONF_REQUIRED, .max = 1024,
 	  .help = "the registrations (SQLite), kept across restarts" },
+	{ .name = "db-sync", .type = CONF_ENUM, .offset = SC(db_sync),
+	  .dflt = "normal", .choices = scscf_db_sync,
+	  .help = "normal: a REGISTER's commit survives a crash of the "
+	    "scscf, not of the host (SQLite WAL, synchronous=NORMAL: no "
+	    "fsync on the SIP loop; bindings are soft state the UEs "
+	    "refresh, the HSS keeps the assignment); full: an fsync per "
+	    "REGISTER" },
 	{ .name = "icscf", .type = CONF_SIPURI, .offset = SC(icscf),
 	  .help = "next hop for requests to identities not served here; "
 	    "unset: by the Request-URI" },
@@ -161,7 +170,7 @@ scscf_start(void *arg)
 	s.dest_realm = dia_conf_dest_realm(&dia);
 	s.dia_timeout_ms = dia.timeout_ms;
 	IMS_CHECK_RC(daemon_store_own(conf.db));
-	if ((rc = bdb_open(conf.db, &s.db)) < 0) {
+	if ((rc = bdb_open(conf.db, conf.db_sync, &s.db)) < 0) {
 		log_err("scscf: cannot open the store %s", conf.db);
 		return rc;
 	}

@@ -59,7 +59,9 @@ struct binding {
 	char		 call_id[SCSCF_ID_MAX];
 	uint32_t	 cseq;
 };
-int	bdb_open(const char *path, struct bdb **);
+/* full: synchronous=FULL (an fsync per commit), else NORMAL (WAL: a
+ * commit survives a crash of the process, not of the host). */
+int	bdb_open(const char *path, int full, struct bdb **);
 void	bdb_close(struct bdb *);
 /* One transaction (BEGIN IMMEDIATE) around the writes of a REGISTER; a
  * failed commit is rolled back.  Not nested.  0 or -errno. */

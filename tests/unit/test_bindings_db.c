@@ -52,7 +52,7 @@ main(void)
 	if ((fd = mkstemp(path)) < 0)
 		return 1;
 	(void)close(fd);
-	T_CHECK(bdb_open(path, &db) == 0, "open");
+	T_CHECK(bdb_open(path, 1, &db) == 0, "open");
 
 	/* Rolled back: neither the row nor the binding. */
 	T_CHECK(bdb_begin(db) == 0, "begin");

@@ -185,7 +185,7 @@ main(void)
 	if ((fd = mkstemp(path)) < 0)
 		return 1;
 	(void)close(fd);
-	T_CHECK(bdb_open(path, &s.db) == 0, "open");
+	T_CHECK(bdb_open(path, 0, &s.db) == 0, "open");
 	test_bindings(&s);
 	bdb_close(s.db);
 	(void)unlink(path);
