@@ -126,6 +126,9 @@ enum dia_avp {
  * them. */
 struct dia_conf;
 int	dia_init(const struct dia_conf *);
+/* dia_nodelay.c: TCP_NODELAY on the connections freeDiameter opens (it
+ * clears it), set as each peer comes up; dia_init calls it. */
+int	dia_nodelay_init(void);
 /* fd_core_start and wait for the start to complete. */
 int	dia_start(void);
 /* Wait up to timeout_ms for a peer in state OPEN that advertises app_id:

@@ -47,6 +47,7 @@ dia_init(const struct dia_conf *c)
 	IMS_CHECK_PARAMS(c != NULL);
 	IMS_CHECK_FD(fd_log_handler_register(dia_log_hook));
 	IMS_CHECK_FD(fd_core_initialize());
+	IMS_CHECK_RC(dia_nodelay_init());
 	IMS_CHECK_RC(dia_conf_apply(c));
 	IMS_CHECK_RC(dia_dict_init());
 	return 0;
