@@ -4,7 +4,8 @@
 # store on disk in WORK; CLIENTS cxclient mar-load peers in B, each its own
 # connection with WINDOW MARs outstanding, MARS MARs each over USERS
 # subscribers).  Prints MARs/s, then the same run again under strace
-# counting the hss's fsync/fdatasync calls: fsyncs per MAR.  Env:
+# counting the hss's fsync/fdatasync calls: fsyncs per MAR; and the hss's
+# CPU time per MAR (/proc/PID/stat) in the first run.  Env:
 # BUILD_DIR (default build), HSS_OPTS (extra -o KEY=VALUE for the hss),
 # HSS_BACKEND=pg (a private PostgreSQL store instead).  Asserts nothing;
 # needs root; takes /tmp/imssec-topo.lock like the topo tests.
@@ -68,8 +69,16 @@ run() {
 	cat load*.out | grep '^mars=' | sed 's/^/  client: /'
 }
 
+# cpu: the hss's user+system CPU time so far, in clock ticks.
+cpu() {
+	awk '{ print $14 + $15 }' "/proc/$HSS_PID/stat"
+}
+
 echo "hss-mar-bench: $users users, $clients clients x $mars MARs, window $window, store ${HSS_BACKEND:-sqlite}"
+c0=$(cpu)
 run
+c1=$(cpu)
+echo "hss CPU: $(echo "scale=3; ($c1 - $c0) * 1000 / $(getconf CLK_TCK) / ($RUN_OK + 0.0001)" | bc) ms per MAR"
 strace -q -f -c -e trace=fsync,fdatasync -o strace.out -p "$HSS_PID" 2>/dev/null &
 SPID=$!
 sleep 1
