@@ -251,6 +251,25 @@ sar_set(struct sar_change *c, enum hss_reg_state st, const char *scscf,
 	c->peer = peer;
 }
 
+/* Whether applying c would leave the registration as it is (a
+ * re-registration by the S-CSCF that holds it, from the same peer): then
+ * the store is not written at all, which spares an fsync per
+ * re-registration.  u is the public identity as read for this SAR; the
+ * identities of its implicit registration set always change together
+ * (hss_db_assign).  assigned_at is thus the time of the last change. */
+static int
+sar_unchanged(const struct sar_change *c, const struct hss_impu *u,
+    const char *host, const char *realm)
+{
+	if (c->state != u->state ||
+	    (c->scscf != NULL && strcmp(c->scscf, u->scscf) != 0))
+		return 0;
+	if (c->scscf != NULL && c->scscf[0] == '\0')
+		return u->scscf_host[0] == '\0' && u->scscf_realm[0] == '\0';
+	return !c->peer || (strcmp(host, u->scscf_host) == 0 &&
+	    strcmp(realm, u->scscf_realm) == 0);
+}
+
 /*
  * TS 29.228 6.1.2.1: Server-Assignment-Request.
  *
@@ -369,7 +388,7 @@ hss_sar_handle(struct msg *req, struct msg *ans, void *arg)
 		    xlen);
 	free(xml);
 	/* ...then the store, the last step that can fail. */
-	if (rc == 0 && ch.apply)
+	if (rc == 0 && ch.apply && !sar_unchanged(&ch, &u, host, realm))
 		rc = hss_db_assign(db, impu, ch.state, ch.scscf,
 		    ch.peer ? host : NULL, ch.peer ? realm : NULL);
 	return rc;

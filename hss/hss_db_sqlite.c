@@ -2,7 +2,7 @@
  * `db` that is a path; hss_db.c).
  *
  * One connection shared by the freeDiameter dispatch threads under a
- * mutex; other processes (hss-ctl) use the same file, WAL mode lets them
+ * mutex (SQN reservations grouped, hss_db_sqlite_sqn.c); other processes (hss-ctl) use the same file, WAL mode lets them
  * read while the HSS writes and busy_timeout serialises writers.
  */
 #include <errno.h>
@@ -107,6 +107,11 @@ sl_close(struct hss_db *hd)
 		return;
 	if (h->db != NULL)
 		(void)sqlite3_close(h->db);
+	if (h->sqn_groups > 0)
+		log_info("hss_db: %lu SQN reservations in %lu transactions",
+		    h->sqn_grouped, h->sqn_groups);
+	(void)pthread_cond_destroy(&h->gcond);
+	(void)pthread_mutex_destroy(&h->gmtx);
 	(void)pthread_mutex_destroy(&h->mtx);
 	free(h);
 }
@@ -141,10 +146,14 @@ hdb_sqlite_open(const char *path, struct hss_db **out)
 
 	IMS_CHECK_MALLOC(h = calloc(1, sizeof(*h)));
 	h->base.ops = &sl_ops;
-	if ((rc = pthread_mutex_init(&h->mtx, NULL)) != 0) {
+	if ((rc = pthread_mutex_init(&h->mtx, NULL)) != 0 ||
+	    (rc = pthread_mutex_init(&h->gmtx, NULL)) != 0 ||
+	    (rc = pthread_cond_init(&h->gcond, NULL)) != 0) {
+		/* Default attributes: nothing to release on Linux. */
 		free(h);
 		return -rc;
 	}
+	h->sqn_tail = &h->sqn_head;
 	if (sqlite3_open_v2(path, &h->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL) != SQLITE_OK) {
 		log_err("hss_db: open %s: %s", path,
@@ -394,39 +403,6 @@ hdb_sl_sub_foreach(struct hss_db *hd, int (*fn)(void *, const char *),
 		if (rc == 0 && s != SQLITE_DONE)
 			rc = hdb_err(h, "select subscribers");
 		(void)sqlite3_finalize(st);
-	}
-	(void)pthread_mutex_unlock(&h->mtx);
-	return rc;
-}
-
-/* The work of hss_db_sqn_commit inside its transaction (hdb_sqn_plan);
- * *next gets the new SQN_HE. */
-static int
-sqn_advance(struct hdb_sl *h, const char *impi, unsigned n,
-    const uint64_t *sqn_ms, struct hss_sub *s, uint64_t *sqns, uint64_t *next)
-{
-	IMS_CHECK_RC(hdb_sub_read(h, impi, s));
-	IMS_CHECK_RC(hdb_sqn_plan(s->sqn, s->ind_bits, sqn_ms, n, sqns, next));
-	return hdb_sqn_write(h, impi, *next, "update sqn");
-}
-
-int
-hdb_sl_sqn_commit(struct hss_db *hd, const char *impi, unsigned n,
-    const uint64_t *sqn_ms, struct hss_sub *s, uint64_t *sqns)
-{
-	struct hdb_sl *h = SL(hd);
-	uint64_t next = 0;
-	int rc;
-
-	(void)pthread_mutex_lock(&h->mtx);
-	if ((rc = hdb_begin(h)) == 0) {
-		rc = hdb_finish(h, sqn_advance(h, impi, n, sqn_ms, s, sqns,
-		    &next));
-		if (rc >= 0) {
-			s->sqn = next;
-			rc = 0;
-		} else
-			secure_wipe(s, sizeof(*s));
 	}
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc;

@@ -11,10 +11,19 @@
 
 #include "hss_db_int.h"
 
+struct hdb_sqn_req;
+
 struct hdb_sl {
 	struct hss_db	 base;
 	sqlite3		*db;
 	pthread_mutex_t	 mtx;	/* one statement sequence at a time */
+	/* Group commit of SQN reservations (hss_db_sqlite_sqn.c): the
+	 * queue, whether a leader is committing, under gmtx. */
+	pthread_mutex_t	 gmtx;
+	pthread_cond_t	 gcond;
+	struct hdb_sqn_req *sqn_head, **sqn_tail;
+	int		 sqn_leader;
+	unsigned long	 sqn_groups, sqn_grouped;	/* transactions, MARs */
 };
 #define SL(d)	((struct hdb_sl *)(d))
 

@@ -20,7 +20,8 @@ HDR
 }
 { header hss HSS; "$bin/hss" -p -c /dev/null -o db=/var/lib/imssec/hss.db \
     -o diameter.identity=hss.$d -o diameter.accept=scscf.$d@$n.20 \
-    -o diameter.accept=icscf.$d@$n.30 -o scscf=sip:$n.20:6060@scscf.$d
+    -o diameter.accept=icscf.$d@$n.30 -o scscf=sip:$n.20:6060@scscf.$d \
+    -o diameter.threads=16
 } >hss/hss.conf
 { header scscf S-CSCF; "$bin/scscf" -p -c /dev/null -o listen=$n.20:6060 \
     -o domain=$d -o name=sip:$n.20:6060 -o db=/var/lib/imssec/scscf.db \

@@ -165,5 +165,8 @@ ct_equal(const void *a, const void *b, size_t len)
 void
 secure_wipe(void *p, size_t len)
 {
-	OPENSSL_cleanse(p, len);
+	/* glibc's memset behind a compiler barrier: the same guarantee as
+	 * OPENSSL_cleanse, several times faster on the KiB-sized buffers of
+	 * the batched vector path (milenage.c). */
+	explicit_bzero(p, len);
 }

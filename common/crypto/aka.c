@@ -1,6 +1,10 @@
 /* aka.c - UMTS/IMS AKA on top of MILENAGE (3GPP TS 33.102 6.3, Annex C). */
+#include <endian.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "aka.h"
@@ -21,12 +25,9 @@ static const uint8_t aka_resync_amf[MILENAGE_AMF_LEN];
 void
 aka_sqn_to_bytes(uint64_t sqn, uint8_t out[6])
 {
-	int i;
+	uint64_t be = htobe64(sqn << 16);	/* the 6 low bytes first */
 
-	for (i = 5; i >= 0; i--) {
-		out[i] = (uint8_t)sqn;
-		sqn >>= 8;
-	}
+	memcpy(out, &be, 6);
 }
 
 uint64_t
@@ -60,41 +61,188 @@ aka_sqn_next(uint64_t sqn_he, unsigned ind_bits, uint64_t *next)
 	return 0;
 }
 
-/* Quintet and AUTN = SQN xor AK || AMF || MAC-A (TS 33.102 6.3.2). */
-static int
-aka_vector_fill(struct milenage_ctx *m, uint64_t sqn, const uint8_t amf[2],
-    struct aka_vector *v)
-{
-	uint8_t sqnb[MILENAGE_SQN_LEN];
-	int i;
+/*
+ * RANDs from the DRBG in bulk (TS 33.102 6.3.2: RAND unpredictable).
+ * RAND_bytes costs about a microsecond per call whatever its length up to
+ * tens of KiB, so each thread keeps a pool of AKA_RAND_POOL values (64
+ * KiB, malloc'd on first use) refilled with one call; values are taken
+ * in order and wiped from the pool as they are taken, the pool itself
+ * wiped and freed when its thread exits.  A fork() empties the pools (a
+ * child must not hand out its parent's RANDs): pthread_atfork bumps
+ * rand_gen, and a pool of an older generation is refilled first.
+ */
+#define AKA_RAND_POOL	4096
 
-	aka_sqn_to_bytes(sqn, sqnb);
-	IMS_CHECK_RC(milenage_f1(m, v->rand, sqnb, amf, v->autn + 8, NULL));
-	IMS_CHECK_RC(milenage_f2345(m, v->rand, v->xres, v->ck, v->ik, v->ak));
-	for (i = 0; i < MILENAGE_SQN_LEN; i++)
-		v->autn[i] = sqnb[i] ^ v->ak[i];
-	memcpy(v->autn + 6, amf, MILENAGE_AMF_LEN);
-	v->xres_len = MILENAGE_RES_LEN;
-	v->sqn = sqn;
+struct rand_pool {
+	uint8_t		 r[AKA_RAND_POOL][MILENAGE_RAND_LEN];
+	size_t		 next;		/* r[next..] unused */
+	unsigned	 gen;
+};
+
+static _Thread_local struct rand_pool *rand_pool;
+static unsigned rand_gen = 1;		/* changed in a fork child only */
+static pthread_once_t rand_once = PTHREAD_ONCE_INIT;
+static pthread_key_t rand_key;
+static int rand_init_rc;
+
+static void
+rand_forked(void)
+{
+	rand_gen++;
+}
+
+static void
+rand_pool_free(void *p)
+{
+	secure_wipe(p, sizeof(struct rand_pool));
+	free(p);
+}
+
+static void
+rand_init(void)
+{
+	if ((rand_init_rc = pthread_key_create(&rand_key, rand_pool_free)) == 0)
+		rand_init_rc = pthread_atfork(NULL, NULL, rand_forked);
+}
+
+static int
+rand_pool_get(struct rand_pool **out)
+{
+	struct rand_pool *p;
+
+	if ((p = rand_pool) == NULL) {
+		IMS_CHECK_RC(-pthread_once(&rand_once, rand_init));
+		IMS_CHECK_RC(-rand_init_rc);
+		IMS_CHECK_MALLOC(p = calloc(1, sizeof(*p)));
+		if (pthread_setspecific(rand_key, p) != 0) {
+			free(p);
+			return -ENOMEM;
+		}
+		p->next = AKA_RAND_POOL;
+		rand_pool = p;
+	}
+	*out = p;
 	return 0;
+}
+
+/* The whole pool from this thread's public DRBG (RAND_get0_public, what
+ * RAND_bytes uses), straight through EVP_RAND_generate: one request of
+ * 64 KiB, the CTR-DRBG's max_request; half the cost of RAND_bytes. */
+static int
+rand_refill(struct rand_pool *p)
+{
+	EVP_RAND_CTX *drbg = RAND_get0_public(NULL);
+
+	if (drbg == NULL || EVP_RAND_generate(drbg, p->r[0], sizeof(p->r), 0,
+	    0, NULL, 0) != 1)
+		IMS_CHECK_SSL(RAND_bytes(p->r[0], sizeof(p->r)));
+	return 0;
+}
+
+static int
+rand_fill(uint8_t (*r)[MILENAGE_RAND_LEN], size_t n)
+{
+	struct rand_pool *p;
+	size_t k;
+
+	IMS_CHECK_RC(rand_pool_get(&p));
+	while (n > 0) {
+		if (p->next == AKA_RAND_POOL || p->gen != rand_gen) {
+			IMS_CHECK_RC(rand_refill(p));
+			p->next = 0;
+			p->gen = rand_gen;
+		}
+		k = AKA_RAND_POOL - p->next;
+		if (k > n)
+			k = n;
+		memcpy(r, p->r[p->next], k * MILENAGE_RAND_LEN);
+		secure_wipe(p->r[p->next], k * MILENAGE_RAND_LEN);
+		p->next += k;
+		r += k;
+		n -= k;
+	}
+	return 0;
+}
+
+/* Quintets and AUTN = SQN xor AK || AMF || MAC-A (TS 33.102 6.3.2) for
+ * k <= MILENAGE_BATCH vectors. */
+static int
+vectors_run(struct milenage_ctx *m, size_t k, const uint64_t *sqns,
+    const uint8_t amf[2], const uint8_t (*rand_in)[16], struct aka_vector *out)
+{
+	uint8_t rand[MILENAGE_BATCH][MILENAGE_RAND_LEN];
+	uint8_t sqnb[MILENAGE_BATCH][MILENAGE_SQN_LEN];
+	struct milenage_f12345 f[MILENAGE_BATCH];
+	uint32_t a4, x4;
+	uint16_t a2, x2;
+	size_t i;
+	int rc;
+
+	if (rand_in != NULL)
+		memcpy(rand, rand_in, k * MILENAGE_RAND_LEN);
+	else
+		IMS_CHECK_RC(rand_fill(rand, k));
+	for (i = 0; i < k; i++)
+		aka_sqn_to_bytes(sqns[i], sqnb[i]);
+	if ((rc = milenage_f12345_batch(m, k, (const uint8_t (*)[16])rand,
+	    (const uint8_t (*)[6])sqnb, amf, f)) == 0)
+		for (i = 0; i < k; i++) {
+			struct aka_vector *v = &out[i];
+
+			memcpy(v->rand, rand[i], MILENAGE_RAND_LEN);
+			memcpy(v->xres, f[i].res, MILENAGE_RES_LEN);
+			v->xres_len = MILENAGE_RES_LEN;
+			memcpy(v->ck, f[i].ck, 16);
+			memcpy(v->ik, f[i].ik, 16);
+			memcpy(v->ak, f[i].ak, MILENAGE_AK_LEN);
+			/* AUTN = SQN xor AK || AMF || MAC-A; the XOR on a
+			 * 4- and a 2-byte word, in registers. */
+			memcpy(&a4, sqnb[i], 4);
+			memcpy(&x4, f[i].ak, 4);
+			a4 ^= x4;
+			memcpy(v->autn, &a4, 4);
+			memcpy(&a2, sqnb[i] + 4, 2);
+			memcpy(&x2, f[i].ak + 4, 2);
+			a2 ^= x2;
+			memcpy(v->autn + 4, &a2, 2);
+			memcpy(v->autn + 6, amf, MILENAGE_AMF_LEN);
+			memcpy(v->autn + 8, f[i].mac_a, MILENAGE_MAC_LEN);
+			v->sqn = sqns[i];
+		}
+	secure_wipe(f, k * sizeof(f[0]));
+	return rc;
+}
+
+int
+aka_vectors_make(struct milenage_ctx *m, size_t n, const uint64_t *sqns,
+    const uint8_t amf[2], const uint8_t (*rand_in)[16], struct aka_vector *out)
+{
+	size_t done, k, i;
+	int rc = 0;
+
+	IMS_CHECK_PARAMS(m != NULL && sqns != NULL && amf != NULL &&
+	    out != NULL);
+	for (i = 0; i < n; i++)
+		IMS_CHECK_PARAMS(sqns[i] <= AKA_SQN_MAX);
+	for (done = 0; done < n && rc == 0; done += k) {
+		k = n - done < MILENAGE_BATCH ? n - done : MILENAGE_BATCH;
+		rc = vectors_run(m, k, sqns + done, amf,
+		    rand_in != NULL ? rand_in + done : NULL, out + done);
+	}
+	if (rc < 0)
+		secure_wipe(out, n * sizeof(*out));
+	return rc;
 }
 
 int
 aka_vector_make(struct milenage_ctx *m, uint64_t sqn, const uint8_t amf[2],
     const uint8_t *rand_in, struct aka_vector *out)
 {
-	int rc;
-
 	IMS_CHECK_PARAMS(m != NULL && amf != NULL && out != NULL);
 	IMS_CHECK_PARAMS(sqn <= AKA_SQN_MAX);
 	memset(out, 0, sizeof(*out));
-	if (rand_in != NULL)
-		memcpy(out->rand, rand_in, MILENAGE_RAND_LEN);
-	else
-		IMS_CHECK_SSL(RAND_bytes(out->rand, MILENAGE_RAND_LEN));
-	if ((rc = aka_vector_fill(m, sqn, amf, out)) < 0)
-		aka_vector_wipe(out);
-	return rc;
+	return aka_vectors_make(m, 1, &sqn, amf,
+	    (const uint8_t (*)[16])rand_in, out);
 }
 
 void

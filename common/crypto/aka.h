@@ -42,6 +42,14 @@ int	aka_sqn_next(uint64_t sqn_he, unsigned ind_bits, uint64_t *next);
  * AUTN = SQN xor AK || AMF || MAC-A (6.3.2). */
 int	aka_vector_make(struct milenage_ctx *, uint64_t sqn, const uint8_t amf[2],
 	    const uint8_t *rand_in, struct aka_vector *out);
+/* The same for n vectors at once (sqns[i] -> out[i]): Milenage batched
+ * (milenage_f12345_batch) and, with rand_in NULL, the n RANDs drawn from
+ * the DRBG together (one RAND_bytes per MILENAGE_BATCH vectors, or a
+ * per-thread pool refilled in bulk for small n, each RAND wiped from it
+ * once taken).  On error every out[i] is wiped. */
+int	aka_vectors_make(struct milenage_ctx *, size_t n, const uint64_t *sqns,
+	    const uint8_t amf[2], const uint8_t (*rand_in)[16],
+	    struct aka_vector *out);
 void	aka_vector_wipe(struct aka_vector *);
 
 /* UE-side state for the freshness check of Annex C.2: the highest SEQ

@@ -39,4 +39,27 @@ int	milenage_f2345(struct milenage_ctx *, const uint8_t rand[16],
 int	milenage_f5star(struct milenage_ctx *, const uint8_t rand[16],
 	    uint8_t ak_s[6]);
 
+/* The outputs of f1 and f2..f5 for one RAND: what a vector needs. */
+struct milenage_f12345 {
+	uint8_t		 mac_a[MILENAGE_MAC_LEN];
+	uint8_t		 res[MILENAGE_RES_LEN];
+	uint8_t		 ck[16];
+	uint8_t		 ik[16];
+	uint8_t		 ak[MILENAGE_AK_LEN];
+};
+
+/* Blocks a batch call computes at most at once (larger n is split). */
+#define MILENAGE_BATCH		64
+/* E_K calls one vector needs: TEMP, OUT1, OUT2, OUT3, OUT4 (OUT5, f5*,
+ * serves resynchronisation only). */
+#define MILENAGE_BLOCKS_PER_VECTOR	5
+
+/* f1 (MAC-A) and f2, f3, f4, f5 (RES, CK, IK, AK) for n RANDs (rand[i],
+ * sqn[i]; one AMF), batched: the n TEMPs in one AES call, then the 4n
+ * OUT1..OUT4 (which depend only on TEMP, SQN and AMF) in another.  out[i]
+ * gets vector i; the caller wipes it.  0 or -EIO/-EINVAL. */
+int	milenage_f12345_batch(struct milenage_ctx *, size_t n,
+	    const uint8_t (*rand)[16], const uint8_t (*sqn)[6],
+	    const uint8_t amf[2], struct milenage_f12345 *out);
+
 #endif

@@ -204,6 +204,12 @@ const struct conf_key dia_conf_keys[] = {
 	  .help = "seconds of silence before a watchdog request (RFC 3539 "
 	    "Tw, at least 6): a peer that stops answering is closed after "
 	    "about two of them and its requests go to another" },
+	{ .name = "diameter.threads", .type = CONF_UINT,
+	  .offset = DO(threads), .dflt = "4", .min = 1, .max = 256,
+	  .help = "freeDiameter's dispatch threads (AppServThreads): requests "
+	    "handled at once.  The hss's MARs wait for an fsync there, and "
+	    "those of concurrent MARs share one (group commit), so more "
+	    "threads mean more MARs per fsync" },
 	{ .name = "diameter.timeout", .type = CONF_UINT,
 	  .offset = DO(timeout_ms), .dflt = "3000", .min = 100, .max = 600000,
 	  .help = "milliseconds to wait for the answer to one of our requests" },
@@ -285,11 +291,13 @@ dia_conf_render(const struct dia_conf *c, char *buf, size_t size)
 			v6 = 1;
 	sb_printf(&sb, "# generated from the diameter.* settings\n"
 	    "Identity = \"%s\";\nRealm = \"%s\";\nPort = %u;\nSecPort = 0;\n"
-	    "NoRelay;\n%s\n%sTcTimer = %u;\nTwTimer = %u;\n", c->identity,
+	    "NoRelay;\n%s\n%sTcTimer = %u;\nTwTimer = %u;\n"
+	    "AppServThreads = %u;\n", c->identity,
 	    dia_conf_realm(c),
 	    c->accept.n > 0 ? c->port : 0,
 	    c->transport == DIA_TRANSPORT_SCTP ? "No_TCP;" : "No_SCTP;",
-	    v6 ? "" : "No_IPv6;\n", c->tc_timer, c->tw_timer);
+	    v6 ? "" : "No_IPv6;\n", c->tc_timer, c->tw_timer,
+	    c->threads ? c->threads : 4);
 	if (c->listen_on != NULL)
 		sb_printf(&sb, "ListenOn = \"%s\";\n", c->listen_on);
 	for (i = 0; i < sizeof(dicts) / sizeof(dicts[0]); i++)

@@ -41,6 +41,7 @@ struct dia_conf {
 	struct conf_list accept;	/* IDENTITY@ADDRESS[/PREFIX] */
 	unsigned	 tc_timer;	/* s */
 	unsigned	 tw_timer;	/* s, RFC 3539 watchdog */
+	unsigned	 threads;	/* freeDiameter AppServThreads */
 	unsigned	 timeout_ms;	/* for our requests */
 	char		*dest_realm;	/* NULL: realm */
 	char		*extensions_dir;

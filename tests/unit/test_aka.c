@@ -288,6 +288,139 @@ test_auts_example(const cJSON *v)
 	milenage_free(m);
 }
 
+/* One vector against the one-block-at-a-time functions (milenage_f1,
+ * milenage_f2345), themselves checked against TS 35.208. */
+static int
+vector_matches(struct milenage_ctx *m, const struct aka_vector *v,
+    const uint8_t amf[2])
+{
+	uint8_t sqnb[6], mac[8], res[8], ck[16], ik[16], ak[6];
+	int i;
+
+	aka_sqn_to_bytes(v->sqn, sqnb);
+	if (milenage_f1(m, v->rand, sqnb, amf, mac, NULL) < 0 ||
+	    milenage_f2345(m, v->rand, res, ck, ik, ak) < 0)
+		return 0;
+	for (i = 0; i < 6; i++)
+		sqnb[i] ^= ak[i];
+	return v->xres_len == 8 && memcmp(v->xres, res, 8) == 0 &&
+	    memcmp(v->ck, ck, 16) == 0 && memcmp(v->ik, ik, 16) == 0 &&
+	    memcmp(v->ak, ak, 6) == 0 && memcmp(v->autn, sqnb, 6) == 0 &&
+	    memcmp(v->autn + 6, amf, 2) == 0 && memcmp(v->autn + 8, mac, 8) == 0;
+}
+
+/* aka_vectors_make: the TS 35.208 set at indexes 0 and 66 (either side of
+ * a MILENAGE_BATCH split) and every other vector as milenage_f1/f2345
+ * compute it one at a time. */
+static void
+test_vectors_batch(const cJSON *v)
+{
+	enum { N = MILENAGE_BATCH + 6 };
+	static struct aka_vector out[N];
+	static uint8_t rands[N][16];
+	uint64_t sqns[N];
+	uint8_t amf[2], sqnb[6];
+	struct milenage_ctx *m = ctx_from(v);
+	int set = cJSON_GetObjectItemCaseSensitive(v, "set")->valueint, ok = 1;
+	size_t i;
+
+	vec_hex(v, "amf", amf, 2);
+	vec_hex(v, "sqn", sqnb, 6);
+	for (i = 0; i < N; i++) {
+		memset(rands[i], (int)i * 7 + 1, 16);
+		rands[i][15] = (uint8_t)i;
+		sqns[i] = (aka_sqn_from_bytes(sqnb) + i * 33) & AKA_SQN_MAX;
+	}
+	vec_hex(v, "rand", rands[0], 16);
+	vec_hex(v, "rand", rands[66], 16);
+	sqns[66] = sqns[0];
+	T_CHECK(aka_vectors_make(m, N, sqns, amf, (const uint8_t (*)[16])rands,
+	    out) == 0, "set %d batch", set);
+	T_EQ_HEX(out[0].xres, 8, vec_str(v, "res"));
+	T_EQ_HEX(out[0].ck, 16, vec_str(v, "ck"));
+	T_EQ_HEX(out[0].ik, 16, vec_str(v, "ik"));
+	T_EQ_HEX(out[0].ak, 6, vec_str(v, "ak"));
+	T_EQ_HEX(out[0].autn + 8, 8, vec_str(v, "mac_a"));
+	T_EQ_HEX(out[66].autn + 8, 8, vec_str(v, "mac_a"));
+	T_EQ_HEX(out[66].ck, 16, vec_str(v, "ck"));
+	for (i = 0; i < N; i++)
+		if (!vector_matches(m, &out[i], amf) || out[i].sqn != sqns[i] ||
+		    memcmp(out[i].rand, rands[i], 16) != 0)
+			ok = 0;
+	T_CHECK(ok, "set %d: %d batched vectors equal the single ones", set, N);
+	T_CHECK(aka_vectors_make(m, 0, sqns, amf, NULL, out) == 0, "n = 0");
+	sqns[3] = AKA_SQN_MAX + 1;
+	T_CHECK(aka_vectors_make(m, N, sqns, amf, NULL, out) == -EINVAL,
+	    "SQN out of range refused");
+	T_CHECK(aka_vectors_make(NULL, N, sqns, amf, NULL, out) == -EINVAL,
+	    "NULL ctx");
+	milenage_free(m);
+}
+
+static int
+cmp16(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+/* RANDs from the DRBG: through several refills of the per-thread pool
+ * (4096 RANDs), in batches and one at a time, all distinct, and the
+ * vectors right; a fork() child does not reuse what its parent holds. */
+static void
+test_vectors_drbg(const cJSON *v)
+{
+	enum { NB = 9000 };
+	static struct aka_vector out[MILENAGE_BATCH];
+	static uint8_t seen[NB + 1][16];
+	struct milenage_ctx *m = ctx_from(v);
+	uint64_t sqns[MILENAGE_BATCH];
+	size_t i, j, n = 0;
+	int ok = 1, st, p[2];
+	pid_t pid;
+
+	for (i = 0; i < MILENAGE_BATCH; i++)
+		sqns[i] = SQN(i + 1, i % 32);
+	while (n + MILENAGE_BATCH <= NB - 100) {
+		if (aka_vectors_make(m, 37, sqns, amf_sep1, NULL, out) < 0)
+			ok = 0;
+		for (j = 0; j < 37; j++) {
+			if (!vector_matches(m, &out[j], amf_sep1))
+				ok = 0;
+			memcpy(seen[n++], out[j].rand, 16);
+		}
+		if (aka_vector_make(m, SQN(5, 5), amf_sep1, NULL, &out[0]) < 0 ||
+		    !vector_matches(m, &out[0], amf_sep1))
+			ok = 0;
+		memcpy(seen[n++], out[0].rand, 16);
+	}
+	T_CHECK(ok, "%zu DRBG vectors right", n);
+	/* What the child draws next must differ from what the parent draws
+	 * next: the child refills its pool rather than using the copy. */
+	if (pipe(p) == 0 && (pid = fork()) >= 0) {
+		if (pid == 0) {
+			st = aka_vector_make(m, SQN(6, 6), amf_sep1, NULL,
+			    &out[0]) == 0 && write(p[1], out[0].rand, 16) == 16;
+			_exit(st ? 0 : 1);
+		}
+		ok = read(p[0], seen[n], 16) == 16;
+		(void)waitpid(pid, &st, 0);
+		T_CHECK(ok && WIFEXITED(st) && WEXITSTATUS(st) == 0, "child vector");
+		n++;
+		T_CHECK(aka_vector_make(m, SQN(6, 6), amf_sep1, NULL, &out[0]) ==
+		    0, "parent vector");
+		memcpy(seen[n++], out[0].rand, 16);
+		(void)close(p[0]);
+		(void)close(p[1]);
+	} else
+		T_CHECK(0, "pipe/fork");
+	qsort(seen, n, 16, cmp16);
+	for (i = 1, ok = 1; i < n; i++)
+		if (memcmp(seen[i - 1], seen[i], 16) == 0)
+			ok = 0;
+	T_CHECK(ok, "%zu RANDs all distinct (parent and fork child too)", n);
+	milenage_free(m);
+}
+
 int
 main(void)
 {
@@ -299,6 +432,9 @@ main(void)
 
 	test_sqn();
 	test_vector_make(set1);
+	cJSON_ArrayForEach(v, mil)
+		test_vectors_batch(v);
+	test_vectors_drbg(set1);
 	m = ctx_from(set1);
 	test_ue_roundtrip(m);
 	test_ue_amf(m);

@@ -14,6 +14,8 @@
  *                            (act as a BSF towards the HSS, TS 29.109 5)
  *       zn-bir --btid S --naf-id HEX [--gsid S]
  *                            (act as a NAF towards the BSF, TS 29.109 6)
+ *       mar-load --users N --count M [--window W] ...
+ *                            (many MARs at once; cxclient_load.c)
  *
  * Settings as the daemons take them (conf.h): a file of diameter.* keys
  * (dia_conf.h; identity, connect, dest-realm, timeout...), dest-host and
@@ -49,7 +51,8 @@ usage(const char *msg)
 		fprintf(stderr, "cxclient: %s\n", msg);
 	else
 		fprintf(stderr, "usage: cxclient [-c FILE] [-o KEY=VALUE] "
-		    "[--KEY VALUE] ... [-d] mar|uar|sar|lir|listen|zh-mar|zn-bir"
+		    "[--KEY VALUE] ... [-d] mar|uar|sar|lir|listen|zh-mar|zn-bir|"
+		    "mar-load"
 		    " [--option value ...]\n");
 	exit(2);
 }
@@ -277,6 +280,9 @@ main(int argc, char **argv)
 	if (gba_is_cmd(cmd))
 		_exit(gba_main(cmd, argc - cli.argi - 1, argv + cli.argi + 1,
 		    &dia, conf.dest_host, conf.debug));
+	if (strcmp(cmd, "mar-load") == 0)
+		_exit(load_main(argc - cli.argi - 1, argv + cli.argi + 1, &dia,
+		    conf.dest_host, conf.debug));
 	if (strcmp(cmd, "rtr-wait") == 0)
 		cmd = "listen";
 	r.dest_realm = dia_conf_dest_realm(&dia);

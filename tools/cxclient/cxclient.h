@@ -19,4 +19,9 @@ int	gba_is_cmd(const char *cmd);
 int	gba_main(const char *cmd, int argc, char **argv, struct dia_conf *,
 	    const char *dest_host, int debug);
 
+/* cxclient_load.c: mar-load, many MARs over one connection; returns the
+ * exit status. */
+int	load_main(int argc, char **argv, struct dia_conf *,
+	    const char *dest_host, int debug);
+
 #endif
