@@ -102,9 +102,12 @@ static void
 sl_close(struct hss_db *hd)
 {
 	struct hdb_sl *h = SL(hd);
+	size_t i;
 
 	if (h == NULL)
 		return;
+	for (i = 0; i < HDB_STMTS; i++)
+		(void)sqlite3_finalize(h->stmts[i].st);
 	if (h->db != NULL)
 		(void)sqlite3_close(h->db);
 	if (h->sqn_groups > 0)
@@ -176,9 +179,42 @@ hdb_sqlite_open(const char *path, struct hss_db **out)
 int
 hdb_prep(struct hdb_sl *h, const char *sql, sqlite3_stmt **st)
 {
+	struct hdb_stmt *free_slot = NULL, *k;
+	size_t i;
+
+	for (i = 0; i < HDB_STMTS; i++) {
+		k = &h->stmts[i];
+		if (k->st == NULL) {
+			if (free_slot == NULL)
+				free_slot = k;
+		} else if (!k->busy && strcmp(sqlite3_sql(k->st), sql) == 0) {
+			k->busy = 1;
+			*st = k->st;
+			return 0;
+		}
+	}
 	if (sqlite3_prepare_v2(h->db, sql, -1, st, NULL) != SQLITE_OK)
 		return hdb_err(h, "prepare");
+	if (free_slot != NULL) {
+		free_slot->st = *st;
+		free_slot->busy = 1;
+	}
 	return 0;
+}
+
+void
+hdb_done(struct hdb_sl *h, sqlite3_stmt *st)
+{
+	size_t i;
+
+	for (i = 0; i < HDB_STMTS; i++)
+		if (h->stmts[i].st == st) {
+			(void)sqlite3_reset(st);
+			(void)sqlite3_clear_bindings(st);
+			h->stmts[i].busy = 0;
+			return;
+		}
+	(void)sqlite3_finalize(st);
 }
 
 void
@@ -198,7 +234,7 @@ hdb_run(struct hdb_sl *h, sqlite3_stmt *st, const char *what)
 		rc = -EEXIST;
 	else
 		rc = hdb_err(h, what);
-	(void)sqlite3_finalize(st);
+	hdb_done(h, st);
 	return rc;
 }
 
@@ -290,7 +326,7 @@ hdb_sub_read(struct hdb_sl *h, const char *impi, struct hss_sub *s)
 			hdb_col_str(st, 5, s->visited, sizeof(s->visited));
 		}
 	}
-	(void)sqlite3_finalize(st);
+	hdb_done(h, st);
 	return rc;
 }
 
@@ -342,7 +378,7 @@ hdb_impu_read(struct hdb_sl *h, const char *impu, struct hss_impu *u)
 		impu_row(st, u);
 		rc = 0;
 	}
-	(void)sqlite3_finalize(st);
+	hdb_done(h, st);
 	return rc;
 }
 
@@ -379,7 +415,7 @@ hdb_sl_impu_foreach(struct hss_db *hd, const char *impi, int irs,
 		}
 		if (rc == 0 && s != SQLITE_DONE)
 			rc = hdb_err(h, "select impus");
-		(void)sqlite3_finalize(st);
+		hdb_done(h, st);
 	}
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc;
@@ -402,7 +438,7 @@ hdb_sl_sub_foreach(struct hss_db *hd, int (*fn)(void *, const char *),
 				break;
 		if (rc == 0 && s != SQLITE_DONE)
 			rc = hdb_err(h, "select subscribers");
-		(void)sqlite3_finalize(st);
+		hdb_done(h, st);
 	}
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc;
@@ -462,7 +498,7 @@ hdb_sl_profile_get(struct hss_db *hd, const char *id, char **xml)
 			    0) ? (const char *)sqlite3_column_text(st, 0) : "");
 			rc = *xml == NULL ? -ENOMEM : 0;
 		}
-		(void)sqlite3_finalize(st);
+		hdb_done(h, st);
 	}
 	(void)pthread_mutex_unlock(&h->mtx);
 	return rc;

@@ -13,9 +13,17 @@
 
 struct hdb_sqn_req;
 
+/* Prepared statements kept for reuse, by their SQL text (hdb_prep). */
+#define HDB_STMTS	32
+struct hdb_stmt {
+	sqlite3_stmt	*st;
+	int		 busy;
+};
+
 struct hdb_sl {
 	struct hss_db	 base;
 	sqlite3		*db;
+	struct hdb_stmt	 stmts[HDB_STMTS];
 	pthread_mutex_t	 mtx;	/* one statement sequence at a time */
 	/* Group commit of SQN reservations (hss_db_sqlite_sqn.c): the
 	 * queue, whether a leader is committing, under gmtx. */
@@ -30,10 +38,16 @@ struct hdb_sl {
 /* All of these expect the mutex held. */
 int	hdb_err(struct hdb_sl *, const char *what);
 int	hdb_exec(struct hdb_sl *, const char *sql);
+/* A statement for sql: one kept from an earlier use of the same text
+ * when there is one (parsing and planning are most of a lookup's cost),
+ * else a new one.  Give it back with hdb_done. */
 int	hdb_prep(struct hdb_sl *, const char *sql, sqlite3_stmt **);
+/* Done with st: a kept one is reset for its next use, any other
+ * finalized. */
+void	hdb_done(struct hdb_sl *, sqlite3_stmt *);
 /* sqlite3_bind_text of a string that outlives the statement. */
 void	hdb_bind_text(sqlite3_stmt *, int, const char *);
-/* Steps a statement that returns no rows, then finalizes it: returns
+/* Steps a statement that returns no rows, then gives it back (hdb_done): returns
  * sqlite3_changes() (>= 0), -EEXIST on a constraint violation, or
  * hdb_err(what). */
 int	hdb_run(struct hdb_sl *, sqlite3_stmt *, const char *what);

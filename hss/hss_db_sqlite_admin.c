@@ -221,7 +221,7 @@ push_rows(struct hdb_sl *h, const char *hosts, int64_t expire,
 		r->kind = sqlite3_column_int(st, 6);
 		n++;
 	}
-	(void)sqlite3_finalize(st);
+	hdb_done(h, st);
 	*np = n;
 	if (n == 0)
 		return 0;

@@ -53,7 +53,7 @@ gba_set_rows(struct hdb_sl *h, const char *impi, const struct hss_gba *g)
 	    &st));
 	hdb_bind_text(st, 1, impi);
 	rc = hdb_row(h, st, "select subscriber");
-	(void)sqlite3_finalize(st);
+	hdb_done(h, st);
 	IMS_CHECK_RC(rc);
 	/* The uss go with the settings row (ON DELETE CASCADE). */
 	IMS_CHECK_RC(hdb_prep(h, "DELETE FROM gba_settings WHERE impi = ?1",
@@ -98,7 +98,7 @@ hdb_sl_gba_unset(struct hss_db *hd, const char *impi)
 	    &st)) == 0) {
 		hdb_bind_text(st, 1, impi);
 		rc = hdb_row(h, st, "select subscriber");
-		(void)sqlite3_finalize(st);
+		hdb_done(h, st);
 	}
 	if (rc > 0 && (rc = hdb_prep(h, "DELETE FROM gba_settings"
 	    " WHERE impi = ?1", &st)) == 0) {
@@ -139,7 +139,7 @@ gba_get_rows(struct hdb_sl *h, const char *impi, struct hss_gba *g)
 		g->guss.lifetime = (uint32_t)sqlite3_column_int64(st, 1);
 		g->updated_at = sqlite3_column_int64(st, 2);
 	}
-	(void)sqlite3_finalize(st);
+	hdb_done(h, st);
 	if (rc < 0 || !g->stored)
 		return rc < 0 ? rc : 0;
 	IMS_CHECK_RC(hdb_prep(h, "SELECT uss_id, type, naf_group, uids, flags"
@@ -158,7 +158,7 @@ gba_get_rows(struct hdb_sl *h, const char *impi, struct hss_gba *g)
 	}
 	if (rc == 0 && s != SQLITE_DONE)
 		rc = hdb_err(h, "select gba uss");
-	(void)sqlite3_finalize(st);
+	hdb_done(h, st);
 	if (rc == -EBADMSG)
 		log_err("hss_db: the GBA settings of %s are corrupt", impi);
 	return rc;
