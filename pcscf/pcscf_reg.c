@@ -3,8 +3,10 @@
  * registered public identity, Service-Route, P-Associated-URI, contact
  * and expiry, and the ck/ik the S-CSCF sent in the 401.
  *
- * A table of fixed capacity owned by struct pcscf: a hash on the source
- * address over a pool of entries, the registered entries in a min-heap by
+ * A table of fixed capacity owned by struct pcscf: two hashes over a pool
+ * of entries, one on the source address and one on the address and IMPI
+ * (many IMPIs behind one address, as SIPp or a NAT gives, cost no long
+ * chain to the REGISTER look-up), the registered entries in a min-heap by
  * expiry, the others (registering: REGISTER sent, 401 seen) in a list,
  * least recently used first.  A new UE takes a never used or released
  * entry, else a lapsed registration, else the least recently used
@@ -29,7 +31,10 @@
 
 struct ue_slot {
 	struct pcscf_ue	 ue;
-	struct ue_slot	*hnext;		/* hash chain; free list */
+	struct ue_slot	*hnext;		/* address chain; free list */
+	struct ue_slot	**hprev;
+	struct ue_slot	*inext;		/* address and IMPI chain */
+	struct ue_slot	**iprev;
 	struct ue_slot	*prev, *next;	/* unregistered list */
 	size_t		 heap;		/* registered: index + 1 */
 	int		 listed;
@@ -38,7 +43,8 @@ struct ue_slot {
 struct pcscf_ues {
 	struct ue_slot	*pool;
 	size_t		 cap, hw;	/* entries [0, hw) were used */
-	struct ue_slot	**bucket;
+	struct ue_slot	**bucket;	/* by address */
+	struct ue_slot	**ibucket;	/* by address and IMPI */
 	size_t		 mask;
 	struct ue_slot	*free;
 	struct ue_slot	*head, *tail;	/* unregistered, LRU first */
@@ -68,8 +74,10 @@ pcscf_ues_new(size_t capacity)
 		return NULL;
 	t->pool = calloc(capacity, sizeof(*t->pool));
 	t->bucket = calloc(nb, sizeof(*t->bucket));
+	t->ibucket = calloc(nb, sizeof(*t->ibucket));
 	t->heap = calloc(capacity, sizeof(*t->heap));
-	if (t->pool == NULL || t->bucket == NULL || t->heap == NULL) {
+	if (t->pool == NULL || t->bucket == NULL || t->ibucket == NULL ||
+	    t->heap == NULL) {
 		pcscf_ues_free(t);
 		return NULL;
 	}
@@ -90,6 +98,7 @@ pcscf_ues_free(struct pcscf_ues *t)
 		secure_wipe(t->pool, t->hw * sizeof(*t->pool));
 	free(t->pool);
 	free(t->bucket);
+	free(t->ibucket);
 	free(t->heap);
 	free(t);
 }
@@ -216,10 +225,10 @@ heap_del(struct pcscf_ues *t, struct ue_slot *s)
 	}
 }
 
-/* ---- hash on the source address ---- */
+/* ---- hashes on the source address (and IMPI) ---- */
 
-static struct ue_slot **
-ues_bucket(struct pcscf_ues *t, const char *ip, unsigned port)
+static uint32_t
+addr_hash(const struct pcscf_ues *t, const char *ip, unsigned port)
 {
 	uint32_t h = 2166136261u ^ t->seed;
 	int i;
@@ -228,20 +237,49 @@ ues_bucket(struct pcscf_ues *t, const char *ip, unsigned port)
 		h = (h ^ (uint8_t)*ip) * 16777619u;
 	for (i = 0; i < 2; i++, port >>= 8)
 		h = (h ^ (port & 0xff)) * 16777619u;
-	return &t->bucket[h & t->mask];
+	return h;
+}
+
+static struct ue_slot **
+ues_bucket(struct pcscf_ues *t, const char *ip, unsigned port)
+{
+	return &t->bucket[addr_hash(t, ip, port) & t->mask];
+}
+
+static struct ue_slot **
+ues_ibucket(struct pcscf_ues *t, const char *ip, unsigned port,
+    const char *impi)
+{
+	uint32_t h = addr_hash(t, ip, port);
+
+	for (; *impi != '\0'; impi++)
+		h = (h ^ (uint8_t)*impi) * 16777619u;
+	return &t->ibucket[h & t->mask];
+}
+
+static void
+ues_link(struct pcscf_ues *t, struct ue_slot *s)
+{
+	struct ue_slot **b = ues_bucket(t, s->ue.ip, s->ue.port);
+
+	if ((s->hnext = *b) != NULL)
+		s->hnext->hprev = &s->hnext;
+	s->hprev = b;
+	*b = s;
+	b = ues_ibucket(t, s->ue.ip, s->ue.port, s->ue.impi);
+	if ((s->inext = *b) != NULL)
+		s->inext->iprev = &s->inext;
+	s->iprev = b;
+	*b = s;
 }
 
 static void
 ues_remove(struct pcscf_ues *t, struct ue_slot *s)
 {
-	struct ue_slot **pp;
-
-	for (pp = ues_bucket(t, s->ue.ip, s->ue.port); *pp != NULL;
-	    pp = &(*pp)->hnext)
-		if (*pp == s) {
-			*pp = s->hnext;
-			break;
-		}
+	if ((*s->hprev = s->hnext) != NULL)
+		s->hnext->hprev = s->hprev;
+	if ((*s->iprev = s->inext) != NULL)
+		s->inext->iprev = s->iprev;
 	list_del(t, s);
 	heap_del(t, s);
 	if (t->gone != NULL)
@@ -257,7 +295,7 @@ pcscf_ue_find(struct pcscf_ues *t, const char *ip, unsigned port,
 {
 	struct ue_slot *s;
 
-	for (s = *ues_bucket(t, ip, port); s != NULL; s = s->hnext)
+	for (s = *ues_ibucket(t, ip, port, impi); s != NULL; s = s->inext)
 		if (s->ue.port == port && strcmp(s->ue.ip, ip) == 0 &&
 		    strcmp(s->ue.impi, impi) == 0)
 			return &s->ue;
@@ -310,7 +348,7 @@ pcscf_ue_get(struct pcscf_ues *t, const char *ip, unsigned port,
     const char *impi)
 {
 	struct pcscf_ue *u;
-	struct ue_slot *s, **b;
+	struct ue_slot *s;
 	time_t now = t->now(t->now_arg);
 
 	if (strlen(ip) >= sizeof(u->ip) || strlen(impi) >= sizeof(u->impi))
@@ -334,9 +372,7 @@ pcscf_ue_get(struct pcscf_ues *t, const char *ip, unsigned port,
 	(void)snprintf(s->ue.ip, sizeof(s->ue.ip), "%s", ip);
 	s->ue.port = port;
 	(void)snprintf(s->ue.impi, sizeof(s->ue.impi), "%s", impi);
-	b = ues_bucket(t, ip, port);
-	s->hnext = *b;
-	*b = s;
+	ues_link(t, s);
 	list_put(t, s);
 	return &s->ue;
 }
