@@ -21,10 +21,19 @@
 
 #define BDB_IMPUS_MAX	32	/* public identities of an IMPI per RTR */
 
+#define BDB_STMTS	16	/* statements kept for reuse (prep) */
+
 struct bdb {
 	sqlite3	*db;
 	int	 in_txn;	/* between bdb_begin and commit/rollback */
+	struct {
+		sqlite3_stmt	*st;
+		int		 busy;
+	} stmts[BDB_STMTS];
 };
+
+/* The store imssec_bindings_active counts at each scrape. */
+static char gauge_path[1100];
 
 static const char schema[] =
 	"PRAGMA journal_mode=WAL;"
@@ -59,18 +68,57 @@ copy_col(sqlite3_stmt *st, int col, char *buf, size_t size)
 	(void)snprintf(buf, size, "%s", t != NULL ? (const char *)t : "");
 }
 
-/* Prepare sql and bind the text arguments (NULL ends the list). */
+/* Done with st: a kept statement is reset for its next use, any other
+ * finalized. */
+static void
+done(struct bdb *b, sqlite3_stmt *st)
+{
+	size_t i;
+
+	for (i = 0; i < BDB_STMTS; i++)
+		if (b->stmts[i].st == st) {
+			(void)sqlite3_reset(st);
+			(void)sqlite3_clear_bindings(st);
+			b->stmts[i].busy = 0;
+			return;
+		}
+	done(b, st);
+}
+
+/* A statement for sql, kept from an earlier use of the same text when
+ * there is one (parsing and planning cost more than the look-up), and
+ * the text arguments bound (NULL ends the list).  Give it back with
+ * done(). */
 static int
 prep(struct bdb *b, sqlite3_stmt **st, const char *sql, const char *a1,
     const char *a2)
 {
-	if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK)
-		return bdb_err(b, sql);
+	size_t i, slot = BDB_STMTS;
+
+	*st = NULL;
+	for (i = 0; i < BDB_STMTS && *st == NULL; i++) {
+		if (b->stmts[i].st == NULL) {
+			if (slot == BDB_STMTS)
+				slot = i;
+		} else if (!b->stmts[i].busy &&
+		    strcmp(sqlite3_sql(b->stmts[i].st), sql) == 0) {
+			b->stmts[i].busy = 1;
+			*st = b->stmts[i].st;
+		}
+	}
+	if (*st == NULL) {
+		if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK)
+			return bdb_err(b, sql);
+		if (slot < BDB_STMTS) {
+			b->stmts[slot].st = *st;
+			b->stmts[slot].busy = 1;
+		}
+	}
 	if ((a1 != NULL && sqlite3_bind_text(*st, 1, a1, -1,
 	    SQLITE_TRANSIENT) != SQLITE_OK) ||
 	    (a2 != NULL && sqlite3_bind_text(*st, 2, a2, -1,
 	    SQLITE_TRANSIENT) != SQLITE_OK)) {
-		(void)sqlite3_finalize(*st);
+		done(b, *st);
 		return bdb_err(b, "bind");
 	}
 	return 0;
@@ -81,7 +129,7 @@ run(struct bdb *b, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
-	(void)sqlite3_finalize(st);
+	done(b, st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return bdb_err(b, "step");
 	return 0;
@@ -101,19 +149,32 @@ exec_sql(struct bdb *b, const char *sql)
 	return 0;
 }
 
-/* imssec_bindings_active (met.h) from the store, after each change
- * committed; a failing count leaves the gauge as it was. */
-static void
-bdb_gauge(struct bdb *b)
+/* imssec_bindings_active (met.h), read at each scrape on the metrics
+ * thread through a connection of its own (WAL: the committed state),
+ * not counted after every REGISTER on the SIP loop (a scan of the
+ * table); the last count when the store cannot be read. */
+static int64_t
+bindings_count(void)
 {
-	sqlite3_stmt *st;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	static int64_t n;
 
-	if (prep(b, &st, "SELECT COUNT(*) FROM bindings", NULL, NULL) < 0)
-		return;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		metric_set(&met_bindings, sqlite3_column_int64(st, 0), 0, 0,
-		    0);
+	if (sqlite3_open_v2(gauge_path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && sqlite3_busy_timeout(db, 500) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM bindings", -1, &st,
+	    NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
 	(void)sqlite3_finalize(st);
+	(void)sqlite3_close(db);
+	return n;
+}
+
+void
+bdb_gauge_use(const char *path)
+{
+	(void)snprintf(gauge_path, sizeof(gauge_path), "%s", path);
+	met_bindings.read = bindings_count;
 }
 
 int
@@ -145,7 +206,6 @@ bdb_commit(struct bdb *b)
 		return -EIO;
 	}
 	b->in_txn = 0;
-	bdb_gauge(b);
 	return 0;
 }
 
@@ -173,7 +233,6 @@ bdb_open(const char *path, int full, struct bdb **out)
 		free(b);
 		return -EIO;
 	}
-	bdb_gauge(b);
 	*out = b;
 	return 0;
 }
@@ -181,9 +240,13 @@ bdb_open(const char *path, int full, struct bdb **out)
 void
 bdb_close(struct bdb *b)
 {
+	size_t i;
+
 	if (b == NULL)
 		return;
 	bdb_rollback(b);
+	for (i = 0; i < BDB_STMTS; i++)
+		(void)sqlite3_finalize(b->stmts[i].st);
 	(void)sqlite3_close(b->db);
 	free(b);
 }
@@ -206,7 +269,7 @@ bdb_reg_get(struct bdb *b, const char *impu, char *impi, size_t impisz,
 		if (assoc != NULL)
 			copy_col(st, 2, assoc, assocsz);
 	}
-	(void)sqlite3_finalize(st);
+	done(b, st);
 	if (rc == SQLITE_DONE)
 		return -ENOENT;
 	if (rc != SQLITE_ROW)
@@ -228,7 +291,7 @@ bdb_reg_put(struct bdb *b, const char *impu, const char *impi,
 	if (sqlite3_bind_text(st, 3, assoc ? assoc : "", -1,
 	    SQLITE_TRANSIENT) != SQLITE_OK ||
 	    sqlite3_bind_int(st, 4, registered) != SQLITE_OK) {
-		(void)sqlite3_finalize(st);
+		done(b, st);
 		return bdb_err(b, "bind");
 	}
 	return run(b, st);
@@ -248,7 +311,7 @@ bdb_binding_put(struct bdb *b, const char *impu, const struct binding *bn)
 	    sqlite3_bind_text(st, 5, bn->call_id, -1, SQLITE_TRANSIENT) !=
 	    SQLITE_OK ||
 	    sqlite3_bind_int64(st, 6, bn->cseq) != SQLITE_OK) {
-		(void)sqlite3_finalize(st);
+		done(b, st);
 		return bdb_err(b, "bind");
 	}
 	return run(b, st);
@@ -304,7 +367,7 @@ bdb_bindings_get(struct bdb *b, const char *impu, int64_t now,
 	    " cseq FROM bindings WHERE impu = ? AND expires_at > ?"
 	    " ORDER BY expires_at DESC", impu, NULL));
 	if (sqlite3_bind_int64(st, 2, now) != SQLITE_OK) {
-		(void)sqlite3_finalize(st);
+		done(b, st);
 		return bdb_err(b, "bind");
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
@@ -316,7 +379,7 @@ bdb_bindings_get(struct bdb *b, const char *impu, int64_t now,
 		copy_col(st, 3, bn->call_id, sizeof(bn->call_id));
 		bn->cseq = (uint32_t)sqlite3_column_int64(st, 4);
 	}
-	(void)sqlite3_finalize(st);
+	done(b, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return bdb_err(b, "bindings_get");
 	return 0;
@@ -333,13 +396,12 @@ bdb_expire(struct bdb *b, int64_t now,
 	IMS_CHECK_RC(prep(b, &st, "DELETE FROM bindings WHERE expires_at <= ?",
 	    NULL, NULL));
 	if (sqlite3_bind_int64(st, 1, now) != SQLITE_OK) {
-		(void)sqlite3_finalize(st);
+		done(b, st);
 		return bdb_err(b, "bind");
 	}
 	IMS_CHECK_RC(run(b, st));
 	if (sqlite3_changes(b->db) == 0)
 		return 0;
-	bdb_gauge(b);
 	/* One identity at a time: fn may write to the store. */
 	for (;;) {
 		IMS_CHECK_RC(prep(b, &st, "SELECT impu, impi FROM registrations r"
@@ -350,7 +412,7 @@ bdb_expire(struct bdb *b, int64_t now,
 			copy_col(st, 0, impu, sizeof(impu));
 			copy_col(st, 1, impi, sizeof(impi));
 		}
-		(void)sqlite3_finalize(st);
+		done(b, st);
 		if (rc == SQLITE_DONE)
 			return 0;
 		if (rc != SQLITE_ROW)
@@ -374,7 +436,7 @@ bdb_impus_of(struct bdb *b, const char *impi,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
 	    n < sizeof(impus) / sizeof(impus[0]))
 		copy_col(st, 0, impus[n++], SCSCF_ID_MAX);
-	(void)sqlite3_finalize(st);
+	done(b, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return bdb_err(b, "impus_of");
 	for (i = 0; i < n; i++)

@@ -157,6 +157,7 @@ scscf_start(void *arg)
 	int rc;
 
 	(void)arg;
+	bdb_gauge_use(conf.db);
 	IMS_CHECK_RC(met_use(MET_G_SIP | MET_G_AUTH | MET_G_BINDINGS));
 	IMS_CHECK_RC(dia_stat_use());
 	s.domain = conf.domain;

@@ -62,6 +62,9 @@ struct binding {
 /* full: synchronous=FULL (an fsync per commit), else NORMAL (WAL: a
  * commit survives a crash of the process, not of the host). */
 int	bdb_open(const char *path, int full, struct bdb **);
+/* imssec_bindings_active read from the store at path at each scrape;
+ * before met_use(MET_G_BINDINGS). */
+void	bdb_gauge_use(const char *path);
 void	bdb_close(struct bdb *);
 /* One transaction (BEGIN IMMEDIATE) around the writes of a REGISTER; a
  * failed commit is rolled back.  Not nested.  0 or -errno. */
