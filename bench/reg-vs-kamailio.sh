@@ -230,12 +230,13 @@ run() {
 	local t0 t1
 	t0=$(date +%s.%N)
 	# -l: room for every call for as long as a UE tries (Timer F, 32 s).
+	# -bye off: a call ended by a 503 sends no BYE (a UE sends none).
 	(cd "$dir" && lab_in ue timeout $((DURATION + 120)) sipp -sf reg.xml \
 	    -inf users.csv "$dst:5060" -i "$(lab_ip ue)" -p 5099 -m "$m" \
 	    -r "$rate" -rp 1000 -l $((rate * 32 + 100)) -nostdin \
 	    -auth_uri "$D" -max_non_invite_retrans 7 -T2 4000 \
 	    -timeout $((DURATION + 90))s -trace_stat -stf stat.csv -fd 1 \
-	    -trace_err -error_file sipp.err \
+	    -trace_err -error_file sipp.err -default_behaviors all,-bye \
 	    >sipp.out 2>&1) || true
 	t1=$(date +%s.%N)
 	for n in pcscf icscf scscf; do c1[$n]=$(ticks "$pfx$n"); done
