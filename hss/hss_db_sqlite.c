@@ -102,12 +102,10 @@ static void
 sl_close(struct hss_db *hd)
 {
 	struct hdb_sl *h = SL(hd);
-	size_t i;
 
 	if (h == NULL)
 		return;
-	for (i = 0; i < HDB_STMTS; i++)
-		(void)sqlite3_finalize(h->stmts[i].st);
+	sql_stmts_free(&h->stmts);
 	if (h->db != NULL)
 		(void)sqlite3_close(h->db);
 	if (h->sqn_groups > 0)
@@ -179,42 +177,15 @@ hdb_sqlite_open(const char *path, struct hss_db **out)
 int
 hdb_prep(struct hdb_sl *h, const char *sql, sqlite3_stmt **st)
 {
-	struct hdb_stmt *free_slot = NULL, *k;
-	size_t i;
-
-	for (i = 0; i < HDB_STMTS; i++) {
-		k = &h->stmts[i];
-		if (k->st == NULL) {
-			if (free_slot == NULL)
-				free_slot = k;
-		} else if (!k->busy && strcmp(sqlite3_sql(k->st), sql) == 0) {
-			k->busy = 1;
-			*st = k->st;
-			return 0;
-		}
-	}
-	if (sqlite3_prepare_v2(h->db, sql, -1, st, NULL) != SQLITE_OK)
+	if (sql_stmts_get(&h->stmts, h->db, sql, st) != SQLITE_OK)
 		return hdb_err(h, "prepare");
-	if (free_slot != NULL) {
-		free_slot->st = *st;
-		free_slot->busy = 1;
-	}
 	return 0;
 }
 
 void
 hdb_done(struct hdb_sl *h, sqlite3_stmt *st)
 {
-	size_t i;
-
-	for (i = 0; i < HDB_STMTS; i++)
-		if (h->stmts[i].st == st) {
-			(void)sqlite3_reset(st);
-			(void)sqlite3_clear_bindings(st);
-			h->stmts[i].busy = 0;
-			return;
-		}
-	(void)sqlite3_finalize(st);
+	sql_stmts_put(&h->stmts, st);
 }
 
 void

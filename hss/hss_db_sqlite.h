@@ -9,21 +9,16 @@
 
 #include <sqlite3.h>
 
+#include "sql_stmts.h"
+
 #include "hss_db_int.h"
 
 struct hdb_sqn_req;
 
-/* Prepared statements kept for reuse, by their SQL text (hdb_prep). */
-#define HDB_STMTS	32
-struct hdb_stmt {
-	sqlite3_stmt	*st;
-	int		 busy;
-};
-
 struct hdb_sl {
 	struct hss_db	 base;
 	sqlite3		*db;
-	struct hdb_stmt	 stmts[HDB_STMTS];
+	struct sql_stmts stmts;		/* hdb_prep */
 	pthread_mutex_t	 mtx;	/* one statement sequence at a time */
 	/* Group commit of SQN reservations (hss_db_sqlite_sqn.c): the
 	 * queue, whether a leader is committing, under gmtx. */

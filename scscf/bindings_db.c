@@ -18,18 +18,14 @@
 #include "log.h"
 #include "met.h"
 #include "scscf.h"
+#include "sql_stmts.h"
 
 #define BDB_IMPUS_MAX	32	/* public identities of an IMPI per RTR */
-
-#define BDB_STMTS	16	/* statements kept for reuse (prep) */
 
 struct bdb {
 	sqlite3	*db;
 	int	 in_txn;	/* between bdb_begin and commit/rollback */
-	struct {
-		sqlite3_stmt	*st;
-		int		 busy;
-	} stmts[BDB_STMTS];
+	struct sql_stmts stmts;	/* prep */
 };
 
 /* The store imssec_bindings_active counts at each scrape. */
@@ -68,52 +64,22 @@ copy_col(sqlite3_stmt *st, int col, char *buf, size_t size)
 	(void)snprintf(buf, size, "%s", t != NULL ? (const char *)t : "");
 }
 
-/* Done with st: a kept statement is reset for its next use, any other
- * finalized. */
+/* Done with st (prep). */
 static void
 done(struct bdb *b, sqlite3_stmt *st)
 {
-	size_t i;
-
-	for (i = 0; i < BDB_STMTS; i++)
-		if (b->stmts[i].st == st) {
-			(void)sqlite3_reset(st);
-			(void)sqlite3_clear_bindings(st);
-			b->stmts[i].busy = 0;
-			return;
-		}
-	done(b, st);
+	sql_stmts_put(&b->stmts, st);
 }
 
-/* A statement for sql, kept from an earlier use of the same text when
- * there is one (parsing and planning cost more than the look-up), and
- * the text arguments bound (NULL ends the list).  Give it back with
- * done(). */
+/* A statement for sql (kept from an earlier use when there is one,
+ * sql_stmts.h) with the text arguments bound (NULL ends the list).  Give
+ * it back with done(). */
 static int
 prep(struct bdb *b, sqlite3_stmt **st, const char *sql, const char *a1,
     const char *a2)
 {
-	size_t i, slot = BDB_STMTS;
-
-	*st = NULL;
-	for (i = 0; i < BDB_STMTS && *st == NULL; i++) {
-		if (b->stmts[i].st == NULL) {
-			if (slot == BDB_STMTS)
-				slot = i;
-		} else if (!b->stmts[i].busy &&
-		    strcmp(sqlite3_sql(b->stmts[i].st), sql) == 0) {
-			b->stmts[i].busy = 1;
-			*st = b->stmts[i].st;
-		}
-	}
-	if (*st == NULL) {
-		if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK)
-			return bdb_err(b, sql);
-		if (slot < BDB_STMTS) {
-			b->stmts[slot].st = *st;
-			b->stmts[slot].busy = 1;
-		}
-	}
+	if (sql_stmts_get(&b->stmts, b->db, sql, st) != SQLITE_OK)
+		return bdb_err(b, sql);
 	if ((a1 != NULL && sqlite3_bind_text(*st, 1, a1, -1,
 	    SQLITE_TRANSIENT) != SQLITE_OK) ||
 	    (a2 != NULL && sqlite3_bind_text(*st, 2, a2, -1,
@@ -240,13 +206,10 @@ bdb_open(const char *path, int full, struct bdb **out)
 void
 bdb_close(struct bdb *b)
 {
-	size_t i;
-
 	if (b == NULL)
 		return;
 	bdb_rollback(b);
-	for (i = 0; i < BDB_STMTS; i++)
-		(void)sqlite3_finalize(b->stmts[i].st);
+	sql_stmts_free(&b->stmts);
 	(void)sqlite3_close(b->db);
 	free(b);
 }
