@@ -62,6 +62,13 @@ hss_db_open(const char *db, struct hss_db **out)
 	return hdb_sqlite_open(db, out);
 }
 
+int
+hss_db_background(struct hss_db *h)
+{
+	IMS_CHECK_PARAMS(h != NULL);
+	return h->ops->background != NULL ? h->ops->background(h) : 0;
+}
+
 void
 hss_db_close(struct hss_db *h)
 {

@@ -59,6 +59,9 @@ struct hss_impu {
  * postgres://); the tables are created if missing on either. */
 int	hss_db_open(const char *db, struct hss_db **);
 void	hss_db_close(struct hss_db *);
+/* The daemon's upkeep of its store, started once it is open (SQLite: WAL
+ * checkpoints on a thread of their own, sql_ckpt.h).  0 or -errno. */
+int	hss_db_background(struct hss_db *);
 /* 1 when db names a PostgreSQL store (a URI), 0 for a file. */
 int	hss_db_is_url(const char *db);
 /* db as it may be logged: a URI's password (user:PASSWORD@ or

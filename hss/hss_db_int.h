@@ -17,6 +17,7 @@
 struct hdb_ops {
 	const char	*name;
 	void	(*close)(struct hss_db *);
+	int	(*background)(struct hss_db *);	/* NULL: nothing to do */
 	int	(*sub_get)(struct hss_db *, const char *, struct hss_sub *);
 	int	(*impu_get)(struct hss_db *, const char *, struct hss_impu *);
 	int	(*sqn_commit)(struct hss_db *, const char *, unsigned,

@@ -105,6 +105,8 @@ sl_close(struct hss_db *hd)
 
 	if (h == NULL)
 		return;
+	sql_ckpt_stop(h->ckpt);
+	free(h->path);
 	sql_stmts_free(&h->stmts);
 	if (h->db != NULL)
 		(void)sqlite3_close(h->db);
@@ -117,8 +119,20 @@ sl_close(struct hss_db *hd)
 	free(h);
 }
 
+/* WAL checkpoints off the store mutex (sql_ckpt.h), every 500 ms. */
+static int
+sl_background(struct hss_db *hd)
+{
+	struct hdb_sl *h = SL(hd);
+
+	if (h->ckpt != NULL)
+		return 0;
+	return sql_ckpt_start(h->db, h->path, 500, &h->ckpt);
+}
+
 static const struct hdb_ops sl_ops = {
 	.name = "sqlite",
+	.background = sl_background,
 	.close = sl_close,
 	.sub_get = hdb_sl_sub_get,
 	.impu_get = hdb_sl_impu_get,
@@ -147,10 +161,15 @@ hdb_sqlite_open(const char *path, struct hss_db **out)
 
 	IMS_CHECK_MALLOC(h = calloc(1, sizeof(*h)));
 	h->base.ops = &sl_ops;
+	if ((h->path = strdup(path)) == NULL) {
+		free(h);
+		return -ENOMEM;
+	}
 	if ((rc = pthread_mutex_init(&h->mtx, NULL)) != 0 ||
 	    (rc = pthread_mutex_init(&h->gmtx, NULL)) != 0 ||
 	    (rc = pthread_cond_init(&h->gcond, NULL)) != 0) {
 		/* Default attributes: nothing to release on Linux. */
+		free(h->path);
 		free(h);
 		return -rc;
 	}

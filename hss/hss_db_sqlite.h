@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include "sql_ckpt.h"
 #include "sql_stmts.h"
 
 #include "hss_db_int.h"
@@ -19,6 +20,8 @@ struct hdb_sl {
 	struct hss_db	 base;
 	sqlite3		*db;
 	struct sql_stmts stmts;		/* hdb_prep */
+	struct sql_ckpt	*ckpt;		/* hss_db_background */
+	char		*path;
 	pthread_mutex_t	 mtx;	/* one statement sequence at a time */
 	/* Group commit of SQN reservations (hss_db_sqlite_sqn.c): the
 	 * queue, whether a leader is committing, under gmtx. */

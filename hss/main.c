@@ -144,6 +144,7 @@ hss_launch(void *arg)
 		mand[i] = conf.capability.u[i];
 	for (i = 0; i < conf.optional_capability.n; i++)
 		opt[i] = conf.optional_capability.u[i];
+	IMS_CHECK_RC(hss_db_background(db));
 	IMS_CHECK_RC(dia_init(&dia));
 	IMS_CHECK_RC(cx_dict_init());
 	/* Zh (TS 29.109 5): the BSFs come in through diameter.accept. */

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "met.h"
 #include "scscf.h"
+#include "sql_ckpt.h"
 #include "sql_stmts.h"
 
 #define BDB_IMPUS_MAX	32	/* public identities of an IMPI per RTR */
@@ -26,6 +27,7 @@ struct bdb {
 	sqlite3	*db;
 	int	 in_txn;	/* between bdb_begin and commit/rollback */
 	struct sql_stmts stmts;	/* prep */
+	struct sql_ckpt	*ckpt;	/* bdb_background */
 };
 
 /* The store imssec_bindings_active counts at each scrape. */
@@ -203,12 +205,21 @@ bdb_open(const char *path, int full, struct bdb **out)
 	return 0;
 }
 
+int
+bdb_background(struct bdb *b, const char *path)
+{
+	IMS_CHECK_PARAMS(b != NULL && path != NULL && b->ckpt == NULL);
+	/* Every 500 ms: the WAL stays small, the SIP loop never copies it. */
+	return sql_ckpt_start(b->db, path, 500, &b->ckpt);
+}
+
 void
 bdb_close(struct bdb *b)
 {
 	if (b == NULL)
 		return;
 	bdb_rollback(b);
+	sql_ckpt_stop(b->ckpt);
 	sql_stmts_free(&b->stmts);
 	(void)sqlite3_close(b->db);
 	free(b);

@@ -199,6 +199,7 @@ static int
 scscf_launch(void *arg)
 {
 	(void)arg;
+	IMS_CHECK_RC(bdb_background(s.db, conf.db));
 	IMS_CHECK_RC(dia_init(&dia));
 	IMS_CHECK_RC(cx_dict_init());
 	IMS_CHECK_RC(registrar_rtr_init(&s));

@@ -65,6 +65,9 @@ int	bdb_open(const char *path, int full, struct bdb **);
 /* imssec_bindings_active read from the store at path at each scrape;
  * before met_use(MET_G_BINDINGS). */
 void	bdb_gauge_use(const char *path);
+/* WAL checkpoints of the store at path on a thread of their own
+ * (sql_ckpt.h), not in a commit on the SIP loop.  0 or -errno. */
+int	bdb_background(struct bdb *, const char *path);
 void	bdb_close(struct bdb *);
 /* One transaction (BEGIN IMMEDIATE) around the writes of a REGISTER; a
  * failed commit is rolled back.  Not nested.  0 or -errno. */
