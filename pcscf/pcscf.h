@@ -348,8 +348,6 @@ void	pcscf_reconfigure(struct pcscf *);
  * trust domain may set, removed from whatever the UE side sends (any
  * form, parsed or not). */
 void	pcscf_strip_untrusted(msg_t *, sip_t *);
-/* 503 with Retry-After: retry_after seconds. */
-void	pcscf_reply_busy(nta_incoming_t *, unsigned retry_after);
 /* RFC 7315 4.6: a fresh P-Charging-Vector. */
 int	pcscf_charging_vector(struct pcscf *, msg_t *, sip_t *);
 

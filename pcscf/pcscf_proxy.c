@@ -345,7 +345,7 @@ reply_dialogs_full(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, int rc,
 	    rc == -EMLINK ? "too many dialogs of this UE" : "dialog table full",
 	    st.confirmed, st.pending, st.capacity);
 	msg_destroy(msg);
-	pcscf_reply_busy(irq, pcscf_dlgs_retry_after(p->dlgs));
+	sipx_reply_busy(irq, pcscf_dlgs_retry_after(p->dlgs));
 }
 
 /* TS 33.203 7.1: a request to a UE with Gm SAs leaves through them,

@@ -254,20 +254,6 @@ reg_response(void *arg, msg_t *msg, sip_t *sip, int status)
 	return drop;
 }
 
-void
-pcscf_reply_busy(nta_incoming_t *irq, unsigned retry_after)
-{
-	char ra[16];
-
-	(void)snprintf(ra, sizeof(ra), "%u", retry_after);
-	if (nta_incoming_treply(irq, 503, "Service Unavailable",
-	    SIPTAG_RETRY_AFTER_STR(ra), TAG_END()) < 0)
-		log_warn("pcscf: cannot send 503");
-	else
-		sipx_stat_reply(irq, 503);
-	nta_incoming_destroy(irq);
-}
-
 /* The refusals of pcscf_gm_register: RFC 3329 2.3.1 (421 names the
  * extension required; 494), RFC 3261 (400, 403). */
 static void
@@ -297,7 +283,7 @@ reply_full(struct pcscf *p, nta_incoming_t *irq, const struct reg_ctx *c)
 	pcscf_ues_stats(p->ues, &st);
 	log_warn("pcscf: %s from %s:%u: %zu UEs registered (capacity %zu): "
 	    "503", c->impi, c->ip, c->port, st.registered, st.capacity);
-	pcscf_reply_busy(irq, pcscf_ues_retry_after(p->ues));
+	sipx_reply_busy(irq, pcscf_ues_retry_after(p->ues));
 }
 
 int
@@ -352,7 +338,7 @@ pcscf_register(struct pcscf *p, nta_incoming_t *irq, msg_t *msg, sip_t *sip,
 			log_warn("pcscf: REGISTER for %s from %s:%u: challenge "
 			    "rate of the source exceeded: 503", c->impi, ip,
 			    port);
-			pcscf_reply_busy(irq, ra);
+			sipx_reply_busy(irq, ra);
 			free(c);
 			msg_destroy(msg);
 			return 0;

@@ -324,6 +324,9 @@ int	sipx_route_join(const sip_route_t *, su_home_t *, char *out,
 int	sipx_set_request_uri(msg_t *, sip_t *, const char *uri);
 /* Answer irq with status and destroy it. */
 void	sipx_reply(nta_incoming_t *irq, int status, const char *phrase);
+/* RFC 3261 21.5.4, 20.33: 503 with Retry-After: retry_after seconds,
+ * then irq destroyed. */
+void	sipx_reply_busy(nta_incoming_t *irq, unsigned retry_after);
 
 /* ---- sipx_stat.c: metrics (met.h) ---- */
 

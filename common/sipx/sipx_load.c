@@ -63,7 +63,6 @@ int
 sipx_load_admit(struct sipx_agent *a, nta_incoming_t *irq, const sip_t *sip)
 {
 	struct sipx_load *l = &a->load;
-	char ra[16];
 	int m = sip->sip_request->rq_method, fin;
 
 	if (l->max_pending == 0 || l->pending < l->max_pending ||
@@ -81,13 +80,7 @@ sipx_load_admit(struct sipx_agent *a, nta_incoming_t *irq, const sip_t *sip)
 	if (l->shed++ == 0)
 		log_warn("sipx: overload: %u requests in flight (max-pending "
 		    "%u): new work gets 503", l->pending, l->max_pending);
-	(void)snprintf(ra, sizeof(ra), "%u", l->retry_after);
-	if (nta_incoming_treply(irq, 503, "Service Unavailable",
-	    SIPTAG_RETRY_AFTER_STR(ra), TAG_END()) < 0)
-		log_warn("sipx: cannot answer 503");
-	else
-		sipx_stat_reply(irq, 503);
-	nta_incoming_destroy(irq);
+	sipx_reply_busy(irq, l->retry_after);
 	return 0;
 admit:
 	/* Over once half the bound is free again (no log line per swing

@@ -60,6 +60,23 @@ sipx_reply(nta_incoming_t *irq, int status, const char *phrase)
 	nta_incoming_destroy(irq);
 }
 
+void
+sipx_reply_busy(nta_incoming_t *irq, unsigned retry_after)
+{
+	char ra[16];
+
+	if (irq == NULL)
+		return;
+	(void)snprintf(ra, sizeof(ra), "%u", retry_after);
+	if (nta_incoming_method(irq) != sip_method_ack &&
+	    nta_incoming_treply(irq, 503, "Service Unavailable",
+	    SIPTAG_RETRY_AFTER_STR(ra), TAG_END()) < 0)
+		log_warn("sipx: cannot answer 503");
+	else
+		sipx_stat_reply(irq, 503);
+	nta_incoming_destroy(irq);
+}
+
 msg_t *
 sipx_request_copy(nta_incoming_t *irq, int *status)
 {
@@ -507,14 +524,7 @@ fwd_start(struct sipx_agent *a, nta_incoming_t *irq, msg_t *msg,
 			/* RFC 3261 21.5.4, 20.33. */
 			log_warn("sipx: %u names being resolved: 503",
 			    SIPX_RESOLVE_INFLIGHT);
-			if (nta_incoming_method(irq) != sip_method_ack &&
-			    nta_incoming_treply(irq, 503,
-			    "Service Unavailable",
-			    SIPTAG_RETRY_AFTER_STR("2"), TAG_END()) < 0)
-				log_warn("sipx: cannot answer 503");
-			else
-				sipx_stat_reply(irq, 503);
-			nta_incoming_destroy(irq);
+			sipx_reply_busy(irq, 2);
 		} else
 			sipx_reply(irq, 503, "Service Unavailable");
 		return rc;
