@@ -1,8 +1,9 @@
 /* dia_nodelay.c - Nagle off on our Diameter connections (RFC 3539 3.2:
  * AAA transports should not delay small messages).
  *
- * freeDiameter 1.2.1 clears TCP_NODELAY on the connections it opens (its
- * listening sockets, and so the connections it accepts, have it set).  A
+ * freeDiameter 1.2.1 clears TCP_NODELAY on the connections it opens, and
+ * the ones it accepts do not have it either (sip.test_chain reads both
+ * off the daemons' sockets).  A
  * request then waits, while an earlier one is unacknowledged, for the
  * peer's delayed ACK (up to 40 ms on Linux): the tail of every Cx round
  * trip under concurrency.  The socket is freeDiameter's and not exposed,

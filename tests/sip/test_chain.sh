@@ -27,6 +27,15 @@ check "bob registers through the chain" sipp_ue bob 5072 reg.xml "$PC:5060"
 check "the UE saw the challenge without ck/ik" \
 	eval "grep -q 'algorithm=AKAv1-MD5' alice-reg.xml.msgs && ! grep -Eqi '[ ,]ck=' alice-reg.xml.msgs"
 check "the S-CSCF has alice's binding" [ "$(bindings sip:alice@$DOMAIN)" = 1 ]
+# common/dia/dia_nodelay.c: freeDiameter clears TCP_NODELAY on the
+# connections it opens; each CSCF's Cx link to the hss runs without Nagle,
+# read off the daemon's own socket (and the hss's accepted ones).
+for n in ICSCF SCSCF HSS; do
+	pid_var=${n}_PID
+	python3 "$SIPDIR/../lib/nodelay.py" "${!pid_var}" 3868 >"nodelay.$n" 2>&1
+	check "${n,,}: its Cx connections have TCP_NODELAY" \
+		eval "[ -s nodelay.$n ] && ! awk '\$3 != 1' nodelay.$n | grep -q ."
+done
 check "the pcscf added Path and P-Visited-Network-ID (UAR used it)" \
 	grep -q "REGISTER for sip:alice@$DOMAIN to sip:$SC:6060" icscf.log
 check "a wrong AKA response gets 403" sipp_ue carol 5073 reg_fail.xml "$PC:5060"
