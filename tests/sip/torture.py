@@ -47,6 +47,7 @@
 # is everything after them.  Python 3 standard library only; exit 0.
 import argparse
 import os
+import errno
 import re
 import select
 import socket
@@ -203,20 +204,37 @@ def send_one(args, name, msg):
         sys.stdout.flush()
         return
     # A UDP socket and a TCP listener on the same port as the request's
-    # own socket catch answers that come back another way.
-    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    reuse(udp)
-    udp.bind((ip, 0))
-    port = udp.getsockname()[1]
-    lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    reuse(lst)
-    lst.bind((ip, port))
-    lst.listen(4)
-    conn = None
-    if args.transport == "tcp":
+    # own socket catch answers that come back another way.  A port whose
+    # connection to the element is still in TIME_WAIT from an earlier
+    # message cannot connect again (EADDRNOTAVAIL): another port then.
+    for _ in range(8):
+        udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        reuse(udp)
+        udp.bind((ip, 0))
+        port = udp.getsockname()[1]
+        lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        reuse(lst)
+        lst.bind((ip, port))
+        lst.listen(4)
+        conn = None
+        if args.transport != "tcp":
+            break
         conn = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         reuse(conn)
         conn.bind((ip, port))
+        conn.settimeout(args.timeout)
+        try:
+            conn.connect((args.host, args.port))
+            break
+        except OSError as e:
+            for x in (conn, lst, udp):
+                x.close()
+            if e.errno != errno.EADDRNOTAVAIL:
+                print("%s error %s" % (name, e))
+                return
+    else:
+        print("%s error no local port could connect" % name)
+        return
     msg = prepare(args, msg, ip, port)
     ours = call_ids(msg)
     finals, where, closed, shown = [], [], False, ""
@@ -224,8 +242,6 @@ def send_one(args, name, msg):
     bufs = {}
     try:
         if conn is not None:
-            conn.settimeout(args.timeout)
-            conn.connect((args.host, args.port))
             conn.setblocking(False)
             conn.sendall(msg)
             socks[conn] = "same-connection"
