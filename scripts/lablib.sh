@@ -27,6 +27,8 @@ LAB_USER=${LAB_USER:-imssec}
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)	# the samples
 # shellcheck source=netns.sh
 . "$LAB_SRC/scripts/netns.sh"
+# shellcheck source=labroam.sh
+. "$LAB_SRC/scripts/labroam.sh"
 
 lab_die() { echo "lab: $*" >&2; exit 1; }
 
@@ -50,6 +52,11 @@ declare -gA LAB_PID=()
 
 lab_ns() { echo "${LAB_PREFIX}$1"; }
 lab_ip() {
+	if lab_roaming; then
+		local r
+		r=$(lab_roam_ip "$1")
+		[ -n "$r" ] && { echo "$r"; return; }
+	fi
 	case $1 in
 	hss) echo "$LAB_NET.10" ;; scscf) echo "$LAB_NET.20" ;;
 	icscf) echo "$LAB_NET.30" ;; pcscf) echo "$LAB_NET.40" ;;

@@ -1,0 +1,129 @@
+# shellcheck shell=bash
+# labroam.sh - the roaming shape of the lab (./lab up --roaming; TS 33.210
+# 5.6 Za, TS 23.228 P-CSCF in the visited network).  Sourced by lablib.sh.
+#
+#   visited domain (bridge brv, $LAB_VNET.0/24):  ue, pcscf, segv (.1)
+#   home domain    (bridge br,  $LAB_NET.0/24):   hss, scscf, icscf, bsf,
+#                                                  naf, xcap, segh (.1)
+#   Za: a veth pair segv:za0 ($LAB_ZANET.1) <-> segh:za0 ($LAB_ZANET.2)
+#
+# Each domain routes the other's subnet through its SEG; the SEGs forward
+# and negotiate an IKEv2 + ESP tunnel between the two subnets, and their
+# policies drop what crosses Za unprotected.  So the only packets on za0
+# are IKE (UDP 500/4500) and ESP.
+#
+# Settings: LAB_VNET (first three octets of the visited /24, default
+# 10.78.0), LAB_ZANET (the Za link's, default 10.76.0), LAB_VISITED (the
+# visited network's name, P-Visited-Network-ID, default
+# visited.example.net), LAB_ZA_AUTH psk | cert (default cert: the lab CA
+# issues each SEG a certificate naming its FQDN).
+
+LAB_VNET=${LAB_VNET:-10.78.0}
+LAB_ZANET=${LAB_ZANET:-10.76.0}
+LAB_VISITED=${LAB_VISITED:-visited.example.net}
+LAB_ZA_AUTH=${LAB_ZA_AUTH:-cert}
+
+# lab_roaming: true in a lab brought up with --roaming (remembered in
+# $LAB_DIR/roaming for env, status and down) or while up sets it.
+lab_roaming() { [ "${LAB_ROAMING:-0}" = 1 ] || [ -f "${LAB_DIR:-/nonexistent}/roaming" ]; }
+
+# lab_visited_node NODE: true for the nodes in the visited domain.
+lab_visited_node() { case $1 in ue|ue2|pcscf|segv) return 0 ;; esac; return 1; }
+
+# lab_roam_ip NODE: NODE's address in a roaming lab, empty when lab_ip's
+# single-bridge plan holds.
+lab_roam_ip() {
+	case $1 in
+	segv) echo "$LAB_VNET.1" ;; segh) echo "$LAB_NET.1" ;;
+	segv-za) echo "$LAB_ZANET.1" ;; segh-za) echo "$LAB_ZANET.2" ;;
+	pcscf) echo "$LAB_VNET.40" ;; ue) echo "$LAB_VNET.100" ;;
+	ue2) echo "$LAB_VNET.101" ;;
+	esac
+}
+
+# lab_roam_net_up NODE...: the two bridges, the nodes on theirs, the SEGs
+# and the Za link, the routes through the SEGs.
+lab_roam_net_up() {
+	local n net gw
+	netns_bridge "$(lab_ns br)" || lab_die "no bridge (already up? ./lab down)"
+	netns_bridge "$(lab_ns brv)" || lab_die "no visited bridge"
+	for n in "$@" segv segh; do
+		if lab_visited_node "$n"; then
+			netns_join "$(lab_ns brv)" "$(lab_ns "$n")" "v$n" \
+			    "$(lab_ip "$n")/24" || lab_die "cannot add node $n"
+		else
+			netns_join "$(lab_ns br)" "$(lab_ns "$n")" "v$n" \
+			    "$(lab_ip "$n")/24" || lab_die "cannot add node $n"
+		fi
+	done
+	ip link add za0 netns "$(lab_ns segv)" type veth peer name za0 \
+	    netns "$(lab_ns segh)" || lab_die "no Za link"
+	netns_addr "$(lab_ns segv)" za0 "$(lab_ip segv-za)/24" || lab_die "Za address"
+	netns_addr "$(lab_ns segh)" za0 "$(lab_ip segh-za)/24" || lab_die "Za address"
+	for n in segv segh; do
+		lab_in "$n" sysctl -qw net.ipv4.ip_forward=1 ||
+			lab_die "forwarding in $n"
+	done
+	lab_in segv ip route add "$LAB_NET.0/24" via "$(lab_ip segh-za)" ||
+		lab_die "route to the home domain in segv"
+	lab_in segh ip route add "$LAB_VNET.0/24" via "$(lab_ip segv-za)" ||
+		lab_die "route to the visited domain in segh"
+	for n in "$@"; do
+		if lab_visited_node "$n"; then
+			net=$LAB_NET gw=$(lab_ip segv)
+		else
+			net=$LAB_VNET gw=$(lab_ip segh)
+		fi
+		lab_in "$n" ip route add "$net.0/24" via "$gw" ||
+			lab_die "route from $n to $net.0/24"
+	done
+}
+
+# lab_seg_conf SIDE: SIDE (segv|segh)'s seg.conf: its outer (Za) address,
+# its FQDN, the other SEG as its one peer with the two domains' subnets;
+# segv initiates, segh answers.
+lab_seg_conf() {
+	local me=$1 peer lnet rnet init id pid auth
+	if [ "$me" = segv ]; then
+		peer=segh lnet=$LAB_VNET.0/24 rnet=$LAB_NET.0/24 init=yes
+		id=seg.$LAB_VISITED pid=seg.$LAB_DOMAIN
+	else
+		peer=segv lnet=$LAB_NET.0/24 rnet=$LAB_VNET.0/24 init=no
+		id=seg.$LAB_DOMAIN pid=seg.$LAB_VISITED
+	fi
+	case $LAB_ZA_AUTH in
+	psk) auth="auth=psk psk=0x$(cat "$LAB_DIR/za.psk")" ;;
+	cert) auth="auth=cert"
+	      lab_cert "$LAB_DIR" "$me" "$id" "$(lab_ip "$me-za")" ;;
+	*) lab_die "LAB_ZA_AUTH must be psk or cert" ;;
+	esac
+	local o=(-o local="$(lab_ip "$me-za")" -o identity="$id"
+	    -o peer="$peer address=$(lab_ip "$peer-za") id=$pid $auth local-subnet=$lnet remote-subnet=$rnet initiate=$init"
+	    -o ctl-socket="$LAB_DIR/$me.ctl" -o pid-file="$LAB_DIR/$me.pid")
+	[ "$LAB_ZA_AUTH" = cert ] && o+=(-o cert="$LAB_DIR/$me.pem"
+	    -o key="$LAB_DIR/$me.key" -o ca="$LAB_DIR/ca.pem")
+	lab_conf "$BIN/seg" seg "$LAB_DIR/$me.conf" "${o[@]}"
+}
+
+# lab_roam_segs_up: both SEGs started, waits (30 s) until each lists an
+# installed CHILD_SA to the other.
+lab_roam_segs_up() {
+	local n
+	[ "$LAB_ZA_AUTH" = psk ] && { openssl rand -hex 32 >"$LAB_DIR/za.psk" ||
+	    lab_die "no Za PSK"; }
+	lab_seg_conf segh
+	lab_seg_conf segv
+	lab_start segh segh "$BIN/seg" -c "$LAB_DIR/segh.conf"
+	lab_wait_running segh
+	lab_start segv segv "$BIN/seg" -c "$LAB_DIR/segv.conf"
+	lab_wait_running segv
+	for n in segv segh; do
+		for _ in $(seq 300); do
+			"$BIN/seg-ctl" -s "$LAB_DIR/$n.ctl" list 2>/dev/null |
+			    grep -q "^  child " && continue 2
+			sleep 0.1
+		done
+		tail -n 20 "$LAB_DIR/$n.log" >&2
+		lab_die "no Za tunnel on $n within 30 s"
+	done
+}

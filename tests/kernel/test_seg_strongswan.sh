@@ -1,0 +1,262 @@
+#!/bin/bash
+# test_seg_strongswan.sh BUILD_DIR - our seg against strongSwan's charon
+# (5.9, kernel ESP), run by kernel_test.sh where the kernel has ESP.
+#
+# Namespace A runs our seg (outer 10.48.0.1, inner 192.168.221.1/24 on
+# lo), namespace B charon (outer 10.48.0.2, inner 192.168.222.1/24).
+# Cases, each with fresh daemons:
+#   1 PSK, our seg initiates, AES-CBC-128 + HMAC-SHA2-256-128 +
+#     PRF-HMAC-SHA2-256 + MODP-2048 for IKE, AES-CBC-128/HMAC for ESP
+#   2 PSK, charon initiates, AES-GCM-16-256 + PRF-HMAC-SHA2-256 + ECP-256,
+#     ESP AES-GCM-16-256
+#   3 certificates of one CA (ours ECDSA P-256, charon's RSA 2048),
+#     charon initiates; then our seg initiates
+# Asserted per case: both sides list the IKE SA and the CHILD_SA with the
+# algorithms expected and the same SPI pair (ours in = theirs out);
+# a UDP datagram crosses between the inner subnets both ways and the
+# SA counters rise on both sides; the capture on the outer link holds
+# only IKE (UDP 500/4500) and ESP, no inner address, no payload marker.
+# At the end: seg-ctl delete tears the SAs down on both sides, and SIGTERM
+# leaves none of the seg's SAs or policies in the kernel.
+set -uo pipefail
+B_DIR=${1:?usage: test_seg_strongswan.sh BUILD_DIR}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+root=$(cd "$here/../.." && pwd -P)
+BIN=$B_DIR/bin
+PY=/usr/bin/python3
+A=imsSA$$ B=imsSB$$
+# shellcheck source=SCRIPTDIR/klib.sh
+. "$here/klib.sh"
+# shellcheck source=SCRIPTDIR/swanlib.sh
+. "$here/swanlib.sh"
+klib_init ims-segsw
+need tcpdump tshark openssl
+[ -x "$BIN/seg" ] && [ -x "$BIN/seg-ctl" ] || die "no seg in $BIN"
+
+OA=10.48.0.1 OB=10.48.0.2 IA=192.168.221.1 IB=192.168.222.1
+NA=192.168.221.0/24 NB=192.168.222.0/24
+netns_pair "$A" va "$OA/24" "$B" vb "$OB/24" || die "no namespaces"
+ip -n "$A" addr add "$IA/24" dev lo || die "inner A"
+ip -n "$B" addr add "$IB/24" dev lo || die "inner B"
+ip -n "$A" route add "$NB" via "$OB" src "$IA" || die "route A"
+ip -n "$B" route add "$NA" via "$OA" src "$IB" || die "route B"
+xfrm_warm "$A"
+xfrm_warm "$B"
+
+# --- credentials: one CA, an ECDSA certificate for us, RSA for charon ----
+ca=$work/ca
+mkdir -p "$ca"
+openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$ca/ca.key" -out "$ca/ca.pem" -days 2 -subj "/CN=segtest CA" \
+    -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign,cRLSign >/dev/null 2>&1 || die "CA"
+# issue NAME FQDN KEYARGS...: $ca/NAME.pem and .key, SAN DNS:FQDN.
+issue() {
+	local n=$1 fq=$2
+	shift 2
+	printf 'subjectAltName=DNS:%s\nbasicConstraints=CA:FALSE\n' "$fq" >"$ca/$n.ext"
+	openssl req -new -newkey "$@" -nodes -keyout "$ca/$n.key" \
+	    -out "$ca/$n.csr" -subj "/CN=$fq" >/dev/null 2>&1 &&
+	openssl x509 -req -in "$ca/$n.csr" -CA "$ca/ca.pem" -CAkey "$ca/ca.key" \
+	    -CAcreateserial -out "$ca/$n.pem" -days 2 -extfile "$ca/$n.ext" \
+	    >/dev/null 2>&1 || die "certificate $n"
+}
+issue seg sega.test ec -pkeyopt ec_paramgen_curve:P-256
+issue swan segb.test rsa:2048
+PSK=0x$(openssl rand -hex 32)
+
+# --- our seg -------------------------------------------------------------
+# seg_up AUTH INITIATE IKEPROP ESPPROP: our seg in A (bg "seg").
+seg_up() {
+	local auth="auth=psk psk=$PSK"
+	[ "$1" = cert ] && auth="auth=cert"
+	"$BIN/seg" -p -c "$root/seg/seg.conf" -o local=$OA -o identity=sega.test \
+	    -o "peer=swan address=$OB id=segb.test $auth local-subnet=$NA remote-subnet=$NB initiate=$2" \
+	    -o ike-proposal="$3" -o esp-proposal="$4" \
+	    -o cert="$ca/seg.pem" -o key="$ca/seg.key" -o ca="$ca/ca.pem" \
+	    -o ctl-socket="$work/seg.ctl" -o pid-file="$work/seg.run.pid" \
+	    -o dpd-delay=0 >"$work/seg.conf" 2>"$work/seg.p.err" ||
+		die "seg -p: $(cat "$work/seg.p.err")"
+	bg "$A" seg /bin/sh -c "exec '$BIN/seg' -c '$work/seg.conf' >>'$work/seg.log' 2>&1"
+	for _ in $(seq 50); do
+		"$BIN/seg-ctl" -s "$work/seg.ctl" list >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	die "seg did not answer on its control socket: $(tail -5 "$work/seg.log" 2>/dev/null)"
+}
+segctl() { "$BIN/seg-ctl" -s "$work/seg.ctl" "$@"; }
+
+# --- charon --------------------------------------------------------------
+# swan_up AUTH IKEPROP ESPPROP: charon in B with one connection "za".
+swan_up() {
+	local d=$work/swan$1$RANDOM auth
+	swan_init "$d"
+	if [ "$1" = cert ]; then
+		auth="local { auth = pubkey
+    certs = $ca/swan.pem
+    id = segb.test }
+  remote { auth = pubkey
+    id = sega.test
+    cacerts = $ca/ca.pem }"
+	else
+		auth="local { auth = psk
+    id = segb.test }
+  remote { auth = psk
+    id = sega.test }"
+	fi
+	cat >"$d/swanctl.conf" <<CONF
+connections { za { version = 2
+  local_addrs = $OB
+  remote_addrs = $OA
+  proposals = $2
+  encap = no
+  $auth
+  children { za { mode = tunnel
+    esp_proposals = $3
+    local_ts = $NB
+    remote_ts = $NA
+    start_action = none } } } }
+secrets {
+  ike-za { id-1 = sega.test
+    id-2 = segb.test
+    secret = $PSK }
+  private-swan { file = $ca/swan.key }
+}
+CONF
+	swan_start "$B" "$d" charon
+	swan_load "$d"
+	SW=$d
+}
+
+down() {
+	stop seg
+	stop charon
+}
+
+# sa_pair: "IN OUT" SPIs of the seg's CHILD_SA from seg-ctl list (hex).
+seg_spis() {
+	segctl list | awk '/^  child /{ for (i = 1; i < NF; i++) {
+	    if ($i == "spi-in") a = $(i+1); if ($i == "spi-out") b = $(i+1) } }
+	    END { print a, b }'
+}
+# swan_spis: "IN OUT" of charon's CHILD_SA (hex, 0x-prefixed like ours).
+swan_spis() {
+	swanctl_in "$SW" --list-sas --raw 2>/dev/null |
+	    sed -n 's/.*spi-in=\([0-9a-f]*\) spi-out=\([0-9a-f]*\).*/0x\1 0x\2/p' | head -1
+}
+
+# echo_both TAG: a UDP datagram each way between the inner addresses.
+echo_both() {
+	bg "$B" "echo$1" $PY "$here/udp_echo.py" server "$IB:7100"
+	sleep 0.5
+	check "$1: UDP $IA -> $IB and back through the tunnel" \
+	    ip netns exec "$A" $PY "$here/udp_echo.py" client "$IA:7101>$IB:7100:segmark-$1"
+	stop "echo$1"
+}
+
+# tunnel_checks TAG WANT_SWAN_ALG: what every case asserts once up.
+tunnel_checks() {
+	local tag=$1 want=$2 ours theirs
+	local l
+	l=$(segctl list)
+	echo "$l" | sed 's/^/  seg-ctl: /'
+	check "$tag: seg-ctl lists the IKE SA established" \
+	    grep -q '^ike swan .* established' <<<"$l"
+	check "$tag: seg-ctl lists the CHILD_SA $NA === $NB" \
+	    grep -q "^  child $NA === $NB esp tunnel" <<<"$l"
+	swanctl_in "$SW" --list-sas >"$work/$tag.sas" 2>&1
+	sed 's/^/  charon: /' "$work/$tag.sas"
+	check "$tag: charon: IKE SA ESTABLISHED" grep -q 'ESTABLISHED, IKEv2' "$work/$tag.sas"
+	check "$tag: charon: CHILD_SA INSTALLED, TUNNEL, $want" \
+	    grep -q "INSTALLED, TUNNEL, ESP:$want" "$work/$tag.sas"
+	ours=$(seg_spis) theirs=$(swan_spis)
+	read -r oi oo <<<"$ours"
+	read -r ti to <<<"$theirs"
+	check "$tag: SPIs agree (ours in=$oi out=$oo, charon in=$ti out=$to)" \
+	    [ -n "$oi" ] && [ "$((oi))" = "$((to))" ] && [ "$((oo))" = "$((ti))" ]
+}
+
+# capture_on / capture_checks TAG: tcpdump on A's outer link.
+capture_on() {
+	bg "$A" "cap$1" tcpdump -i va -U -w "$work/$1.pcap" -s 0
+	sleep 1.5
+}
+capture_checks() {
+	stop "cap$1"
+	local p=$work/$1.pcap n
+	n=$(tshark -r "$p" -Y esp 2>/dev/null | wc -l)
+	check "$1: ESP on the outer link ($n packets)" [ "$n" -ge 2 ]
+	n=$(tshark -r "$p" -Y '!(esp || isakmp || arp || icmpv6)' 2>/dev/null | wc -l)
+	check "$1: nothing but IKE and ESP on the outer link" [ "$n" -eq 0 ]
+	check "$1: no inner address in clear" absent_ip "$p"
+	check "$1: the payload marker is not in clear" absent "segmark-$1" "$p"
+}
+absent_ip() {
+	[ "$(tshark -r "$1" -Y "ip.addr == $NA || ip.addr == $NB" 2>/dev/null | wc -l)" -eq 0 ]
+}
+# ours_left: the seg's SAs and policies still in A's kernel (owner tag 94).
+ours_left() {
+	ip -n "$A" xfrm state | grep -c '^src' || true
+}
+
+# --- case 1: PSK, our seg initiates, AES-CBC + HMAC, MODP-2048 ------------
+swan_up psk aes128-sha256-modp2048 aes128-sha256-modp2048,aes128-sha256
+seg_up psk yes aes128-sha256-modp2048 aes128-sha256
+capture_on c1
+for _ in $(seq 100); do segctl list | grep -q '^  child ' && break; sleep 0.1; done
+tunnel_checks c1 AES_CBC-128/HMAC_SHA2_256_128
+check "c1: charon's IKE SA is AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048" \
+    grep -q 'AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048' "$work/c1.sas"
+check "c1: charon is the responder" grep -q "'segb.test' @ $OB\[500\]" "$work/c1.sas"
+echo_both c1
+capture_checks c1
+segctl delete swan >/dev/null
+for _ in $(seq 50); do
+	swanctl_in "$SW" --list-sas 2>/dev/null | grep -q ESTABLISHED || break
+	sleep 0.1
+done
+check "c1: seg-ctl delete: charon has no SA left" \
+    sh -c "! STRONGSWAN_CONF=$SW/strongswan.conf swanctl --list-sas --uri unix://$SW/charon.vici | grep -q ESTABLISHED"
+same "c1: seg-ctl delete: no ESP SA left in our kernel" "$(ours_left)" 0
+down
+
+# --- case 2: PSK, charon initiates, AES-GCM-16-256, ECP-256 ---------------
+swan_up psk aes256gcm16-prfsha256-ecp256 aes256gcm16
+seg_up psk no aes128-sha256-modp2048,aes256gcm16-prfsha256-ecp256 aes128-sha256,aes256gcm16
+capture_on c2
+swanctl_in "$SW" --initiate --child za --timeout 20 >"$work/c2.init" 2>&1
+check "c2: charon initiates and succeeds" grep -q 'initiate completed successfully' "$work/c2.init"
+tunnel_checks c2 AES_GCM_16-256
+check "c2: charon's IKE SA is AES_GCM_16-256/PRF_HMAC_SHA2_256/ECP_256" \
+    grep -q 'AES_GCM_16-256/PRF_HMAC_SHA2_256/ECP_256' "$work/c2.sas"
+echo_both c2
+capture_checks c2
+down
+same "c2: SIGTERM leaves no seg SA in the kernel" "$(ours_left)" 0
+same "c2: SIGTERM leaves no seg policy in the kernel" \
+    "$(ip -n "$A" xfrm policy | grep -c '^src' || true)" 0
+
+# --- case 3: certificates (ECDSA ours, RSA charon's) ----------------------
+swan_up cert aes128gcm16-prfsha256-ecp256 aes128gcm16
+seg_up cert no aes128gcm16-prfsha256-ecp256 aes128gcm16
+capture_on c3
+swanctl_in "$SW" --initiate --child za --timeout 20 >"$work/c3.init" 2>&1
+check "c3: charon initiates with its RSA certificate and succeeds" \
+    grep -q 'initiate completed successfully' "$work/c3.init"
+tunnel_checks c3 AES_GCM_16-128
+check "c3: charon authenticated us by our ECDSA certificate" \
+    grep -Eq "authentication of 'sega.test' with [A-Z].* successful" "$SW/charon.log"
+echo_both c3
+capture_checks c3
+segctl delete swan >/dev/null
+sleep 1
+segctl initiate swan >/dev/null
+for _ in $(seq 100); do segctl list | grep -q '^  child ' && break; sleep 0.1; done
+tunnel_checks c3i AES_GCM_16-128
+down
+
+if [ "$FAILED" -gt 0 ]; then
+	echo "== seg log"; tail -n 40 "$work/seg.log" 2>/dev/null
+	for l in "$work"/swan*/charon.log; do echo "== $l"; tail -n 30 "$l"; done
+fi
+summary
