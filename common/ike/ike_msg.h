@@ -74,6 +74,8 @@ struct ike_transform {
 	uint8_t type;			/* enum ike_tr_type */
 	uint16_t id;
 	uint16_t keylen;		/* bits; 0 when no Key Length attribute */
+	uint8_t unknown_attr;		/* parsed with an attribute not
+					 * understood: never chosen (3.3.6) */
 };
 #define IKE_MAX_TRANSFORMS	16
 #define IKE_MAX_PROPOSALS	8
@@ -89,10 +91,12 @@ struct ike_sa_pl {
 	size_t nprop;
 	struct ike_proposal prop[IKE_MAX_PROPOSALS];
 };
-/* Parse checks 3.3.1: proposal numbers start at 1 and go up by 1 (or
- * repeat), lengths add up, last-substructure markers are right; unknown
- * transform attributes -> the whole transform is kept with id as read
- * and keylen 0, and the caller never chooses it (3.3.6). */
+/* Parse checks 3.3.1: proposal numbers start at 1 and go up by 1 (a
+ * lone proposal, an answer's, may carry any number from 1; IKEv1's
+ * repeated numbers are refused), lengths add up, last-substructure
+ * markers and Num Transforms are right; unknown transform attributes ->
+ * the whole transform is kept with id as read, keylen 0 and unknown_attr
+ * set, and ike_sa_select/check_reply never choose it (3.3.6). */
 int ike_sa_parse(const uint8_t *body, size_t len, struct ike_sa_pl *sa);
 /* 2.7: the responder's choice.  The first proposal of offered (in its
  * order) whose protocol is proto and that has, for every transform type
@@ -128,7 +132,7 @@ int ike_cert_parse(const struct ike_pl *pl, struct ike_cert *c);
 struct ike_notify {
 	uint8_t proto;
 	uint8_t spi_size;
-	uint16_t type;			/* enum ike_notify */
+	uint16_t type;			/* enum ike_notify_type */
 	const uint8_t *spi;
 	const uint8_t *data;
 	size_t len;
