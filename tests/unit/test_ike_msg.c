@@ -1,0 +1,320 @@
+/* test_ike_msg.c - the IKEv2 message codec (RFC 7296 3): a hand-assembled
+ * IKE_SA_INIT request read field by field, writer -> parser round trips of
+ * every payload, every malformation the parsers must refuse, the choice
+ * of a proposal, the check of an answer and traffic selector narrowing. */
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ike_msg.h"
+#include "t.h"
+#include "util.h"
+
+static uint8_t buf[4096], buf2[4096];
+static struct ike_msg m;
+
+/* An IKE_SA_INIT request written out by hand from RFC 7296 3.1-3.10
+ * (not by ike_wr): one IKE proposal AES-CBC-256 / HMAC-SHA2-256 PRF and
+ * integrity / ECP-256, KE of group 19, a 32-byte nonce and the two
+ * NAT-detection notifies. */
+#define R64(b)	b b b b b b b b b b b b b b b b b b b b b b b b b b b b b b b b \
+		b b b b b b b b b b b b b b b b b b b b b b b b b b b b b b b b
+static const char init_hex[] =
+	/* 3.1 header: SPIi, SPIr 0, Next SA(33), 2.0, IKE_SA_INIT(34),
+	 * flags I, Message ID 0, Length 240 */
+	"0102030405060708" "0000000000000000" "21" "20" "22" "08"
+	"00000000" "000000f0"
+	/* SA: Next KE(34), C 0, Length 48 */
+	"22" "00" "0030"
+	/* proposal: last, Length 44, Num 1, IKE, SPI Size 0, 4 transforms */
+	"00" "00" "002c" "01" "01" "00" "04"
+	/* ENCR AES-CBC(12) with Key Length 256 (attribute 14, TV) */
+	"03" "00" "000c" "01" "00" "000c" "800e" "0100"
+	/* PRF HMAC-SHA2-256(5), INTEG HMAC-SHA2-256-128(12), DH 19 (last) */
+	"03" "00" "0008" "02" "00" "0005"
+	"03" "00" "0008" "03" "00" "000c"
+	"00" "00" "0008" "04" "00" "0013"
+	/* KE: Next Nonce(40), Length 72, group 19, RESERVED, 64 bytes */
+	"28" "00" "0048" "0013" "0000" R64("ab")
+	/* Nonce: Next N(41), Length 36, 32 bytes */
+	"29" "00" "0024" "1111111111111111111111111111111111111111111111111111111111111111"
+	/* N(NAT_DETECTION_SOURCE_IP 16388): Next N, Length 28, proto 0,
+	 * SPI Size 0, 20 bytes of SHA-1 */
+	"29" "00" "001c" "00" "00" "4004" "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"
+	/* N(NAT_DETECTION_DESTINATION_IP 16389): last payload */
+	"00" "00" "001c" "00" "00" "4005" "a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5";
+
+static size_t init_len;
+static uint8_t init_msg[512];
+
+static void
+test_init_request(void)
+{
+	struct ike_sa_pl sa;
+	struct ike_ke ke;
+	struct ike_notify n;
+	const struct ike_pl *pl;
+	const uint8_t *nonce;
+	size_t nlen, it = 0;
+	struct ike_wr w;
+	uint8_t ni[32], nat[20];
+	int rc;
+
+	T_CHECK(hex_decode_var(init_hex, init_msg, sizeof(init_msg),
+	    &init_len) == 0 && init_len == 240, "hex %zu", init_len);
+	T_CHECK((rc = ike_msg_parse(init_msg, init_len, &m)) == 0, "rc %d", rc);
+	T_CHECK(m.hdr.spi_i == 0x0102030405060708ULL && m.hdr.spi_r == 0 &&
+	    m.hdr.next == IKE_PL_SA && m.hdr.version == IKE_VERSION &&
+	    m.hdr.exchange == IKE_SA_INIT && m.hdr.flags == IKE_FLAG_I &&
+	    m.hdr.msgid == 0 && m.hdr.length == 240 && m.len == 240,
+	    "header");
+	T_CHECK(m.npl == 5 && m.pl[0].type == IKE_PL_SA &&
+	    m.pl[1].type == IKE_PL_KE && m.pl[2].type == IKE_PL_NONCE &&
+	    m.pl[3].type == IKE_PL_NOTIFY && m.pl[4].type == IKE_PL_NOTIFY,
+	    "payloads %zu", m.npl);
+	T_CHECK(m.pl[0].len == 44 && m.pl[0].body == init_msg + 32 &&
+	    !m.pl[0].critical, "SA view");
+
+	T_CHECK(ike_sa_parse(m.pl[0].body, m.pl[0].len, &sa) == 0, "SA");
+	T_CHECK(sa.nprop == 1 && sa.prop[0].num == 1 &&
+	    sa.prop[0].proto == IKE_PROTO_IKE && sa.prop[0].spi_size == 0 &&
+	    sa.prop[0].ntr == 4, "proposal");
+	T_CHECK(sa.prop[0].tr[0].type == IKE_TR_ENCR &&
+	    sa.prop[0].tr[0].id == IKE_ENCR_AES_CBC &&
+	    sa.prop[0].tr[0].keylen == 256 && !sa.prop[0].tr[0].unknown_attr,
+	    "ENCR");
+	T_CHECK(sa.prop[0].tr[1].type == IKE_TR_PRF &&
+	    sa.prop[0].tr[1].id == IKE_PRF_HMAC_SHA2_256 &&
+	    sa.prop[0].tr[1].keylen == 0, "PRF");
+	T_CHECK(sa.prop[0].tr[2].type == IKE_TR_INTEG &&
+	    sa.prop[0].tr[2].id == IKE_INTEG_HMAC_SHA2_256_128, "INTEG");
+	T_CHECK(ike_proposal_get(&sa.prop[0], IKE_TR_DH) == &sa.prop[0].tr[3]
+	    && sa.prop[0].tr[3].id == IKE_DH_ECP256, "DH");
+	T_CHECK(ike_proposal_get(&sa.prop[0], IKE_TR_ESN) == NULL, "no ESN");
+
+	T_CHECK(ike_ke_parse(&m.pl[1], &ke) == 0 && ke.group == 19 &&
+	    ke.len == 64 && ke.data == init_msg + 84 && ke.data[0] == 0xab &&
+	    ke.data[63] == 0xab, "KE");
+	T_CHECK(ike_nonce_parse(&m.pl[2], &nonce, &nlen) == 0 && nlen == 32 &&
+	    nonce[0] == 0x11 && nonce == init_msg + 152, "Nonce");
+	T_CHECK(ike_notify_parse(&m.pl[3], &n) == 0 && n.proto == 0 &&
+	    n.spi_size == 0 && n.spi == NULL &&
+	    n.type == IKE_N_NAT_DETECTION_SOURCE_IP && n.len == 20 &&
+	    n.data[0] == 0x5a, "N src");
+	T_CHECK(ike_msg_notify(&m, IKE_N_NAT_DETECTION_DESTINATION_IP, &n) == 0
+	    && n.data == init_msg + 220 && n.data[19] == 0xa5, "N dst");
+	T_CHECK(ike_msg_notify(&m, IKE_N_COOKIE, &n) == -ENOENT, "no COOKIE");
+	T_CHECK((pl = ike_msg_find(&m, IKE_PL_NOTIFY, &it)) == &m.pl[3] &&
+	    (pl = ike_msg_find(&m, IKE_PL_NOTIFY, &it)) == &m.pl[4] &&
+	    ike_msg_find(&m, IKE_PL_NOTIFY, &it) == NULL, "find");
+	T_CHECK(strcmp(ike_pl_name(IKE_PL_NONCE), "Nonce") == 0 &&
+	    strcmp(ike_pl_name(99), "?") == 0 &&
+	    strcmp(ike_notify_name(IKE_N_COOKIE), "COOKIE") == 0 &&
+	    strcmp(ike_notify_name(12345), "?") == 0, "names");
+
+	/* The writer gives the same bytes from the same fields. */
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_hdr(&w, &m.hdr);
+	ike_wr_sa(&w, &sa);
+	ike_wr_ke(&w, 19, ke.data, ke.len);
+	memset(ni, 0x11, sizeof(ni));
+	ike_wr_nonce(&w, ni, sizeof(ni));
+	memset(nat, 0x5a, sizeof(nat));
+	ike_wr_notify(&w, 0, NULL, 0, IKE_N_NAT_DETECTION_SOURCE_IP, nat, 20);
+	memset(nat, 0xa5, sizeof(nat));
+	ike_wr_notify(&w, 0, NULL, 0, IKE_N_NAT_DETECTION_DESTINATION_IP,
+	    nat, 20);
+	T_CHECK((rc = ike_wr_finish(&w)) == 240 &&
+	    memcmp(buf, init_msg, 240) == 0, "writer: rc %d", rc);
+
+	/* Bytes after Length (a padded datagram) are not the message's. */
+	memcpy(buf, init_msg, init_len);
+	buf[init_len] = 0xff;
+	T_CHECK(ike_msg_parse(buf, init_len + 1, &m) == 0 && m.len == 240,
+	    "trailing bytes");
+}
+
+/* Each payload through the writer, then the parsers. */
+static void
+test_round_trip(void)
+{
+	static const uint8_t key[5] = { 1, 2, 3, 4, 5 };
+	static const uint8_t esp_spi[4] = { 0xc0, 0xff, 0xee, 0x01 };
+	struct ike_sa_pl sa = { 0 }, sa2;
+	struct ike_ts_pl ts = { 0 }, ts2;
+	struct ike_delete d = { 0 }, d2;
+	struct ike_hdr h = { .spi_i = 0x1122334455667788ULL,
+	    .spi_r = 0x99aabbccddeeff00ULL, .exchange = IKE_AUTH,
+	    .flags = IKE_FLAG_R, .msgid = 0x01020304 };
+	struct ike_ke ke;
+	struct ike_id id;
+	struct ike_auth a;
+	struct ike_cert c;
+	struct ike_notify n;
+	const uint8_t *p;
+	size_t len;
+	struct ike_wr w;
+	uint8_t nonce[256];
+	int rc;
+
+	sa.nprop = 2;
+	sa.prop[0] = (struct ike_proposal){ .num = 1, .proto = IKE_PROTO_ESP,
+	    .spi_size = 4, .spi = { 0xde, 0xad, 0xbe, 0xef }, .ntr = 3,
+	    .tr = { { IKE_TR_ENCR, IKE_ENCR_AES_GCM_16, 128, 0 },
+		    { IKE_TR_ENCR, IKE_ENCR_AES_GCM_16, 256, 0 },
+		    { IKE_TR_ESN, IKE_ESN_NO, 0, 0 } } };
+	sa.prop[1] = (struct ike_proposal){ .num = 2, .proto = IKE_PROTO_ESP,
+	    .spi_size = 4, .spi = { 0xde, 0xad, 0xbe, 0xef }, .ntr = 3,
+	    .tr = { { IKE_TR_ENCR, IKE_ENCR_AES_CBC, 128, 0 },
+		    { IKE_TR_INTEG, IKE_INTEG_HMAC_SHA2_256_128, 0, 0 },
+		    { IKE_TR_ESN, IKE_ESN_NO, 0, 0 } } };
+	ts.n = 2;
+	ike_ts_from_prefix(&ts.ts[0], AF_INET, "\x0a\x00\x00\x01", 32);
+	ts.ts[0].ipproto = 17;
+	ts.ts[0].sport = ts.ts[0].eport = 500;
+	ike_ts_from_prefix(&ts.ts[1], AF_INET6,
+	    "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 64);
+	d.proto = IKE_PROTO_ESP;
+	d.spi_size = 4;
+	d.nspi = 3;
+	d.spi[0] = 1;
+	d.spi[1] = 0x80000000u;
+	d.spi[2] = 0xffffffffu;
+	memset(nonce, 0x42, sizeof(nonce));
+
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_hdr(&w, &h);
+	ike_wr_sa(&w, &sa);
+	ike_wr_ke(&w, IKE_DH_MODP2048, key, sizeof(key));
+	ike_wr_nonce(&w, nonce, 256);
+	ike_wr_id(&w, IKE_PL_IDI, IKE_ID_FQDN, (const uint8_t *)"seg.a", 5);
+	ike_wr_id(&w, IKE_PL_IDR, IKE_ID_IPV4, (const uint8_t *)"\x0a\0\0\x02",
+	    4);
+	ike_wr_auth(&w, IKE_AUTH_PSK, key, sizeof(key));
+	ike_wr_cert(&w, IKE_PL_CERT, IKE_CERT_X509_SIG, key, 3);
+	ike_wr_cert(&w, IKE_PL_CERTREQ, IKE_CERT_X509_SIG, NULL, 0);
+	ike_wr_notify(&w, IKE_PROTO_ESP, esp_spi, 4, IKE_N_REKEY_SA, NULL, 0);
+	ike_wr_delete(&w, &d);
+	ike_wr_ts(&w, IKE_PL_TSI, &ts);
+	ike_wr_ts(&w, IKE_PL_TSR, &ts);
+	rc = ike_wr_finish(&w);
+	T_CHECK(rc > IKE_HDR_LEN, "finish %d", rc);
+	T_CHECK(ike_msg_parse(buf, (size_t)rc, &m) == 0 && m.npl == 12 &&
+	    m.len == (size_t)rc, "parse %zu", m.npl);
+	T_CHECK(m.hdr.spi_i == h.spi_i && m.hdr.spi_r == h.spi_r &&
+	    m.hdr.version == IKE_VERSION && m.hdr.exchange == IKE_AUTH &&
+	    m.hdr.flags == IKE_FLAG_R && m.hdr.msgid == 0x01020304, "hdr");
+
+	T_CHECK(m.pl[0].type == IKE_PL_SA &&
+	    ike_sa_parse(m.pl[0].body, m.pl[0].len, &sa2) == 0 &&
+	    sa2.nprop == 2 && sa2.prop[1].num == 2 &&
+	    memcmp(sa2.prop[1].spi, "\xde\xad\xbe\xef", 4) == 0 &&
+	    sa2.prop[0].ntr == 3 && sa2.prop[0].tr[1].keylen == 256 &&
+	    sa2.prop[0].tr[1].id == IKE_ENCR_AES_GCM_16 &&
+	    sa2.prop[1].tr[1].type == IKE_TR_INTEG &&
+	    sa2.prop[1].tr[2].type == IKE_TR_ESN &&
+	    sa2.prop[1].tr[2].keylen == 0, "SA");
+	T_CHECK(ike_ke_parse(&m.pl[1], &ke) == 0 && ke.group == 14 &&
+	    ke.len == 5 && memcmp(ke.data, key, 5) == 0, "KE");
+	T_CHECK(ike_nonce_parse(&m.pl[2], &p, &len) == 0 && len == 256 &&
+	    p[255] == 0x42, "Nonce");
+	T_CHECK(m.pl[3].type == IKE_PL_IDI && ike_id_parse(&m.pl[3], &id) == 0
+	    && id.type == IKE_ID_FQDN && id.len == 5 &&
+	    memcmp(id.data, "seg.a", 5) == 0 && id.body == m.pl[3].body &&
+	    id.body_len == 9, "IDi");
+	T_CHECK(m.pl[4].type == IKE_PL_IDR && ike_id_parse(&m.pl[4], &id) == 0
+	    && id.type == IKE_ID_IPV4 && id.len == 4 && id.data[3] == 2, "IDr");
+	T_CHECK(ike_auth_parse(&m.pl[5], &a) == 0 && a.method == IKE_AUTH_PSK
+	    && a.len == 5 && a.data[4] == 5, "AUTH");
+	T_CHECK(m.pl[6].type == IKE_PL_CERT && ike_cert_parse(&m.pl[6], &c) == 0
+	    && c.encoding == IKE_CERT_X509_SIG && c.len == 3, "CERT");
+	T_CHECK(m.pl[7].type == IKE_PL_CERTREQ &&
+	    ike_cert_parse(&m.pl[7], &c) == 0 && c.len == 0, "CERTREQ");
+	T_CHECK(ike_notify_parse(&m.pl[8], &n) == 0 && n.proto == IKE_PROTO_ESP
+	    && n.spi_size == 4 && memcmp(n.spi, esp_spi, 4) == 0 &&
+	    n.type == IKE_N_REKEY_SA && n.len == 0, "N");
+	T_CHECK(ike_delete_parse(&m.pl[9], &d2) == 0 && d2.proto == 3 &&
+	    d2.spi_size == 4 && d2.nspi == 3 && d2.spi[0] == 1 &&
+	    d2.spi[1] == 0x80000000u && d2.spi[2] == 0xffffffffu, "D");
+	T_CHECK(m.pl[10].type == IKE_PL_TSI &&
+	    ike_ts_parse(&m.pl[10], &ts2) == 0 && ts2.n == 2 &&
+	    memcmp(&ts2.ts[0], &ts.ts[0], sizeof(ts.ts[0])) == 0 &&
+	    memcmp(&ts2.ts[1], &ts.ts[1], sizeof(ts.ts[1])) == 0, "TSi");
+	T_CHECK(m.pl[11].type == IKE_PL_TSR && ike_ts_parse(&m.pl[11], &ts2)
+	    == 0 && ts2.n == 2 && ts2.ts[1].type == IKE_TS_IPV6_RANGE, "TSr");
+
+	/* The IKE SA's Delete: no SPI. */
+	d = (struct ike_delete){ .proto = IKE_PROTO_IKE };
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_hdr(&w, &h);
+	ike_wr_delete(&w, &d);
+	rc = ike_wr_finish(&w);
+	T_CHECK(rc == IKE_HDR_LEN + 8 && ike_msg_parse(buf, (size_t)rc, &m)
+	    == 0 && ike_delete_parse(&m.pl[0], &d2) == 0 &&
+	    d2.proto == IKE_PROTO_IKE && d2.nspi == 0, "D IKE %d", rc);
+}
+
+/* An SK payload last, its body opaque; the plaintext chain written bare
+ * and read with ike_pl_chain_parse, appended to the message's. */
+static void
+test_sk_chain(void)
+{
+	struct ike_hdr h = { .spi_i = 1, .spi_r = 2, .exchange = IKE_AUTH,
+	    .flags = IKE_FLAG_I, .msgid = 1 };
+	struct ike_wr w, in;
+	size_t sk, it = 0;
+	uint8_t nonce[16] = { 0 };
+	struct ike_notify n;
+	int rc, plen;
+
+	ike_wr_init(&in, buf2, sizeof(buf2));
+	ike_wr_id(&in, IKE_PL_IDI, IKE_ID_FQDN, (const uint8_t *)"a", 1);
+	ike_wr_notify(&in, 0, NULL, 0, IKE_N_INITIAL_CONTACT, NULL, 0);
+	ike_wr_nonce(&in, nonce, 16);
+	plen = ike_wr_finish(&in);
+	T_CHECK(plen == 9 + 8 + 20 && in.first == IKE_PL_IDI && !in.has_hdr,
+	    "bare chain %d first %u", plen, in.first);
+
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_hdr(&w, &h);
+	ike_wr_notify(&w, 0, NULL, 0, IKE_N_COOKIE, nonce, 1);
+	sk = ike_wr_pl_begin(&w, IKE_PL_SK, 0);
+	w.p[sk] = in.first;		/* 3.14: the first inner type */
+	ike_wr_bytes(&w, "IV..ciphertext..ICV", 19);
+	ike_wr_pl_end(&w, sk);
+	rc = ike_wr_finish(&w);
+	T_CHECK(rc == IKE_HDR_LEN + 9 + 23, "rc %d", rc);
+	T_CHECK(ike_msg_parse(buf, (size_t)rc, &m) == 0 && m.npl == 2 &&
+	    m.pl[1].type == IKE_PL_SK && m.pl[1].len == 19 &&
+	    buf[16] == IKE_PL_NOTIFY, "SK message");
+	T_CHECK(ike_sk_inner_type(&m, 1) == IKE_PL_IDI &&
+	    ike_sk_inner_type(&m, 0) == IKE_PL_NONE &&
+	    ike_sk_inner_type(&m, 2) == IKE_PL_NONE, "inner type");
+	T_CHECK(ike_pl_chain_parse(IKE_PL_IDI, buf2, (size_t)plen, &m) == 0 &&
+	    m.npl == 5 && m.pl[2].type == IKE_PL_IDI &&
+	    m.pl[4].type == IKE_PL_NONCE && m.pl[4].len == 16, "inner");
+	T_CHECK(ike_msg_find(&m, IKE_PL_NOTIFY, &it) == &m.pl[0] &&
+	    ike_msg_find(&m, IKE_PL_NOTIFY, &it) == &m.pl[3], "find inner");
+	T_CHECK(ike_msg_notify(&m, IKE_N_INITIAL_CONTACT, &n) == 0 &&
+	    n.len == 0, "INITIAL_CONTACT");
+	/* An SK inside the plaintext of an SK is refused. */
+	m.npl = 0;
+	T_CHECK(ike_pl_chain_parse(IKE_PL_SK, buf + IKE_HDR_LEN + 9, 23, &m)
+	    == -EPROTO, "nested SK");
+	/* An empty plaintext chain. */
+	m.npl = 0;
+	T_CHECK(ike_pl_chain_parse(IKE_PL_NONE, buf2, 0, &m) == 0 &&
+	    m.npl == 0, "empty chain");
+}
+
+int
+main(void)
+{
+	test_init_request();
+	test_round_trip();
+	test_sk_chain();
+	return t_done("test_ike_msg");
+}
