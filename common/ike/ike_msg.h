@@ -101,14 +101,22 @@ int ike_sa_parse(const uint8_t *body, size_t len, struct ike_sa_pl *sa);
 /* 2.7: the responder's choice.  The first proposal of offered (in its
  * order) whose protocol is proto and that has, for every transform type
  * ours requires, a transform ours also lists (same id and keylen), wins;
- * the result holds exactly one transform per type, the offered proposal's
- * number and SPI.  ours is one proposal listing every acceptable
- * transform.  -ENOENT: NO_PROPOSAL_CHOSEN. */
+ * the result holds exactly one transform per type (the first of the
+ * offered ones ours lists), the offered proposal's number and SPI.  ours
+ * is one proposal listing every acceptable transform; a type ours lists
+ * with ID 0 (NONE, e.g. INTEG for AES-GCM or DH for a CHILD_SA without
+ * PFS) may be missing from the offer.  A proposal is skipped when it
+ * offers a type ours does not list (3.3: the types are ANDed), or when
+ * the result would pair a combined-mode cipher with an integrity
+ * algorithm or any other cipher with none (3.3.3).  -ENOENT:
+ * NO_PROPOSAL_CHOSEN. */
 int ike_sa_select(const struct ike_sa_pl *offered,
     const struct ike_proposal *ours, uint8_t proto,
     struct ike_proposal *chosen);
-/* The initiator's check of a response: exactly one proposal, whose every
- * transform was in what it offered.  -EPROTO otherwise. */
+/* The initiator's check of a response: exactly one proposal, with the
+ * number and protocol of one offered, whose every transform was in that
+ * proposal, one per type, every type offered answered (unless NONE was
+ * among the offered ones).  -EPROTO otherwise. */
 int ike_sa_check_reply(const struct ike_sa_pl *offered,
     const struct ike_sa_pl *reply, struct ike_proposal *chosen);
 /* The transform of type in p, or NULL. */

@@ -310,11 +310,304 @@ test_sk_chain(void)
 	    m.npl == 0, "empty chain");
 }
 
+/* A message: the IKE header (Next Payload first) and the payload bytes in
+ * hex; its length in *len.  Returns ike_msg_parse's result. */
+static int
+parse_hex(uint8_t first, const char *pls, size_t *len)
+{
+	size_t n = 0;
+
+	memset(buf, 0, IKE_HDR_LEN);
+	buf[16] = first;
+	buf[17] = IKE_VERSION;
+	buf[18] = IKE_INFORMATIONAL;
+	if (hex_decode_var(pls, buf + IKE_HDR_LEN, sizeof(buf) - IKE_HDR_LEN,
+	    &n) != 0)
+		return -999;
+	n += IKE_HDR_LEN;
+	buf[24] = (uint8_t)(n >> 24);
+	buf[25] = (uint8_t)(n >> 16);
+	buf[26] = (uint8_t)(n >> 8);
+	buf[27] = (uint8_t)n;
+	if (len != NULL)
+		*len = n;
+	return ike_msg_parse(buf, n, &m);
+}
+
+/* An SA body in hex through ike_sa_parse. */
+static int
+sa_hex(const char *hex, struct ike_sa_pl *sa)
+{
+	size_t n;
+
+	if (hex_decode_var(hex, buf2, sizeof(buf2), &n) != 0)
+		return -999;
+	return ike_sa_parse(buf2, n, sa);
+}
+
+/* A payload body in hex as a struct ike_pl of type. */
+static struct ike_pl *
+pl_hex(uint8_t type, const char *hex)
+{
+	static struct ike_pl pl;
+
+	pl.type = type;
+	pl.critical = 0;
+	pl.body = buf2;
+	if (hex_decode_var(hex, buf2, sizeof(buf2), &pl.len) != 0)
+		pl.len = 0;
+	return &pl;
+}
+
+#define TR_AES128	"0300000c0100000c800e0080"
+#define TR_PRF		"0300000802000005"
+#define TR_INTEG	"030000080300000c"
+#define TR_DH19_LAST	"0000000804000013"
+
+static void
+test_malformed(void)
+{
+	struct ike_hdr h;
+	struct ike_sa_pl sa;
+	struct ike_ts_pl ts;
+	struct ike_ke ke;
+	struct ike_id id;
+	struct ike_auth a;
+	struct ike_cert c;
+	struct ike_notify n;
+	struct ike_delete d;
+	const uint8_t *p;
+	char hex[640];
+	size_t len, i;
+	int rc;
+
+	/* 3.1 header */
+	T_CHECK(ike_hdr_parse(init_msg, IKE_HDR_LEN - 1, &h) == -EPROTO,
+	    "truncated header");
+	T_CHECK(ike_msg_parse(init_msg, 0, &m) == -EPROTO, "empty");
+	T_CHECK(ike_msg_parse(init_msg, init_len - 1, &m) == -EPROTO,
+	    "Length > buffer");
+	memcpy(buf, init_msg, init_len);
+	buf[27] = IKE_HDR_LEN - 1;
+	T_CHECK(ike_msg_parse(buf, init_len, &m) == -EPROTO, "Length < 28");
+	buf[27] = 0xf0;
+	buf[17] = 0x30;
+	T_CHECK(ike_msg_parse(buf, init_len, &m) == -EPROTONOSUPPORT,
+	    "version 3.0");
+	buf[17] = 0x10;
+	T_CHECK(ike_hdr_parse(buf, init_len, &h) == -EPROTONOSUPPORT,
+	    "version 1.0");
+	buf[17] = 0x21;
+	T_CHECK(ike_msg_parse(buf, init_len, &m) == 0 && m.hdr.version == 0x21,
+	    "minor version 1 is ignored");
+
+	/* 3.2 the chain */
+	T_CHECK(parse_hex(IKE_PL_NONE, "", NULL) == 0 && m.npl == 0, "empty");
+	T_CHECK(parse_hex(IKE_PL_VENDOR, "00000003", NULL) == -EPROTO,
+	    "payload length 3");
+	T_CHECK(parse_hex(IKE_PL_VENDOR, "0000000a0102030405", NULL) ==
+	    -EPROTO, "payload past the end");
+	T_CHECK(parse_hex(IKE_PL_VENDOR, "00000004" "00", NULL) == -EPROTO,
+	    "bytes after the last payload");
+	T_CHECK(parse_hex(IKE_PL_VENDOR, "2b000004", NULL) == -EPROTO,
+	    "Next Payload with no payload");
+	T_CHECK(parse_hex(IKE_PL_VENDOR, "000000", NULL) == -EPROTO,
+	    "truncated generic header");
+	T_CHECK(parse_hex(IKE_PL_SK, "28000008aabbccdd" "00000004", NULL) ==
+	    -EPROTO, "SK not last");
+	T_CHECK(parse_hex(IKE_PL_NOTIFY, "2e000008" "00004006" "28000008aabbccdd",
+	    NULL) == 0 && m.npl == 2 && ike_sk_inner_type(&m, 1) == 40,
+	    "SK last");
+	/* 2.5: unknown payloads. */
+	T_CHECK(parse_hex(IKE_PL_VENDOR, "7f000004" "00000005aa", NULL) == 0 &&
+	    m.npl == 2 && m.pl[1].type == 127 && m.pl[1].len == 1 &&
+	    m.unsupported == 0, "unknown non-critical kept");
+	T_CHECK(parse_hex(IKE_PL_VENDOR, "7f000004" "2b800004" "00800004",
+	    NULL) == -ENOTSUP && m.unsupported == 127 && m.pl[1].critical,
+	    "unknown critical");
+	T_CHECK(parse_hex(IKE_PL_VENDOR, "7f000004" "2b800004" "00800003",
+	    NULL) == -EPROTO, "syntax wins over an unknown critical payload");
+	T_CHECK(parse_hex(IKE_PL_VENDOR, "00800004", NULL) == 0 &&
+	    m.pl[0].critical, "known critical");
+	for (i = 0, hex[0] = '\0'; i < 33; i++)
+		strcat(hex, i + 1 < 33 ? "2b000004" : "00000004");
+	T_CHECK(parse_hex(IKE_PL_VENDOR, hex, NULL) == -E2BIG, "33 payloads");
+	T_CHECK(parse_hex(IKE_PL_VENDOR, hex + 8, &len) == 0 &&
+	    m.npl == IKE_MAX_PAYLOADS, "32 payloads");
+
+	/* 3.3 SA */
+	T_CHECK(sa_hex("0000002c01010004" TR_AES128 TR_PRF TR_INTEG
+	    TR_DH19_LAST, &sa) == 0, "SA ok");
+	T_CHECK(sa_hex("", &sa) == -EPROTO, "SA empty");
+	T_CHECK(sa_hex("02000014010100010000000801000014"
+	    "0000001403010001" "0000000801000014", &sa) == -EPROTO,
+	    "proposals 1, 3");
+	T_CHECK(sa_hex("02000010010100010000000801000014"
+	    "0000001001010001" "0000000801000014", &sa) == -EPROTO,
+	    "proposals 1, 1");
+	T_CHECK(sa_hex("02000010020100010000000801000014"
+	    "0000001003010001" "0000000801000014", &sa) == -EPROTO,
+	    "proposals 2, 3");
+	T_CHECK(sa_hex("0000001000010001" "0000000801000014", &sa) == -EPROTO,
+	    "proposal 0");
+	T_CHECK(sa_hex("0000001003010001" "0000000801000014", &sa) == 0 &&
+	    sa.prop[0].num == 3, "lone proposal 3 (an answer)");
+	T_CHECK(sa_hex("0200001001010001" "0000000801000014", &sa) == -EPROTO,
+	    "last proposal marked 2");
+	T_CHECK(sa_hex("02000010010100010000000801000014"
+	    "0000001002010001" "0000000801000014", &sa) == 0 && sa.nprop == 2,
+	    "proposals 1, 2");
+	T_CHECK(sa_hex("0000001001010001" "0000000c01000014", &sa) == -EPROTO,
+	    "transform length past the proposal");
+	T_CHECK(sa_hex("0000001401010001" "0000000801000014" "00000000", &sa)
+	    == -EPROTO, "bytes after the last transform");
+	T_CHECK(sa_hex("0000001001010001" "0000000701000014", &sa) == -EPROTO,
+	    "transform length 7");
+	T_CHECK(sa_hex("0000001801010002" "0000000801000014" "0000000803000002",
+	    &sa) == -EPROTO, "first transform marked last");
+	T_CHECK(sa_hex("0000001801010001" "0300000801000014" "0000000803000002",
+	    &sa) == -EPROTO, "Num Transforms 1 of 2");
+	T_CHECK(sa_hex("0000000801010000", &sa) == -EPROTO, "no transform");
+	T_CHECK(sa_hex("0000001201010001" "0000000a01000014" "800e", &sa) ==
+	    -EPROTO, "truncated attribute");
+	T_CHECK(sa_hex("0000001401010001" "0000000c01000014" "000e0002", &sa) ==
+	    -EPROTO, "TLV attribute past the transform");
+	T_CHECK(sa_hex("0000001801010001" "0000001001000014" "000e0002abcd"
+	    "0000", &sa) == -EPROTO, "TLV leaving 2 bytes");
+	T_CHECK(sa_hex("0000001401010001" "0000000c0100000c" "80110080", &sa) ==
+	    0 && sa.prop[0].tr[0].unknown_attr && sa.prop[0].tr[0].keylen == 0
+	    && sa.prop[0].tr[0].id == 12, "unknown attribute: kept, marked");
+	T_CHECK(sa_hex("0000001801010001" "000000100100000c" "800e0080800e0100",
+	    &sa) == 0 && sa.prop[0].tr[0].unknown_attr, "Key Length twice");
+	T_CHECK(sa_hex("0000001401010001" "000000080100000c" "00000000", &sa)
+	    == -EPROTO, "proposal longer than its transforms");
+	T_CHECK(sa_hex("0000001401010902" "0000000801000014", &sa) == -EPROTO,
+	    "SPI size 9");
+	T_CHECK(sa_hex("0000000901010401" "00", &sa) == -EPROTO,
+	    "SPI past the proposal");
+	for (i = 0, hex[0] = '\0'; i < 17; i++)
+		strcat(hex, i + 1 < 17 ? "0300000801000014" : "0000000801000014");
+	{
+		char big[2 * 8 + sizeof(hex)];
+
+		snprintf(big, sizeof(big), "%s%s", "0000009001010011", hex);
+		T_CHECK(sa_hex(big, &sa) == -E2BIG, "17 transforms");
+	}
+	{
+		char big[9 * 32 + 1] = "";
+
+		for (i = 0; i < 9; i++) {
+			/* proposal i + 1: length 16, 1 transform */
+			snprintf(hex, sizeof(hex), "%s000010%02zx010001"
+			    "0000000801000014", i + 1 < 9 ? "02" : "00", i + 1);
+			strcat(big, hex);
+		}
+		T_CHECK(sa_hex(big, &sa) == -E2BIG, "9 proposals");
+		big[8 * 32] = '\0';
+		big[8 * 32 - 32] = '0';
+		big[8 * 32 - 31] = '0';
+		T_CHECK(sa_hex(big, &sa) == 0 && sa.nprop == 8 &&
+		    sa.prop[7].num == 8, "8 proposals");
+	}
+
+	/* 3.4, 3.5, 3.6, 3.8, 3.9, 3.10, 3.11 */
+	T_CHECK(ike_ke_parse(pl_hex(IKE_PL_KE, "00130000"), &ke) == -EPROTO,
+	    "KE without data");
+	T_CHECK(ike_ke_parse(pl_hex(IKE_PL_KE, "001300"), &ke) == -EPROTO,
+	    "KE of 3");
+	T_CHECK(ike_nonce_parse(pl_hex(IKE_PL_NONCE,
+	    "000102030405060708090a0b0c0d0e"), &p, &len) == -EPROTO,
+	    "nonce of 15");
+	T_CHECK(ike_nonce_parse(pl_hex(IKE_PL_NONCE,
+	    "000102030405060708090a0b0c0d0e0f"), &p, &len) == 0 && len == 16,
+	    "nonce of 16");
+	{
+		struct ike_pl pl = { .type = IKE_PL_NONCE, .body = buf2,
+		    .len = 257 };
+
+		T_CHECK(ike_nonce_parse(&pl, &p, &len) == -EPROTO,
+		    "nonce of 257");
+		pl.len = 256;
+		T_CHECK(ike_nonce_parse(&pl, &p, &len) == 0, "nonce of 256");
+	}
+	T_CHECK(ike_id_parse(pl_hex(IKE_PL_IDI, "02000000"), &id) == -EPROTO,
+	    "ID without data");
+	T_CHECK(ike_id_parse(pl_hex(IKE_PL_IDI, "010000000a000001ff"), &id) ==
+	    -EPROTO, "ID_IPV4_ADDR of 5");
+	T_CHECK(ike_id_parse(pl_hex(IKE_PL_IDI, "050000000a000001"), &id) ==
+	    -EPROTO, "ID_IPV6_ADDR of 4");
+	T_CHECK(ike_auth_parse(pl_hex(IKE_PL_AUTH, "020000"), &a) == -EPROTO,
+	    "AUTH of 3");
+	T_CHECK(ike_cert_parse(pl_hex(IKE_PL_CERT, "04"), &c) == -EPROTO,
+	    "CERT without data");
+	T_CHECK(ike_cert_parse(pl_hex(IKE_PL_CERT, ""), &c) == -EPROTO,
+	    "CERT empty");
+	T_CHECK(ike_notify_parse(pl_hex(IKE_PL_NOTIFY, "030440"), &n) ==
+	    -EPROTO, "N of 3");
+	T_CHECK(ike_notify_parse(pl_hex(IKE_PL_NOTIFY, "03044009aabbcc"), &n) ==
+	    -EPROTO, "N SPI past the end");
+	T_CHECK(ike_delete_parse(pl_hex(IKE_PL_DELETE, "03040002aabbccdd"), &d)
+	    == -EPROTO, "D 2 SPIs, 1 there");
+	T_CHECK(ike_delete_parse(pl_hex(IKE_PL_DELETE, "03080001aabbccdd"
+	    "aabbccdd"), &d) == -EPROTO, "D SPI size 8 for ESP");
+	T_CHECK(ike_delete_parse(pl_hex(IKE_PL_DELETE, "01000001"), &d) ==
+	    -EPROTO, "D IKE with a count");
+	T_CHECK(ike_delete_parse(pl_hex(IKE_PL_DELETE, "07040000"), &d) ==
+	    -EPROTO, "D protocol 7");
+	for (i = 0, hex[0] = '\0'; i < 17; i++)
+		strcat(hex, "01020304");
+	{
+		char big[8 + sizeof(hex)];
+
+		snprintf(big, sizeof(big), "03040011%s", hex);
+		T_CHECK(ike_delete_parse(pl_hex(IKE_PL_DELETE, big), &d) ==
+		    -E2BIG, "D 17 SPIs");
+		snprintf(big, sizeof(big), "03040010%s", hex + 8);
+		T_CHECK(ike_delete_parse(pl_hex(IKE_PL_DELETE, big), &d) == 0 &&
+		    d.nspi == 16 && d.spi[15] == 0x01020304, "D 16 SPIs");
+	}
+
+	/* 3.13 TS */
+	T_CHECK(ike_ts_parse(pl_hex(IKE_PL_TSI, "01000000" "0700001000000000"
+	    "0a0000020a000001"), &ts) == -EPROTO, "TS start > end");
+	T_CHECK(ike_ts_parse(pl_hex(IKE_PL_TSI, "01000000" "0700001000000000"
+	    "0a0000010a000001"), &ts) == 0 && ts.n == 1, "TS one address");
+	T_CHECK(ike_ts_parse(pl_hex(IKE_PL_TSI, "01000000" "0800001000000000"
+	    "0a0000010a000001"), &ts) == -EPROTO, "IPv6 TS of 16");
+	T_CHECK(ike_ts_parse(pl_hex(IKE_PL_TSI, "01000000" "0700001400000000"
+	    "0a0000010a00000100000000"), &ts) == -EPROTO, "IPv4 TS of 20");
+	T_CHECK(ike_ts_parse(pl_hex(IKE_PL_TSI, "01000000" "0711001001f401f3"
+	    "0a0000010a000001"), &ts) == -EPROTO, "ports 500-499");
+	T_CHECK(ike_ts_parse(pl_hex(IKE_PL_TSI, "01000000" "07110010ffff0000"
+	    "0a0000010a000001"), &ts) == 0 && ts.ts[0].sport == 65535,
+	    "OPAQUE ports");
+	T_CHECK(ike_ts_parse(pl_hex(IKE_PL_TSI, "02000000" "0700001000000000"
+	    "0a0000010a000001"), &ts) == -EPROTO, "Number of TSs 2 of 1");
+	T_CHECK(ike_ts_parse(pl_hex(IKE_PL_TSI, "00000000"), &ts) == -EPROTO,
+	    "no TS");
+	T_CHECK(ike_ts_parse(pl_hex(IKE_PL_TSI, "01000000" "0700001000000000"
+	    "0a0000010a000001" "00"), &ts) == -EPROTO, "a byte after the TSs");
+	T_CHECK(ike_ts_parse(pl_hex(IKE_PL_TSI, "02000000" "0900000cdeadbeef"
+	    "00000000" "0700001000000000" "0a0000010a000001"), &ts) == 0 &&
+	    ts.n == 1 && ts.ts[0].type == IKE_TS_IPV4_RANGE,
+	    "unknown TS type skipped");
+	for (i = 0, hex[0] = '\0'; i < 9; i++)
+		strcat(hex, "07000010000000000a0000010a000001");
+	{
+		char big[8 + sizeof(hex)];
+
+		snprintf(big, sizeof(big), "09000000%s", hex);
+		T_CHECK((rc = ike_ts_parse(pl_hex(IKE_PL_TSI, big), &ts)) ==
+		    -E2BIG, "9 TSs: %d", rc);
+	}
+}
+
 int
 main(void)
 {
 	test_init_request();
 	test_round_trip();
 	test_sk_chain();
+	test_malformed();
 	return t_done("test_ike_msg");
 }
