@@ -1,7 +1,8 @@
 /* test_ike_msg.c - the IKEv2 message codec (RFC 7296 3): a hand-assembled
  * IKE_SA_INIT request read field by field, writer -> parser round trips of
- * every payload, every malformation the parsers must refuse, the choice
- * of a proposal, the check of an answer and traffic selector narrowing. */
+ * every payload, every malformation the parsers must refuse, the
+ * writer's errors.  The choice of a proposal and the narrowing of traffic
+ * selectors are in test_ike_select.c. */
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
@@ -602,6 +603,67 @@ test_malformed(void)
 	}
 }
 
+/* The writer's sticky errors. */
+static void
+test_writer_errors(void)
+{
+	struct ike_hdr h = { .exchange = IKE_INFORMATIONAL };
+	struct ike_sa_pl sa = { 0 };
+	struct ike_ts_pl ts = { 0 };
+	struct ike_delete d = { .proto = IKE_PROTO_ESP, .spi_size = 4 };
+	struct ike_wr w;
+	uint8_t nonce[257] = { 0 };
+
+	ike_wr_init(&w, buf, IKE_HDR_LEN + 19);
+	ike_wr_hdr(&w, &h);
+	ike_wr_nonce(&w, nonce, 16);
+	T_CHECK(w.err == -ENOSPC && ike_wr_finish(&w) == -ENOSPC, "ENOSPC");
+	ike_wr_init(&w, buf, IKE_HDR_LEN + 20);
+	ike_wr_hdr(&w, &h);
+	ike_wr_nonce(&w, nonce, 16);
+	T_CHECK(ike_wr_finish(&w) == IKE_HDR_LEN + 20, "exact fit");
+
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_nonce(&w, nonce, 15);
+	T_CHECK(w.err == -EINVAL, "nonce 15");
+	ike_wr_nonce(&w, nonce, 16);	/* sticks: does nothing */
+	T_CHECK(w.len == 0 && ike_wr_finish(&w) == -EINVAL, "sticky");
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_nonce(&w, nonce, 257);
+	T_CHECK(ike_wr_finish(&w) == -EINVAL, "nonce 257");
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_sa(&w, &sa);
+	T_CHECK(ike_wr_finish(&w) == -EINVAL, "SA without proposal");
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_ts(&w, IKE_PL_TSI, &ts);
+	T_CHECK(ike_wr_finish(&w) == -EINVAL, "TS without selector");
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_delete(&w, &d);
+	T_CHECK(ike_wr_finish(&w) == -EINVAL, "ESP D without SPI");
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_id(&w, IKE_PL_AUTH, IKE_ID_FQDN, nonce, 1);
+	T_CHECK(ike_wr_finish(&w) == -EINVAL, "ID as AUTH");
+	ike_wr_init(&w, NULL, 10);
+	T_CHECK(ike_wr_finish(&w) == -EINVAL, "NULL buffer");
+	/* A payload longer than its 16-bit Length. */
+	{
+		static uint8_t big[70000];
+		size_t st;
+
+		ike_wr_init(&w, big, sizeof(big));
+		st = ike_wr_pl_begin(&w, IKE_PL_VENDOR, 0);
+		ike_wr_bytes(&w, big + 100, 65531);
+		ike_wr_pl_end(&w, st);
+		T_CHECK(w.err == 0 && big[2] == 0xff && big[3] == 0xff,
+		    "65535");
+		ike_wr_init(&w, big, sizeof(big));
+		st = ike_wr_pl_begin(&w, IKE_PL_VENDOR, 1);
+		ike_wr_bytes(&w, big + 100, 65532);
+		ike_wr_pl_end(&w, st);
+		T_CHECK(w.err == -ENOSPC, "65536");
+	}
+}
+
 int
 main(void)
 {
@@ -609,5 +671,6 @@ main(void)
 	test_round_trip();
 	test_sk_chain();
 	test_malformed();
+	test_writer_errors();
 	return t_done("test_ike_msg");
 }
