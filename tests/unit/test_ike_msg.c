@@ -553,6 +553,8 @@ test_malformed(void)
 	    "aabbccdd"), &d) == -EPROTO, "D SPI size 8 for ESP");
 	T_CHECK(ike_delete_parse(pl_hex(IKE_PL_DELETE, "01000001"), &d) ==
 	    -EPROTO, "D IKE with a count");
+	T_CHECK(ike_delete_parse(pl_hex(IKE_PL_DELETE, "03040000"), &d) ==
+	    -EPROTO, "D ESP without SPI");
 	T_CHECK(ike_delete_parse(pl_hex(IKE_PL_DELETE, "07040000"), &d) ==
 	    -EPROTO, "D protocol 7");
 	for (i = 0, hex[0] = '\0'; i < 17; i++)
