@@ -649,18 +649,18 @@ test_writer_errors(void)
 	T_CHECK(ike_wr_finish(&w) == -EINVAL, "NULL buffer");
 	/* A payload longer than its 16-bit Length. */
 	{
-		static uint8_t big[70000];
+		static uint8_t big[70000], src[65535];
 		size_t st;
 
 		ike_wr_init(&w, big, sizeof(big));
 		st = ike_wr_pl_begin(&w, IKE_PL_VENDOR, 0);
-		ike_wr_bytes(&w, big + 100, 65531);
+		ike_wr_bytes(&w, src, 65531);
 		ike_wr_pl_end(&w, st);
 		T_CHECK(w.err == 0 && big[2] == 0xff && big[3] == 0xff,
 		    "65535");
 		ike_wr_init(&w, big, sizeof(big));
 		st = ike_wr_pl_begin(&w, IKE_PL_VENDOR, 1);
-		ike_wr_bytes(&w, big + 100, 65532);
+		ike_wr_bytes(&w, src, 65532);
 		ike_wr_pl_end(&w, st);
 		T_CHECK(w.err == -ENOSPC, "65536");
 	}
