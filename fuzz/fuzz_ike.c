@@ -5,6 +5,8 @@
  * never read outside the input (an exact-size heap copy: ASan sees it),
  * return only the documented codes, give views inside the input, and what
  * parses is written back by ike_wr and parses to the same fields. */
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,16 +36,15 @@ check_rc(int rc)
 		abort();
 }
 
-/* A payload of pltype holding body, written bare, read back. */
+/* The one payload w wrote (a bare chain into out), read back. */
 static struct ike_pl *
-reread(uint8_t *out, size_t cap, struct ike_wr *w, struct ike_msg *m2)
+reread(const uint8_t *out, struct ike_wr *w, struct ike_msg *m2)
 {
 	int n = ike_wr_finish(w);
 
 	if (n < 0 || ike_pl_chain_parse(w->first, out, (size_t)n, m2) != 0 ||
 	    m2->npl != 1)
 		abort();
-	(void)cap;
 	return &m2->pl[0];
 }
 
@@ -97,7 +98,7 @@ fuzz_sa(const struct ike_pl *pl)
 
 	ike_wr_init(&w, out, sizeof(out));
 	ike_wr_sa(&w, &sa);
-	p2 = reread(out, sizeof(out), &w, &m2);
+	p2 = reread(out, &w, &m2);
 	if (ike_sa_parse(p2->body, p2->len, &sa2) != 0 ||
 	    sa2.nprop != sa.nprop)
 		abort();
@@ -128,8 +129,8 @@ fuzz_ts(const struct ike_pl *pl)
 	if (rc != 0)
 		return;
 	pol.n = 2;
-	ike_ts_from_prefix(&pol.ts[0], 2 /* AF_INET */, "\x0a\x00\x00\x00", 8);
-	ike_ts_from_prefix(&pol.ts[1], 10 /* AF_INET6 */,
+	ike_ts_from_prefix(&pol.ts[0], AF_INET, "\x0a\x00\x00\x00", 8);
+	ike_ts_from_prefix(&pol.ts[1], AF_INET6,
 	    "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\0", 32);
 	rc = ike_ts_narrow(&ts, &pol, &out);
 	if ((rc != 0 && rc != -ENOENT) || out.n > IKE_MAX_TS)
@@ -142,7 +143,7 @@ fuzz_ts(const struct ike_pl *pl)
 		return;		/* only unknown types */
 	ike_wr_init(&w, buf, sizeof(buf));
 	ike_wr_ts(&w, pl->type, &ts);
-	if (ike_ts_parse(reread(buf, sizeof(buf), &w, &m2), &ts2) != 0 ||
+	if (ike_ts_parse(reread(buf, &w, &m2), &ts2) != 0 ||
 	    ts2.n != ts.n || memcmp(ts2.ts, ts.ts, ts.n * sizeof(ts.ts[0])))
 		abort();
 }
@@ -162,7 +163,7 @@ fuzz_delete(const struct ike_pl *pl)
 		return;
 	ike_wr_init(&w, buf, sizeof(buf));
 	ike_wr_delete(&w, &d);
-	if (ike_delete_parse(reread(buf, sizeof(buf), &w, &m2), &d2) != 0 ||
+	if (ike_delete_parse(reread(buf, &w, &m2), &d2) != 0 ||
 	    d2.proto != d.proto || d2.nspi != d.nspi ||
 	    memcmp(d2.spi, d.spi, d.nspi * sizeof(d.spi[0])) != 0)
 		abort();

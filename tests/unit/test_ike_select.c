@@ -176,6 +176,10 @@ test_select(void)
 	reply.prop[0].proto = IKE_PROTO_ESP;
 	T_CHECK(ike_sa_check_reply(&off, &reply, &c) == -EPROTO,
 	    "another protocol");
+	reply.prop[0].proto = IKE_PROTO_IKE;
+	reply.prop[0].spi_size = 8;
+	T_CHECK(ike_sa_check_reply(&off, &reply, &c) == -EPROTO,
+	    "SPI Size 8 to an offer of 0");
 }
 
 static struct ike_ts
