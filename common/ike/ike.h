@@ -91,7 +91,7 @@ enum ike_auth_method {
 #define IKE_TS_IPV6_RANGE	8
 
 /* 3.10.1 Notify Message Types: errors (< 16384) and status. */
-enum ike_notify {
+enum ike_notify_type {
 	IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD = 1,
 	IKE_N_INVALID_IKE_SPI = 4,
 	IKE_N_INVALID_MAJOR_VERSION = 5,

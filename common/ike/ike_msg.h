@@ -128,7 +128,7 @@ int ike_cert_parse(const struct ike_pl *pl, struct ike_cert *c);
 struct ike_notify {
 	uint8_t proto;
 	uint8_t spi_size;
-	uint16_t type;			/* enum ike_notify */
+	uint16_t type;			/* enum ike_notify_type */
 	const uint8_t *spi;
 	const uint8_t *data;
 	size_t len;
