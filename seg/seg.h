@@ -107,6 +107,11 @@ int	seg_kernel_child_del(struct xfrm_nl *, const struct xfrm_ip *local,
 int	seg_kernel_algs(const struct ike_proposal *p, const char **enc,
 	    const char **auth, const char **aead);
 
+/* seg_ts.c: a selector of any protocol and port over a CIDR range into
+ * the prefix (-EINVAL otherwise). */
+int	seg_ts_to_prefix(const struct ike_ts *ts, struct xfrm_ip *ip,
+	    uint8_t *plen);
+
 /* seg_msgid.c: 2.3 the Message ID window of size 1 (pure). */
 enum seg_rx { SEG_RX_NEW, SEG_RX_RETRANSMIT, SEG_RX_DROP };
 /* A request with msgid when next is expected: new, the retransmission

@@ -197,6 +197,57 @@ test_algs(void)
 	T_CHECK(seg_kernel_algs(&p, &e, &a, &g) == -ENOTSUP, "esn refused");
 }
 
+static void
+ts4(struct ike_ts *t, const char *s, const char *e)
+{
+	memset(t, 0, sizeof(*t));
+	t->type = IKE_TS_IPV4_RANGE;
+	t->eport = 65535;
+	(void)inet_pton(AF_INET, s, t->saddr);
+	(void)inet_pton(AF_INET, e, t->eaddr);
+}
+
+static void
+test_ts(void)
+{
+	struct ike_ts t;
+	struct xfrm_ip ip;
+	uint8_t plen;
+	char buf[64];
+
+	ts4(&t, "192.168.201.0", "192.168.201.255");
+	T_CHECK(seg_ts_to_prefix(&t, &ip, &plen) == 0 && plen == 24 &&
+	    strcmp(xfrm_ip_str(&ip, buf, sizeof(buf)), "192.168.201.0") == 0,
+	    "/24");
+	ts4(&t, "10.0.0.0", "10.15.255.255");
+	T_CHECK(seg_ts_to_prefix(&t, &ip, &plen) == 0 && plen == 12, "/12");
+	ts4(&t, "10.0.0.7", "10.0.0.7");
+	T_CHECK(seg_ts_to_prefix(&t, &ip, &plen) == 0 && plen == 32, "host");
+	ts4(&t, "0.0.0.0", "255.255.255.255");
+	T_CHECK(seg_ts_to_prefix(&t, &ip, &plen) == 0 && plen == 0, "any");
+	ts4(&t, "10.0.0.1", "10.0.0.255");
+	T_CHECK(seg_ts_to_prefix(&t, &ip, &plen) == -EINVAL, "unaligned");
+	ts4(&t, "10.0.0.0", "10.0.2.255");
+	T_CHECK(seg_ts_to_prefix(&t, &ip, &plen) == -EINVAL, "3 x /24");
+	ts4(&t, "10.0.0.0", "10.0.1.254");
+	T_CHECK(seg_ts_to_prefix(&t, &ip, &plen) == -EINVAL, "ragged end");
+	ts4(&t, "10.0.1.0", "10.0.0.255");
+	T_CHECK(seg_ts_to_prefix(&t, &ip, &plen) == -EINVAL, "reversed");
+	ts4(&t, "10.0.0.0", "10.0.0.255");
+	t.ipproto = 17;
+	T_CHECK(seg_ts_to_prefix(&t, &ip, &plen) == -EINVAL, "udp only");
+	t.ipproto = 0;
+	t.eport = 5060;
+	T_CHECK(seg_ts_to_prefix(&t, &ip, &plen) == -EINVAL, "ports");
+	memset(&t, 0, sizeof(t));
+	t.type = IKE_TS_IPV6_RANGE;
+	t.eport = 65535;
+	(void)inet_pton(AF_INET6, "fd01::", t.saddr);
+	(void)inet_pton(AF_INET6, "fd01::ffff:ffff:ffff:ffff", t.eaddr);
+	T_CHECK(seg_ts_to_prefix(&t, &ip, &plen) == 0 && plen == 64 &&
+	    ip.family == AF_INET6, "v6 /64");
+}
+
 int
 main(void)
 {
@@ -205,5 +256,6 @@ main(void)
 	test_peer();
 	test_msgid();
 	test_algs();
+	test_ts();
 	return t_done("test_seg");
 }
