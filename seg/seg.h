@@ -56,7 +56,8 @@ struct seg_peer {
 	uint8_t		 lplen, rplen;
 	int		 initiate;
 	uint32_t	 reqid;			/* of its policies and SAs */
-	struct seg_ike	*sa;			/* the current IKE SA or NULL */
+	struct seg_ike	*sa;			/* the established IKE SA */
+	time_t		 retry_at;		/* initiate=yes: next try */
 };
 
 /* A CHILD_SA: the SA pair of one ESP tunnel (2.17), SPIs in host order;
@@ -75,6 +76,8 @@ int	seg_peer_parse(const char *line, struct seg_peer *p, char *why,
 	    size_t whysize);
 /* "ADDR/PLEN": a prefix, host bits cleared. */
 int	seg_prefix_parse(const char *s, struct xfrm_ip *ip, uint8_t *plen);
+/* The host bits of ip beyond plen cleared. */
+void	seg_prefix_mask(struct xfrm_ip *ip, uint8_t plen);
 /* One proposal string for proto (IKE_PROTO_IKE or _ESP) into p (num 1,
  * no SPI): ENCR[-INTEG][-PRF][-DH][-esn|-noesn]. */
 int	seg_prop_parse(const char *s, uint8_t proto, struct ike_proposal *p,

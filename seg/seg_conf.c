@@ -192,8 +192,7 @@ seg_prefix_parse(const char *s, struct xfrm_ip *ip, uint8_t *plen)
 	char a[64], *end;
 	const char *sl = strchr(s, '/');
 	unsigned long n;
-	size_t len, i, bytes;
-	uint8_t *b;
+	size_t len, bytes;
 
 	if (sl == NULL || (len = (size_t)(sl - s)) == 0 || len >= sizeof(a))
 		return -EINVAL;
@@ -208,13 +207,23 @@ seg_prefix_parse(const char *s, struct xfrm_ip *ip, uint8_t *plen)
 	if (errno != 0 || *end != '\0' || n > bytes * 8)
 		return -EINVAL;
 	*plen = (uint8_t)n;
-	b = ip->family == AF_INET ? (uint8_t *)&ip->u.v4 : ip->u.v6.s6_addr;
-	for (i = 0; i < bytes; i++) {
-		if (n >= 8 * (i + 1))
-			continue;
-		b[i] &= n > 8 * i ? (uint8_t)(0xff << (8 * (i + 1) - n)) : 0;
-	}
+	seg_prefix_mask(ip, *plen);
 	return 0;
+}
+
+void
+seg_prefix_mask(struct xfrm_ip *ip, uint8_t plen)
+{
+	size_t i, bytes = ip->family == AF_INET ? 4 : 16;
+	uint8_t *b = ip->family == AF_INET ? (uint8_t *)&ip->u.v4 :
+	    ip->u.v6.s6_addr;
+
+	for (i = 0; i < bytes; i++) {
+		if (plen >= 8 * (i + 1))
+			continue;
+		b[i] &= plen > 8 * i ?
+		    (uint8_t)(0xff << (8 * (i + 1) - plen)) : 0;
+	}
 }
 
 /* psk=0xHEX or the literal secret. */

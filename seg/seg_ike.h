@@ -108,7 +108,9 @@ int	seg_ike_random(void *p, size_t n);
 int	seg_ike_seal(struct seg_ike *, uint8_t exchange, int response,
 	    uint32_t msgid, struct ike_wr *inner, uint8_t *out, size_t cap,
 	    size_t *outlen);
-/* Opens m's SK payload into plain and appends its payloads to m. */
+/* Opens m's SK payload into plain and appends its payloads to m:
+ * -EBADMSG when the SK payload does not open (integrity), the codec's
+ * error when its payloads break the syntax. */
 int	seg_ike_open(struct seg_ike *, struct ike_msg *m, uint8_t *plain,
 	    size_t cap);
 /* A response with one Notify (in SK when keys exist). */
@@ -116,6 +118,7 @@ int	seg_ike_notify_resp(struct seg_ike *, const struct ike_hdr *req,
 	    uint16_t type, const uint8_t *data, size_t len);
 
 /* seg_init.c: IKE_SA_INIT (1.2). */
+void	seg_suite_of(const struct ike_proposal *, struct ike_suite *);
 int	seg_init_start(struct seg *, struct seg_peer *, uint16_t group);
 void	seg_init_request(struct seg *, const struct ike_msg *m,
 	    const struct sockaddr_storage *from, socklen_t fromlen);
