@@ -90,7 +90,8 @@ enum ike_auth_method {
 #define IKE_TS_IPV4_RANGE	7
 #define IKE_TS_IPV6_RANGE	8
 
-/* 3.10.1 Notify Message Types: errors (< 16384) and status. */
+/* 3.10.1 Notify Message Types: errors (< 16384) and status.  (The tag
+ * ike_notify is the parsed payload's struct, ike_msg.h.) */
 enum ike_notify_type {
 	IKE_N_UNSUPPORTED_CRITICAL_PAYLOAD = 1,
 	IKE_N_INVALID_IKE_SPI = 4,

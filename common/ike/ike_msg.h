@@ -74,6 +74,8 @@ struct ike_transform {
 	uint8_t type;			/* enum ike_tr_type */
 	uint16_t id;
 	uint16_t keylen;		/* bits; 0 when no Key Length attribute */
+	uint8_t unknown_attr;		/* parsed with an attribute not
+					 * understood: never chosen (3.3.6) */
 };
 #define IKE_MAX_TRANSFORMS	16
 #define IKE_MAX_PROPOSALS	8
@@ -89,22 +91,32 @@ struct ike_sa_pl {
 	size_t nprop;
 	struct ike_proposal prop[IKE_MAX_PROPOSALS];
 };
-/* Parse checks 3.3.1: proposal numbers start at 1 and go up by 1 (or
- * repeat), lengths add up, last-substructure markers are right; unknown
- * transform attributes -> the whole transform is kept with id as read
- * and keylen 0, and the caller never chooses it (3.3.6). */
+/* Parse checks 3.3.1: proposal numbers start at 1 and go up by 1 (a
+ * lone proposal, an answer's, may carry any number from 1; IKEv1's
+ * repeated numbers are refused), lengths add up, last-substructure
+ * markers and Num Transforms are right; unknown transform attributes ->
+ * the whole transform is kept with id as read, keylen 0 and unknown_attr
+ * set, and ike_sa_select/check_reply never choose it (3.3.6). */
 int ike_sa_parse(const uint8_t *body, size_t len, struct ike_sa_pl *sa);
 /* 2.7: the responder's choice.  The first proposal of offered (in its
  * order) whose protocol is proto and that has, for every transform type
  * ours requires, a transform ours also lists (same id and keylen), wins;
- * the result holds exactly one transform per type, the offered proposal's
- * number and SPI.  ours is one proposal listing every acceptable
- * transform.  -ENOENT: NO_PROPOSAL_CHOSEN. */
+ * the result holds exactly one transform per type (the first of the
+ * offered ones ours lists), the offered proposal's number and SPI.  ours
+ * is one proposal listing every acceptable transform; a type ours lists
+ * with ID 0 (NONE, e.g. INTEG for AES-GCM or DH for a CHILD_SA without
+ * PFS) may be missing from the offer.  A proposal is skipped when it
+ * offers a type ours does not list (3.3: the types are ANDed), or when
+ * the result would pair a combined-mode cipher with an integrity
+ * algorithm or any other cipher with none (3.3.3).  -ENOENT:
+ * NO_PROPOSAL_CHOSEN. */
 int ike_sa_select(const struct ike_sa_pl *offered,
     const struct ike_proposal *ours, uint8_t proto,
     struct ike_proposal *chosen);
-/* The initiator's check of a response: exactly one proposal, whose every
- * transform was in what it offered.  -EPROTO otherwise. */
+/* The initiator's check of a response: exactly one proposal, with the
+ * number and protocol of one offered, whose every transform was in that
+ * proposal, one per type, every type offered answered (unless NONE was
+ * among the offered ones).  -EPROTO otherwise. */
 int ike_sa_check_reply(const struct ike_sa_pl *offered,
     const struct ike_sa_pl *reply, struct ike_proposal *chosen);
 /* The transform of type in p, or NULL. */
