@@ -21,16 +21,20 @@
 #define IKE_MAX_KEY	64	/* longest PRF/INTEG key we derive */
 #define IKE_MAX_ENCR	36	/* AES-256 key + 4-byte GCM salt */
 #define IKE_MAX_DH	512	/* MODP 2048's 256 bytes, ECP 384's 96 */
+/* RFC 7296 3.3.2 PRF ID 2, beside the profile's IKE_PRF_HMAC_SHA2_256:
+ * RFC 8247 keeps it MUST- and the SP 800-135 (CAVP) vectors use it. */
+#define IKE_PRF_HMAC_SHA1	2
 
 /* The transforms of one IKE SA (or CHILD_SA: prf and dh unused/0). */
 struct ike_suite {
 	uint16_t encr;		/* IKE_ENCR_AES_CBC or IKE_ENCR_AES_GCM_16 */
 	uint16_t encr_bits;	/* 128 or 256 */
-	uint16_t prf;		/* IKE_PRF_HMAC_SHA2_256 */
+	uint16_t prf;		/* IKE_PRF_HMAC_SHA2_256 (or _SHA1) */
 	uint16_t integ;		/* IKE_INTEG_HMAC_SHA2_256_128; NONE with GCM */
 	uint16_t dh;		/* 14, 19, 20; NONE */
 };
-/* 0 when this module implements every transform of s (dh may be NONE). */
+/* 0 when this module implements every transform of s (dh may be NONE,
+ * prf 0 for a CHILD_SA's suite; GCM needs integ NONE, CBC an integ). */
 int ike_suite_check(const struct ike_suite *s);
 size_t ike_prf_len(uint16_t prf);		/* output = key length */
 size_t ike_integ_keylen(uint16_t integ);	/* 32 for SHA2-256-128 */
@@ -108,8 +112,12 @@ void ike_child_keys_wipe(struct ike_child_keys *ck);
  * header and the SK generic header as AAD (GCM, RFC 5282 5.1).  The keys
  * are SK_ei/SK_ai when from_initiator, else SK_er/SK_ar.  The IV comes
  * from the DRBG (CBC) or is a counter-free random 8 bytes (GCM).
- * ike_sk_open checks the ICV (-EBADMSG) before anything else, then
- * decrypts and strips the padding into plain. */
+ * ike_sk_open checks that the header's Length is msglen and the SK
+ * payload's reaches the end (-EBADMSG), then the ICV (-EBADMSG) before
+ * anything is decrypted (CBC; GCM checks its tag while decrypting into a
+ * scratch buffer, and plain is written only after it matched), then
+ * strips the padding (-EPROTO) into plain.  GCM uses no padding beyond
+ * the Pad Length byte (block size 1). */
 int ike_sk_seal(const struct ike_sa_keys *k, int from_initiator,
     uint8_t *msg, size_t cap, size_t sk_off, const uint8_t *plain,
     size_t plen, size_t *msglen);
@@ -126,7 +134,8 @@ int ike_auth_octets(const struct ike_sa_keys *k, int initiator,
     const uint8_t *realmsg, size_t rlen, const uint8_t *peer_nonce,
     size_t nlen, const uint8_t *id_body, size_t idlen, uint8_t **out,
     size_t *olen);
-/* AUTH = prf(prf(Shared Secret, "Key Pad for IKEv2"), octets). */
+/* AUTH = prf(prf(Shared Secret, "Key Pad for IKEv2"), octets); out holds
+ * ike_prf_len(prf) bytes (at most IKE_MAX_KEY), *outlen set to that. */
 int ike_auth_psk(uint16_t prf, const uint8_t *psk, size_t psklen,
     const uint8_t *octets, size_t olen, uint8_t *out, size_t *outlen);
 /* Compares the peer's AUTH data with the expected one, constant time:
@@ -135,9 +144,13 @@ int ike_auth_psk_verify(uint16_t prf, const uint8_t *psk, size_t psklen,
     const uint8_t *octets, size_t olen, const uint8_t *auth, size_t alen);
 /* RFC 7427 (method IKE_AUTH_DIGSIG): ASN.1 AlgorithmIdentifier length |
  * AlgorithmIdentifier | signature, SHA-256 with RSA (PKCS#1 v1.5) or
- * ECDSA by the key's type; also IKE_AUTH_RSA_SIG (SHA-1, 3.8) and
- * IKE_AUTH_ECDSA_256/384 (RFC 4754, r | s) for peers that insist.
- * ike_auth_sign picks DIGSIG. */
+ * ECDSA (DER signature; SHA-384 for a P-384 key) by the key's type; also
+ * IKE_AUTH_RSA_SIG (SHA-1, 3.8) and IKE_AUTH_ECDSA_256/384 (RFC 4754,
+ * r | s) for peers that insist.  ike_auth_sign picks DIGSIG and needs
+ * cap >= 1 + 15 + EVP_PKEY_get_size(key).  ike_auth_verify takes, for
+ * DIGSIG, SHA-256/384/512 with RSA or ECDSA; an AlgorithmIdentifier it
+ * does not know or one that does not fit the key is -EBADMSG, an unknown
+ * method -EINVAL. */
 int ike_auth_sign(EVP_PKEY *key, const uint8_t *octets, size_t olen,
     uint8_t *method, uint8_t *out, size_t cap, size_t *outlen);
 int ike_auth_verify(EVP_PKEY *pub, uint8_t method, const uint8_t *auth,

@@ -1,6 +1,8 @@
 /* ike_prf.c - the PRF and prf+ of IKEv2 (RFC 7296 2.13), the lengths of
  * the transforms of the TS 33.210 profile, and the suite check.
- * PRF_HMAC_SHA2_256 is HMAC-SHA-256 with a 32-byte output (RFC 4868 2.1).
+ * PRF_HMAC_SHA2_256 is HMAC-SHA-256 with a 32-byte output (RFC 4868 2.1);
+ * PRF_HMAC_SHA1 (RFC 2104, 20 bytes) is there for the peers of RFC 8247's
+ * "MUST-" and for the SP 800-135 (CAVP) IKEv2 KDF vectors.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -26,10 +28,30 @@ hmac_fetch(void)
 	hmac = EVP_MAC_fetch(NULL, OSSL_MAC_NAME_HMAC, NULL);
 }
 
+/* The digest of an HMAC PRF, NULL for an unknown one. */
+static const char *
+prf_md(uint16_t prf, size_t *len)
+{
+	switch (prf) {
+	case IKE_PRF_HMAC_SHA2_256:
+		*len = 32;
+		return "SHA256";
+	case IKE_PRF_HMAC_SHA1:
+		*len = 20;
+		return "SHA1";
+	default:
+		*len = 0;
+		return NULL;
+	}
+}
+
 size_t
 ike_prf_len(uint16_t prf)
 {
-	return prf == IKE_PRF_HMAC_SHA2_256 ? 32 : 0;
+	size_t len;
+
+	prf_md(prf, &len);
+	return len;
 }
 
 size_t
@@ -116,8 +138,11 @@ int
 ike_prf_v(uint16_t prf, const uint8_t *key, size_t klen,
     const struct ike_bytes *v, size_t n, uint8_t *out)
 {
-	IMS_CHECK_PARAMS(ike_prf_len(prf) != 0);
-	return ike_hmac_v("SHA256", key, klen, v, n, out, NULL);
+	const char *md;
+	size_t len;
+
+	IMS_CHECK_PARAMS((md = prf_md(prf, &len)) != NULL);
+	return ike_hmac_v(md, key, klen, v, n, out, NULL);
 }
 
 int
