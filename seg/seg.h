@@ -58,6 +58,7 @@ struct seg_peer {
 	uint32_t	 reqid;			/* of its policies and SAs */
 	struct seg_ike	*sa;			/* the established IKE SA */
 	time_t		 retry_at;		/* initiate=yes: next try */
+	int		 held;			/* seg-ctl delete: not again */
 };
 
 /* A CHILD_SA: the SA pair of one ESP tunnel (2.17), SPIs in host order;

@@ -429,7 +429,8 @@ seg_ike_tick(struct seg *s)
 	for (i = 0; i < s->npeers; i++) {
 		struct seg_peer *p = &s->peers[i];
 
-		if (!p->initiate || peer_busy(s, p) || now < p->retry_at)
+		if (!p->initiate || p->held || peer_busy(s, p) ||
+		    now < p->retry_at)
 			continue;
 		if (p->sa == NULL ||
 		    now - p->sa->established >= (time_t)(c->child_lifetime -

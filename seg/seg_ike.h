@@ -7,6 +7,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <openssl/x509.h>
+
 #include "evloop.h"
 #include "ike_crypto.h"
 #include "seg.h"
@@ -34,6 +36,12 @@ struct seg {
 	struct seg_ike		*sas;		/* every IKE SA, newest first */
 	uint8_t			 id_body[4 + SEG_ID_MAX];	/* our IDi/IDr */
 	size_t			 id_body_len;
+	/* auth=cert (seg_cert.c) */
+	EVP_PKEY		*key;
+	uint8_t			*cert_der;
+	size_t			 cert_derlen;
+	X509_STORE		*ca;
+	uint8_t			 ca_keyid[20];	/* CERTREQ (3.7) */
 };
 
 enum seg_state {
@@ -133,6 +141,18 @@ void	seg_auth_response(struct seg_ike *, struct ike_msg *m);
 void	seg_info_request(struct seg_ike *, struct ike_msg *m);
 void	seg_info_response(struct seg_ike *, struct ike_msg *m);
 int	seg_info_send(struct seg_ike *, int delete_ike);
+
+/* seg_cert.c: X.509 authentication (3.6, 3.7, RFC 7427). */
+int	seg_cert_load(struct seg *);
+void	seg_cert_free(struct seg *);
+void	seg_cert_wr_certreq(const struct seg *, struct ike_wr *);
+/* CERT and AUTH (signature over octets). */
+int	seg_cert_auth_make(struct seg_ike *, struct ike_wr *,
+	    const uint8_t *octets, size_t olen);
+/* The peer's CERT chains to the CA, names the peer's id in its
+ * subjectAltName, and its key verifies a: 0 or -EACCES. */
+int	seg_cert_auth_check(struct seg_ike *, const struct ike_msg *,
+	    const struct ike_auth *a, const uint8_t *octets, size_t olen);
 
 /* seg_ctl.c: the control socket. */
 int	seg_ctl_open(struct seg *);
