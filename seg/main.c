@@ -66,13 +66,11 @@ static const struct conf_key seg_keys[] = {
 	{ .name = "ike-proposal", .type = CONF_STRING,
 	  .offset = SC(ike_props), .flags = CONF_LIST,
 	  .maxn = SEG_MAX_PROPS, .max = 128, .check = seg_check_ike_prop,
-	  .dflt = "aes128-sha256-modp2048",
 	  .help = "IKE SA transforms, preferred first: aes128|aes256|"
 	    "aes128gcm16|aes256gcm16, sha256, prfsha256, modp2048|ecp256|"
-	    "ecp384 (TS 33.210 5.4.2); the default list is "
-	    "aes128-sha256-modp2048, aes256-sha256-modp2048, "
-	    "aes128gcm16-prfsha256-ecp256, aes256gcm16-prfsha256-ecp384 "
-	    "when the key is not set" },
+	    "ecp384 (TS 33.210 5.4.2); unset: aes128-sha256-modp2048, "
+	    "aes256-sha256-modp2048, aes128gcm16-prfsha256-ecp256, "
+	    "aes256gcm16-prfsha256-ecp384" },
 	{ .name = "esp-proposal", .type = CONF_STRING,
 	  .offset = SC(esp_props), .flags = CONF_LIST,
 	  .maxn = SEG_MAX_PROPS, .max = 128, .check = seg_check_esp_prop,
@@ -137,8 +135,7 @@ seg_load(void)
 {
 	char why[CONF_ERR_MAX];
 	size_t i, n;
-	int dike = conf.ike_props.n == 1 &&
-	    strcmp(conf.ike_props.v[0], dflt_ike[0]) == 0;
+	int dike = conf.ike_props.n == 0;
 
 	for (i = 0; i < conf.peers.n; i++) {
 		IMS_CHECK_RC(seg_peer_parse(conf.peers.v[i], &s.peers[i], why,

@@ -349,8 +349,8 @@ esp_choose(const struct seg *s, const struct ike_sa_pl *offered,
 	return found ? 0 : -ENOENT;
 }
 
-/* The responder's CHILD_SA: 0 with SA/TSi/TSr written, or the error
- * Notify type to answer. */
+/* The responder's CHILD_SA: 0 with it installed and SA/TSi/TSr written,
+ * or the error Notify type to answer (the IKE SA stays, 1.2). */
 static uint16_t
 child_respond(struct seg_ike *sa, const struct ike_msg *m, struct ike_wr *w)
 {
@@ -382,7 +382,7 @@ child_respond(struct seg_ike *sa, const struct ike_msg *m, struct ike_wr *w)
 	    &sa->child.lplen) < 0)
 		return IKE_N_TS_UNACCEPTABLE;
 	sa->child.spi_out = be32(sa->child.prop.spi);
-	if (new_esp_spi(&sa->child.spi_in) < 0)
+	if (new_esp_spi(&sa->child.spi_in) < 0 || child_install(sa) < 0)
 		return IKE_N_TEMPORARY_FAILURE;
 	memset(&sap, 0, sizeof(sap));
 	sap.nprop = 1;
@@ -421,9 +421,6 @@ seg_auth_request(struct seg_ike *sa, struct ike_msg *m)
 		log_warn("seg: peer %s: CHILD_SA refused: %s", sa->peer->name,
 		    ike_notify_name(err));
 		ike_wr_notify(&w, 0, NULL, 0, err, NULL, 0);
-	} else if (child_install(sa) < 0) {
-		seg_ike_kill(sa, "the kernel refused the CHILD_SA");
-		return;
 	}
 	rc = seg_ike_seal(sa, IKE_AUTH, 1, m->hdr.msgid, &w, out, sizeof(out),
 	    &n);
