@@ -15,7 +15,8 @@ BUILD="$IMAGE clang"
 TEST="libosmocore-utils iproute2 tshark tcpdump sip-tester qemu-system-x86 linux-image-amd64
       busybox-static kmod xz-utils shellcheck
       kamailio kamailio-ims-modules kamailio-presence-modules postgresql
-      docker.io docker-compose debootstrap"
+      docker.io docker-compose debootstrap
+      strongswan-charon strongswan-swanctl libstrongswan-standard-plugins"
 
 case $what in
 	image) pkgs=$IMAGE ;;

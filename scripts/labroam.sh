@@ -5,7 +5,11 @@
 #   visited domain (bridge brv, $LAB_VNET.0/24):  ue, pcscf, segv (.1)
 #   home domain    (bridge br,  $LAB_NET.0/24):   hss, scscf, icscf, bsf,
 #                                                  naf, xcap, segh (.1)
-#   Za: a veth pair segv:za0 ($LAB_ZANET.1) <-> segh:za0 ($LAB_ZANET.2)
+#   Za (bridge br0 in namespace za, $LAB_ZANET.0/24):  segv's za0 (.1),
+#       segh's za0 (.2); a capture on za's br0 sees every frame between
+#       the domains (ZA_NS, ZA_IF in ./lab env).  Not on a SEG's own za0:
+#       the kernel passes decapsulated tunnel packets up through the
+#       device the ESP came in on, so a capture there shows them too.
 #
 # Each domain routes the other's subnet through its SEG; the SEGs forward
 # and negotiate an IKEv2 + ESP tunnel between the two subnets, and their
@@ -56,8 +60,13 @@ lab_roam_net_up() {
 			    "$(lab_ip "$n")/24" || lab_die "cannot add node $n"
 		fi
 	done
-	ip link add za0 netns "$(lab_ns segv)" type veth peer name za0 \
-	    netns "$(lab_ns segh)" || lab_die "no Za link"
+	netns_bridge "$(lab_ns za)" || lab_die "no Za bridge"
+	for n in segv segh; do
+		ip -n "$(lab_ns za)" link add "z$n" type veth peer name za0 \
+		    netns "$(lab_ns "$n")" || lab_die "no Za link to $n"
+		ip -n "$(lab_ns za)" link set "z$n" master br0 up ||
+			lab_die "z$n on the Za bridge"
+	done
 	netns_addr "$(lab_ns segv)" za0 "$(lab_ip segv-za)/24" || lab_die "Za address"
 	netns_addr "$(lab_ns segh)" za0 "$(lab_ip segh-za)/24" || lab_die "Za address"
 	for n in segv segh; do
@@ -126,4 +135,19 @@ lab_roam_segs_up() {
 		tail -n 20 "$LAB_DIR/$n.log" >&2
 		lab_die "no Za tunnel on $n within 30 s"
 	done
+}
+
+# lab_visited_net: the pcscf's P-Visited-Network-ID (TS 24.229 5.2.2):
+# the visited network's name when roaming, else the home domain.
+lab_visited_net() {
+	if lab_roaming; then echo "$LAB_VISITED"; else echo "$LAB_DOMAIN"; fi
+}
+
+# lab_kernel_esp: 0 when this kernel can hold an ESP SA (probed in a
+# throw-away namespace, before anything is made).
+lab_kernel_esp() {
+	unshare -n ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp \
+	    spi 0x101 mode tunnel \
+	    auth "hmac(sha256)" 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff \
+	    enc "cbc(aes)" 0x00112233445566778899aabbccddeeff 2>/dev/null
 }

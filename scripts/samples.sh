@@ -1,7 +1,7 @@
 #!/bin/sh
 # samples.sh [BUILD_DIR] - writes the sample configurations hss/hss.conf,
 # scscf/scscf.conf, icscf/icscf.conf, pcscf/pcscf.conf, bsf/bsf.conf,
-# naf/naf.conf and naf/xcap.conf with `DAEMON -p`
+# naf/naf.conf, naf/xcap.conf and seg/seg.conf with `DAEMON -p`
 # (every key, with its help and default), set for the lab topology of
 # scripts/lablib.sh.  Run it after adding or changing a key, then review the
 # diff; tests/unit/test_samples.sh checks the samples are complete.
@@ -49,3 +49,11 @@ HDR
 { header xcap "XCAP server (behind the naf)"; "$bin/xcap" -p -c /dev/null \
     -o listen=$n.70:8080 -o db=/var/lib/imssec/xcap.db -o trusted-peer=$n.60
 } >naf/xcap.conf
+# The home network's SEG of ./lab up --roaming (scripts/labroam.sh).
+{ header seg "SEG (NDS/IP security gateway, TS 33.210)"; "$bin/seg" -p \
+    -c /dev/null -o local=10.76.0.2 -o identity=seg.$d \
+    -o "peer=segv address=10.76.0.1 id=seg.visited.example.net auth=cert local-subnet=$n.0/24 remote-subnet=10.78.0.0/24 initiate=no" \
+    -o cert=/etc/imssec/seg.crt -o key=/etc/imssec/seg.key \
+    -o ca=/etc/imssec/ca.pem
+} >seg/seg.conf
+

@@ -3,7 +3,9 @@
 # network namespace (the interop tests and bench/ike-vs-strongswan.sh).
 # Sourced after klib.sh (bg, die, work).  Each instance lives in a
 # directory of its own: strongswan.conf (plugins, log, vici socket),
-# swanctl.conf (written by the caller), run/ bind-mounted over /run inside
+# swanctl.conf (written by the caller; swanctl loads certificates from
+# x509/, CA certificates from x509ca/ and private keys from private/ next
+# to it), run/ bind-mounted over /run inside
 # the namespace (charon's pid file path is fixed), charon.log.
 #
 #   swan_init DIR                      strongswan.conf in DIR
@@ -22,7 +24,8 @@ swan_init() {
 	local d=$1
 	[ -x "$swan_charon" ] || die "strongSwan's charon is missing ($swan_charon): scripts/install-deps.sh test"
 	command -v swanctl >/dev/null || die "swanctl is missing (strongswan-swanctl)"
-	mkdir -p "$d/run" || die "mkdir $d/run"
+	mkdir -p "$d/run" "$d/x509" "$d/x509ca" "$d/private" ||
+		die "mkdir in $d"
 	cat >"$d/strongswan.conf" <<CONF
 charon {
   load_modular = no

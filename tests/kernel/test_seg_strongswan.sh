@@ -1,5 +1,5 @@
 #!/bin/bash
-# test_seg_strongswan.sh BUILD_DIR - our seg against strongSwan's charon
+# test_seg_strongswan.sh BIN - our seg against strongSwan's charon
 # (5.9, kernel ESP), run by kernel_test.sh where the kernel has ESP.
 #
 # Namespace A runs our seg (outer 10.48.0.1, inner 192.168.221.1/24 on
@@ -19,10 +19,8 @@
 # At the end: seg-ctl delete tears the SAs down on both sides, and SIGTERM
 # leaves none of the seg's SAs or policies in the kernel.
 set -uo pipefail
-B_DIR=${1:?usage: test_seg_strongswan.sh BUILD_DIR}
+BIN=${1:?usage: test_seg_strongswan.sh BUILD/bin}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-root=$(cd "$here/../.." && pwd -P)
-BIN=$B_DIR/bin
 PY=/usr/bin/python3
 A=imsSA$$ B=imsSB$$
 # shellcheck source=SCRIPTDIR/klib.sh
@@ -30,7 +28,7 @@ A=imsSA$$ B=imsSB$$
 # shellcheck source=SCRIPTDIR/swanlib.sh
 . "$here/swanlib.sh"
 klib_init ims-segsw
-need tcpdump tshark openssl
+need tcpdump tshark mergecap openssl
 [ -x "$BIN/seg" ] && [ -x "$BIN/seg-ctl" ] || die "no seg in $BIN"
 
 OA=10.48.0.1 OB=10.48.0.2 IA=192.168.221.1 IB=192.168.222.1
@@ -61,22 +59,33 @@ issue() {
 	    -CAcreateserial -out "$ca/$n.pem" -days 2 -extfile "$ca/$n.ext" \
 	    >/dev/null 2>&1 || die "certificate $n"
 }
+echo "t=$SECONDS certs"
 issue seg sega.test ec -pkeyopt ec_paramgen_curve:P-256
 issue swan segb.test rsa:2048
 PSK=0x$(openssl rand -hex 32)
+echo "t=$SECONDS certs done"
 
 # --- our seg -------------------------------------------------------------
 # seg_up AUTH INITIATE IKEPROP ESPPROP: our seg in A (bg "seg").
 seg_up() {
 	local auth="auth=psk psk=$PSK"
 	[ "$1" = cert ] && auth="auth=cert"
-	"$BIN/seg" -p -c "$root/seg/seg.conf" -o local=$OA -o identity=sega.test \
-	    -o "peer=swan address=$OB id=segb.test $auth local-subnet=$NA remote-subnet=$NB initiate=$2" \
-	    -o ike-proposal="$3" -o esp-proposal="$4" \
-	    -o cert="$ca/seg.pem" -o key="$ca/seg.key" -o ca="$ca/ca.pem" \
-	    -o ctl-socket="$work/seg.ctl" -o pid-file="$work/seg.run.pid" \
-	    -o dpd-delay=0 >"$work/seg.conf" 2>"$work/seg.p.err" ||
-		die "seg -p: $(cat "$work/seg.p.err")"
+	{
+		echo "local = $OA"
+		echo "identity = sega.test"
+		echo "peer = swan address=$OB id=segb.test $auth local-subnet=$NA remote-subnet=$NB initiate=$2"
+		local x
+		for x in ${3//,/ }; do echo "ike-proposal = $x"; done
+		for x in ${4//,/ }; do echo "esp-proposal = $x"; done
+		echo "cert = $ca/seg.pem"
+		echo "key = $ca/seg.key"
+		echo "ca = $ca/ca.pem"
+		echo "ctl-socket = $work/seg.ctl"
+		echo "pid-file = $work/seg.run.pid"
+		echo "dpd-delay = 0"
+	} >"$work/seg.conf"
+	"$BIN/seg" -n -c "$work/seg.conf" >"$work/seg.n.out" 2>&1 ||
+		die "seg -n: $(cat "$work/seg.n.out")"
 	bg "$A" seg /bin/sh -c "exec '$BIN/seg' -c '$work/seg.conf' >>'$work/seg.log' 2>&1"
 	for _ in $(seq 50); do
 		"$BIN/seg-ctl" -s "$work/seg.ctl" list >/dev/null 2>&1 && return 0
@@ -91,9 +100,11 @@ segctl() { "$BIN/seg-ctl" -s "$work/seg.ctl" "$@"; }
 swan_up() {
 	local d=$work/swan$1$RANDOM auth
 	swan_init "$d"
+	cp "$ca/swan.pem" "$d/x509/" && cp "$ca/swan.key" "$d/private/" ||
+		die "charon's credentials"
 	if [ "$1" = cert ]; then
 		auth="local { auth = pubkey
-    certs = $ca/swan.pem
+    certs = swan.pem
     id = segb.test }
   remote { auth = pubkey
     id = sega.test
@@ -120,7 +131,6 @@ secrets {
   ike-za { id-1 = sega.test
     id-2 = segb.test
     secret = $PSK }
-  private-swan { file = $ca/swan.key }
 }
 CONF
 	swan_start "$B" "$d" charon
@@ -176,14 +186,20 @@ tunnel_checks() {
 	    [ -n "$oi" ] && [ "$((oi))" = "$((to))" ] && [ "$((oo))" = "$((ti))" ]
 }
 
-# capture_on / capture_checks TAG: tcpdump on A's outer link.
+# capture_on / capture_checks TAG: what each side sends on the outer link
+# (tcpdump -Q out on both ends, merged).  Not -Q inout: the kernel passes
+# a tunnel's decapsulated packets up through the same device, so a
+# receiver's capture would show them although they never crossed the wire.
 capture_on() {
-	bg "$A" "cap$1" tcpdump -i va -U -w "$work/$1.pcap" -s 0
+	bg "$A" "cap$1a" tcpdump -i va -Q out -U -w "$work/$1.a.pcap" -s 0
+	bg "$B" "cap$1b" tcpdump -i vb -Q out -U -w "$work/$1.b.pcap" -s 0
 	sleep 1.5
 }
 capture_checks() {
-	stop "cap$1"
+	stop "cap$1a"
+	stop "cap$1b"
 	local p=$work/$1.pcap n
+	mergecap -w "$p" "$work/$1.a.pcap" "$work/$1.b.pcap" || die "mergecap $1"
 	n=$(tshark -r "$p" -Y esp 2>/dev/null | wc -l)
 	check "$1: ESP on the outer link ($n packets)" [ "$n" -ge 2 ]
 	n=$(tshark -r "$p" -Y '!(esp || isakmp || arp || icmpv6)' 2>/dev/null | wc -l)
@@ -202,13 +218,16 @@ ours_left() {
 # --- case 1: PSK, our seg initiates, AES-CBC + HMAC, MODP-2048 ------------
 swan_up psk aes128-sha256-modp2048 aes128-sha256-modp2048,aes128-sha256
 seg_up psk yes aes128-sha256-modp2048 aes128-sha256
+echo "t=$SECONDS c1 up"
 capture_on c1
 for _ in $(seq 100); do segctl list | grep -q '^  child ' && break; sleep 0.1; done
 tunnel_checks c1 AES_CBC-128/HMAC_SHA2_256_128
 check "c1: charon's IKE SA is AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048" \
     grep -q 'AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048' "$work/c1.sas"
 check "c1: charon is the responder" grep -q "'segb.test' @ $OB\[500\]" "$work/c1.sas"
+echo "t=$SECONDS c1 checks"
 echo_both c1
+echo "t=$SECONDS c1 echo"
 capture_checks c1
 segctl delete swan >/dev/null
 for _ in $(seq 50); do
@@ -220,6 +239,9 @@ check "c1: seg-ctl delete: charon has no SA left" \
 same "c1: seg-ctl delete: no ESP SA left in our kernel" "$(ours_left)" 0
 down
 
+[ -n "${KEEP_PCAP_DIR:-}" ] && cp "$work"/*.pcap "$KEEP_PCAP_DIR"/
+echo "t=$SECONDS c1 done"
+[ -n "${SW_ONLY_C1:-}" ] && { summary; exit; }
 # --- case 2: PSK, charon initiates, AES-GCM-16-256, ECP-256 ---------------
 swan_up psk aes256gcm16-prfsha256-ecp256 aes256gcm16
 seg_up psk no aes128-sha256-modp2048,aes256gcm16-prfsha256-ecp256 aes128-sha256,aes256gcm16
