@@ -401,6 +401,10 @@ seg_init_request(struct seg *s, const struct ike_msg *m,
 	ike_wr_sa(&w, &sap);
 	ike_wr_ke(&w, sa->group, pub, publen);
 	ike_wr_nonce(&w, sa->nr, sa->nrlen);
+	/* 3.7: name our CA, so that an initiator sending its certificate
+	 * only when asked (strongSwan's default) sends it in IKE_AUTH. */
+	if (p->auth == SEG_AUTH_CERT)
+		seg_cert_wr_certreq(s, &w);
 	if ((rc = ike_wr_finish(&w)) < 0 ||
 	    (sa->init_r = malloc((size_t)rc)) == NULL) {
 		seg_ike_kill(sa, "cannot build the IKE_SA_INIT response");
