@@ -105,8 +105,13 @@ copy_to_memfd(const char *path)
 	while ((n = read(in, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || (total += (size_t)n) > DIA_TLS_FILE_MAX) {
-			rc = n < 0 ? -errno : -EFBIG;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		total += (size_t)n;
+		if (total > DIA_TLS_FILE_MAX) {
+			rc = -EFBIG;
 			break;
 		}
 		if (write(out, buf, (size_t)n) != n) {

@@ -14,7 +14,9 @@
 #    lab certificate of another element (the S-CSCF's): each fails
 #    (no-peer / no CEA / CEA 3010), and the hss logs and counts each
 #    refusal; the same tool with the I-CSCF's own certificate gets CEA 2001
-#    (the refusals are not the tool's).  The hss keeps running, its S-CSCF
+#    (the refusals are not the tool's).  A TLS client expecting another
+#    identity at the hss's address refuses the hss's certificate
+#    (freeDiameter's check of the peers it connects to).  The hss keeps running, its S-CSCF
 #    link stays up, the real I-CSCF comes back and a second registration
 #    gets 200.
 # 4. LAB_CX_TLS=0: `./lab env` says CX_TLS=0, the links are clear Diameter
@@ -205,6 +207,19 @@ peer own "$LAB_DIR/dia-icscf.pem" "$LAB_DIR/dia-icscf.key"
 check "control: the I-CSCF's own certificate gets CEA 2001 ($(tr '\n' ' ' <own.out))" \
     grep -qx cea=2001 own.out
 
+# The other direction (freeDiameter's own check, towards a peer it
+# connects to): a client with the I-CSCF's certificate expecting
+# bsf.DOMAIN at the hss's address refuses the hss's certificate.
+lab_in icscf "$BIN/cxclient" -o diameter.identity="icscf.$D" \
+    -o diameter.connect="bsf.$D@$HS" -o diameter.tc-timer=2 \
+    -o diameter.extensions-dir="$LAB_FD_EXT" -o diameter.timeout=1000 \
+    -o diameter.tls=required -o diameter.tls-ca="$LAB_CA" \
+    -o diameter.tls-cert="$LAB_DIR/dia-icscf.pem" \
+    -o diameter.tls-key="$LAB_DIR/dia-icscf.key" \
+    mar --impi "carol@$D" --impu "sip:carol@$D" >name.out 2>name.err
+check "a connecting client refuses a server certificate not naming the peer it expects (no peer)" \
+    eval "[ $? -eq 1 ] && grep -qx status=no-peer name.out"
+
 check "hss alive" kill -0 "$(cat "$LAB_DIR/hss.pid")"
 check "the S-CSCF's link stayed up" [ "$(links_from "$SC")" -eq 1 ]
 lab_start icscf icscf "$BIN/icscf" -c "$LAB_DIR/icscf.conf"
@@ -212,6 +227,8 @@ lab_wait_running icscf
 check "the real I-CSCF is back on Cx" wait_link "$IC" 1
 check "carol registers again: 200" reg reg2 5072
 check "...with her Contact and expiry" contact_ok reg2 5072
+
+cp "$LAB_DIR/hss.log" hss-tls.log	# the next `up` empties LAB_DIR
 
 # ---- 4: the opt-out ----
 export LAB_CX_TLS=0
