@@ -219,6 +219,8 @@ lab_in icscf "$BIN/cxclient" -o diameter.identity="icscf.$D" \
     mar --impi "carol@$D" --impu "sip:carol@$D" >name.out 2>name.err
 check "a connecting client refuses a server certificate not naming the peer it expects (no peer)" \
     eval "[ $? -eq 1 ] && grep -qx status=no-peer name.out"
+check "...freeDiameter says why" \
+    grep -q "The certificate hostname does not match 'bsf.$D'" name.err
 
 check "hss alive" kill -0 "$(cat "$LAB_DIR/hss.pid")"
 check "the S-CSCF's link stayed up" [ "$(links_from "$SC")" -eq 1 ]
