@@ -8,6 +8,7 @@
 #    expiry) while tcpdump records port 3868 on the lab's bridge: no
 #    Diameter message dissects in clear, the I-CSCF's and the S-CSCF's
 #    links carry TLS application data, the IMPI is nowhere in the bytes.
+#    A SIGHUP (as the run user, the key root's only) still reloads.
 # 3. With the real I-CSCF stopped, from its address and claiming its
 #    identity: our cxclient in clear, a TLS peer without a certificate, one
 #    with a certificate of another CA (for icscf.DOMAIN), one with a valid
@@ -149,6 +150,14 @@ done
 check "the IMPI (carol@$D) is nowhere in the captured bytes" \
     eval "! grep -qa 'carol@$D' cx.pcap"
 check "...though the capture is not empty" [ "$(stat -c %s cx.pcap)" -gt 1000 ]
+
+# A SIGHUP re-reads the configuration as the run user, who may not read
+# the root-only key: the reload still goes through.
+check "the Diameter key is root's only (0600)" \
+    [ "$(stat -c %a:%U "$LAB_DIR/dia-hss.key")" = 600:root ]
+kill -HUP "$(cat "$LAB_DIR/hss.pid")"
+check "a SIGHUP to the hss reloads its configuration" \
+    eval "for _ in \$(seq 50); do grep -q 'INFO: reloaded ' '$LAB_DIR/hss.log' && exit 0; sleep 0.1; done; exit 1"
 
 # ---- 3: rogue peers from the I-CSCF's address, as the I-CSCF ----
 kill "$(cat "$LAB_DIR/icscf.pid")"
