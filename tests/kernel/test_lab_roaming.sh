@@ -50,7 +50,7 @@ check "ROAMING=1" [ "$ROAMING" = 1 ]
 "$lab" status | sed 's/^/  /'
 for s in "$SEG_V_CTL" "$SEG_H_CTL"; do
 	l=$("$BIN/seg-ctl" -s "$s" list 2>&1)
-	echo "$l" | sed 's/^/  seg-ctl: /'
+	printf '  seg-ctl: %s\n' "${l//$'\n'/$'\n'  seg-ctl: }"
 	check "${s##*/}: the Za IKE SA is established" grep -q '^ike .* established' <<<"$l"
 	check "${s##*/}: a CHILD_SA between the domains" \
 	    grep -q "^  child .*/24 === .*/24 esp tunnel" <<<"$l"
