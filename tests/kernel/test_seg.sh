@@ -50,7 +50,8 @@ ip -n "$B" addr add "$IB/32" dev lo || die "inner address in B"
 ip -n "$A" route add 192.168.202.0/24 via "$OB" dev va || die "route in A"
 ip -n "$B" route add 192.168.201.0/24 via "$OA" dev vb || die "route in B"
 
-# conf SIDE AUTH PSK: writes $work/SIDE.conf (A initiates).
+# conf SIDE AUTH PSK [LINE...]: writes $work/SIDE.conf (A initiates),
+# with the extra LINEs.
 conf() {
 	local side=$1 auth=$2 psk=$3 me peer lo ro rn ini c
 	if [ "$side" = a ]; then
@@ -76,6 +77,7 @@ conf() {
 			echo "key = $work/seg$side.key"
 			echo "ca = $work/ca.pem"
 		fi
+		[ $# -gt 3 ] && printf '%s\n' "${@:4}"
 	} >"$work/$side.conf"
 }
 
@@ -154,7 +156,8 @@ check "A logged the CHILD_SA's algorithms and SPIs" \
     grep -q "CHILD_SA ESP tunnel 192.168.201.0/24 <-> 192.168.202.0/24, aes128gcm16, SPIs in" "$work/sega.log"
 
 # --- restart -------------------------------------------------------------
-kill -9 "$(cat "$work/sega.pid")"
+p=$(cat "$work/sega.pid")
+{ kill -9 "$p" && wait "$p"; } 2>/dev/null	# no "Killed" job notice
 sleep 0.5
 check "restart: A's SAs stay after SIGKILL (fail closed)" [ "$(nstates "$A")" -ge 2 ]
 start a
@@ -220,6 +223,42 @@ start a
 if up; then pass "cert: the tunnel is up with RSA (A) and ECDSA (B) certificates"
 else fail "cert: no tunnel: $(ctl a list 2>&1) / $(ctl b list 2>&1)"; fi
 check "cert: UDP echoed between the inner hosts" echo_ok cert
+stopseg a
+stopseg b
+
+# --- INVALID_KE_PAYLOAD, AES-CBC ESP, seg-ctl delete and initiate -------
+# B takes only A's last IKE proposal (group 20) and its last ESP one: A's
+# first KE (group 14) is answered INVALID_KE_PAYLOAD and A starts again.
+conf a psk lab-secret-2
+conf b psk lab-secret-2 "ike-proposal = aes256gcm16-prfsha256-ecp384" \
+    "esp-proposal = aes256-sha256"
+start b
+start a
+if up; then pass "invalid-ke: the tunnel is up"
+else fail "invalid-ke: no tunnel: $(ctl a list 2>&1) / $(ctl b list 2>&1)"; fi
+check "invalid-ke: A was asked for group 20 and tried again" \
+    grep -q 'peer segb: asks for DH group 20' "$work/sega.log"
+la=$(ctl a list)
+check "invalid-ke: the IKE SA is aes256gcm16-prfsha256-ecp384" \
+    grep -q '^ike .* aes256gcm16-ecp384-prfsha256 age' <<<"$la"
+check "invalid-ke: the CHILD_SA is AES-CBC-256 + HMAC-SHA2-256-128" \
+    grep -q '^  child .* esp tunnel aes256-sha256 spi-in' <<<"$la"
+check "invalid-ke: UDP echoed through the AES-CBC tunnel" echo_ok cbc
+out=$(ctl a delete segb 2>&1)
+same "ctl: seg-ctl delete segb" "$out" "deleted segb"
+for _ in $(seq 25); do [ "$(nstates "$B")" = 0 ] && break; sleep 0.2; done
+same "ctl: after delete no SA in A's kernel" "$(nstates "$A")" 0
+same "ctl: after delete no SA in B's kernel (the Delete reached B)" "$(nstates "$B")" 0
+check "ctl: B lists sega as down" grep -q '^peer sega 10.46.0.1 sega.example.net down' <<<"$(ctl b list)"
+check "ctl: A holds segb down" grep -q '^peer segb .* down (held)' <<<"$(ctl a list)"
+same "ctl: the policies stay (fail closed)" "$(npolicies "$A")" 3
+out=$(ctl a delete nosuch 2>&1); rc=$?
+check "ctl: delete of an unknown peer is refused (exit $rc: $out)" \
+    [ $rc = 1 ] && [ "$out" = "error: no peer nosuch" ]
+same "ctl: seg-ctl initiate segb" "$(ctl a initiate segb 2>&1)" "initiating segb"
+if up; then pass "ctl: the tunnel is up again"
+else fail "ctl: no tunnel after initiate: $(ctl a list 2>&1)"; fi
+check "ctl: UDP echoed again" echo_ok initiate
 stopseg a
 stopseg b
 
