@@ -40,11 +40,15 @@ test_props(void)
 	t = tr(&p, IKE_TR_DH);
 	T_CHECK(t != NULL && t->id == IKE_DH_MODP2048, "dh");
 	T_CHECK(strcmp(seg_suite_str(&p, buf, sizeof(buf)),
-	    "aes128-sha256-modp2048-prfsha256") == 0, "str %s", buf);
+	    "aes128-sha256-prfsha256-modp2048") == 0, "str %s", buf);
 
 	T_CHECK(seg_prop_parse("aes256gcm16-prf_sha256-ecp256", IKE_PROTO_IKE,
 	    &p, why, sizeof(why)) == 0, "%s", why);
 	T_CHECK(p.ntr == 3 && tr(&p, IKE_TR_INTEG) == NULL, "gcm: no integ");
+	T_CHECK(strcmp(seg_suite_str(&p, buf, sizeof(buf)),
+	    "aes256gcm16-prfsha256-ecp256") == 0, "str %s", buf);
+	T_CHECK(strcmp(seg_suite_str(&p, buf, 8), "aes256g") == 0,
+	    "truncated %s", buf);
 	t = tr(&p, IKE_TR_ENCR);
 	T_CHECK(t != NULL && t->id == IKE_ENCR_AES_GCM_16 && t->keylen == 256,
 	    "gcm 256");
