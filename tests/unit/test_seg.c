@@ -252,6 +252,38 @@ test_ts(void)
 	    ip.family == AF_INET6, "v6 /64");
 }
 
+/* In a namespace of its own: a peer's three policies under the seg's
+ * owner tag, listed as ours, removed again (no ESP needed for policies). */
+static void
+netns_policies(void)
+{
+	struct xfrm_nl *x = xfrm_open();
+	struct xfrm_ip local;
+	struct seg_peer p;
+	char why[128];
+	int nsa = -1, npol = -1;
+
+	T_CHECK(x != NULL, "xfrm_open");
+	if (x == NULL)
+		return;
+	T_CHECK(xfrm_set_owner(x, 0x5e) == 0, "owner");
+	T_CHECK(seg_peer_parse("b address=10.46.0.2 id=b.example.net psk=x "
+	    "local-subnet=192.168.201.0/24 remote-subnet=192.168.202.0/24",
+	    &p, why, sizeof(why)) == 0, "%s", why);
+	p.reqid = 77;
+	(void)xfrm_ip_parse("10.46.0.1", &local);
+	T_CHECK(seg_kernel_policies(x, &local, &p) == 0, "policies");
+	T_CHECK(xfrm_list_ours(x, NULL, NULL, &nsa, &npol) == 0 && nsa == 0 &&
+	    npol == 3, "ours: %d SAs %d policies", nsa, npol);
+	T_CHECK(seg_kernel_policies(x, &local, &p) == -EEXIST,
+	    "the same policies twice");
+	T_CHECK(seg_kernel_policies_del(x, &p) == 0, "del");
+	T_CHECK(xfrm_list_ours(x, NULL, NULL, &nsa, &npol) == 0 && npol == 0,
+	    "after del: %d policies", npol);
+	T_CHECK(seg_kernel_policies_del(x, &p) == 0, "del again: none left");
+	xfrm_close(x);
+}
+
 int
 main(void)
 {
@@ -261,5 +293,6 @@ main(void)
 	test_msgid();
 	test_algs();
 	test_ts();
+	t_in_netns("test_seg", netns_policies);
 	return t_done("test_seg");
 }
