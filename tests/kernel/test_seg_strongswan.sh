@@ -81,11 +81,11 @@ seg_up() {
 		echo "ca = $ca/ca.pem"
 		echo "ctl-socket = $work/seg.ctl"
 		echo "pid-file = $work/seg.run.pid"
-		echo "dpd-delay = 0"
+		echo "dpd-delay = ${SEG_DPD:-0}"
 	} >"$work/seg.conf"
 	"$BIN/seg" -n -c "$work/seg.conf" >"$work/seg.n.out" 2>&1 ||
 		die "seg -n: $(cat "$work/seg.n.out")"
-	bg "$A" seg /bin/sh -c "exec '$BIN/seg' -c '$work/seg.conf' >>'$work/seg.log' 2>&1"
+	bg "$A" seg /bin/sh -c "exec '$BIN/seg' -d -c '$work/seg.conf' >>'$work/seg.log' 2>&1"
 	for _ in $(seq 50); do
 		"$BIN/seg-ctl" -s "$work/seg.ctl" list >/dev/null 2>&1 && return 0
 		sleep 0.1
@@ -120,6 +120,7 @@ connections { za { version = 2
   remote_addrs = $OA
   proposals = $2
   encap = no
+  ${SWAN_DPD:-}
   $auth
   children { za { mode = tunnel
     esp_proposals = $3
@@ -185,6 +186,24 @@ tunnel_checks() {
 	    [ -n "$oi" ] && [ "$((oi))" = "$((to))" ] && [ "$((oo))" = "$((ti))" ]
 }
 
+# rekeyed TAG OLD_SEG_SPIS: the CHILD_SA has new SPIs on both sides (10 s),
+# agreeing, and the old pair is gone from our kernel.
+rekeyed() {
+	local tag=$1 old=$2 now
+	for _ in $(seq 100); do
+		now=$(seg_spis)
+		[ -n "${now% *}" ] && [ "$now" != "$old" ] && break
+		sleep 0.1
+	done
+	check "$tag: new SPIs at the seg ($old -> $now)" [ "$now" != "$old" ]
+	sleep 1
+	read -r oi oo <<<"$now"
+	read -r ti to <<<"$(swan_spis)"
+	check "$tag: charon holds the same new pair (in=$ti out=$to)" \
+	    [ -n "$ti" ] && [ "$((oi))" = "$((to))" ] && [ "$((oo))" = "$((ti))" ]
+	same "$tag: one SA pair left in our kernel" "$(ours_left)" 2
+}
+
 # capture_on / capture_checks TAG: what each side sends on the outer link
 # (tcpdump -Q out on both ends, merged).  Not -Q inout: the kernel passes
 # a tunnel's decapsulated packets up through the same device, so a
@@ -215,7 +234,7 @@ ours_left() {
 }
 
 # --- case 1: PSK, our seg initiates, AES-CBC + HMAC, MODP-2048 ------------
-swan_up psk aes128-sha256-modp2048 aes128-sha256-modp2048,aes128-sha256
+SWAN_DPD="dpd_delay = 2s" swan_up psk aes128-sha256-modp2048 aes128-sha256-modp2048,aes128-sha256
 seg_up psk yes aes128-sha256-modp2048 aes128-sha256
 capture_on c1
 for _ in $(seq 100); do segctl list | grep -q '^  child ' && break; sleep 0.1; done
@@ -225,6 +244,18 @@ check "c1: charon's IKE SA is AES_CBC-128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MO
 check "c1: charon is the responder" grep -q "'segb.test' @ $OB\[500\]" "$work/c1.sas"
 echo_both c1
 capture_checks c1
+# charon's dead-peer detection (RFC 7296 2.4): our seg answers its empty
+# INFORMATIONAL requests.
+sleep 5
+check "c1: charon sent DPD requests" grep -q 'sending DPD request' "$SW/charon.log"
+check "c1: our seg answered them (empty INFORMATIONAL responses)" \
+    grep -Eq 'parsed INFORMATIONAL response [0-9]+ \[ \]' "$SW/charon.log"
+# CREATE_CHILD_SA rekeying started by our seg (RFC 7296 1.3.3).
+spis=$(seg_spis)
+segctl rekey swan >/dev/null
+rekeyed c1-rekey "$spis"
+check "c1: charon saw the rekey" grep -Eq 'parsed CREATE_CHILD_SA request' "$SW/charon.log"
+echo_both c1r
 segctl delete swan >/dev/null
 for _ in $(seq 50); do
 	swanctl_in "$SW" --list-sas 2>/dev/null | grep -q ESTABLISHED || break
@@ -237,7 +268,7 @@ down
 
 # --- case 2: PSK, charon initiates, AES-GCM-16-256, ECP-256 ---------------
 swan_up psk aes256gcm16-prfsha256-ecp256 aes256gcm16
-seg_up psk no aes128-sha256-modp2048,aes256gcm16-prfsha256-ecp256 aes128-sha256,aes256gcm16
+SEG_DPD=2 seg_up psk no aes128-sha256-modp2048,aes256gcm16-prfsha256-ecp256 aes128-sha256,aes256gcm16
 capture_on c2
 swanctl_in "$SW" --initiate --child za --timeout 20 >"$work/c2.init" 2>&1
 check "c2: charon initiates and succeeds" grep -q 'initiate completed successfully' "$work/c2.init"
@@ -246,6 +277,18 @@ check "c2: charon's IKE SA is AES_GCM_16-256/PRF_HMAC_SHA2_256/ECP_256" \
     grep -q 'AES_GCM_16-256/PRF_HMAC_SHA2_256/ECP_256' "$work/c2.sas"
 echo_both c2
 capture_checks c2
+# Our seg's dead-peer detection: charon answers its empty INFORMATIONALs.
+sleep 5
+check "c2: our seg checked charon's liveness" grep -q 'liveness check' "$work/seg.log"
+check "c2: charon received them (empty INFORMATIONAL requests)" \
+    grep -Eq 'parsed INFORMATIONAL request [0-9]+ \[ \]' "$SW/charon.log"
+check "c2: our seg saw charon alive" grep -q 'swan: alive' "$work/seg.log"
+# CREATE_CHILD_SA rekeying started by charon.
+spis=$(seg_spis)
+swanctl_in "$SW" --rekey --child za >"$work/c2.rekey" 2>&1
+rekeyed c2-rekey "$spis"
+check "c2: charon's rekey completed" grep -Eq 'CHILD_SA za\{[0-9]+\} established' "$SW/charon.log"
+echo_both c2r
 down
 same "c2: SIGTERM leaves no seg SA in the kernel" "$(ours_left)" 0
 same "c2: SIGTERM leaves no seg policy in the kernel" \
