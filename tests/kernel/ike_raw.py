@@ -27,7 +27,7 @@ import sys
 import time
 
 IKE_SA_INIT, IKE_AUTH = 34, 35
-PL_SA, PL_KE, PL_NONCE, PL_NOTIFY = 33, 34, 40, 41
+PL_SA, PL_KE, PL_NONCE, PL_NOTIFY, PL_SK = 33, 34, 40, 41, 46
 PL_NAMES = {33: "SA", 34: "KE", 35: "IDi", 36: "IDr", 37: "CERT",
             38: "CERTREQ", 39: "AUTH", 40: "NONCE", 41: "N", 42: "D",
             44: "TSi", 45: "TSr", 46: "SK"}
@@ -107,6 +107,8 @@ def parse(buf):
         if ln < 4 or off + ln > len(buf):
             return None
         pls.append((nxt, buf[off + 4:off + ln]))
+        if nxt == PL_SK:	# 3.14: its Next Payload is the inner first
+            break
         nxt, off = n2, off + ln
     return h, pls
 
@@ -214,7 +216,7 @@ def cmd_flood(src, dst, n):
     for _ in range(n):
         _, msg = init_request("aes128-sha256-modp2048", 14)
         s.sendto(msg, (dst, 500))
-        time.sleep(0.002)
+        time.sleep(0.005)
     answers = cookie = full = 0
     s.settimeout(3.0)
     while True:
