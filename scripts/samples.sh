@@ -1,7 +1,7 @@
 #!/bin/sh
 # samples.sh [BUILD_DIR] - writes the sample configurations hss/hss.conf,
 # scscf/scscf.conf, icscf/icscf.conf, pcscf/pcscf.conf, bsf/bsf.conf,
-# naf/naf.conf and naf/xcap.conf with `DAEMON -p`
+# naf/naf.conf, naf/xcap.conf and seg/seg.conf with `DAEMON -p`
 # (every key, with its help and default), set for the lab topology of
 # scripts/lablib.sh.  Run it after adding or changing a key, then review the
 # diff; tests/unit/test_samples.sh checks the samples are complete.
@@ -49,3 +49,15 @@ HDR
 { header xcap "XCAP server (behind the naf)"; "$bin/xcap" -p -c /dev/null \
     -o listen=$n.70:8080 -o db=/var/lib/imssec/xcap.db -o trusted-peer=$n.60
 } >naf/xcap.conf
+{ cat <<HDR
+# seg.conf - sample configuration of a SEG (TS 33.210 Za): domain A's
+# gateway 10.46.0.1 facing domain B's 10.46.0.2 (docs/seg.md has B's side
+# and the certificate variant), written by scripts/samples.sh.
+# Installed: /etc/imssec/seg.conf.
+#
+HDR
+"$bin/seg" -p -c /dev/null -o local=10.46.0.1 \
+    -o identity=sega.example.net -o "peer=segb address=10.46.0.2 \
+id=segb.example.net auth=psk psk=change-this-secret \
+local-subnet=192.168.201.0/24 remote-subnet=192.168.202.0/24 initiate=yes"
+} >seg/seg.conf

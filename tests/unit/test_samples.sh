@@ -17,7 +17,7 @@ flags_applied() {
 	    grep -qx 'log-target = syslog' <<<"$1"
 }
 
-for d in hss scscf icscf pcscf bsf naf xcap; do
+for d in hss scscf icscf pcscf bsf naf xcap seg; do
 	s=$SRC/$d/$d.conf
 	[ "$d" = xcap ] && s=$SRC/naf/xcap.conf	# the naf's application server
 	[ -f "$s" ] || { fail "$d: no sample $s"; continue; }
