@@ -408,6 +408,8 @@ seg_init_request(struct seg *s, const struct ike_msg *m,
 	ike_wr_sa(&w, &sap);
 	ike_wr_ke(&w, sa->group, pub, publen);
 	ike_wr_nonce(&w, sa->nr, sa->nrlen);
+	if (p->auth == SEG_AUTH_CERT)	/* 1.2, 3.7: our CA for its CERT */
+		seg_cert_wr_certreq(s, &w);
 	if ((rc = ike_wr_finish(&w)) < 0 ||
 	    (sa->init_r = malloc((size_t)rc)) == NULL) {
 		seg_ike_kill(sa, "cannot build the IKE_SA_INIT response");

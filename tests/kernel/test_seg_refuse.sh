@@ -137,8 +137,8 @@ swan_up() {
 		[ "$1" = rogue ] && cert=roguecert
 		# swanctl loads private keys from the private/ folder next
 		# to swanctl.conf (a secrets entry only names a passphrase)
-		mkdir -p "$d/private" && cp "$work/$cert.key" "$d/private/" ||
-			die "charon's key"
+		mkdir -p "$d/private" || die "mkdir $d/private"
+		cp "$work/$cert.key" "$d/private/" || die "charon's key"
 		auth="local { auth = pubkey
     certs = $work/$cert.pem
     id = segb.test }
@@ -393,6 +393,10 @@ swan_up rogue aes128-sha256-modp2048 aes128gcm16 "$NB" "$NA"
 swan_init_za cert-rogue
 check "cert: a certificate of another CA: charon received AUTHENTICATION_FAILED" \
     swan_log 'received AUTHENTICATION_FAILED notify error'
+check "cert: charon sent its certificate (the seg asked with CERTREQ)" \
+    swan_log 'sending end entity cert'
+check "cert: the seg refused it for its chain" \
+    grep -q 'peer swan: certificate not trusted' "$work/seg.log"
 refused cert-rogue
 swan_down
 good cert-good cert
