@@ -240,7 +240,7 @@ check "invalid-ke: A was asked for group 20 and tried again" \
     grep -q 'peer segb: asks for DH group 20' "$work/sega.log"
 la=$(ctl a list)
 check "invalid-ke: the IKE SA is aes256gcm16-prfsha256-ecp384" \
-    grep -q '^ike .* aes256gcm16-ecp384-prfsha256 age' <<<"$la"
+    grep -q '^ike .* aes256gcm16-prfsha256-ecp384 age' <<<"$la"
 check "invalid-ke: the CHILD_SA is AES-CBC-256 + HMAC-SHA2-256-128" \
     grep -q '^  child .* esp tunnel aes256-sha256 spi-in' <<<"$la"
 check "invalid-ke: UDP echoed through the AES-CBC tunnel" echo_ok cbc
