@@ -81,7 +81,8 @@ int ike_keys_derive(const struct ike_suite *s, const uint8_t *ni,
     size_t nilen, const uint8_t *nr, size_t nrlen, const uint8_t *gir,
     size_t girlen, uint64_t spi_i, uint64_t spi_r, struct ike_sa_keys *k);
 /* 2.18: rekeying the IKE SA: SKEYSEED = prf(SK_d (old), g^ir (new) |
- * Ni | Nr), with the new suite s and the new SPIs. */
+ * Ni | Nr) with the old SA's PRF, then the keys of 2.14 with the new
+ * suite s, its PRF and the new SPIs.  k must not be old. */
 int ike_keys_rekey(const struct ike_suite *s, const struct ike_sa_keys *old,
     const uint8_t *gir, size_t girlen, const uint8_t *ni, size_t nilen,
     const uint8_t *nr, size_t nrlen, uint64_t spi_i, uint64_t spi_r,

@@ -114,7 +114,8 @@ int ike_sa_select(const struct ike_sa_pl *offered,
     const struct ike_proposal *ours, uint8_t proto,
     struct ike_proposal *chosen);
 /* The initiator's check of a response: exactly one proposal, with the
- * number and protocol of one offered, whose every transform was in that
+ * number, protocol and SPI Size of one offered (the SPI is the
+ * responder's own), whose every transform was in that
  * proposal, one per type, every type offered answered (unless NONE was
  * among the offered ones).  -EPROTO otherwise. */
 int ike_sa_check_reply(const struct ike_sa_pl *offered,

@@ -117,7 +117,7 @@ ike_delete_parse(const struct ike_pl *pl, struct ike_delete *d)
 	}
 	IKE_CHECK_SYNTAX(d->proto == IKE_PROTO_AH ||
 	    d->proto == IKE_PROTO_ESP);
-	IKE_CHECK_SYNTAX(d->spi_size == 4);
+	IKE_CHECK_SYNTAX(d->spi_size == 4 && num > 0);
 	IKE_CHECK_SYNTAX(pl->len - 4 == num * 4);
 	if (num > IKE_MAX_DEL_SPIS) {
 		log_debug("%s: %zu SPIs", __func__, num);

@@ -271,8 +271,10 @@ ike_sa_check_reply(const struct ike_sa_pl *offered,
 	for (i = 0; i < offered->nprop; i++)
 		if (offered->prop[i].num == r->num)
 			o = &offered->prop[i];
-	/* ... one that was offered, with its number and protocol ... */
+	/* ... one that was offered, with its number, protocol and SPI
+	 * Size (0 in IKE_SA_INIT, 4 for ESP, 8 for an IKE SA rekey) ... */
 	IKE_CHECK_SYNTAX(o != NULL && o->proto == r->proto);
+	IKE_CHECK_SYNTAX(r->spi_size == o->spi_size);
 	IKE_CHECK_SYNTAX(r->ntr <= IKE_MAX_TRANSFORMS);
 	for (i = 0; i < r->ntr; i++) {
 		/* ... one transform per type, each one offered ... */

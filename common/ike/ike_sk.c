@@ -184,15 +184,17 @@ ike_sk_seal(const struct ike_sa_keys *k, int from_initiator, uint8_t *msg,
 	/* The Lengths first: both are covered by the ICV / the AAD. */
 	put_be16(msg + sk_off + 2, total - sk_off);
 	put_be32(msg + HDR_LEN_OFF, total);
-	if (RAND_bytes(iv, (int)d.ivlen) != 1) {
-		log_err("%s: RAND_bytes failed", __func__);
-		return -EIO;
-	}
-	/* Padding of zeros (3.14: any value), then the Pad Length. */
+	/* plain first (it may sit where the IV goes), then padding of
+	 * zeros (3.14: any value) and the Pad Length. */
 	if (plen > 0)
 		memmove(ct, plain, plen);
 	memset(ct + plen, 0, padlen);
 	ct[plen + padlen] = (uint8_t)padlen;
+	if (RAND_bytes(iv, (int)d.ivlen) != 1) {
+		log_err("%s: RAND_bytes failed", __func__);
+		OPENSSL_cleanse(ct, ctlen);
+		return -EIO;
+	}
 	rc = sk_cipher(&d, 1, iv, msg, hdr_end, ct, ctlen, ct, icv);
 	if (rc == 0 && !d.gcm)
 		rc = hmac_icv(&d, msg, total - d.icvlen, icv);

@@ -259,6 +259,25 @@ same "ctl: seg-ctl initiate segb" "$(ctl a initiate segb 2>&1)" "initiating segb
 if up; then pass "ctl: the tunnel is up again"
 else fail "ctl: no tunnel after initiate: $(ctl a list 2>&1)"; fi
 check "ctl: UDP echoed again" echo_ok initiate
+
+# CREATE_CHILD_SA: new SPIs on both sides, the old pair gone, traffic on.
+old=$(sed -n 's/.* spi-in \(0x[0-9a-f]*\) .*/\1/p' <<<"$(ctl a list)")
+same "rekey: seg-ctl rekey segb" "$(ctl a rekey segb 2>&1)" "rekeying segb"
+for _ in $(seq 50); do
+	new=$(sed -n 's/.* spi-in \(0x[0-9a-f]*\) .*/\1/p' <<<"$(ctl a list)")
+	[ -n "$new" ] && [ "$new" != "$old" ] && [ "$(nstates "$A")" = 2 ] &&
+		[ "$(nstates "$B")" = 2 ] && break
+	sleep 0.2
+done
+check "rekey: A's inbound SPI changed ($old -> $new)" [ -n "$new" ] && [ "$new" != "$old" ]
+same "rekey: two SAs in A's kernel (the old pair deleted)" "$(nstates "$A")" 2
+same "rekey: two SAs in B's kernel (the old pair deleted)" "$(nstates "$B")" 2
+check "rekey: B's outbound SPI is A's new inbound one" \
+    grep -q "spi-out $new " <<<"$(ctl b list)"
+check "rekey: B removed the old pair on A's Delete" \
+    grep -q "old CHILD_SA removed, SPIs in 0x[0-9a-f]* out $old" "$work/segb.log"
+check "rekey: UDP echoed through the new pair" echo_ok rekey
+same "rekey: still one IKE SA at A" "$(ctl a list | grep -c '^ike .* established')" 1
 stopseg a
 stopseg b
 

@@ -21,8 +21,8 @@ static struct ike_msg m;
  * (not by ike_wr): one IKE proposal AES-CBC-256 / HMAC-SHA2-256 PRF and
  * integrity / ECP-256, KE of group 19, a 32-byte nonce and the two
  * NAT-detection notifies. */
-#define R64(b)	b b b b b b b b b b b b b b b b b b b b b b b b b b b b b b b b \
-		b b b b b b b b b b b b b b b b b b b b b b b b b b b b b b b b
+#define R8(b)	b b b b b b b b
+#define R64(b)	R8(b) R8(b) R8(b) R8(b) R8(b) R8(b) R8(b) R8(b)
 static const char init_hex[] =
 	/* 3.1 header: SPIi, SPIr 0, Next SA(33), 2.0, IKE_SA_INIT(34),
 	 * flags I, Message ID 0, Length 240 */
@@ -41,12 +41,14 @@ static const char init_hex[] =
 	/* KE: Next Nonce(40), Length 72, group 19, RESERVED, 64 bytes */
 	"28" "00" "0048" "0013" "0000" R64("ab")
 	/* Nonce: Next N(41), Length 36, 32 bytes */
-	"29" "00" "0024" "1111111111111111111111111111111111111111111111111111111111111111"
+	"29" "00" "0024" R8("11111111")
 	/* N(NAT_DETECTION_SOURCE_IP 16388): Next N, Length 28, proto 0,
 	 * SPI Size 0, 20 bytes of SHA-1 */
-	"29" "00" "001c" "00" "00" "4004" "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a"
+	"29" "00" "001c" "00" "00" "4004"
+	"5a5a5a5a5a5a5a5a5a5a" "5a5a5a5a5a5a5a5a5a5a"
 	/* N(NAT_DETECTION_DESTINATION_IP 16389): last payload */
-	"00" "00" "001c" "00" "00" "4005" "a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5";
+	"00" "00" "001c" "00" "00" "4005"
+	"a5a5a5a5a5a5a5a5a5a5" "a5a5a5a5a5a5a5a5a5a5";
 
 static size_t init_len;
 static uint8_t init_msg[512];
@@ -416,9 +418,9 @@ test_malformed(void)
 	    "truncated generic header");
 	T_CHECK(parse_hex(IKE_PL_SK, "28000008aabbccdd" "00000004", NULL) ==
 	    -EPROTO, "SK not last");
-	T_CHECK(parse_hex(IKE_PL_NOTIFY, "2e000008" "00004006" "28000008aabbccdd",
-	    NULL) == 0 && m.npl == 2 && ike_sk_inner_type(&m, 1) == 40,
-	    "SK last");
+	T_CHECK(parse_hex(IKE_PL_NOTIFY, "2e000008" "00004006"
+	    "28000008aabbccdd", NULL) == 0 && m.npl == 2 &&
+	    ike_sk_inner_type(&m, 1) == 40, "SK last");
 	/* 2.5: unknown payloads. */
 	T_CHECK(parse_hex(IKE_PL_VENDOR, "7f000004" "00000005aa", NULL) == 0 &&
 	    m.npl == 2 && m.pl[1].type == 127 && m.pl[1].len == 1 &&
@@ -487,7 +489,8 @@ test_malformed(void)
 	T_CHECK(sa_hex("0000000901010401" "00", &sa) == -EPROTO,
 	    "SPI past the proposal");
 	for (i = 0, hex[0] = '\0'; i < 17; i++)
-		strcat(hex, i + 1 < 17 ? "0300000801000014" : "0000000801000014");
+		strcat(hex, i + 1 < 17 ? "0300000801000014" :
+		    "0000000801000014");
 	{
 		char big[2 * 8 + sizeof(hex)];
 
@@ -553,6 +556,8 @@ test_malformed(void)
 	    "aabbccdd"), &d) == -EPROTO, "D SPI size 8 for ESP");
 	T_CHECK(ike_delete_parse(pl_hex(IKE_PL_DELETE, "01000001"), &d) ==
 	    -EPROTO, "D IKE with a count");
+	T_CHECK(ike_delete_parse(pl_hex(IKE_PL_DELETE, "03040000"), &d) ==
+	    -EPROTO, "D ESP without SPI");
 	T_CHECK(ike_delete_parse(pl_hex(IKE_PL_DELETE, "07040000"), &d) ==
 	    -EPROTO, "D protocol 7");
 	for (i = 0, hex[0] = '\0'; i < 17; i++)
@@ -647,18 +652,18 @@ test_writer_errors(void)
 	T_CHECK(ike_wr_finish(&w) == -EINVAL, "NULL buffer");
 	/* A payload longer than its 16-bit Length. */
 	{
-		static uint8_t big[70000];
+		static uint8_t big[70000], src[65535];
 		size_t st;
 
 		ike_wr_init(&w, big, sizeof(big));
 		st = ike_wr_pl_begin(&w, IKE_PL_VENDOR, 0);
-		ike_wr_bytes(&w, big + 100, 65531);
+		ike_wr_bytes(&w, src, 65531);
 		ike_wr_pl_end(&w, st);
 		T_CHECK(w.err == 0 && big[2] == 0xff && big[3] == 0xff,
 		    "65535");
 		ike_wr_init(&w, big, sizeof(big));
 		st = ike_wr_pl_begin(&w, IKE_PL_VENDOR, 1);
-		ike_wr_bytes(&w, big + 100, 65532);
+		ike_wr_bytes(&w, src, 65532);
 		ike_wr_pl_end(&w, st);
 		T_CHECK(w.err == -ENOSPC, "65536");
 	}

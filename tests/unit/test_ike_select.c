@@ -51,13 +51,15 @@ test_select(void)
 	 * do too, but comes later. */
 	off.nprop = 3;
 	off.prop[0] = PROP(1, IKE_PROTO_IKE, TR(IKE_TR_ENCR, 3, 0),
-	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 12, 0), TR(IKE_TR_DH, 19, 0));
+	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 12, 0),
+	    TR(IKE_TR_DH, 19, 0));
 	off.prop[1] = PROP(2, IKE_PROTO_IKE, TR(IKE_TR_ENCR, 12, 192),
 	    TR(IKE_TR_ENCR, 12, 256), TR(IKE_TR_PRF, 5, 0),
 	    TR(IKE_TR_INTEG, 12, 0), TR(IKE_TR_DH, 20, 0), TR(IKE_TR_DH, 14, 0),
 	    TR(IKE_TR_DH, 19, 0));
 	off.prop[2] = PROP(3, IKE_PROTO_IKE, TR(IKE_TR_ENCR, 12, 128),
-	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 12, 0), TR(IKE_TR_DH, 19, 0));
+	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 12, 0),
+	    TR(IKE_TR_DH, 19, 0));
 	T_CHECK((rc = ike_sa_select(&off, &ours_ike, IKE_PROTO_IKE, &c)) == 0
 	    && c.num == 2 && c.ntr == 4, "first acceptable wins: %d num %u",
 	    rc, c.num);
@@ -80,7 +82,8 @@ test_select(void)
 	off.prop[1] = PROP(2, IKE_PROTO_IKE, TR(IKE_TR_ENCR, 12, 128),
 	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 12, 0));
 	off.prop[2] = PROP(3, IKE_PROTO_IKE, TR(IKE_TR_ENCR, 12, 128),
-	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 12, 0), TR(IKE_TR_DH, 19, 0));
+	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 12, 0),
+	    TR(IKE_TR_DH, 19, 0));
 	off.nprop = 3;
 	T_CHECK(ike_sa_select(&off, &ours_ike, IKE_PROTO_IKE, &c) == 0 &&
 	    c.num == 3, "missing DH skipped: %u", c.num);
@@ -97,7 +100,8 @@ test_select(void)
 	T_CHECK(ike_sa_select(&off, &ours_ike, IKE_PROTO_IKE, &c) == 0 &&
 	    c.ntr == 3 && ike_proposal_get(&c, IKE_TR_INTEG) == NULL, "GCM");
 	off.prop[0] = PROP(1, IKE_PROTO_IKE, TR(IKE_TR_ENCR, 20, 256),
-	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 12, 0), TR(IKE_TR_DH, 19, 0));
+	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 12, 0),
+	    TR(IKE_TR_DH, 19, 0));
 	T_CHECK(ike_sa_select(&off, &ours_ike, IKE_PROTO_IKE, &c) == -ENOENT,
 	    "GCM with HMAC");
 	off.prop[0] = PROP(1, IKE_PROTO_IKE, TR(IKE_TR_ENCR, 12, 128),
@@ -106,7 +110,8 @@ test_select(void)
 	    "CBC with INTEG NONE");
 	/* A transform with an attribute not understood is never chosen. */
 	off.prop[0] = PROP(1, IKE_PROTO_IKE, TR(IKE_TR_ENCR, 12, 128),
-	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 12, 0), TR(IKE_TR_DH, 19, 0));
+	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 12, 0),
+	    TR(IKE_TR_DH, 19, 0));
 	off.prop[0].tr[1].unknown_attr = 1;
 	T_CHECK(ike_sa_select(&off, &ours_ike, IKE_PROTO_IKE, &c) == -ENOENT,
 	    "unknown attribute");
@@ -139,7 +144,8 @@ test_select(void)
 	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 0, 0), TR(IKE_TR_DH, 19, 0));
 	reply.nprop = 1;
 	reply.prop[0] = PROP(1, IKE_PROTO_IKE, TR(IKE_TR_ENCR, 12, 128),
-	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 12, 0), TR(IKE_TR_DH, 14, 0));
+	    TR(IKE_TR_PRF, 5, 0), TR(IKE_TR_INTEG, 12, 0),
+	    TR(IKE_TR_DH, 14, 0));
 	T_CHECK(ike_sa_check_reply(&off, &reply, &c) == 0 && c.num == 1 &&
 	    c.ntr == 4 && ike_proposal_get(&c, IKE_TR_DH)->id == 14, "reply");
 	reply.nprop = 2;
@@ -176,6 +182,10 @@ test_select(void)
 	reply.prop[0].proto = IKE_PROTO_ESP;
 	T_CHECK(ike_sa_check_reply(&off, &reply, &c) == -EPROTO,
 	    "another protocol");
+	reply.prop[0].proto = IKE_PROTO_IKE;
+	reply.prop[0].spi_size = 8;
+	T_CHECK(ike_sa_check_reply(&off, &reply, &c) == -EPROTO,
+	    "SPI Size 8 to an offer of 0");
 }
 
 static struct ike_ts
