@@ -117,6 +117,17 @@ static const struct conf_key seg_keys[] = {
 	{ .name = "ctl-socket", .type = CONF_STRING, .offset = SC(ctl),
 	  .dflt = "/run/seg.ctl", .max = 100,
 	  .help = "the Unix socket of seg-ctl (list, initiate, delete)" },
+	{ .name = "cookie-threshold", .type = CONF_UINT,
+	  .offset = SC(cookie_threshold), .dflt = "20", .min = 0,
+	  .max = 100000,
+	  .help = "half-open IKE SAs from which IKE_SA_INIT requests "
+	    "without a valid cookie get only N(COOKIE) (RFC 7296 2.6); 0: "
+	    "always" },
+	{ .name = "half-open-max", .type = CONF_UINT,
+	  .offset = SC(half_open_max), .dflt = "500", .min = 1,
+	  .max = 100000,
+	  .help = "half-open IKE SAs beyond which IKE_SA_INIT requests are "
+	    "dropped, cookie or not" },
 	{ .name = NULL }
 };
 
@@ -264,6 +275,7 @@ seg_fini(void *arg)
 	seg_ctl_close(&s);
 	seg_net_close(&s);
 	seg_cert_free(&s);
+	seg_cookie_wipe(&s);
 	evloop_fini(&s.loop);
 	log_info("seg: stopped");
 	return rc;

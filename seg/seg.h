@@ -38,6 +38,7 @@ struct seg_conf {
 	unsigned	 rtx_ms, rtx_tries;
 	unsigned	 owner;		/* xfrm owner tag */
 	char		*ctl;		/* control socket path */
+	unsigned	 cookie_threshold, half_open_max;	/* 2.6 */
 };
 
 enum seg_auth { SEG_AUTH_PSK, SEG_AUTH_CERT };

@@ -4,6 +4,8 @@
  *
  *   list            every peer, its IKE SA and CHILD_SA: state,
  *                   algorithms, SPIs, lifetimes, the kernel's counters
+ *   stats           half-open IKE SAs, cookies sent / returned valid /
+ *                   invalid, IKE_SA_INIT dropped (seg_cookie.c)
  *   initiate PEER   start an IKE SA with PEER (and let it come back)
  *   delete PEER     Delete its IKE SA (1.4.1) and keep it down
  *   rekey PEER      rekey its CHILD_SA now (CREATE_CHILD_SA, 1.3.3)
@@ -116,11 +118,18 @@ ctl_command(struct seg *s, char *line, FILE *f)
 		ctl_list(s, f);
 		return;
 	}
+	if (cmd != NULL && strcmp(cmd, "stats") == 0 && arg == NULL) {
+		fprintf(f, "half-open %zu cookies-sent %llu cookies-valid %llu "
+		    "cookies-invalid %llu half-open-drops %llu\n",
+		    seg_half_open(s), s->cookie.sent, s->cookie.valid,
+		    s->cookie.invalid, s->cookie.dropped);
+		return;
+	}
 	if (cmd == NULL || arg == NULL || strtok_r(NULL, " \t\r\n", &save) !=
 	    NULL || (strcmp(cmd, "initiate") != 0 &&
 	    strcmp(cmd, "delete") != 0 && strcmp(cmd, "rekey") != 0)) {
-		fprintf(f, "error: commands: list, initiate PEER, delete "
-		    "PEER, rekey PEER\n");
+		fprintf(f, "error: commands: list, stats, initiate PEER, "
+		    "delete PEER, rekey PEER\n");
 		return;
 	}
 	if ((p = seg_peer_find(s, arg)) == NULL) {

@@ -1,7 +1,8 @@
 /* seg_ctl_tool.c - seg-ctl: the client of the seg's control socket
  * (seg_ctl.c).
  *
- *   seg-ctl [-s SOCKET] list | initiate PEER | delete PEER | rekey PEER
+ *   seg-ctl [-s SOCKET] list | stats | initiate PEER | delete PEER |
+ *           rekey PEER
  *
  * Prints the seg's answer; exit 0, 1 when the seg refused ("error:") or
  * cannot be reached, 2 on a usage error.
@@ -18,8 +19,8 @@
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: seg-ctl [-s SOCKET] list | initiate PEER | "
-	    "delete PEER | rekey PEER\n");
+	fprintf(stderr, "usage: seg-ctl [-s SOCKET] list | stats | initiate "
+	    "PEER | delete PEER | rekey PEER\n");
 	return 2;
 }
 
@@ -39,8 +40,9 @@ main(int argc, char **argv)
 	}
 	if (i >= argc)
 		return usage();
-	if (strcmp(argv[i], "list") == 0 && argc == i + 1)
-		n = snprintf(line, sizeof(line), "list\n");
+	if ((strcmp(argv[i], "list") == 0 || strcmp(argv[i], "stats") == 0)
+	    && argc == i + 1)
+		n = snprintf(line, sizeof(line), "%s\n", argv[i]);
 	else if ((strcmp(argv[i], "initiate") == 0 ||
 	    strcmp(argv[i], "delete") == 0 ||
 	    strcmp(argv[i], "rekey") == 0) && argc == i + 2)

@@ -18,6 +18,17 @@
 
 struct event;
 
+/* seg_cookie.c's state (RFC 7296 2.6): two secrets, counters. */
+#define SEG_COOKIE_SECRET	32
+#define SEG_COOKIE_LEN		(4 + 32)	/* version | HMAC-SHA2-256 */
+struct seg_cookie {
+	uint8_t			 cur[SEG_COOKIE_SECRET], prev[SEG_COOKIE_SECRET];
+	uint32_t		 cur_ver, prev_ver;
+	int			 have_cur, have_prev, engaged;
+	time_t			 cur_at;
+	unsigned long long	 sent, valid, invalid, dropped;
+};
+
 struct seg {
 	struct seg_conf		*conf;
 	struct evloop		 loop;
@@ -42,6 +53,7 @@ struct seg {
 	size_t			 cert_derlen;
 	X509_STORE		*ca;
 	uint8_t			 ca_keyid[20];	/* CERTREQ (3.7) */
+	struct seg_cookie	 cookie;	/* seg_cookie.c */
 };
 
 enum seg_state {
@@ -186,5 +198,15 @@ int	seg_cert_auth_check(struct seg_ike *, const struct ike_msg *,
 int	seg_ctl_open(struct seg *);
 void	seg_ctl_close(struct seg *);
 struct seg_peer *seg_peer_find(struct seg *, const char *name);
+
+/* seg_cookie.c: cookies (2.6) and the bound on half-open IKE SAs. */
+size_t	seg_half_open(const struct seg *);
+/* Responder: 1 when the IKE_SA_INIT request m goes on; 0 when it was
+ * answered with N(COOKIE) or dropped (half-open-max). */
+int	seg_cookie_gate(struct seg *, const struct ike_msg *m,
+	    const struct sockaddr_storage *from, socklen_t fromlen);
+/* Initiator: IKE_SA_INIT sent again with the cookie n first. */
+int	seg_cookie_retry(struct seg_ike *, const struct ike_notify *n);
+void	seg_cookie_wipe(struct seg *);
 
 #endif

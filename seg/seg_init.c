@@ -178,6 +178,11 @@ seg_init_response(struct seg_ike *sa, const struct ike_msg *m)
 	size_t it, i, nrlen;
 	uint16_t g;
 
+	if (ike_msg_notify(m, IKE_N_COOKIE, &n) == 0) {	/* 2.6 */
+		if (seg_cookie_retry(sa, &n) < 0)
+			seg_ike_kill(sa, "unusable COOKIE");
+		return;
+	}
 	if (ike_msg_notify(m, IKE_N_INVALID_KE_PAYLOAD, &n) == 0) {
 		g = n.len == 2 ? (uint16_t)(n.data[0] << 8 | n.data[1]) : 0;
 		seg_ike_kill(sa, "INVALID_KE_PAYLOAD");
@@ -341,6 +346,8 @@ seg_init_request(struct seg *s, const struct ike_msg *m,
 				    sa->resp, sa->resplen);
 			return;		/* a retransmission */
 		}
+	if (!seg_cookie_gate(s, m, from, fromlen))
+		return;
 	it = 0;
 	if ((pl = ike_msg_find(m, IKE_PL_SA, &it)) == NULL ||
 	    ike_sa_parse(pl->body, pl->len, &offered) < 0) {
