@@ -112,14 +112,16 @@ cookie_valid(struct seg_cookie *c, const struct ike_msg *m,
 	return 0;
 }
 
-/* The stateless answer: the header and N(COOKIE) only (2.6). */
-static void
-cookie_send(struct seg *s, const struct ike_hdr *req, const uint8_t *ck,
-    const struct sockaddr_storage *to, socklen_t tl)
+/* An IKE_SA_INIT answer holding one notify and nothing else, no state
+ * kept (2.21.1 errors, 2.6 COOKIE): 0, or seg_send's error. */
+int
+seg_init_answer(struct seg *s, const struct ike_hdr *req,
+    const struct sockaddr_storage *to, socklen_t tl, uint16_t type,
+    const uint8_t *d, size_t n)
 {
 	struct ike_hdr h;
 	struct ike_wr w;
-	uint8_t buf[128];
+	uint8_t buf[256];
 	int len;
 
 	memset(&h, 0, sizeof(h));
@@ -129,9 +131,19 @@ cookie_send(struct seg *s, const struct ike_hdr *req, const uint8_t *ck,
 	h.flags = IKE_FLAG_R;
 	ike_wr_init(&w, buf, sizeof(buf));
 	ike_wr_hdr(&w, &h);
-	ike_wr_notify(&w, 0, NULL, 0, IKE_N_COOKIE, ck, SEG_COOKIE_LEN);
-	if ((len = ike_wr_finish(&w)) > 0 &&
-	    seg_send(s, to, tl, buf, (size_t)len) == 0)
+	ike_wr_notify(&w, 0, NULL, 0, type, d, n);
+	if ((len = ike_wr_finish(&w)) < 0)
+		return len;
+	return seg_send(s, to, tl, buf, (size_t)len);
+}
+
+/* The stateless answer: the header and N(COOKIE) only (2.6). */
+static void
+cookie_send(struct seg *s, const struct ike_hdr *req, const uint8_t *ck,
+    const struct sockaddr_storage *to, socklen_t tl)
+{
+	if (seg_init_answer(s, req, to, tl, IKE_N_COOKIE, ck,
+	    SEG_COOKIE_LEN) == 0)
 		s->cookie.sent++;
 }
 

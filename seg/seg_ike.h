@@ -141,6 +141,12 @@ int	seg_ike_open(struct seg_ike *, struct ike_msg *m, uint8_t *plain,
 int	seg_ike_notify_resp(struct seg_ike *, const struct ike_hdr *req,
 	    uint16_t type, const uint8_t *data, size_t len);
 
+/* seg_cookie.c: an IKE_SA_INIT answer holding one Notify, no state kept
+ * (2.21.1 errors, 2.6 COOKIE); the cookies themselves are in seg.h. */
+int	seg_init_answer(struct seg *, const struct ike_hdr *req,
+	    const struct sockaddr_storage *to, socklen_t tl, uint16_t type,
+	    const uint8_t *d, size_t n);
+
 /* seg_init.c: IKE_SA_INIT (1.2). */
 void	seg_suite_of(const struct ike_proposal *, struct ike_suite *);
 int	seg_init_start(struct seg *, struct seg_peer *, uint16_t group);

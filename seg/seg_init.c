@@ -243,27 +243,12 @@ bad:
 	seg_ike_kill(sa, "bad IKE_SA_INIT response");
 }
 
-/* An IKE_SA_INIT error answer (no state kept, 2.21.1). */
 static void
 init_notify(struct seg *s, const struct ike_hdr *req,
     const struct sockaddr_storage *to, socklen_t tl, uint16_t type,
     const uint8_t *d, size_t n)
 {
-	struct ike_hdr h;
-	struct ike_wr w;
-	uint8_t buf[256];
-	int len;
-
-	memset(&h, 0, sizeof(h));
-	h.spi_i = req->spi_i;
-	h.version = IKE_VERSION;
-	h.exchange = IKE_SA_INIT;
-	h.flags = IKE_FLAG_R;
-	ike_wr_init(&w, buf, sizeof(buf));
-	ike_wr_hdr(&w, &h);
-	ike_wr_notify(&w, 0, NULL, 0, type, d, n);
-	if ((len = ike_wr_finish(&w)) > 0)
-		(void)seg_send(s, to, tl, buf, (size_t)len);
+	(void)seg_init_answer(s, req, to, tl, type, d, n);
 	log_info("seg: IKE_SA_INIT from SPIi %016llx answered %s",
 	    (unsigned long long)req->spi_i, ike_notify_name(type));
 }
