@@ -153,3 +153,56 @@ lab_kernel_esp() {
 	    auth "hmac(sha256)" 0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff \
 	    enc "cbc(aes)" 0x00112233445566778899aabbccddeeff 2>/dev/null
 }
+
+# Zb (TS 33.210 5.6, optional inside a domain): with lab_zb 1, a seg of
+# its own on the hss, the icscf and the scscf, so that Cx between them
+# runs in ESP tunnels (host to host) set up by IKEv2 with certificates of
+# the lab CA naming each element's FQDN (its Diameter identity).  The
+# hss's seg answers, the CSCFs' initiate.  Cx keeps its TLS inside
+# (LAB_CX_TLS).  LAB_ZB: 1 | 0, default 1 in a roaming lab, else 0.
+lab_zb() {
+	case ${LAB_ZB:-} in
+	1|0) echo "$LAB_ZB" ;;
+	"") if lab_roaming; then echo 1; else echo 0; fi ;;
+	*) lab_die "LAB_ZB must be 1 or 0" ;;
+	esac
+}
+LAB_ZB_NODES=(hss icscf scscf)
+
+# lab_zb_conf NODE PEER...: NODE's seg.conf, one peer line per PEER.
+lab_zb_conf() {
+	local me=$1 p ip o=()
+	shift
+	ip=$(lab_ip "$me")
+	lab_cert "$LAB_DIR" "zb-$me" "$me.$LAB_DOMAIN" "$ip"
+	for p in "$@"; do
+		o+=(-o "peer=$p address=$(lab_ip "$p") id=$p.$LAB_DOMAIN auth=cert local-subnet=$ip/32 remote-subnet=$(lab_ip "$p")/32 initiate=$([ "$me" = hss ] && echo no || echo yes)")
+	done
+	lab_conf "$BIN/seg" seg "$LAB_DIR/zb-$me.conf" -o local="$ip" \
+	    -o identity="$me.$LAB_DOMAIN" "${o[@]}" \
+	    -o cert="$LAB_DIR/zb-$me.pem" -o key="$LAB_DIR/zb-$me.key" \
+	    -o ca="$LAB_DIR/ca.pem" -o ctl-socket="$LAB_DIR/zb-$me.ctl" \
+	    -o pid-file="$LAB_DIR/zb-$me.pid"
+}
+
+# lab_zb_up: the three segs started, waits (30 s) until each CSCF's lists
+# its tunnel to the hss.
+lab_zb_up() {
+	local n
+	lab_zb_conf hss icscf scscf
+	lab_zb_conf icscf hss
+	lab_zb_conf scscf hss
+	for n in "${LAB_ZB_NODES[@]}"; do
+		lab_start "$n" "zb-$n" "$BIN/seg" -c "$LAB_DIR/zb-$n.conf"
+		lab_wait_running "zb-$n"
+	done
+	for n in icscf scscf; do
+		for _ in $(seq 300); do
+			"$BIN/seg-ctl" -s "$LAB_DIR/zb-$n.ctl" list 2>/dev/null |
+			    grep -q "^  child " && continue 2
+			sleep 0.1
+		done
+		tail -n 20 "$LAB_DIR/zb-$n.log" >&2
+		lab_die "no Zb tunnel from $n to the hss within 30 s"
+	done
+}
