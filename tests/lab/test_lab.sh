@@ -82,5 +82,21 @@ check "no lab namespace left" \
     eval "! ip netns list | grep -q '^$LAB_PREFIX'"
 check "no lab daemon left" \
     eval "! pgrep -f -- '-c $LAB_DIR/' >/dev/null"
+
+# --roaming needs ESP (Za, TS 33.210): where the kernel has none it says
+# so and makes nothing.  Where it has ESP, kernel.test_lab_roaming brings
+# the roaming lab up (natively there, in qemu here).
+if ! unshare -n ip xfrm state add src 192.0.2.1 dst 192.0.2.2 proto esp \
+    spi 0x101 mode tunnel enc "cbc(aes)" 0x00112233445566778899aabbccddeeff \
+    2>/dev/null; then
+	"$LAB" up --roaming >roam.log 2>&1
+	check "./lab up --roaming without ESP fails" [ $? -eq 1 ]
+	check "...saying that it needs ESP in the kernel" \
+	    grep -q 'roaming needs ESP in the kernel' roam.log
+	check "...and makes no namespace" \
+	    eval "! ip netns list | grep -q '^$LAB_PREFIX'"
+fi
+check "./lab up with an unknown option is a usage error" \
+    eval "'$LAB' up --bogus >/dev/null 2>&1; [ \$? -eq 2 ]"
 trap - EXIT
 summary
