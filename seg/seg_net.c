@@ -1,11 +1,19 @@
 /* seg_net.c - the IKE socket: UDP port 500 on the local address (RFC 7296
  * 2: IKE messages over UDP port 500).  Opened as root in start() (port
- * 500 is privileged).
+ * 500 is privileged).  The socket bypasses IPsec policy (a per-socket
+ * allow policy, both directions): when a tunnel joins two hosts (Zb
+ * between elements, local and remote subnet /32), our own policies also
+ * cover the IKE packets between them, and IKE must never need the SA it
+ * is negotiating.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <linux/ipsec.h>
+#include <linux/xfrm.h>
+#include <netinet/in.h>
 
 #include <event2/event.h>
 
@@ -63,6 +71,34 @@ seg_net_rx(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* A per-socket policy that lets its packets pass unprotected, for dir
+ * (XFRM_POLICY_IN or _OUT): IP_XFRM_POLICY / IPV6_XFRM_POLICY with action
+ * allow; needs CAP_NET_ADMIN (held at start-up). */
+static int
+net_bypass(int fd, int family, uint8_t dir)
+{
+	struct xfrm_userpolicy_info pol;
+
+	memset(&pol, 0, sizeof(pol));
+	pol.action = XFRM_POLICY_ALLOW;
+	pol.sel.family = (uint16_t)family;
+	pol.dir = dir;
+	pol.lft.soft_byte_limit = XFRM_INF;
+	pol.lft.hard_byte_limit = XFRM_INF;
+	pol.lft.soft_packet_limit = XFRM_INF;
+	pol.lft.hard_packet_limit = XFRM_INF;
+	if (setsockopt(fd, family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	    family == AF_INET6 ? IPV6_XFRM_POLICY : IP_XFRM_POLICY, &pol,
+	    sizeof(pol)) < 0) {
+		int rc = -errno;
+
+		log_err("seg: IKE socket policy bypass (%s): %s",
+		    dir == XFRM_POLICY_IN ? "in" : "out", strerror(errno));
+		return rc;
+	}
+	return 0;
+}
+
 int
 seg_net_open(struct seg *s)
 {
@@ -82,6 +118,11 @@ seg_net_open(struct seg *s)
 	if (fd < 0) {
 		rc = -errno;
 		log_err("seg: socket: %s", strerror(errno));
+		return rc;
+	}
+	if ((rc = net_bypass(fd, ss.ss_family, XFRM_POLICY_IN)) < 0 ||
+	    (rc = net_bypass(fd, ss.ss_family, XFRM_POLICY_OUT)) < 0) {
+		(void)close(fd);
 		return rc;
 	}
 	if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
