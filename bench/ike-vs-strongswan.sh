@@ -141,6 +141,7 @@ for pair in $PAIRS; do
 	ik=${pair%-*} rk=${pair#*-}
 	case "$ik $rk" in seg\ seg|seg\ swan|swan\ seg|swan\ swan) ;;
 	*) die "PAIRS: seg-seg, swan-swan, seg-swan, swan-seg" ;; esac
+	t0=$SECONDS
 	"${rk}_up" b
 	"${ik}_up" a
 	daemon_check b "$([ "$rk" = seg ] && echo seg || echo charon)"
@@ -149,12 +150,14 @@ for pair in $PAIRS; do
 	    "$ik" "${SOCK[a]}" "${PID[a]}" "$rk" "${SOCK[b]}" "${PID[b]}") ||
 		die "$pair: the drive failed (logs in $work with KEEP_WORK=1)"
 	R[$pair]=$out
+	t1=$SECONDS
 	stop "${ik}a"
 	stop "${rk}b"
 	for n in "$A" "$B"; do
 		ip -n "$n" xfrm state flush
 		ip -n "$n" xfrm policy flush
 	done
+	echo "  $pair: set-up + warm-up + run $((t1 - t0)) s, stop $((SECONDS - t1)) s" >&2
 done
 
 # field PAIR KEY: one value of a pair's result line.
