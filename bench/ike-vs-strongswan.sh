@@ -53,7 +53,7 @@ cbc) IKEP=aes128-sha256-modp2048 ESPP=aes128-sha256 ;;
 *) die "SUITE: gcm or cbc" ;;
 esac
 
-declare -A OUTER=([a]=10.49.0.1 [b]=10.49.0.2) NET SOCK PID
+declare -A OUTER=([a]=10.49.0.1 [b]=10.49.0.2) NET SOCK PID LOG
 NET=([a]=192.168.231.0/24 [b]=192.168.232.0/24)
 netns_pair "$A" va "${OUTER[a]}/24" "$B" vb "${OUTER[b]}/24" || die "no namespaces"
 xfrm_warm "$A"
@@ -89,6 +89,7 @@ seg_up() {
 	"$BIN/seg-ctl" -s "$work/seg$s.ctl" list >/dev/null 2>&1 ||
 		die "seg $s: no control socket: $(tail -3 "$work/seg$s.log")"
 	SOCK[$s]=$work/seg$s.ctl
+	LOG[$s]=$work/seg$s.log
 	PID[$s]=$(cat "$work/seg$s.pid")
 }
 
@@ -124,6 +125,7 @@ CONF
 	swan_start "$(ns "$s")" "$d" "swan$s"
 	swan_load "$d"
 	SOCK[$s]=$d/charon.vici
+	LOG[$s]=$d/charon.log
 	PID[$s]=$(cat "$work/swan$s.pid")
 }
 
@@ -150,6 +152,11 @@ for pair in $PAIRS; do
 	    "$ik" "${SOCK[a]}" "${PID[a]}" "$rk" "${SOCK[b]}" "${PID[b]}") ||
 		die "$pair: the drive failed (logs in $work with KEEP_WORK=1)"
 	R[$pair]=$out
+	# what was negotiated, from the last IKE SA of each side's log
+	for s in a b; do
+		grep -E 'IKE SA .* established|selected proposal: IKE|CHILD_SA .*established' "${LOG[$s]}" |
+		    tail -n 2 | sed "s/^/  $pair $s: /" >&2
+	done
 	t1=$SECONDS
 	stop "${ik}a"
 	stop "${rk}b"
