@@ -186,6 +186,7 @@ bsf_start(void *arg)
 	(void)arg;
 	IMS_CHECK_RC(met_use(MET_G_AUTH | MET_G_HTTP));
 	IMS_CHECK_RC(dia_stat_use());
+	IMS_CHECK_RC(dia_tls_load(&dia));	/* as root: the key */
 	b.conf = &conf;
 	b.realm = conf.realm != NULL ? conf.realm : conf.name;
 	b.dest_realm = dia_conf_dest_realm(&dia);

@@ -119,6 +119,7 @@ hss_start(void *arg)
 
 	(void)arg;
 	IMS_CHECK_RC(dia_stat_use());
+	IMS_CHECK_RC(dia_tls_load(&dia));	/* as root: the key */
 	hss_db_display(conf.db, shown, sizeof(shown));
 	/* A file is handed to the run user; a PostgreSQL server keeps its
 	 * own (the connection made here serves after the switch). */

@@ -139,6 +139,7 @@ icscf_start(void *arg)
 	(void)arg;
 	IMS_CHECK_RC(met_use(MET_G_SIP));
 	IMS_CHECK_RC(dia_stat_use());
+	IMS_CHECK_RC(dia_tls_load(&dia));	/* as root: the key */
 	ic.domain = conf.domain;
 	ic.dest_realm = dia_conf_dest_realm(&dia);
 	ic.dia_timeout_ms = dia.timeout_ms;

@@ -165,6 +165,7 @@ naf_start(void *arg)
 	(void)arg;
 	IMS_CHECK_RC(met_use(MET_G_HTTP));
 	IMS_CHECK_RC(dia_stat_use());
+	IMS_CHECK_RC(dia_tls_load(&dia));	/* as root: the key */
 	(void)snprintf(n.realm, sizeof(n.realm), "%s%s", NAF_REALM_PFX,
 	    conf.fqdn);
 	IMS_CHECK_RC(kdf_naf_id(conf.fqdn, ua, n.naf_id, sizeof(n.naf_id),

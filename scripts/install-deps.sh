@@ -9,7 +9,7 @@ what=${1:-all}
 
 IMAGE="build-essential cmake pkg-config libssl-dev libmnl-dev libcjson-dev
        libsofia-sip-ua-dev python3
-       libfreediameter-dev freediameter-extensions libsqlite3-dev libpq-dev
+       libfreediameter-dev freediameter-extensions libgnutls28-dev libsqlite3-dev libpq-dev
        libevent-dev libxml2-dev"
 BUILD="$IMAGE clang"
 TEST="libosmocore-utils iproute2 tshark tcpdump sip-tester qemu-system-x86 linux-image-amd64

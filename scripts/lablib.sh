@@ -17,6 +17,9 @@
 #               default: required where the kernel has ESP, else optional)
 #   LAB_METRICS_PORT  every daemon's metrics-listen port, on its own
 #               address (default 9100): GET /metrics, /healthz
+#   LAB_CX_TLS  1 | 0: every Diameter link (Cx, Zh, Zn) over TLS with
+#               certificates of the lab CA (default 1); 0: clear links,
+#               for peers that speak Diameter only in clear (Kamailio's cdp)
 
 LAB_PREFIX=${LAB_PREFIX:-ims-}
 LAB_NET=${LAB_NET:-10.77.0}
@@ -274,16 +277,17 @@ lab_ca() {
 	chmod 0644 "$1/ca.pem"
 }
 
-# lab_cert DIR NAME FQDN IP: a TLS server certificate for FQDN and IP,
-# signed by DIR/ca.key: DIR/NAME.pem (chain: the certificate) and
+# lab_cert DIR NAME FQDN IP [EKU]: a TLS certificate for FQDN and IP
+# (subjectAltName DNS and IP, CN FQDN), signed by DIR/ca.key, for EKU
+# (default serverAuth): DIR/NAME.pem (chain: the certificate) and
 # DIR/NAME.key (0600, root: the daemon reads it as root at start-up).
 lab_cert() {
-	local d=$1 n=$2
+	local d=$1 n=$2 eku=${5:-serverAuth}
 	# The extensions in a file: no process substitution (the kernel
 	# tests' guest has no /dev/fd).
 	(umask 077
 	printf '%s\n' "subjectAltName=DNS:$3,IP:$4" \
-	    "extendedKeyUsage=serverAuth" "basicConstraints=CA:FALSE" \
+	    "extendedKeyUsage=$eku" "basicConstraints=CA:FALSE" \
 	    >"$d/$n.ext" &&
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	    -keyout "$d/$n.key" -out "$d/$n.csr" -subj "/CN=$3" &&
@@ -292,4 +296,32 @@ lab_cert() {
 	    >/dev/null 2>&1 || lab_die "cannot make the certificate of $n"
 	rm -f "$d/$n.csr" "$d/$n.ext"
 	chmod 0644 "$d/$n.pem"
+}
+
+# lab_cx_tls: 1 when the lab's Diameter links run over TLS (LAB_CX_TLS,
+# default 1), else 0; anything else is refused.
+lab_cx_tls() {
+	case ${LAB_CX_TLS:-1} in
+	1|0) echo "${LAB_CX_TLS:-1}" ;;
+	*) lab_die "LAB_CX_TLS must be 1 or 0" ;;
+	esac
+}
+
+# lab_dia_tls_args ARRAY NODE: with lab_cx_tls 1, NODE's Diameter
+# certificate from the lab CA (DIR/dia-NODE.pem, .key; made here; CN and
+# subjectAltName DNS its identity NODE.DOMAIN, both TLS client and server:
+# a Diameter node is either) and the -o settings for diameter.tls into
+# ARRAY; with 0, nothing.  Needs lab_ca in LAB_DIR first.
+lab_dia_tls_args() {
+	local -n lab_tls_out=$1
+	# shellcheck disable=SC2034  # a nameref: this sets the caller's ARRAY
+	lab_tls_out=()
+	[ "$(lab_cx_tls)" = 1 ] || return 0
+	lab_cert "$LAB_DIR" "dia-$2" "$2.$LAB_DOMAIN" "$(lab_ip "$2")" \
+	    serverAuth,clientAuth
+	# shellcheck disable=SC2034
+	lab_tls_out=(-o diameter.tls=required
+	    -o "diameter.tls-cert=$LAB_DIR/dia-$2.pem"
+	    -o "diameter.tls-key=$LAB_DIR/dia-$2.key"
+	    -o "diameter.tls-ca=$LAB_DIR/ca.pem")
 }

@@ -22,6 +22,7 @@
 # visited.example.net), LAB_ZA_AUTH psk | cert (default cert: the lab CA
 # issues each SEG a certificate naming its FQDN).
 
+# LAB_NET, LAB_DIR, LAB_DOMAIN, BIN: lablib.sh's and ./lab's.
 LAB_VNET=${LAB_VNET:-10.78.0}
 LAB_ZANET=${LAB_ZANET:-10.76.0}
 LAB_VISITED=${LAB_VISITED:-visited.example.net}
@@ -37,6 +38,7 @@ lab_visited_node() { case $1 in ue|ue2|pcscf|segv) return 0 ;; esac; return 1; }
 # lab_roam_ip NODE: NODE's address in a roaming lab, empty when lab_ip's
 # single-bridge plan holds.
 lab_roam_ip() {
+	# shellcheck disable=SC2153 # LAB_NET: lablib.sh's
 	case $1 in
 	segv) echo "$LAB_VNET.1" ;; segh) echo "$LAB_NET.1" ;;
 	segv-za) echo "$LAB_ZANET.1" ;; segh-za) echo "$LAB_ZANET.2" ;;

@@ -49,11 +49,15 @@ HDR
 { header xcap "XCAP server (behind the naf)"; "$bin/xcap" -p -c /dev/null \
     -o listen=$n.70:8080 -o db=/var/lib/imssec/xcap.db -o trusted-peer=$n.60
 } >naf/xcap.conf
-# The home network's SEG of ./lab up --roaming (scripts/labroam.sh).
-{ header seg "SEG (NDS/IP security gateway, TS 33.210)"; "$bin/seg" -p \
-    -c /dev/null -o local=10.76.0.2 -o identity=seg.$d \
-    -o "peer=segv address=10.76.0.1 id=seg.visited.example.net auth=cert local-subnet=$n.0/24 remote-subnet=10.78.0.0/24 initiate=no" \
-    -o cert=/etc/imssec/seg.crt -o key=/etc/imssec/seg.key \
-    -o ca=/etc/imssec/ca.pem
+{ cat <<HDR
+# seg.conf - sample configuration of a SEG (TS 33.210 Za): domain A's
+# gateway 10.46.0.1 facing domain B's 10.46.0.2 (docs/seg.md has B's side
+# and the certificate variant), written by scripts/samples.sh.
+# Installed: /etc/imssec/seg.conf.
+#
+HDR
+"$bin/seg" -p -c /dev/null -o local=10.46.0.1 \
+    -o identity=sega.example.net -o "peer=segb address=10.46.0.2 \
+id=segb.example.net auth=psk psk=change-this-secret \
+local-subnet=192.168.201.0/24 remote-subnet=192.168.202.0/24 initiate=yes"
 } >seg/seg.conf
-

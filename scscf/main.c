@@ -160,6 +160,7 @@ scscf_start(void *arg)
 	bdb_gauge_use(conf.db);
 	IMS_CHECK_RC(met_use(MET_G_SIP | MET_G_AUTH | MET_G_BINDINGS));
 	IMS_CHECK_RC(dia_stat_use());
+	IMS_CHECK_RC(dia_tls_load(&dia));	/* as root: the key */
 	s.domain = conf.domain;
 	s.icscf = conf.icscf;
 	s.max_expires = conf.max_expires;

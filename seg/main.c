@@ -88,16 +88,17 @@ static const struct conf_key seg_keys[] = {
 	  .help = "our IKE port (peers are always addressed on 500)" },
 	{ .name = "ike-lifetime", .type = CONF_UINT, .offset = SC(ike_lifetime),
 	  .dflt = "14400", .min = 60, .max = 86400,
-	  .help = "seconds; reserved: the IKE SA is renewed with its "
-	    "CHILD_SA" },
+	  .help = "seconds an IKE SA lives: an initiator sets up a new one "
+	    "(re-authentication, RFC 7296 2.8.3) rekey-margin before" },
 	{ .name = "child-lifetime", .type = CONF_UINT,
 	  .offset = SC(child_lifetime), .dflt = "3600", .min = 60,
 	  .max = 86400,
-	  .help = "seconds a CHILD_SA lives in the kernel (hard expiry)" },
+	  .help = "seconds a CHILD_SA lives in the kernel (hard expiry); an "
+	    "initiator rekeys it (CREATE_CHILD_SA) rekey-margin before" },
 	{ .name = "rekey-margin", .type = CONF_UINT,
 	  .offset = SC(rekey_margin), .dflt = "300", .min = 10, .max = 3600,
 	  .help = "an initiator renews the SAs this many seconds before "
-	    "child-lifetime ends" },
+	    "their lifetimes end" },
 	{ .name = "dpd-delay", .type = CONF_UINT, .offset = SC(dpd_delay),
 	  .dflt = "30", .min = 0, .max = 3600,
 	  .help = "seconds without a message from a peer before an empty "

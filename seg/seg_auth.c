@@ -1,8 +1,6 @@
-/* seg_auth.c - IKE_AUTH (RFC 7296 1.2) with the first CHILD_SA: IDi/IDr
- * (3.5, FQDN), AUTH (2.15: PSK, or a certificate and an RFC 7427
- * signature, seg_cert.c), SA2 with the ESP proposals (3.3), traffic
- * selectors and their narrowing (2.9), KEYMAT (2.17), the tunnel in the
- * kernel.  Errors answered per 2.21.2.
+/* seg_auth.c - IKE_AUTH (RFC 7296 1.2) with the first CHILD_SA
+ * (seg_child.c): IDi/IDr (3.5, FQDN), AUTH (2.15: PSK, or a certificate
+ * and an RFC 7427 signature, seg_cert.c).  Errors answered per 2.21.2.
  */
 #include <errno.h>
 #include <string.h>
@@ -13,59 +11,6 @@
 #include "check.h"
 #include "log.h"
 #include "seg_ike.h"
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-/* An inbound ESP SPI: 1..255 are reserved (RFC 4303 2.1). */
-static int
-new_esp_spi(uint32_t *spi)
-{
-	do {
-		IMS_CHECK_RC(seg_ike_random(spi, sizeof(*spi)));
-	} while (*spi < 0x100);
-	return 0;
-}
-
-static void
-ts_one(struct ike_ts_pl *t, const struct xfrm_ip *net, uint8_t plen)
-{
-	memset(t, 0, sizeof(*t));
-	t->n = 1;
-	ike_ts_from_prefix(&t->ts[0], net->family,
-	    net->family == AF_INET ? (const void *)&net->u.v4 :
-	    (const void *)&net->u.v6, plen);
-}
-
-/* The single selector of a TS payload as a prefix inside net/plen (the
- * responder may only narrow, 2.9). */
-static int
-ts_within(const struct ike_ts_pl *t, const struct xfrm_ip *net,
-    uint8_t plen, struct xfrm_ip *out, uint8_t *oplen)
-{
-	struct xfrm_ip a;
-
-	if (t->n != 1 || seg_ts_to_prefix(&t->ts[0], out, oplen) < 0 ||
-	    out->family != net->family || *oplen < plen)
-		return -EINVAL;
-	a = *out;
-	seg_prefix_mask(&a, plen);
-	return memcmp(&a.u, &net->u, net->family == AF_INET ? 4 : 16) == 0 ?
-	    0 : -EINVAL;
-}
 
 /* The ID payload body we send: type FQDN, 3 reserved bytes, the name. */
 static void
@@ -153,36 +98,6 @@ check_auth(struct seg_ike *sa, const struct ike_msg *m)
 	return 0;
 }
 
-/* KEYMAT (2.17) into the kernel; logs the SA (never its keys). */
-static int
-child_install(struct seg_ike *sa)
-{
-	struct seg *s = sa->s;
-	struct ike_suite cs;
-	struct ike_child_keys ck;
-	char alg[96], ln[64], rn[64];
-	int rc;
-
-	seg_suite_of(&sa->child.prop, &cs);
-	rc = ike_child_keymat(&sa->keys, &cs, NULL, 0, sa->ni, sa->nilen,
-	    sa->nr, sa->nrlen, &ck);
-	if (rc == 0)
-		rc = seg_kernel_child_add(s->x, &s->local, sa->peer,
-		    &sa->child, &ck, sa->initiator, s->conf->child_lifetime);
-	ike_child_keys_wipe(&ck);
-	if (rc < 0)
-		return rc;
-	sa->child.installed = 1;
-	sa->child.added = time(NULL);
-	log_info("seg: peer %s: CHILD_SA ESP tunnel %s/%u <-> %s/%u, %s, "
-	    "SPIs in 0x%08x out 0x%08x, lifetime %us", sa->peer->name,
-	    xfrm_ip_str(&sa->child.lnet, ln, sizeof(ln)), sa->child.lplen,
-	    xfrm_ip_str(&sa->child.rnet, rn, sizeof(rn)), sa->child.rplen,
-	    seg_suite_str(&sa->child.prop, alg, sizeof(alg)),
-	    sa->child.spi_in, sa->child.spi_out, s->conf->child_lifetime);
-	return 0;
-}
-
 /* Up: older IKE SAs with the same peer are deleted (this one replaces
  * them: a restart or re-authentication, 2.8.3). */
 static void
@@ -212,31 +127,17 @@ seg_auth_start(struct seg_ike *sa)
 {
 	struct seg *s = sa->s;
 	struct seg_peer *p = sa->peer;
-	struct ike_sa_pl esp;
-	struct ike_ts_pl tsi, tsr;
 	struct ike_wr w;
 	uint8_t in[SEG_MSG_MAX], out[SEG_MSG_MAX];
-	size_t i, n;
+	size_t n;
 
-	IMS_CHECK_RC(new_esp_spi(&sa->spi_offer));
+	IMS_CHECK_RC(seg_child_spi(&sa->spi_offer));
 	ike_wr_init(&w, in, sizeof(in));
 	wr_id(sa, &w);
 	if (p->auth == SEG_AUTH_CERT)
 		seg_cert_wr_certreq(s, &w);
 	IMS_CHECK_RC(wr_auth(sa, &w));
-	memset(&esp, 0, sizeof(esp));
-	for (i = 0; i < s->nesp; i++) {
-		esp.prop[i] = s->esp_props[i];
-		esp.prop[i].num = (uint8_t)(i + 1);
-		esp.prop[i].spi_size = 4;
-		put_be32(esp.prop[i].spi, sa->spi_offer);
-	}
-	esp.nprop = s->nesp;
-	ike_wr_sa(&w, &esp);
-	ts_one(&tsi, &p->lnet, p->lplen);
-	ts_one(&tsr, &p->rnet, p->rplen);
-	ike_wr_ts(&w, IKE_PL_TSI, &tsi);
-	ike_wr_ts(&w, IKE_PL_TSR, &tsr);
+	seg_child_wr_offer(sa, sa->spi_offer, NULL, 0, &w);
 	IMS_CHECK_RC(seg_ike_seal(sa, IKE_AUTH, 0, sa->msgid_out, &w, out,
 	    sizeof(out), &n));
 	OPENSSL_cleanse(in, sizeof(in));
@@ -262,12 +163,8 @@ error_notify(const struct ike_msg *m)
 void
 seg_auth_response(struct seg_ike *sa, struct ike_msg *m)
 {
-	struct seg *s = sa->s;
 	struct seg_peer *p = sa->peer;
-	struct ike_sa_pl esp, reply;
-	struct ike_ts_pl tsi, tsr;
-	const struct ike_pl *pl;
-	size_t i, it;
+	size_t it;
 	uint16_t err;
 	int rc;
 
@@ -291,107 +188,18 @@ seg_auth_response(struct seg_ike *sa, struct ike_msg *m)
 		established(sa);
 		return;
 	}
-	memset(&esp, 0, sizeof(esp));
-	for (i = 0; i < s->nesp; i++) {
-		esp.prop[i] = s->esp_props[i];
-		esp.prop[i].num = (uint8_t)(i + 1);
-		esp.prop[i].spi_size = 4;
-		put_be32(esp.prop[i].spi, sa->spi_offer);
-	}
-	esp.nprop = s->nesp;
-	it = 0;
-	if ((pl = ike_msg_find(m, IKE_PL_SA, &it)) == NULL ||
-	    ike_sa_parse(pl->body, pl->len, &reply) < 0 ||
-	    ike_sa_check_reply(&esp, &reply, &sa->child.prop) < 0 ||
-	    sa->child.prop.spi_size != 4 ||
-	    (pl = ike_msg_find(m, IKE_PL_TSI, (it = 0, &it))) == NULL ||
-	    ike_ts_parse(pl, &tsi) < 0 ||
-	    (pl = ike_msg_find(m, IKE_PL_TSR, (it = 0, &it))) == NULL ||
-	    ike_ts_parse(pl, &tsr) < 0 ||
-	    ts_within(&tsi, &p->lnet, p->lplen, &sa->child.lnet,
-	    &sa->child.lplen) < 0 ||
-	    ts_within(&tsr, &p->rnet, p->rplen, &sa->child.rnet,
-	    &sa->child.rplen) < 0) {
+	if (seg_child_reply(sa, m, sa->spi_offer, &sa->child) < 0) {
 		log_warn("seg: peer %s: IKE_AUTH response: SA or selectors "
 		    "unusable", p->name);
 		seg_ike_kill(sa, "bad CHILD_SA in IKE_AUTH response");
 		return;
 	}
-	sa->child.spi_in = sa->spi_offer;
-	sa->child.spi_out = be32(sa->child.prop.spi);
-	if ((rc = child_install(sa)) < 0) {
+	if ((rc = seg_child_install(sa, &sa->child, 1, sa->ni, sa->nilen,
+	    sa->nr, sa->nrlen)) < 0) {
 		seg_ike_kill(sa, "the kernel refused the CHILD_SA");
 		return;
 	}
 	established(sa);
-}
-
-/* 2.7 for the CHILD_SA: the first offered ESP proposal one of ours takes
- * and the kernel can install. */
-static int
-esp_choose(const struct seg *s, const struct ike_sa_pl *offered,
-    struct ike_proposal *chosen)
-{
-	struct ike_proposal c;
-	const char *e, *a, *g;
-	size_t i;
-	int found = 0;
-
-	for (i = 0; i < s->nesp; i++) {
-		if (ike_sa_select(offered, &s->esp_props[i], IKE_PROTO_ESP,
-		    &c) < 0 || c.spi_size != 4 ||
-		    seg_kernel_algs(&c, &e, &a, &g) < 0)
-			continue;
-		if (!found || c.num < chosen->num)
-			*chosen = c;
-		found = 1;
-	}
-	return found ? 0 : -ENOENT;
-}
-
-/* The responder's CHILD_SA: 0 with it installed and SA/TSi/TSr written,
- * or the error Notify type to answer (the IKE SA stays, 1.2). */
-static uint16_t
-child_respond(struct seg_ike *sa, const struct ike_msg *m, struct ike_wr *w)
-{
-	struct seg_peer *p = sa->peer;
-	struct ike_sa_pl offered, sap;
-	struct ike_ts_pl tsi, tsr, poli, polr, ni, nr;
-	const struct ike_pl *pl;
-	size_t it = 0;
-
-	if ((pl = ike_msg_find(m, IKE_PL_SA, &it)) == NULL ||
-	    ike_sa_parse(pl->body, pl->len, &offered) < 0 ||
-	    (pl = ike_msg_find(m, IKE_PL_TSI, (it = 0, &it))) == NULL ||
-	    ike_ts_parse(pl, &tsi) < 0 ||
-	    (pl = ike_msg_find(m, IKE_PL_TSR, (it = 0, &it))) == NULL ||
-	    ike_ts_parse(pl, &tsr) < 0)
-		return IKE_N_INVALID_SYNTAX;
-	if (esp_choose(sa->s, &offered, &sa->child.prop) < 0)
-		return IKE_N_NO_PROPOSAL_CHOSEN;
-	/* TSi is the initiator's side: our remote subnet. */
-	ts_one(&poli, &p->rnet, p->rplen);
-	ts_one(&polr, &p->lnet, p->lplen);
-	if (ike_ts_narrow(&tsi, &poli, &ni) < 0 ||
-	    ike_ts_narrow(&tsr, &polr, &nr) < 0)
-		return IKE_N_TS_UNACCEPTABLE;
-	ni.n = nr.n = 1;	/* one selector pair per CHILD_SA here */
-	if (seg_ts_to_prefix(&ni.ts[0], &sa->child.rnet,
-	    &sa->child.rplen) < 0 ||
-	    seg_ts_to_prefix(&nr.ts[0], &sa->child.lnet,
-	    &sa->child.lplen) < 0)
-		return IKE_N_TS_UNACCEPTABLE;
-	sa->child.spi_out = be32(sa->child.prop.spi);
-	if (new_esp_spi(&sa->child.spi_in) < 0 || child_install(sa) < 0)
-		return IKE_N_TEMPORARY_FAILURE;
-	memset(&sap, 0, sizeof(sap));
-	sap.nprop = 1;
-	sap.prop[0] = sa->child.prop;
-	put_be32(sap.prop[0].spi, sa->child.spi_in);
-	ike_wr_sa(w, &sap);
-	ike_wr_ts(w, IKE_PL_TSI, &ni);
-	ike_wr_ts(w, IKE_PL_TSR, &nr);
-	return 0;
 }
 
 void
@@ -417,7 +225,8 @@ seg_auth_request(struct seg_ike *sa, struct ike_msg *m)
 		seg_ike_kill(sa, "cannot compute our AUTH");
 		return;
 	}
-	if ((err = child_respond(sa, m, &w)) != 0) {
+	if ((err = seg_child_respond(sa, m, &sa->child, sa->ni, sa->nilen,
+	    sa->nr, sa->nrlen, 0, &w)) != 0) {
 		log_warn("seg: peer %s: CHILD_SA refused: %s", sa->peer->name,
 		    ike_notify_name(err));
 		ike_wr_notify(&w, 0, NULL, 0, err, NULL, 0);

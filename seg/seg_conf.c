@@ -159,30 +159,37 @@ seg_prop_parse(const char *s, uint8_t proto, struct ike_proposal *p,
 const char *
 seg_suite_str(const struct ike_proposal *p, char *buf, size_t size)
 {
+	/* one order whatever the peer's: ENCR, INTEG, PRF, DH, ESN */
+	static const uint8_t order[] = { IKE_TR_ENCR, IKE_TR_INTEG,
+		IKE_TR_PRF, IKE_TR_DH, IKE_TR_ESN };
 	const struct seg_tok *t;
-	size_t i, off = 0;
+	size_t i, k, off = 0;
 	int n;
 
 	if (size == 0)
 		return buf;
 	buf[0] = '\0';
-	for (i = 0; i < p->ntr && off < size; i++) {
-		for (t = seg_toks; t->name != NULL; t++)
-			if (t->type == p->tr[i].type && t->id == p->tr[i].id &&
-			    (t->keylen == 0 || t->keylen == p->tr[i].keylen))
-				break;
-		if (p->tr[i].type == IKE_TR_ESN && p->tr[i].id == IKE_ESN_NO)
-			continue;
-		if (t->name != NULL)
-			n = snprintf(buf + off, size - off, "%s%s",
-			    off ? "-" : "", t->name);
-		else
-			n = snprintf(buf + off, size - off, "%s%u:%u",
-			    off ? "-" : "", p->tr[i].type, p->tr[i].id);
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
+	for (k = 0; k < sizeof(order); k++)
+		for (i = 0; i < p->ntr && off < size; i++) {
+			if (p->tr[i].type != order[k] ||
+			    (p->tr[i].type == IKE_TR_ESN &&
+			    p->tr[i].id == IKE_ESN_NO))
+				continue;
+			for (t = seg_toks; t->name != NULL; t++)
+				if (t->type == p->tr[i].type &&
+				    t->id == p->tr[i].id && (t->keylen == 0 ||
+				    t->keylen == p->tr[i].keylen))
+					break;
+			if (t->name != NULL)
+				n = snprintf(buf + off, size - off, "%s%s",
+				    off ? "-" : "", t->name);
+			else
+				n = snprintf(buf + off, size - off, "%s%u:%u",
+				    off ? "-" : "", p->tr[i].type, p->tr[i].id);
+			if (n < 0)
+				return buf;
+			off += (size_t)n;
+		}
 	return buf;
 }
 

@@ -6,6 +6,7 @@
  *                   algorithms, SPIs, lifetimes, the kernel's counters
  *   initiate PEER   start an IKE SA with PEER (and let it come back)
  *   delete PEER     Delete its IKE SA (1.4.1) and keep it down
+ *   rekey PEER      rekey its CHILD_SA now (CREATE_CHILD_SA, 1.3.3)
  * An answer starting with "error:" is a refusal.
  */
 #include <errno.h>
@@ -117,9 +118,9 @@ ctl_command(struct seg *s, char *line, FILE *f)
 	}
 	if (cmd == NULL || arg == NULL || strtok_r(NULL, " \t\r\n", &save) !=
 	    NULL || (strcmp(cmd, "initiate") != 0 &&
-	    strcmp(cmd, "delete") != 0)) {
+	    strcmp(cmd, "delete") != 0 && strcmp(cmd, "rekey") != 0)) {
 		fprintf(f, "error: commands: list, initiate PEER, delete "
-		    "PEER\n");
+		    "PEER, rekey PEER\n");
 		return;
 	}
 	if ((p = seg_peer_find(s, arg)) == NULL) {
@@ -132,6 +133,14 @@ ctl_command(struct seg *s, char *line, FILE *f)
 			fprintf(f, "error: cannot initiate with %s\n", arg);
 		else
 			fprintf(f, "initiating %s\n", arg);
+		return;
+	}
+	if (strcmp(cmd, "rekey") == 0) {
+		if (p->sa == NULL || p->sa->outstanding ||
+		    seg_child_rekey_start(p->sa) < 0)
+			fprintf(f, "error: cannot rekey with %s now\n", arg);
+		else
+			fprintf(f, "rekeying %s\n", arg);
 		return;
 	}
 	p->held = 1;

@@ -1,7 +1,7 @@
 /* seg_ctl_tool.c - seg-ctl: the client of the seg's control socket
  * (seg_ctl.c).
  *
- *   seg-ctl [-s SOCKET] list | initiate PEER | delete PEER
+ *   seg-ctl [-s SOCKET] list | initiate PEER | delete PEER | rekey PEER
  *
  * Prints the seg's answer; exit 0, 1 when the seg refused ("error:") or
  * cannot be reached, 2 on a usage error.
@@ -19,7 +19,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: seg-ctl [-s SOCKET] list | initiate PEER | "
-	    "delete PEER\n");
+	    "delete PEER | rekey PEER\n");
 	return 2;
 }
 
@@ -42,7 +42,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[i], "list") == 0 && argc == i + 1)
 		n = snprintf(line, sizeof(line), "list\n");
 	else if ((strcmp(argv[i], "initiate") == 0 ||
-	    strcmp(argv[i], "delete") == 0) && argc == i + 2)
+	    strcmp(argv[i], "delete") == 0 ||
+	    strcmp(argv[i], "rekey") == 0) && argc == i + 2)
 		n = snprintf(line, sizeof(line), "%s %s\n", argv[i],
 		    argv[i + 1]);
 	else

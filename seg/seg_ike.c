@@ -2,7 +2,8 @@
  * retransmission (RFC 7296 2.1, 2.4), the peer's requests and the cached
  * response (2.3), the SK payload around a message (3.14), the dispatch by
  * exchange and the one-second tick (timeouts, dead-peer detection,
- * re-authentication before the CHILD_SA's lifetime ends, initiation).
+ * the CHILD_SA's rekeying and the IKE SA's re-authentication before
+ * their lifetimes end, initiation).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -84,6 +85,7 @@ seg_ike_kill(struct seg_ike *sa, const char *why)
 			    sa->child.spi_in, sa->child.spi_out);
 		sa->child.installed = 0;
 	}
+	seg_child_old_deleted(sa);
 	log_info("seg: peer %s: IKE SA %016llx/%016llx closed: %s",
 	    sa->peer->name, (unsigned long long)sa->spi_i,
 	    (unsigned long long)sa->spi_r, why);
@@ -312,9 +314,7 @@ seg_ike_on_request(struct seg_ike *sa, struct ike_msg *m)
 		seg_info_request(sa, m);
 	else if (m->hdr.exchange == IKE_CREATE_CHILD_SA &&
 	    sa->state == SEG_ESTABLISHED)
-		/* Rekeying is done by re-authentication (docs/seg.md). */
-		(void)seg_ike_notify_resp(sa, &m->hdr,
-		    IKE_N_NO_ADDITIONAL_SAS, NULL, 0);
+		seg_child_request(sa, m);
 	else
 		log_debug("seg: peer %s: exchange %u in state %d: dropped",
 		    sa->peer->name, m->hdr.exchange, sa->state);
@@ -339,6 +339,8 @@ seg_ike_on_response(struct seg_ike *sa, struct ike_msg *m)
 		seg_auth_response(sa, m);
 	else if (m->hdr.exchange == IKE_INFORMATIONAL)
 		seg_info_response(sa, m);
+	else if (m->hdr.exchange == IKE_CREATE_CHILD_SA)
+		seg_child_response(sa, m);
 	else
 		log_debug("seg: peer %s: response to exchange %u: ignored",
 		    sa->peer->name, m->hdr.exchange);
@@ -421,6 +423,11 @@ seg_ike_tick(struct seg *s)
 		if (sa->state != SEG_ESTABLISHED && sa->state != SEG_DEAD &&
 		    now - sa->created >= SEG_HALF_OPEN_SEC)
 			seg_ike_kill(sa, "exchange not completed in time");
+		else if (sa->state == SEG_ESTABLISHED && sa->initiator &&
+		    !sa->outstanding && sa->child.installed &&
+		    now - sa->child.added >= (time_t)(c->child_lifetime -
+		    c->rekey_margin))
+			(void)seg_child_rekey_start(sa);	/* 2.8 */
 		else if (sa->state == SEG_ESTABLISHED && c->dpd_delay > 0 &&
 		    !sa->outstanding && now - sa->last_rx >=
 		    (time_t)c->dpd_delay)
@@ -433,7 +440,7 @@ seg_ike_tick(struct seg *s)
 		    now < p->retry_at)
 			continue;
 		if (p->sa == NULL ||
-		    now - p->sa->established >= (time_t)(c->child_lifetime -
+		    now - p->sa->established >= (time_t)(c->ike_lifetime -
 		    c->rekey_margin)) {
 			/* New IKE SA (or re-authentication, 2.8.3): the old
 			 * one is deleted once the new one is up. */

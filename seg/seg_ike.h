@@ -82,9 +82,13 @@ struct seg_ike {
 	uint32_t		 msgid_in;
 	uint8_t			*resp;
 	size_t			 resplen;
-	/* The CHILD_SA. */
-	struct seg_child	 child;
+	/* The CHILD_SA; the one it replaced until deleted (2.8); ours in
+	 * the making when we rekey. */
+	struct seg_child	 child, old, rekey;
 	uint32_t		 spi_offer;	/* initiator: our SPI in SA2 */
+	uint8_t			 rekey_ni[SEG_NONCE_LEN];
+	size_t			 rekey_nilen;
+	int			 rekeying;
 	time_t			 created, established, last_rx;
 };
 
@@ -137,7 +141,31 @@ int	seg_auth_start(struct seg_ike *);
 void	seg_auth_request(struct seg_ike *, struct ike_msg *m);
 void	seg_auth_response(struct seg_ike *, struct ike_msg *m);
 
+/* seg_child.c: the CHILD_SA (1.3, 2.9, 2.17) and its rekeying (1.3.3). */
+int	seg_child_spi(uint32_t *spi);
+/* SA (our ESP proposals with spi), [Ni], TSi, TSr (our subnets). */
+void	seg_child_wr_offer(struct seg_ike *, uint32_t spi, const uint8_t *ni,
+	    size_t nilen, struct ike_wr *);
+/* KEYMAT from the exchange's nonces into the kernel (initiator: ours). */
+int	seg_child_install(struct seg_ike *, struct seg_child *, int initiator,
+	    const uint8_t *ni, size_t nilen, const uint8_t *nr, size_t nrlen);
+/* The exchange's initiator: the answer's SA and selectors into c. */
+int	seg_child_reply(struct seg_ike *, const struct ike_msg *, uint32_t spi,
+	    struct seg_child *c);
+/* The exchange's responder: chosen, narrowed, installed, SA [Nr] TSi TSr
+ * written; 0 or the error Notify to answer. */
+uint16_t seg_child_respond(struct seg_ike *, const struct ike_msg *,
+	    struct seg_child *c, const uint8_t *ni, size_t nilen,
+	    const uint8_t *nr, size_t nrlen, int write_nr, struct ike_wr *);
+int	seg_child_rekey_start(struct seg_ike *);
+void	seg_child_request(struct seg_ike *, struct ike_msg *);
+void	seg_child_response(struct seg_ike *, struct ike_msg *);
+/* The replaced pair (sa->old) out of the kernel. */
+void	seg_child_old_deleted(struct seg_ike *);
+
 /* seg_info.c: INFORMATIONAL (1.4): Delete, dead-peer detection. */
+/* A request deleting our inbound ESP SA spi (1.4.1). */
+int	seg_info_delete_child(struct seg_ike *, uint32_t spi);
 void	seg_info_request(struct seg_ike *, struct ike_msg *m);
 void	seg_info_response(struct seg_ike *, struct ike_msg *m);
 int	seg_info_send(struct seg_ike *, int delete_ike);

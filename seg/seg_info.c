@@ -36,6 +36,26 @@ seg_info_send(struct seg_ike *sa, int delete_ike)
 	return seg_ike_request(sa, out, n);
 }
 
+int
+seg_info_delete_child(struct seg_ike *sa, uint32_t spi)
+{
+	struct ike_delete d;
+	struct ike_wr w;
+	uint8_t in[256], out[1024];
+	size_t n;
+
+	memset(&d, 0, sizeof(d));
+	d.proto = IKE_PROTO_ESP;
+	d.spi_size = 4;
+	d.nspi = 1;
+	d.spi[0] = spi;
+	ike_wr_init(&w, in, sizeof(in));
+	ike_wr_delete(&w, &d);
+	IMS_CHECK_RC(seg_ike_seal(sa, IKE_INFORMATIONAL, 0, sa->msgid_out, &w,
+	    out, sizeof(out), &n));
+	return seg_ike_request(sa, out, n);
+}
+
 void
 seg_info_request(struct seg_ike *sa, struct ike_msg *m)
 {
@@ -43,7 +63,7 @@ seg_info_request(struct seg_ike *sa, struct ike_msg *m)
 	struct ike_wr w;
 	uint8_t in[256], out[1024];
 	size_t i, j, n;
-	int del_ike = 0, del_child = 0;
+	int del_ike = 0, del_child = 0, del_old = 0;
 
 	for (i = 0; i < m->npl; i++) {
 		if (m->pl[i].type != IKE_PL_DELETE)
@@ -56,18 +76,24 @@ seg_info_request(struct seg_ike *sa, struct ike_msg *m)
 		if (d.proto == IKE_PROTO_IKE)
 			del_ike = 1;
 		else if (d.proto == IKE_PROTO_ESP)
-			for (j = 0; j < d.nspi; j++)
+			for (j = 0; j < d.nspi; j++) {
 				if (sa->child.installed &&
 				    d.spi[j] == sa->child.spi_out)
 					del_child = 1;
+				if (sa->old.installed &&
+				    d.spi[j] == sa->old.spi_out)
+					del_old = 1;	/* after a rekey */
+			}
 	}
 	ike_wr_init(&w, in, sizeof(in));
-	if (del_child && !del_ike) {
+	if ((del_child || del_old) && !del_ike) {
 		memset(&ours, 0, sizeof(ours));
 		ours.proto = IKE_PROTO_ESP;
 		ours.spi_size = 4;
-		ours.nspi = 1;
-		ours.spi[0] = sa->child.spi_in;
+		if (del_child)
+			ours.spi[ours.nspi++] = sa->child.spi_in;
+		if (del_old)
+			ours.spi[ours.nspi++] = sa->old.spi_in;
 		ike_wr_delete(&w, &ours);
 	}
 	if (seg_ike_seal(sa, IKE_INFORMATIONAL, 1, m->hdr.msgid, &w, out,
@@ -75,7 +101,11 @@ seg_info_request(struct seg_ike *sa, struct ike_msg *m)
 		(void)seg_ike_respond(sa, out, n);
 	if (del_ike) {
 		seg_ike_kill(sa, "deleted by the peer");
-	} else if (del_child) {
+		return;
+	}
+	if (del_old)
+		seg_child_old_deleted(sa);
+	if (del_child) {
 		(void)seg_kernel_child_del(sa->s->x, &sa->s->local, sa->peer,
 		    &sa->child);
 		sa->child.installed = 0;

@@ -60,6 +60,17 @@ group_offered(const struct seg *s, uint16_t g)
 	return 0;
 }
 
+/* RFC 7427 4: the hashes we verify signatures with (SHA2-256, -384,
+ * -512), so that a peer may sign with method 14. */
+static void
+wr_sig_hashes(struct ike_wr *w)
+{
+	static const uint8_t h[] = { 0, 2, 0, 3, 0, 4 };
+
+	ike_wr_notify(w, 0, NULL, 0, IKE_N_SIGNATURE_HASH_ALGORITHMS, h,
+	    sizeof(h));
+}
+
 static uint8_t *
 dup_msg(const struct ike_msg *m)
 {
@@ -137,6 +148,7 @@ seg_init_start(struct seg *s, struct seg_peer *p, uint16_t group)
 	ike_wr_sa(&w, &sap);
 	ike_wr_ke(&w, group, pub, publen);
 	ike_wr_nonce(&w, sa->ni, sa->nilen);
+	wr_sig_hashes(&w);
 	if ((rc = ike_wr_finish(&w)) < 0)
 		goto fail;
 	sa->init_ilen = (size_t)rc;
@@ -401,6 +413,9 @@ seg_init_request(struct seg *s, const struct ike_msg *m,
 	ike_wr_sa(&w, &sap);
 	ike_wr_ke(&w, sa->group, pub, publen);
 	ike_wr_nonce(&w, sa->nr, sa->nrlen);
+	wr_sig_hashes(&w);
+	if (p->auth == SEG_AUTH_CERT)
+		seg_cert_wr_certreq(s, &w);	/* 3.7 */
 	if ((rc = ike_wr_finish(&w)) < 0 ||
 	    (sa->init_r = malloc((size_t)rc)) == NULL) {
 		seg_ike_kill(sa, "cannot build the IKE_SA_INIT response");

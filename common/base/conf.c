@@ -258,6 +258,26 @@ conf_required(struct conf_state *st)
 	return 0;
 }
 
+/* Each table's check_all (in its terminating entry). */
+static int
+conf_check_all(struct conf_state *st)
+{
+	const struct conf_key *k;
+	char why[CONF_ERR_MAX];
+	size_t i;
+
+	for (i = 0; i < st->nt; i++) {
+		for (k = st->t[i].keys; k->name != NULL; k++)
+			;
+		why[0] = '\0';
+		if (k->check_all != NULL &&
+		    k->check_all(st->t[i].base, why, sizeof(why)) < 0)
+			return conf_err(st, 0, "%s", why[0] ? why :
+			    "inconsistent settings");
+	}
+	return 0;
+}
+
 int
 conf_load_buf(const struct conf_table *t, size_t nt, const char *name,
     const char *buf, size_t len, const struct conf_over *o, size_t nover,
@@ -289,7 +309,8 @@ conf_load_buf(const struct conf_table *t, size_t nt, const char *name,
 	    (buf != NULL && (rc = conf_parse(&st, buf, len)) < 0) ||
 	    (rc = conf_overrides(&st, o, nover)) < 0)
 		goto out;
-	rc = conf_required(&st);
+	if ((rc = conf_required(&st)) == 0)
+		rc = conf_check_all(&st);
 out:
 	free(st.line);
 	free(st.cleared);

@@ -63,6 +63,11 @@ struct conf_key {
 	/* Further checks of a value that passed its type's: 0, or -EINVAL
 	 * with the reason (no key name, no location) in why. */
 	int		(*check)(const char *value, char *why, size_t whysize);
+	/* Only in a table's last entry (name NULL): a check of the table's
+	 * settings struct once every key is loaded, for keys that only make
+	 * sense together: 0, or -EINVAL with the reason in why. */
+	int		(*check_all)(const void *base, char *why,
+			    size_t whysize);
 };
 
 struct conf_table {

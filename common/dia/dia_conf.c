@@ -17,6 +17,7 @@
 #include "dia_conf.h"
 #include "dia_fd.h"
 #include "log.h"
+#include "met.h"
 #include "strbuf.h"
 
 #define DIA_FD_CONF_MAX	16384
@@ -158,6 +159,7 @@ check_dir(const char *v, char *why, size_t size)
 }
 
 static const char *const dia_transports[] = { "tcp", "sctp", NULL };
+static const char *const dia_tls_modes[] = { "off", "required", NULL };
 
 #define DO(f)	offsetof(struct dia_conf, f)
 const struct conf_key dia_conf_keys[] = {
@@ -185,7 +187,8 @@ const struct conf_key dia_conf_keys[] = {
 	  .offset = DO(connect), .flags = CONF_LIST, .maxn = DIA_PEERS_MAX,
 	  .max = 320, .check = check_connect,
 	  .help = "a peer we connect to, IDENTITY@ADDRESS[:PORT] (IP address). "
-	    "Cx runs over plain TCP/SCTP: no TLS and no IPsec here yet" },
+	    "With diameter.tls = required the link is TLS and the peer's "
+	    "certificate must name IDENTITY" },
 	{ .name = "diameter.accept", .type = CONF_STRING,
 	  .offset = DO(accept), .flags = CONF_LIST, .maxn = DIA_PEERS_MAX,
 	  .max = 320, .check = check_accept,
@@ -222,7 +225,30 @@ const struct conf_key dia_conf_keys[] = {
 	  .max = 1024, .check = check_dir,
 	  .help = "freeDiameter's extensions (dict_nasreq, dict_dcca, "
 	    "dict_dcca_3gpp are loaded; never dict_sip)" },
-	{ .name = NULL }
+	{ .name = "diameter.tls", .type = CONF_ENUM, .offset = DO(tls),
+	  .dflt = "off", .choices = dia_tls_modes,
+	  .help = "off: clear links (NDS/IP or a trusted network must protect "
+	    "them, TS 33.210); required: TLS from the first octet on every "
+	    "link (RFC 6733 13.1), no clear port and no clear peer, each "
+	    "peer's certificate chaining to diameter.tls-ca and, for a peer "
+	    "that connects to us, naming the identity of its CER.  "
+	    "diameter.port is then the TLS port" },
+	{ .name = "diameter.tls-cert", .type = CONF_STRING,
+	  .offset = DO(tls_cert), .max = 1024,
+	  .check = dia_tls_check_file,
+	  .help = "our certificate (PEM, then any intermediates), naming "
+	    "diameter.identity (subjectAltName DNS or CN) and chaining to "
+	    "diameter.tls-ca" },
+	{ .name = "diameter.tls-key", .type = CONF_STRING,
+	  .offset = DO(tls_key), .max = 1024,
+	  .check = dia_tls_check_file,
+	  .help = "its private key (PEM), read as root at start-up" },
+	{ .name = "diameter.tls-ca", .type = CONF_STRING,
+	  .offset = DO(tls_ca), .max = 1024,
+	  .check = dia_tls_check_file,
+	  .help = "the CA certificates (PEM) a peer's certificate must chain "
+	    "to" },
+	{ .name = NULL, .check_all = dia_tls_check_conf }
 };
 
 const char *
@@ -262,8 +288,11 @@ sb_printf(struct strbuf *sb, const char *fmt, ...)
 		strbuf_puts(sb, line);
 }
 
-/* freeDiameter 1.2.1's syntax (libfdcore/fdd.y).  No TLS credentials:
- * SecPort = 0 and No_TLS on each peer, else the core refuses to start.
+/* freeDiameter 1.2.1's syntax (libfdcore/fdd.y).  diameter.tls off: no
+ * TLS credentials, SecPort = 0 and No_TLS on each peer, else the core
+ * refuses to start.  Required (dia_tls.c): the credentials, Port = 0 (no
+ * clear listener) and SecPort = diameter.port, and peers without No_TLS:
+ * freeDiameter then handshakes right after connecting, on the port given.
  *
  * Port = 0 when diameter.accept is empty: freeDiameter then opens no
  * listening socket (server.c creates one only for a non-zero port).  A
@@ -283,6 +312,7 @@ dia_conf_render(const struct dia_conf *c, char *buf, size_t size)
 	struct strbuf sb;
 	size_t i;
 	int v6 = c->listen_on != NULL && strchr(c->listen_on, ':') != NULL;
+	int tls = c->tls == DIA_TLS_REQUIRED;
 
 	strbuf_init(&sb, buf, size);
 	for (i = 0; i < c->connect.n; i++)
@@ -290,16 +320,18 @@ dia_conf_render(const struct dia_conf *c, char *buf, size_t size)
 		    e.net.af == AF_INET6)
 			v6 = 1;
 	sb_printf(&sb, "# generated from the diameter.* settings\n"
-	    "Identity = \"%s\";\nRealm = \"%s\";\nPort = %u;\nSecPort = 0;\n"
+	    "Identity = \"%s\";\nRealm = \"%s\";\nPort = %u;\nSecPort = %u;\n"
 	    "NoRelay;\n%s\n%sTcTimer = %u;\nTwTimer = %u;\n"
 	    "AppServThreads = %u;\n", c->identity,
 	    dia_conf_realm(c),
-	    c->accept.n > 0 ? c->port : 0,
+	    c->accept.n > 0 && !tls ? c->port : 0,
+	    c->accept.n > 0 && tls ? c->port : 0,
 	    c->transport == DIA_TRANSPORT_SCTP ? "No_TCP;" : "No_SCTP;",
 	    v6 ? "" : "No_IPv6;\n", c->tc_timer, c->tw_timer,
 	    c->threads ? c->threads : 4);
 	if (c->listen_on != NULL)
 		sb_printf(&sb, "ListenOn = \"%s\";\n", c->listen_on);
+	dia_tls_render(c, &sb);
 	for (i = 0; i < sizeof(dicts) / sizeof(dicts[0]); i++)
 		sb_printf(&sb, "LoadExtension = \"%s/%s.fdx\";\n",
 		    c->extensions_dir, dicts[i]);
@@ -307,8 +339,8 @@ dia_conf_render(const struct dia_conf *c, char *buf, size_t size)
 		if (peer_parse(c->connect.v[i], 1, &e) < 0)
 			return -EINVAL;
 		sb_printf(&sb, "ConnectPeer = \"%s\" { ConnectTo = \"%s\"; "
-		    "Port = %u; No_TLS; };\n", e.id, e.addr,
-		    e.port ? e.port : 3868);
+		    "Port = %u;%s };\n", e.id, e.addr,
+		    e.port ? e.port : 3868, tls ? "" : " No_TLS;");
 	}
 	return strbuf_status(&sb);
 }
@@ -320,6 +352,7 @@ dia_conf_render(const struct dia_conf *c, char *buf, size_t size)
 static struct dia_peer_entry dia_allowed[2 * DIA_PEERS_MAX];
 static size_t dia_nallowed;
 static char dia_realm[256], dia_dest_realm[256];
+static int dia_tls_required;
 
 /* The address the connection comes from: the endpoint the lower layer
  * gave (EP_FL_LL) and that is primary (TCP: the only one; SCTP: the
@@ -379,7 +412,7 @@ dia_peer_validate(struct peer_info *info, int *auth,
     int (**cb2)(struct peer_info *))
 {
 	union dia_addr a;
-	char from[INET6_ADDRSTRLEN] = "an unknown address";
+	char from[INET6_ADDRSTRLEN] = "an unknown address", why[96];
 	const char *id = info->pi_diamid, *realm = info->runtime.pir_realm;
 	int family = 0, listed = 0, match = 0;
 	size_t i;
@@ -396,23 +429,35 @@ dia_peer_validate(struct peer_info *info, int *auth,
 		    family, (const uint8_t *)&a))
 			match = 1;
 	}
-	if (!listed)
+	if (!listed) {
+		metric_inc1(&met_dia_refused, MET_DIA_REFUSED_NOT_LISTED);
 		log_sec(LOG_LVL_WARN, 3, NULL, from, "dia: refused peer %s "
 		    "from %s: not in diameter.accept", id, from);
-	else if (!match)
+	} else if (!match) {
+		metric_inc1(&met_dia_refused, MET_DIA_REFUSED_ADDRESS);
 		log_sec(LOG_LVL_WARN, 3, NULL, from, "dia: refused peer %s "
 		    "from %s: not the address diameter.accept gives it", id,
 		    from);
-	else if (realm == NULL || strcasecmp(realm, dia_realm) != 0)
+	} else if (realm == NULL || strcasecmp(realm, dia_realm) != 0) {
+		metric_inc1(&met_dia_refused, MET_DIA_REFUSED_REALM);
 		log_sec(LOG_LVL_WARN, 3, NULL, from, "dia: refused peer %s "
 		    "from %s: realm %s is not ours (%s)", id, from,
 		    realm != NULL ? realm : "(none)", dia_realm);
-	else if (dia_peer_source_set(id, family, (const uint8_t *)&a) < 0)
+	} else if (dia_tls_required &&
+	    dia_tls_peer_check(info, why, sizeof(why)) < 0) {
+		metric_inc1(&met_dia_refused, MET_DIA_REFUSED_CERTIFICATE);
+		log_sec(LOG_LVL_WARN, 3, NULL, from, "dia: refused peer %s "
+		    "from %s: %s", id, from, why);
+	} else if (dia_peer_source_set(id, family, (const uint8_t *)&a) < 0) {
+		metric_inc1(&met_dia_refused, MET_DIA_REFUSED_FULL);
 		log_sec(LOG_LVL_WARN, 3, NULL, from, "dia: refused peer %s "
 		    "from %s: more than %u peers accepted", id, from,
 		    DIA_PEER_SOURCES_MAX);
-	else {
-		info->config.pic_flags.sec = PI_SEC_NONE;
+	} else {
+		/* Clear links: "no TLS needed" (else freeDiameter refuses
+		 * the CER); TLS ones keep the default, already TLS. */
+		if (!dia_tls_required)
+			info->config.pic_flags.sec = PI_SEC_NONE;
 		*auth = 1;
 		log_sec(LOG_LVL_INFO, 3, NULL, from, "dia: accepted peer %s "
 		    "from %s", id, from);
@@ -426,6 +471,7 @@ dia_peers_init(const struct dia_conf *c)
 	size_t i;
 
 	dia_nallowed = 0;
+	dia_tls_required = c->tls == DIA_TLS_REQUIRED;
 	(void)snprintf(dia_realm, sizeof(dia_realm), "%s", dia_conf_realm(c));
 	(void)snprintf(dia_dest_realm, sizeof(dia_dest_realm), "%s",
 	    dia_conf_dest_realm(c));
@@ -506,11 +552,13 @@ dia_conf_apply(const struct dia_conf *c)
 	(void)snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	rc = fd_core_parseconf(path);
 	(void)close(fd);
+	dia_tls_loaded_close();		/* read: the key leaves the files */
 	if (rc != 0) {
 		log_err("dia: freeDiameter refused the generated configuration");
 		return -(rc > 0 ? rc : EINVAL);
 	}
 	IMS_CHECK_RC(dia_peers_init(c));
 	IMS_CHECK_FD(fd_peer_validate_register(dia_peer_validate));
+	IMS_CHECK_RC(dia_tls_hook_init());
 	return 0;
 }

@@ -13,9 +13,16 @@
  * Everything else gets DIAMETER_UNKNOWN_PEER and a log line.  A node
  * without diameter.accept does not listen at all, and a node may not both
  * accept and connect: freeDiameter 1.2.1 does not validate a CER claiming
- * the identity of a peer it connects to.  Cx is not protected yet (no TLS,
- * no IPsec: the SEG issue brings NDS/IP, TS 33.210), so accepted peers are
- * marked "no TLS needed" and the address is the only proof of origin.
+ * the identity of a peer it connects to.
+ *
+ * Protection (diameter.tls, dia_tls.c): off, the links are clear TCP/SCTP
+ * (NDS/IP by a SEG or a trusted network, TS 33.210), accepted peers are
+ * marked "no TLS needed" and the address is the only proof of origin; or
+ * required, TLS from the first octet (RFC 6733 2.1, 13.1) with mutual
+ * certificates chaining to diameter.tls-ca, for deployments without SEGs:
+ * no clear port, no clear peer, and an accepted peer's certificate must
+ * name the Diameter identity its CER claims (freeDiameter checks that only
+ * of the peers it connects to).
  */
 #ifndef IMS_DIA_CONF_H
 #define IMS_DIA_CONF_H
@@ -28,6 +35,7 @@
 #include "conf.h"
 
 enum dia_transport { DIA_TRANSPORT_TCP, DIA_TRANSPORT_SCTP };
+enum dia_tls { DIA_TLS_OFF, DIA_TLS_REQUIRED };
 
 #define DIA_PEERS_MAX	16
 
@@ -45,6 +53,10 @@ struct dia_conf {
 	unsigned	 timeout_ms;	/* for our requests */
 	char		*dest_realm;	/* NULL: realm */
 	char		*extensions_dir;
+	int		 tls;		/* enum dia_tls */
+	char		*tls_cert;	/* PEM: ours, then intermediates */
+	char		*tls_key;	/* PEM */
+	char		*tls_ca;	/* PEM: the anchors peers chain to */
 };
 
 /* The keys (diameter.*) for a struct dia_conf: a conf_table row
@@ -92,5 +104,32 @@ int	dia_id_match(const char *pattern, const char *id, size_t len);
 #define DIA_PEER_SOURCES_MAX	1024
 int	dia_peer_source_set(const char *id, int af, const uint8_t *addr);
 int	dia_peer_source(const char *id, int *af, uint8_t *addr);
+
+/* ---- TLS (dia_tls.c) ---- */
+
+/* The checks of the keys: a readable file by absolute path; the table's
+ * check_all: diameter.tls = required needs all three files. */
+int	dia_tls_check_file(const char *v, char *why, size_t size);
+int	dia_tls_check_conf(const void *c, char *why, size_t size);
+/* As root, before the switch to the run user (the key may be readable by
+ * root only): the three files copied into memory files that the
+ * generated configuration names, closed once freeDiameter read them
+ * (dia_conf_apply).  Without it (a tool not started as a daemon)
+ * freeDiameter reads the paths itself.  0 or -errno. */
+int	dia_tls_load(const struct dia_conf *);
+/* The TLS lines of the generated configuration into sb, or nothing when
+ * diameter.tls is off. */
+struct strbuf;
+void	dia_tls_render(const struct dia_conf *, struct strbuf *sb);
+void	dia_tls_loaded_close(void);
+/* For the incoming-peer rule: 0 when the connection is acceptable as to
+ * TLS (off: anything; required: TLS, and the first certificate names id,
+ * RFC 6733 13.1 / RFC 6125 6.4, no wildcard), else -EACCES with the
+ * reason in why. */
+struct peer_info;
+int	dia_tls_peer_check(const struct peer_info *, char *why, size_t size);
+/* Logs (and counts) the connections freeDiameter refuses before any CER
+ * reaches dia_conf's rule: a failed TLS handshake, no CER. */
+int	dia_tls_hook_init(void);
 
 #endif

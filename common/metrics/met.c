@@ -45,6 +45,8 @@ static const char *const dia_results[] = { "2001", "2002", "2003", "2004",
     "3002", "3003", "3004", "5001", "5002", "5003", "5004", "5005", "5006",
     "5007", "5008", "5009", "5012", "5014", "5401", "5402", "5403", "other",
     "none", NULL };
+static const char *const dia_refused_causes[] = { "not_listed",
+    "address", "realm", "full", "certificate", "transport", NULL };
 static const char *const http_classes[] = { "1xx", "2xx", "3xx", "4xx",
     "5xx", NULL };
 
@@ -113,6 +115,15 @@ struct metric_family met_dia_peers_up = {
 	.name = "imssec_diameter_peers_up", .type = METRIC_GAUGE,
 	.help = "Diameter peers in state Open",
 };
+struct metric_family met_dia_refused = {
+	.name = "imssec_diameter_peers_refused_total",
+	.type = METRIC_COUNTER,
+	.help = "incoming Diameter connections refused, by cause: identity "
+	    "not listed, wrong address, wrong realm, too many peers, no TLS "
+	    "or a certificate not naming the identity, dropped before the "
+	    "CER (TLS handshake failed, e.g. no or a foreign certificate)",
+	.dims = { { "cause", dia_refused_causes } },
+};
 struct metric_family met_bindings = {
 	.name = "imssec_bindings_active", .type = METRIC_GAUGE,
 	.help = "registered contact bindings held by the S-CSCF",
@@ -133,7 +144,7 @@ static struct metric_family *const groups[][6] = {
 	  &met_sip_shed, &met_sip_pending },
 	{ &met_auth_failures },
 	{ &met_dia_requests, &met_dia_answers, &met_dia_seconds,
-	  &met_dia_peers_up },
+	  &met_dia_peers_up, &met_dia_refused },
 	{ &met_bindings },
 	{ &met_gm_sa_sets },
 	{ &met_http_requests },

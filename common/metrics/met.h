@@ -41,6 +41,9 @@ extern struct metric_family met_dia_answers;
 extern struct metric_family met_dia_seconds;
 /* imssec_diameter_peers_up: peers in state Open (read at each scrape). */
 extern struct metric_family met_dia_peers_up;
+/* imssec_diameter_peers_refused_total{cause}: incoming Diameter peers
+ * refused (dia_conf.c, dia_tls.c). */
+extern struct metric_family met_dia_refused;
 /* imssec_bindings_active: the S-CSCF's registered contacts. */
 extern struct metric_family met_bindings;
 /* imssec_gm_sa_sets_installed: the P-CSCF's Gm SA sets (TS 33.203 7.1). */
@@ -83,6 +86,17 @@ enum met_dia_cmd {
 enum met_dia_role {
 	MET_ROLE_CLIENT,	/* we sent the request, received the answer */
 	MET_ROLE_SERVER,	/* we received the request, sent the answer */
+};
+
+enum met_dia_refused_cause {
+	MET_DIA_REFUSED_NOT_LISTED,	/* identity not in diameter.accept */
+	MET_DIA_REFUSED_ADDRESS,	/* listed, from another address */
+	MET_DIA_REFUSED_REALM,		/* not our realm */
+	MET_DIA_REFUSED_FULL,		/* too many peers */
+	MET_DIA_REFUSED_CERTIFICATE,	/* no TLS, or the certificate does
+					 * not name the claimed identity */
+	MET_DIA_REFUSED_TRANSPORT,	/* dropped before its CER: TLS
+					 * handshake failed, no CER */
 };
 
 /* The families of a group are registered together (met_use). */

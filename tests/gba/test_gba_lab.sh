@@ -17,8 +17,10 @@
 # Its own prefix/subnet.  Env: LAB (the ./lab script), BUILD_DIR.
 set -u
 : "${LAB:?}" "${BUILD_DIR:?}"
+# Zh and Zn in clear (LAB_CX_TLS=0): the test reads their messages on the
+# wire; their TLS is the same as Cx's (tests/lab/test_cx_tls.sh).
 export BUILD_DIR LAB_PREFIX=imst-gba- LAB_NET=10.209.0 LAB_DIR=$PWD/lab \
-    LAB_SEC_AGREE=optional
+    LAB_SEC_AGREE=optional LAB_CX_TLS=0
 . "$(dirname "$0")/../lib/testlib.sh" ||
 	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
 need ip curl tshark openssl base64 xxd

@@ -73,3 +73,14 @@ stop() {
 	for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || return 0; sleep 0.1; done
 	kill "$p" 2>/dev/null
 }
+
+# pcap_lines PCAP: one line per packet, "PROTOCOLS SRC DST" (tshark's
+# frame.protocols, e.g. eth:ethertype:ip:esp, and the IPv4/IPv6
+# addresses): one tshark run per capture, then plain greps (tshark costs
+# seconds per start in the qemu guest).  Printed on stdout.
+pcap_lines() {
+	tshark -n -r "$1" -T fields -E separator=' ' -e frame.protocols \
+	    -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst 2>/dev/null
+}
+# pcap_count LINES ERE: how many lines of pcap_lines' output match ERE.
+pcap_count() { grep -cE -- "$2" <<<"$1" || true; }

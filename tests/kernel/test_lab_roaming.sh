@@ -26,9 +26,8 @@ root=$(cd "$here/../.." && pwd -P)
 export BUILD_DIR=$1 LAB_PREFIX=imsr- LAB_NET=10.206.0 LAB_VNET=10.207.0 \
     LAB_ZANET=10.208.0 LAB_SEC_AGREE=optional
 export LAB_DIR=${TMPDIR:-/tmp}/lab-roam
-# shellcheck source=SCRIPTDIR/../lib/testlib.sh
-. "$here/../lib/testlib.sh" ||
-	{ echo "FATAL: cannot source testlib.sh" >&2; exit 1; }
+# shellcheck source=SCRIPTDIR/klib.sh
+. "$here/klib.sh" || { echo "FATAL: cannot source klib.sh" >&2; exit 1; }
 need tcpdump tshark
 lab=$root/lab
 trap '"$lab" down >/dev/null 2>&1' EXIT
@@ -50,7 +49,7 @@ check "ROAMING=1" [ "$ROAMING" = 1 ]
 "$lab" status | sed 's/^/  /'
 for s in "$SEG_V_CTL" "$SEG_H_CTL"; do
 	l=$("$BIN/seg-ctl" -s "$s" list 2>&1)
-	echo "$l" | sed 's/^/  seg-ctl: /'
+	printf '  seg-ctl: %s\n' "${l//$'\n'/$'\n'  seg-ctl: }"
 	check "${s##*/}: the Za IKE SA is established" grep -q '^ike .* established' <<<"$l"
 	check "${s##*/}: a CHILD_SA between the domains" \
 	    grep -q "^  child .*/24 === .*/24 esp tunnel" <<<"$l"
@@ -92,20 +91,24 @@ sleep 1
 kill "$td1" "$td2"
 wait "$td1" "$td2" 2>/dev/null
 
-count() { tshark -r "$1" -Y "$2" 2>/dev/null | wc -l; }
-n=$(count "$pza" esp)
+lza=$(pcap_lines "$pza")
+n=$(pcap_count "$lza" ':esp( |$)')
 check "ESP on Za ($n packets)" [ "$n" -ge 6 ]
-n=$(count "$pza" '!(esp || isakmp || arp || icmpv6)')
+n=$(($(pcap_count "$lza" .) - $(pcap_count "$lza" ':(esp|isakmp|arp|icmpv6)( |$)')))
 check "nothing but IKE and ESP on Za ($n other packets)" [ "$n" -eq 0 ]
-check "no SIP on Za" [ "$(count "$pza" sip)" -eq 0 ]
-check "no Diameter on Za" [ "$(count "$pza" diameter)" -eq 0 ]
-n=$(count "$pza" "ip.addr == $LAB_NET.0/24 || ip.addr == $LAB_VNET.0/24")
+check "no SIP on Za" [ "$(pcap_count "$lza" ':sip')" -eq 0 ]
+check "no Diameter on Za" [ "$(pcap_count "$lza" ':diameter')" -eq 0 ]
+n=$(pcap_count "$lza" " (${LAB_NET//./\\.}|${LAB_VNET//./\\.})\\.")
 check "no address of either domain in clear on Za ($n)" [ "$n" -eq 0 ]
-n=$(count "$phome" 'tcp.port == 3868')
+lhome=$(tshark -n -r "$phome" -T fields -E separator=' ' -e frame.protocols \
+    -e tcp.port 2>/dev/null)
+n=$(pcap_count "$lhome" ':tcp[^ ]* ([0-9]+,)?3868(,|$)')
 check "Cx on the home bridge ($n packets)" [ "$n" -gt 0 ]
 check "CX_TLS=1" [ "${CX_TLS:-}" = 1 ]
-n=$(count "$phome" 'diameter')
+n=$(pcap_count "$lhome" ':diameter')
 check "no Diameter in clear on the home bridge ($n)" [ "$n" -eq 0 ]
+n=$(pcap_count "$lhome" ':tcp:tls[^ ]* ([0-9]+,)?3868(,|$)')
+check "Cx on the home bridge is TLS ($n packets)" [ "$n" -gt 0 ]
 
 if [ "$FAILED" -gt 0 ]; then	# the guest's /tmp goes with it: show why
 	for f in "$LAB_DIR"/*.log; do

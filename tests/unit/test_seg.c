@@ -40,11 +40,15 @@ test_props(void)
 	t = tr(&p, IKE_TR_DH);
 	T_CHECK(t != NULL && t->id == IKE_DH_MODP2048, "dh");
 	T_CHECK(strcmp(seg_suite_str(&p, buf, sizeof(buf)),
-	    "aes128-sha256-modp2048-prfsha256") == 0, "str %s", buf);
+	    "aes128-sha256-prfsha256-modp2048") == 0, "str %s", buf);
 
 	T_CHECK(seg_prop_parse("aes256gcm16-prf_sha256-ecp256", IKE_PROTO_IKE,
 	    &p, why, sizeof(why)) == 0, "%s", why);
 	T_CHECK(p.ntr == 3 && tr(&p, IKE_TR_INTEG) == NULL, "gcm: no integ");
+	T_CHECK(strcmp(seg_suite_str(&p, buf, sizeof(buf)),
+	    "aes256gcm16-prfsha256-ecp256") == 0, "str %s", buf);
+	T_CHECK(strcmp(seg_suite_str(&p, buf, 8), "aes256g") == 0,
+	    "truncated %s", buf);
 	t = tr(&p, IKE_TR_ENCR);
 	T_CHECK(t != NULL && t->id == IKE_ENCR_AES_GCM_16 && t->keylen == 256,
 	    "gcm 256");
@@ -248,6 +252,38 @@ test_ts(void)
 	    ip.family == AF_INET6, "v6 /64");
 }
 
+/* In a namespace of its own: a peer's three policies under the seg's
+ * owner tag, listed as ours, removed again (no ESP needed for policies). */
+static void
+netns_policies(void)
+{
+	struct xfrm_nl *x = xfrm_open();
+	struct xfrm_ip local;
+	struct seg_peer p;
+	char why[128];
+	int nsa = -1, npol = -1;
+
+	T_CHECK(x != NULL, "xfrm_open");
+	if (x == NULL)
+		return;
+	T_CHECK(xfrm_set_owner(x, 0x5e) == 0, "owner");
+	T_CHECK(seg_peer_parse("b address=10.46.0.2 id=b.example.net psk=x "
+	    "local-subnet=192.168.201.0/24 remote-subnet=192.168.202.0/24",
+	    &p, why, sizeof(why)) == 0, "%s", why);
+	p.reqid = 77;
+	(void)xfrm_ip_parse("10.46.0.1", &local);
+	T_CHECK(seg_kernel_policies(x, &local, &p) == 0, "policies");
+	T_CHECK(xfrm_list_ours(x, NULL, NULL, &nsa, &npol) == 0 && nsa == 0 &&
+	    npol == 3, "ours: %d SAs %d policies", nsa, npol);
+	T_CHECK(seg_kernel_policies(x, &local, &p) == -EEXIST,
+	    "the same policies twice");
+	T_CHECK(seg_kernel_policies_del(x, &p) == 0, "del");
+	T_CHECK(xfrm_list_ours(x, NULL, NULL, &nsa, &npol) == 0 && npol == 0,
+	    "after del: %d policies", npol);
+	T_CHECK(seg_kernel_policies_del(x, &p) == 0, "del again: none left");
+	xfrm_close(x);
+}
+
 int
 main(void)
 {
@@ -257,5 +293,6 @@ main(void)
 	test_msgid();
 	test_algs();
 	test_ts();
+	t_in_netns("test_seg", netns_policies);
 	return t_done("test_seg");
 }
