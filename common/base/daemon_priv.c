@@ -125,7 +125,7 @@ int
 priv_prepare(const char *user, uint64_t keep, char *err, size_t errsize)
 {
 	struct passwd pw, *res = NULL;
-	struct caps c;
+	struct caps c = { 0, 0, 0 };
 	char buf[4096];
 	int cap, last, rc;
 

@@ -316,7 +316,7 @@ out_qvalue(struct strbuf *o, int q)
 		return -EINVAL;
 	snprintf(buf, sizeof(buf), "%d.%03d", q / 1000, q % 1000);
 	n = strlen(buf);
-	while (buf[n - 1] == '0' && buf[n - 2] != '.')
+	while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
 		buf[--n] = '\0';
 	if (strcmp(buf + 1, ".0") == 0)
 		buf[1] = '\0';
