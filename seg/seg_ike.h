@@ -188,11 +188,6 @@ void	seg_child_response(struct seg_ike *, struct ike_msg *);
 void	seg_child_old_deleted(struct seg_ike *);
 
 /* seg_ikerekey.c: rekeying the IKE SA (1.3.2, 2.18). */
-/* Our IKE proposals with the 8-byte SPI spi (pure). */
-int	seg_ikerekey_offer(const struct seg *, uint64_t spi,
-	    struct ike_sa_pl *sap);
-/* A CREATE_CHILD_SA request whose SA payload is of protocol IKE (pure). */
-int	seg_ikerekey_is_ike(const struct ike_msg *m);
 /* group 0: that of our first IKE proposal. */
 int	seg_ikerekey_start(struct seg_ike *, uint16_t group);
 void	seg_ikerekey_request(struct seg_ike *, struct ike_msg *m);

@@ -21,26 +21,6 @@
 
 #define SEG_REKEY_RETRY_SEC	10	/* after TEMPORARY_FAILURE */
 
-static void
-put_be64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
-static uint64_t
-be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static int
 new_spi(uint64_t *spi)
 {
@@ -48,36 +28,6 @@ new_spi(uint64_t *spi)
 		IMS_CHECK_RC(seg_ike_random(spi, sizeof(*spi)));
 	} while (*spi == 0);
 	return 0;
-}
-
-int
-seg_ikerekey_offer(const struct seg *s, uint64_t spi, struct ike_sa_pl *sap)
-{
-	size_t i;
-
-	IMS_CHECK_PARAMS(s->nike > 0 && s->nike <= IKE_MAX_PROPOSALS);
-	memset(sap, 0, sizeof(*sap));
-	for (i = 0; i < s->nike; i++) {
-		sap->prop[i] = s->ike_props[i];
-		sap->prop[i].num = (uint8_t)(i + 1);
-		sap->prop[i].proto = IKE_PROTO_IKE;
-		sap->prop[i].spi_size = 8;
-		put_be64(sap->prop[i].spi, spi);
-	}
-	sap->nprop = s->nike;
-	return 0;
-}
-
-int
-seg_ikerekey_is_ike(const struct ike_msg *m)
-{
-	const struct ike_pl *pl;
-	struct ike_sa_pl sap;
-	size_t it = 0;
-
-	return (pl = ike_msg_find(m, IKE_PL_SA, &it)) != NULL &&
-	    ike_sa_parse(pl->body, pl->len, &sap) == 0 && sap.nprop > 0 &&
-	    sap.prop[0].proto == IKE_PROTO_IKE;
 }
 
 /* The new IKE SA: old's CHILD_SAs (in the kernel as they are) move to
@@ -144,7 +94,8 @@ seg_ikerekey_start(struct seg_ike *sa, uint16_t group)
 	IMS_CHECK_RC(seg_ike_random(sa->rekey_ni, sa->rekey_nilen));
 	IMS_CHECK_RC(ike_dh_new(group, &sa->dh));
 	IMS_CHECK_RC(ike_dh_public(sa->dh, pub, sizeof(pub), &publen));
-	IMS_CHECK_RC(seg_ikerekey_offer(sa->s, sa->rekey_spi, &sap));
+	IMS_CHECK_RC(seg_ikerekey_offer(sa->s->ike_props, sa->s->nike,
+	    sa->rekey_spi, &sap));
 	ike_wr_init(&w, in, sizeof(in));
 	ike_wr_sa(&w, &sap);		/* 1.3.2: SA, Ni, KEi */
 	ike_wr_nonce(&w, sa->rekey_ni, sa->rekey_nilen);
@@ -202,7 +153,8 @@ seg_ikerekey_response(struct seg_ike *sa, struct ike_msg *m)
 		refused(sa, m);
 		goto out;
 	}
-	if (seg_ikerekey_offer(sa->s, sa->rekey_spi, &ours) < 0 ||
+	if (seg_ikerekey_offer(sa->s->ike_props, sa->s->nike,
+	    sa->rekey_spi, &ours) < 0 ||
 	    ike_sa_parse(pl->body, pl->len, &reply) < 0 ||
 	    ike_sa_check_reply(&ours, &reply, &prop) < 0 ||
 	    prop.spi_size != 8 ||
@@ -211,7 +163,7 @@ seg_ikerekey_response(struct seg_ike *sa, struct ike_msg *m)
 	    (pl = ike_msg_find(m, IKE_PL_KE, (it = 0, &it))) == NULL ||
 	    ike_ke_parse(pl, &ke) < 0 || ke.group != sa->group ||
 	    (seg_suite_of(&prop, &su), su.dh != sa->group) ||
-	    ike_suite_check(&su) < 0 || be64(prop.spi) == 0) {
+	    ike_suite_check(&su) < 0 || seg_spi64_get(prop.spi) == 0) {
 		log_warn("seg: peer %s: unusable IKE SA rekey answer: "
 		    "re-authentication instead", sa->peer->name);
 		sa->ike_rekey_refused = 1;
@@ -223,7 +175,8 @@ seg_ikerekey_response(struct seg_ike *sa, struct ike_msg *m)
 		goto out;
 	}
 	rc = switch_to(sa, &prop, &su, gir, glen, sa->rekey_ni,
-	    sa->rekey_nilen, nr, nrlen, sa->rekey_spi, be64(prop.spi), 1);
+	    sa->rekey_nilen, nr, nrlen, sa->rekey_spi,
+	    seg_spi64_get(prop.spi), 1);
 	OPENSSL_cleanse(gir, sizeof(gir));
 	if (rc < 0) {
 		sa->ike_rekey_refused = 1;
@@ -250,7 +203,7 @@ choose(const struct seg *s, const struct ike_sa_pl *offered,
 
 	for (i = 0; i < s->nike; i++) {
 		if (ike_sa_select(offered, &s->ike_props[i], IKE_PROTO_IKE,
-		    &c) < 0 || c.spi_size != 8 || be64(c.spi) == 0)
+		    &c) < 0 || c.spi_size != 8 || seg_spi64_get(c.spi) == 0)
 			continue;
 		seg_suite_of(&c, &su);
 		if (ike_suite_check(&su) < 0)
@@ -315,7 +268,7 @@ seg_ikerekey_request(struct seg_ike *sa, struct ike_msg *m)
 	memset(&sap, 0, sizeof(sap));
 	sap.nprop = 1;
 	sap.prop[0] = prop;
-	put_be64(sap.prop[0].spi, spi_r);
+	seg_spi64_put(sap.prop[0].spi, spi_r);
 	ike_wr_init(&w, in, sizeof(in));
 	ike_wr_sa(&w, &sap);		/* 1.3.2: SA, Nr, KEr */
 	ike_wr_nonce(&w, nr, sizeof(nr));
@@ -323,7 +276,7 @@ seg_ikerekey_request(struct seg_ike *sa, struct ike_msg *m)
 	if (seg_ike_seal(sa, IKE_CREATE_CHILD_SA, 1, m->hdr.msgid, &w, out,
 	    sizeof(out), &n) == 0 &&
 	    switch_to(sa, &prop, &su, gir, glen, ni, nilen, nr, sizeof(nr),
-	    be64(prop.spi), spi_r, 0) == 0)
+	    seg_spi64_get(prop.spi), spi_r, 0) == 0)
 		(void)seg_ike_respond(sa, out, n);
 	else
 		(void)seg_ike_notify_resp(sa, &m->hdr,
