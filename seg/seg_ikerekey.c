@@ -150,8 +150,12 @@ seg_ikerekey_response(struct seg_ike *sa, struct ike_msg *m)
 
 	sa->rekeying = 0;
 	if ((pl = ike_msg_find(m, IKE_PL_SA, &it)) == NULL) {
+		/* our DH and nonce go first: refused() may start again */
+		ike_dh_free(sa->dh);
+		sa->dh = NULL;
+		OPENSSL_cleanse(sa->rekey_ni, sizeof(sa->rekey_ni));
 		refused(sa, m);
-		goto out;
+		return;
 	}
 	if (seg_ikerekey_offer(sa->s->ike_props, sa->s->nike,
 	    sa->rekey_spi, &ours) < 0 ||
