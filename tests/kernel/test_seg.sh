@@ -308,6 +308,11 @@ rekey_ike() {	# rekey_ike SIDE TAG
 	check "$2: UDP echoed through the CHILD_SA under the new IKE SA" echo_ok "$2"
 }
 rekey_ike a ikerekey
+# B takes only group 20: A's first KE (group 14) is refused (1.3.2).
+check "ikerekey: B answered A's group-14 KE with INVALID_KE_PAYLOAD" \
+    grep -q 'peer sega: answered INVALID_KE_PAYLOAD' "$work/segb.log"
+check "ikerekey: A rekeyed again with group 20" \
+    grep -q 'peer segb: rekeying IKE SA [0-9a-f/]* (group 20)' "$work/sega.log"
 check "ikerekey: A logged the switch as initiator" \
     grep -q 'peer segb: IKE SA [0-9a-f/]* rekeyed to [0-9a-f/]* as initiator' "$work/sega.log"
 check "ikerekey: B logged the switch as responder" \
