@@ -17,6 +17,8 @@
 #   ikerekey seg-ctl rekey-ike from A then from B (2.18): new IKE SPIs on
 #            both, the old IKE SA gone, the CHILD_SA's SPIs unchanged and
 #            echo works; a CHILD_SA rekey and a Delete on the new IKE SA;
+#   ikelife  ike-lifetime 60, rekey-margin 10: A rekeys the IKE SA by
+#            itself, the CHILD_SA's SPIs unchanged;
 #   wrongpsk B holds another PSK: A is refused with AUTHENTICATION_FAILED
 #            and neither side installs an SA.
 # Runs as root where the kernel has ESP: via tests/kernel/kernel_test.sh.
@@ -341,6 +343,33 @@ same "ikerekey: seg-ctl delete segb on the new IKE SA" "$(ctl a delete segb 2>&1
 for _ in $(seq 25); do [ "$(nstates "$B")" = 0 ] && break; sleep 0.2; done
 same "ikerekey: after delete no SA in B's kernel (the Delete reached B)" "$(nstates "$B")" 0
 check "ikerekey: B lists sega as down" grep -q '^peer sega .* down' <<<"$(ctl b list)"
+stopseg a
+stopseg b
+
+# --- the IKE SA rekeyed on time (2.18) ----------------------------------
+# ike-lifetime 60, rekey-margin 10: A rekeys the IKE SA by CREATE_CHILD_SA
+# 50 s after it is up, the CHILD_SA untouched (no re-authentication).
+stop udpsrv2	# it gives up after 120 s of silence: a fresh one
+bg "$B" udpsrv3 "$PY" "$here/udp_echo.py" server "$IB:5070" >"$work/server3.out" 2>&1
+conf a psk lab-secret-3 "ike-lifetime = 60" "rekey-margin = 10"
+conf b psk lab-secret-3
+start b
+start a
+if up; then pass "ikelife: the tunnel is up"
+else fail "ikelife: no tunnel: $(ctl a list 2>&1) / $(ctl b list 2>&1)"; fi
+old=$(ikespis a) oc=$(childspis a)
+for _ in $(seq 100); do
+	na=$(ikespis a) nb=$(ikespis b)
+	[ -n "$na" ] && [ "$na" != "$old" ] && [ "$na" = "$nb" ] && break
+	sleep 1
+done
+check "ikelife: A rekeyed the IKE SA on time ($old -> $na)" \
+    grep -q 'peer segb: IKE SA [0-9a-f/]* rekeyed to [0-9a-f/]* as initiator' "$work/sega.log"
+same "ikelife: B lists the same single new IKE SA" "$nb" "$na"
+same "ikelife: the CHILD_SA kept its SPIs (no re-authentication)" "$(childspis a)" "$oc"
+same "ikelife: one IKE SA set up by IKE_SA_INIT in A's log (no re-authentication)" \
+    "$(grep -c 'established as initiator' "$work/sega.log")" 1
+check "ikelife: UDP echoed after the rekey" echo_ok ikelife
 stopseg a
 stopseg b
 
