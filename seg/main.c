@@ -88,8 +88,9 @@ static const struct conf_key seg_keys[] = {
 	  .help = "our IKE port (peers are always addressed on 500)" },
 	{ .name = "ike-lifetime", .type = CONF_UINT, .offset = SC(ike_lifetime),
 	  .dflt = "14400", .min = 60, .max = 86400,
-	  .help = "seconds an IKE SA lives: an initiator sets up a new one "
-	    "(re-authentication, RFC 7296 2.8.3) rekey-margin before" },
+	  .help = "seconds an IKE SA lives: an initiator rekeys it "
+	    "(CREATE_CHILD_SA, RFC 7296 2.18; a new one, 2.8.3, if the peer "
+	    "refuses) rekey-margin before" },
 	{ .name = "child-lifetime", .type = CONF_UINT,
 	  .offset = SC(child_lifetime), .dflt = "3600", .min = 60,
 	  .max = 86400,

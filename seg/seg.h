@@ -117,6 +117,15 @@ int	seg_kernel_algs(const struct ike_proposal *p, const char **enc,
 int	seg_ts_to_prefix(const struct ike_ts *ts, struct xfrm_ip *ip,
 	    uint8_t *plen);
 
+/* seg_ikerekey_pl.c: the SA payload of an IKE SA rekey (1.3.2, pure). */
+void	seg_spi64_put(uint8_t *p, uint64_t v);	/* big-endian (3.1) */
+uint64_t seg_spi64_get(const uint8_t *p);
+/* props (n of them) as protocol IKE, numbered from 1, SPI Size 8, spi. */
+int	seg_ikerekey_offer(const struct ike_proposal *props, size_t n,
+	    uint64_t spi, struct ike_sa_pl *sap);
+/* 1 when m's (first) SA payload proposes protocol IKE: an IKE SA rekey. */
+int	seg_ikerekey_is_ike(const struct ike_msg *m);
+
 /* seg_msgid.c: 2.3 the Message ID window of size 1 (pure). */
 enum seg_rx { SEG_RX_NEW, SEG_RX_RETRANSMIT, SEG_RX_DROP };
 /* A request with msgid when next is expected: new, the retransmission

@@ -324,7 +324,8 @@ seg_child_request(struct seg_ike *sa, struct ike_msg *m)
 		return;
 	}
 	if (ike_msg_find(m, IKE_PL_KE, &it) != NULL) {
-		/* the IKE SA's rekeying (2.18) is not done here */
+		/* PFS is not done (the IKE SA's rekeying, 2.18, is
+		 * seg_ikerekey.c's and never reaches here) */
 		(void)seg_ike_notify_resp(sa, &m->hdr,
 		    IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return;

@@ -9,6 +9,7 @@
  *   initiate PEER   start an IKE SA with PEER (and let it come back)
  *   delete PEER     Delete its IKE SA (1.4.1) and keep it down
  *   rekey PEER      rekey its CHILD_SA now (CREATE_CHILD_SA, 1.3.3)
+ *   rekey-ike PEER  rekey its IKE SA now (CREATE_CHILD_SA, 1.3.2, 2.18)
  * An answer starting with "error:" is a refusal.
  */
 #include <errno.h>
@@ -127,9 +128,10 @@ ctl_command(struct seg *s, char *line, FILE *f)
 	}
 	if (cmd == NULL || arg == NULL || strtok_r(NULL, " \t\r\n", &save) !=
 	    NULL || (strcmp(cmd, "initiate") != 0 &&
-	    strcmp(cmd, "delete") != 0 && strcmp(cmd, "rekey") != 0)) {
+	    strcmp(cmd, "delete") != 0 && strcmp(cmd, "rekey") != 0 &&
+	    strcmp(cmd, "rekey-ike") != 0)) {
 		fprintf(f, "error: commands: list, stats, initiate PEER, "
-		    "delete PEER, rekey PEER\n");
+		    "delete PEER, rekey PEER, rekey-ike PEER\n");
 		return;
 	}
 	if ((p = seg_peer_find(s, arg)) == NULL) {
@@ -150,6 +152,14 @@ ctl_command(struct seg *s, char *line, FILE *f)
 			fprintf(f, "error: cannot rekey with %s now\n", arg);
 		else
 			fprintf(f, "rekeying %s\n", arg);
+		return;
+	}
+	if (strcmp(cmd, "rekey-ike") == 0) {
+		if (p->sa == NULL || p->sa->outstanding ||
+		    seg_ikerekey_start(p->sa, 0) < 0)
+			fprintf(f, "error: cannot rekey with %s now\n", arg);
+		else
+			fprintf(f, "rekeying the IKE SA with %s\n", arg);
 		return;
 	}
 	p->held = 1;

@@ -2,7 +2,7 @@
  * (seg_ctl.c).
  *
  *   seg-ctl [-s SOCKET] list | stats | initiate PEER | delete PEER |
- *           rekey PEER
+ *           rekey PEER | rekey-ike PEER
  *
  * Prints the seg's answer; exit 0, 1 when the seg refused ("error:") or
  * cannot be reached, 2 on a usage error.
@@ -20,7 +20,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: seg-ctl [-s SOCKET] list | stats | initiate "
-	    "PEER | delete PEER | rekey PEER\n");
+	    "PEER | delete PEER | rekey PEER | rekey-ike PEER\n");
 	return 2;
 }
 
@@ -45,7 +45,8 @@ main(int argc, char **argv)
 		n = snprintf(line, sizeof(line), "%s\n", argv[i]);
 	else if ((strcmp(argv[i], "initiate") == 0 ||
 	    strcmp(argv[i], "delete") == 0 ||
-	    strcmp(argv[i], "rekey") == 0) && argc == i + 2)
+	    strcmp(argv[i], "rekey") == 0 ||
+	    strcmp(argv[i], "rekey-ike") == 0) && argc == i + 2)
 		n = snprintf(line, sizeof(line), "%s %s\n", argv[i],
 		    argv[i + 1]);
 	else

@@ -313,6 +313,9 @@ seg_ike_on_request(struct seg_ike *sa, struct ike_msg *m)
 	    sa->state == SEG_ESTABLISHED)
 		seg_info_request(sa, m);
 	else if (m->hdr.exchange == IKE_CREATE_CHILD_SA &&
+	    sa->state == SEG_ESTABLISHED && seg_ikerekey_is_ike(m))
+		seg_ikerekey_request(sa, m);
+	else if (m->hdr.exchange == IKE_CREATE_CHILD_SA &&
 	    sa->state == SEG_ESTABLISHED)
 		seg_child_request(sa, m);
 	else
@@ -339,6 +342,9 @@ seg_ike_on_response(struct seg_ike *sa, struct ike_msg *m)
 		seg_auth_response(sa, m);
 	else if (m->hdr.exchange == IKE_INFORMATIONAL)
 		seg_info_response(sa, m);
+	else if (m->hdr.exchange == IKE_CREATE_CHILD_SA &&
+	    sa->rekeying == SEG_REKEYING_IKE)
+		seg_ikerekey_response(sa, m);
 	else if (m->hdr.exchange == IKE_CREATE_CHILD_SA)
 		seg_child_response(sa, m);
 	else
@@ -420,6 +426,12 @@ seg_ike_tick(struct seg *s)
 			continue;
 		}
 		pp = &sa->next;
+		if (sa->rekeyed_at != 0) {
+			/* 2.18: replaced by its rekey, the Delete is due */
+			if (now - sa->rekeyed_at >= SEG_HALF_OPEN_SEC)
+				seg_ike_kill(sa, "rekeyed, no Delete came");
+			continue;
+		}
 		if (sa->state != SEG_ESTABLISHED && sa->state != SEG_DEAD &&
 		    now - sa->created >= SEG_HALF_OPEN_SEC)
 			seg_ike_kill(sa, "exchange not completed in time");
@@ -439,6 +451,15 @@ seg_ike_tick(struct seg *s)
 		if (!p->initiate || p->held || peer_busy(s, p) ||
 		    now < p->retry_at)
 			continue;
+		if (p->sa != NULL && p->sa->state == SEG_ESTABLISHED &&
+		    !p->sa->ike_rekey_refused &&
+		    now - p->sa->established >= (time_t)(c->ike_lifetime -
+		    c->rekey_margin)) {
+			/* 2.18: rekeyed; re-authentication if refused */
+			if (!p->sa->outstanding && now >= p->sa->rekey_retry_at)
+				(void)seg_ikerekey_start(p->sa, 0);
+			continue;
+		}
 		if (p->sa == NULL ||
 		    now - p->sa->established >= (time_t)(c->ike_lifetime -
 		    c->rekey_margin)) {

@@ -15,6 +15,7 @@
 
 #define SEG_MSG_MAX		8192	/* our messages; larger are dropped */
 #define SEG_RETRY_SEC		5	/* a failed initiation is tried again */
+#define SEG_REKEYING_IKE	2	/* seg_ike.rekeying: the IKE SA's */
 
 struct event;
 
@@ -100,7 +101,12 @@ struct seg_ike {
 	uint32_t		 spi_offer;	/* initiator: our SPI in SA2 */
 	uint8_t			 rekey_ni[SEG_NONCE_LEN];
 	size_t			 rekey_nilen;
-	int			 rekeying;
+	int			 rekeying;	/* 1 CHILD_SA, SEG_REKEYING_IKE */
+	/* seg_ikerekey.c (2.18): our new SPIi while rekeying the IKE SA;
+	 * when this SA was replaced by its rekey (awaiting the Delete). */
+	uint64_t		 rekey_spi;
+	int			 rekey_ke_retried, ike_rekey_refused;
+	time_t			 rekey_retry_at, rekeyed_at;
 	time_t			 created, established, last_rx;
 };
 
@@ -180,6 +186,12 @@ void	seg_child_request(struct seg_ike *, struct ike_msg *);
 void	seg_child_response(struct seg_ike *, struct ike_msg *);
 /* The replaced pair (sa->old) out of the kernel. */
 void	seg_child_old_deleted(struct seg_ike *);
+
+/* seg_ikerekey.c: rekeying the IKE SA (1.3.2, 2.18). */
+/* group 0: that of our first IKE proposal. */
+int	seg_ikerekey_start(struct seg_ike *, uint16_t group);
+void	seg_ikerekey_request(struct seg_ike *, struct ike_msg *m);
+void	seg_ikerekey_response(struct seg_ike *, struct ike_msg *m);
 
 /* seg_info.c: INFORMATIONAL (1.4): Delete, dead-peer detection. */
 /* A request deleting our inbound ESP SA spi (1.4.1). */

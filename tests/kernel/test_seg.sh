@@ -14,6 +14,11 @@
 #            the tunnel back, exactly one SA pair on each side, echo works;
 #   stop     SIGTERM to both: no SA or policy of theirs is left;
 #   cert     RSA certificate on A, ECDSA on B (one lab CA): up, echo works;
+#   ikerekey seg-ctl rekey-ike from A then from B (2.18): new IKE SPIs on
+#            both, the old IKE SA gone, the CHILD_SA's SPIs unchanged and
+#            echo works; a CHILD_SA rekey and a Delete on the new IKE SA;
+#   ikelife  ike-lifetime 60, rekey-margin 10: A rekeys the IKE SA by
+#            itself, the CHILD_SA's SPIs unchanged;
 #   wrongpsk B holds another PSK: A is refused with AUTHENTICATION_FAILED
 #            and neither side installs an SA.
 # Runs as root where the kernel has ESP: via tests/kernel/kernel_test.sh.
@@ -278,6 +283,93 @@ check "rekey: B removed the old pair on A's Delete" \
     grep -q "old CHILD_SA removed, SPIs in 0x[0-9a-f]* out $old" "$work/segb.log"
 check "rekey: UDP echoed through the new pair" echo_ok rekey
 same "rekey: still one IKE SA at A" "$(ctl a list | grep -c '^ike .* established')" 1
+
+# CREATE_CHILD_SA of the IKE SA (2.18): new IKE SPIs on both sides, the
+# old IKE SA deleted, the CHILD_SA (same SPIs) moved over; then B rekeys
+# it back, and a CHILD_SA rekey and a Delete work on the newest IKE SA.
+ikespis() { sed -n 's/^ike .* spi-i \([0-9a-f]*\) spi-r \([0-9a-f]*\) .*/\1 \2/p' <<<"$(ctl "$1" list)"; }
+childspis() { sed -n 's/.* spi-in \(0x[0-9a-f]*\) spi-out \(0x[0-9a-f]*\) .*/\1 \2/p' <<<"$(ctl "$1" list)"; }
+rekey_ike() {	# rekey_ike SIDE TAG
+	local old oc ni na nb
+	old=$(ikespis a) oc=$(childspis a)
+	same "$2: seg-ctl rekey-ike" "$(ctl "$1" rekey-ike "$([ "$1" = a ] && echo segb || echo sega)" 2>&1)" \
+	    "rekeying the IKE SA with $([ "$1" = a ] && echo segb || echo sega)"
+	for _ in $(seq 50); do
+		na=$(ikespis a) nb=$(ikespis b)
+		[ "$na" != "$old" ] && [ "$(wc -l <<<"$na")" = 1 ] &&
+			[ "$(wc -l <<<"$nb")" = 1 ] && [ "$na" = "$nb" ] && break
+		sleep 0.2
+	done
+	ni=$(printf '%s\n' "$na" | wc -l)
+	check "$2: one IKE SA listed by A, new SPIs ($old -> $na)" \
+	    [ "$ni" = 1 ] && [ -n "$na" ] && [ "$na" != "$old" ]
+	same "$2: B lists the same single IKE SA (the old one deleted)" "$nb" "$na"
+	same "$2: the CHILD_SA kept its SPIs" "$(childspis a)" "$oc"
+	same "$2: two SAs in A's kernel" "$(nstates "$A")" 2
+	same "$2: two SAs in B's kernel" "$(nstates "$B")" 2
+	check "$2: UDP echoed through the CHILD_SA under the new IKE SA" echo_ok "$2"
+}
+rekey_ike a ikerekey
+# B takes only group 20: A's first KE (group 14) is refused (1.3.2).
+check "ikerekey: B answered A's group-14 KE with INVALID_KE_PAYLOAD" \
+    grep -q 'peer sega: answered INVALID_KE_PAYLOAD' "$work/segb.log"
+check "ikerekey: A rekeyed again with group 20" \
+    grep -q 'peer segb: rekeying IKE SA [0-9a-f/]* (group 20)' "$work/sega.log"
+check "ikerekey: A logged the switch as initiator" \
+    grep -q 'peer segb: IKE SA [0-9a-f/]* rekeyed to [0-9a-f/]* as initiator' "$work/sega.log"
+check "ikerekey: B logged the switch as responder" \
+    grep -q 'peer sega: IKE SA [0-9a-f/]* rekeyed to [0-9a-f/]* as responder' "$work/segb.log"
+check "ikerekey: B closed the old IKE SA on A's Delete, not the CHILD_SA" \
+    grep -q 'peer sega: IKE SA [0-9a-f]*/[0-9a-f]* closed: deleted by the peer' "$work/segb.log"
+check "ikerekey: A lists itself as the new SA's initiator" \
+    grep -q '^ike segb .* established initiator' <<<"$(ctl a list)"
+rekey_ike b ikerekey-b
+check "ikerekey-b: B is the initiator of the newest IKE SA" \
+    grep -q '^ike sega .* established initiator' <<<"$(ctl b list)"
+old=$(sed -n 's/.* spi-in \(0x[0-9a-f]*\) .*/\1/p' <<<"$(ctl a list)")
+same "ikerekey: seg-ctl rekey segb (CHILD_SA) on the new IKE SA" \
+    "$(ctl a rekey segb 2>&1)" "rekeying segb"
+for _ in $(seq 50); do
+	new=$(sed -n 's/.* spi-in \(0x[0-9a-f]*\) .*/\1/p' <<<"$(ctl a list)")
+	[ -n "$new" ] && [ "$new" != "$old" ] && [ "$(nstates "$A")" = 2 ] &&
+		[ "$(nstates "$B")" = 2 ] && break
+	sleep 0.2
+done
+check "ikerekey: the CHILD_SA rekeyed on the new IKE SA ($old -> $new)" \
+    [ -n "$new" ] && [ "$new" != "$old" ]
+same "ikerekey: two SAs in B's kernel after the CHILD_SA rekey" "$(nstates "$B")" 2
+check "ikerekey: UDP echoed through the rekeyed CHILD_SA" echo_ok ikerekey-child
+same "ikerekey: seg-ctl delete segb on the new IKE SA" "$(ctl a delete segb 2>&1)" "deleted segb"
+for _ in $(seq 25); do [ "$(nstates "$B")" = 0 ] && break; sleep 0.2; done
+same "ikerekey: after delete no SA in B's kernel (the Delete reached B)" "$(nstates "$B")" 0
+check "ikerekey: B lists sega as down" grep -q '^peer sega .* down' <<<"$(ctl b list)"
+stopseg a
+stopseg b
+
+# --- the IKE SA rekeyed on time (2.18) ----------------------------------
+# ike-lifetime 60, rekey-margin 10: A rekeys the IKE SA by CREATE_CHILD_SA
+# 50 s after it is up, the CHILD_SA untouched (no re-authentication).
+stop udpsrv2	# it gives up after 120 s of silence: a fresh one
+bg "$B" udpsrv3 "$PY" "$here/udp_echo.py" server "$IB:5070" >"$work/server3.out" 2>&1
+conf a psk lab-secret-3 "ike-lifetime = 60" "rekey-margin = 10"
+conf b psk lab-secret-3
+start b
+start a
+if up; then pass "ikelife: the tunnel is up"
+else fail "ikelife: no tunnel: $(ctl a list 2>&1) / $(ctl b list 2>&1)"; fi
+old=$(ikespis a) oc=$(childspis a)
+for _ in $(seq 100); do
+	na=$(ikespis a) nb=$(ikespis b)
+	[ -n "$na" ] && [ "$na" != "$old" ] && [ "$na" = "$nb" ] && break
+	sleep 1
+done
+check "ikelife: A rekeyed the IKE SA on time ($old -> $na)" \
+    grep -q 'peer segb: IKE SA [0-9a-f/]* rekeyed to [0-9a-f/]* as initiator' "$work/sega.log"
+same "ikelife: B lists the same single new IKE SA" "$nb" "$na"
+same "ikelife: the CHILD_SA kept its SPIs (no re-authentication)" "$(childspis a)" "$oc"
+same "ikelife: one IKE SA set up by IKE_SA_INIT in A's log (no re-authentication)" \
+    "$(grep -c 'established as initiator' "$work/sega.log")" 1
+check "ikelife: UDP echoed after the rekey" echo_ok ikelife
 stopseg a
 stopseg b
 

@@ -16,6 +16,9 @@
 # a UDP datagram crosses between the inner subnets both ways and the
 # SA counters rise on both sides; the capture on the outer link holds
 # only IKE (UDP 500/4500) and ESP, no inner address, no payload marker.
+# Cases 1 and 2 rekey the IKE SA (RFC 7296 2.18; 1: seg-ctl rekey-ike,
+# 2: swanctl --rekey --ike): new IKE SPIs on both sides, charon logs the
+# rekey, the CHILD_SA keeps agreeing and carries a datagram each way.
 # At the end: seg-ctl delete tears the SAs down on both sides, and SIGTERM
 # leaves none of the seg's SAs or policies in the kernel.
 set -uo pipefail
@@ -204,6 +207,45 @@ rekeyed() {
 	same "$tag: one SA pair left in our kernel" "$(ours_left)" 2
 }
 
+# seg_ikespis: "SPIi SPIr" of the seg's IKE SAs with charon, one a line.
+seg_ikespis() {
+	segctl list | sed -n 's/^ike swan .* spi-i \([0-9a-f]*\) spi-r \([0-9a-f]*\) .*/\1 \2/p'
+}
+# ike_rekeyed TAG OLD: one IKE SA at the seg with new SPIs (10 s), which
+# charon lists too; charon logged the rekey; the CHILD_SA still agrees.
+ike_rekeyed() {
+	local tag=$1 old=$2 now n si sr
+	for _ in $(seq 100); do
+		now=$(seg_ikespis)
+		n=$(grep -c . <<<"$now")
+		[ "$n" = 1 ] && [ "$now" != "$old" ] && break
+		sleep 0.1
+	done
+	check "$tag: one IKE SA at the seg, new SPIs ($old -> $now)" \
+	    [ "$n" = 1 ] && [ "$now" != "$old" ]
+	for _ in $(seq 50); do
+		grep -Eq 'IKE_SA za\[[0-9]+\] rekeyed' "$SW/charon.log" && break
+		sleep 0.1
+	done
+	check "$tag: charon logged the IKE_SA rekeyed" \
+	    grep -Eq 'IKE_SA za\[[0-9]+\] rekeyed' "$SW/charon.log"
+	read -r si sr <<<"$now"
+	for _ in $(seq 50); do
+		swanctl_in "$SW" --list-sas >"$work/$tag.sas" 2>&1
+		[ "$(grep -c 'ESTABLISHED, IKEv2' "$work/$tag.sas")" = 1 ] && break
+		sleep 0.1
+	done
+	sed 's/^/  charon: /' "$work/$tag.sas"
+	check "$tag: charon lists the new IKE SA ${si}_i ${sr}_r" \
+	    grep -Eq "ESTABLISHED, IKEv2, ${si:-none}_i\*? ${sr:-none}_r" "$work/$tag.sas"
+	same "$tag: charon lists one IKE SA" "$(grep -c 'ESTABLISHED, IKEv2' "$work/$tag.sas")" 1
+	read -r oi oo <<<"$(seg_spis)"
+	read -r ti to <<<"$(swan_spis)"
+	check "$tag: the CHILD_SA agrees under the new IKE SA (in=$oi out=$oo)" \
+	    [ -n "$ti" ] && [ "$((oi))" = "$((to))" ] && [ "$((oo))" = "$((ti))" ]
+	same "$tag: one SA pair in our kernel" "$(ours_left)" 2
+}
+
 # capture_on / capture_checks TAG: what each side sends on the outer link
 # (tcpdump -Q out on both ends, merged).  Not -Q inout: the kernel passes
 # a tunnel's decapsulated packets up through the same device, so a
@@ -256,6 +298,12 @@ segctl rekey swan >/dev/null
 rekeyed c1-rekey "$spis"
 check "c1: charon saw the rekey" grep -Eq 'parsed CREATE_CHILD_SA request' "$SW/charon.log"
 echo_both c1r
+# The IKE SA rekeyed by our seg (RFC 7296 1.3.2, 2.18).
+spis=$(seg_ikespis)
+same "c1: seg-ctl rekey-ike swan" "$(segctl rekey-ike swan 2>&1)" \
+    "rekeying the IKE SA with swan"
+ike_rekeyed c1-ikerekey "$spis"
+echo_both c1i
 segctl delete swan >/dev/null
 for _ in $(seq 50); do
 	swanctl_in "$SW" --list-sas 2>/dev/null | grep -q ESTABLISHED || break
@@ -289,6 +337,13 @@ swanctl_in "$SW" --rekey --child za >"$work/c2.rekey" 2>&1
 rekeyed c2-rekey "$spis"
 check "c2: charon's rekey completed" grep -Eq 'CHILD_SA za\{[0-9]+\} established' "$SW/charon.log"
 echo_both c2r
+# The IKE SA rekeyed by charon (RFC 7296 1.3.2, 2.18).
+spis=$(seg_ikespis)
+swanctl_in "$SW" --rekey --ike za >"$work/c2.ikerekey" 2>&1
+ike_rekeyed c2-ikerekey "$spis"
+check "c2: our seg answered it as responder" \
+    grep -q 'peer swan: IKE SA [0-9a-f/]* rekeyed to [0-9a-f/]* as responder' "$work/seg.log"
+echo_both c2i
 down
 same "c2: SIGTERM leaves no seg SA in the kernel" "$(ours_left)" 0
 same "c2: SIGTERM leaves no seg policy in the kernel" \

@@ -1,9 +1,11 @@
 /* test_seg.c - the seg's pure parts: peer lines, proposal strings
  * (RFC 7296 3.3.3 mandatory transforms; RFC 5282 8: no integrity with
  * AES-GCM), prefixes, the Message-ID rules (RFC 7296 2.3), the
- * retransmission back-off (2.4) and the ESP -> xfrm algorithm mapping.
+ * retransmission back-off (2.4), the ESP -> xfrm algorithm mapping and
+ * the SA payload of an IKE SA rekey (1.3.2).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <string.h>
 
 #include "seg.h"
@@ -284,6 +286,87 @@ netns_policies(void)
 	xfrm_close(x);
 }
 
+/* RFC 7296 1.3.2, 3.3.1: the SA payload of an IKE SA rekey: protocol IKE,
+ * SPI Size 8, the new SPI big-endian in every proposal; what the
+ * responder parses back and selects keeps the SPI; an ESP SA payload is
+ * no IKE rekey. */
+static void
+test_ikerekey(void)
+{
+	struct ike_proposal ours[2];
+	struct ike_sa_pl sap, back;
+	struct ike_proposal chosen;
+	struct ike_hdr h;
+	struct ike_msg m;
+	struct ike_wr w;
+	uint8_t buf[1024];
+	static const uint8_t spi_be[8] = { 0x01, 0x23, 0x45, 0x67, 0x89,
+		0xab, 0xcd, 0xef };
+	char why[128];
+	size_t i;
+	int len;
+
+	seg_spi64_put(buf, 0x0123456789abcdefULL);
+	T_CHECK(memcmp(buf, spi_be, 8) == 0, "SPI big-endian");
+	T_CHECK(seg_spi64_get(spi_be) == 0x0123456789abcdefULL, "SPI back");
+	T_CHECK(seg_prop_parse("aes128-sha256-modp2048", IKE_PROTO_IKE,
+	    &ours[0], why, sizeof(why)) == 0, "prop 1: %s", why);
+	T_CHECK(seg_prop_parse("aes256gcm16-prfsha256-ecp384", IKE_PROTO_IKE,
+	    &ours[1], why, sizeof(why)) == 0, "prop 2: %s", why);
+	T_CHECK(seg_ikerekey_offer(ours, 2, 0, &sap) == -EINVAL,
+	    "SPI 0 refused");
+	T_CHECK(seg_ikerekey_offer(ours, 0, 1, &sap) == -EINVAL,
+	    "no proposal refused");
+	T_CHECK(seg_ikerekey_offer(ours, 2, 0x0123456789abcdefULL, &sap) == 0,
+	    "offer");
+	T_CHECK(sap.nprop == 2, "2 proposals");
+	for (i = 0; i < 2; i++)
+		T_CHECK(sap.prop[i].num == i + 1 &&
+		    sap.prop[i].proto == IKE_PROTO_IKE &&
+		    sap.prop[i].spi_size == 8 &&
+		    memcmp(sap.prop[i].spi, spi_be, 8) == 0 &&
+		    sap.prop[i].ntr == ours[i].ntr, "proposal %zu", i + 1);
+	/* a CREATE_CHILD_SA request's cleartext: header, SA */
+	memset(&h, 0, sizeof(h));
+	h.spi_i = 1;
+	h.spi_r = 2;
+	h.version = IKE_VERSION;
+	h.exchange = IKE_CREATE_CHILD_SA;
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_hdr(&w, &h);
+	ike_wr_sa(&w, &sap);
+	len = ike_wr_finish(&w);
+	T_CHECK(len > 0 && ike_msg_parse(buf, (size_t)len, &m) == 0,
+	    "message parses (%d)", len);
+	T_CHECK(seg_ikerekey_is_ike(&m) == 1, "recognised as an IKE rekey");
+	T_CHECK(ike_sa_parse(m.pl[0].body, m.pl[0].len, &back) == 0 &&
+	    back.nprop == 2, "SA parses back");
+	T_CHECK(ike_sa_select(&back, &ours[1], IKE_PROTO_IKE, &chosen) == 0 &&
+	    chosen.num == 2 && chosen.spi_size == 8 &&
+	    seg_spi64_get(chosen.spi) == 0x0123456789abcdefULL,
+	    "the responder selects proposal 2 with the SPI");
+	/* an ESP SA (a CHILD_SA) is not */
+	T_CHECK(seg_prop_parse("aes128gcm16", IKE_PROTO_ESP, &ours[0], why,
+	    sizeof(why)) == 0, "esp: %s", why);
+	memset(&back, 0, sizeof(back));
+	back.nprop = 1;
+	back.prop[0] = ours[0];
+	back.prop[0].num = 1;
+	back.prop[0].spi_size = 4;
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_hdr(&w, &h);
+	ike_wr_sa(&w, &back);
+	len = ike_wr_finish(&w);
+	T_CHECK(len > 0 && ike_msg_parse(buf, (size_t)len, &m) == 0,
+	    "ESP message parses (%d)", len);
+	T_CHECK(seg_ikerekey_is_ike(&m) == 0, "ESP SA: no IKE rekey");
+	ike_wr_init(&w, buf, sizeof(buf));
+	ike_wr_hdr(&w, &h);
+	len = ike_wr_finish(&w);
+	T_CHECK(len > 0 && ike_msg_parse(buf, (size_t)len, &m) == 0 &&
+	    seg_ikerekey_is_ike(&m) == 0, "no SA: no IKE rekey");
+}
+
 int
 main(void)
 {
@@ -293,6 +376,7 @@ main(void)
 	test_msgid();
 	test_algs();
 	test_ts();
+	test_ikerekey();
 	t_in_netns("test_seg", netns_policies);
 	return t_done("test_seg");
 }
