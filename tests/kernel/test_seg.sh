@@ -116,7 +116,10 @@ up() {
 }
 # nstates NS: our SAs in NS (ip xfrm state entries).
 nstates() { ip -n "$1" xfrm state | grep -c '^src'; }
-npolicies() { ip -n "$1" xfrm policy | grep -c '^src'; }
+# npolicies NS: the policies in NS's policy database (ip xfrm policy
+# prints "dir in|out|fwd" under each); the seg's IKE socket's own
+# bypass policies ("socket in|out") are not in it.
+npolicies() { ip -n "$1" xfrm policy | grep -cE '^[[:space:]]+dir (in|out|fwd) '; }
 MARK=IMSSEC-SEG-CLEARTEXT-77c1
 echo_ok() {	# echo_ok TAG: a UDP echo from IA to IB
 	inA "$PY" "$here/udp_echo.py" client "$IA:5071>$IB:5070:$MARK-$1"
