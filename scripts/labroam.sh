@@ -116,6 +116,19 @@ lab_seg_conf() {
 	lab_conf "$BIN/seg" seg "$LAB_DIR/$me.conf" "${o[@]}"
 }
 
+# lab_seg_wait NAME: until the seg NAME (its control socket and log in
+# LAB_DIR) lists an installed CHILD_SA (30 s); 1 with its log's tail
+# on stderr when none came.
+lab_seg_wait() {
+	for _ in $(seq 300); do
+		"$BIN/seg-ctl" -s "$LAB_DIR/$1.ctl" list 2>/dev/null |
+		    grep -q "^  child " && return 0
+		sleep 0.1
+	done
+	tail -n 20 "$LAB_DIR/$1.log" >&2
+	return 1
+}
+
 # lab_roam_segs_up: both SEGs started, waits (30 s) until each lists an
 # installed CHILD_SA to the other.
 lab_roam_segs_up() {
@@ -129,13 +142,7 @@ lab_roam_segs_up() {
 	lab_start segv segv "$BIN/seg" -c "$LAB_DIR/segv.conf"
 	lab_wait_running segv
 	for n in segv segh; do
-		for _ in $(seq 300); do
-			"$BIN/seg-ctl" -s "$LAB_DIR/$n.ctl" list 2>/dev/null |
-			    grep -q "^  child " && continue 2
-			sleep 0.1
-		done
-		tail -n 20 "$LAB_DIR/$n.log" >&2
-		lab_die "no Za tunnel on $n within 30 s"
+		lab_seg_wait "$n" || lab_die "no Za tunnel on $n within 30 s"
 	done
 }
 
@@ -197,12 +204,7 @@ lab_zb_up() {
 		lab_wait_running "zb-$n"
 	done
 	for n in icscf scscf; do
-		for _ in $(seq 300); do
-			"$BIN/seg-ctl" -s "$LAB_DIR/zb-$n.ctl" list 2>/dev/null |
-			    grep -q "^  child " && continue 2
-			sleep 0.1
-		done
-		tail -n 20 "$LAB_DIR/zb-$n.log" >&2
-		lab_die "no Zb tunnel from $n to the hss within 30 s"
+		lab_seg_wait "zb-$n" ||
+			lab_die "no Zb tunnel from $n to the hss within 30 s"
 	done
 }

@@ -155,6 +155,8 @@ int	seg_init_answer(struct seg *, const struct ike_hdr *req,
 
 /* seg_init.c: IKE_SA_INIT (1.2). */
 void	seg_suite_of(const struct ike_proposal *, struct ike_suite *);
+int	seg_ike_choose(const struct seg *, const struct ike_sa_pl *offered,
+	    int rekey, struct ike_proposal *chosen);
 int	seg_init_start(struct seg *, struct seg_peer *, uint16_t group);
 void	seg_init_request(struct seg *, const struct ike_msg *m,
 	    const struct sockaddr_storage *from, socklen_t fromlen);

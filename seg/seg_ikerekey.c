@@ -195,30 +195,6 @@ out:
 	OPENSSL_cleanse(sa->rekey_ni, sizeof(sa->rekey_ni));
 }
 
-/* 2.7 for the new IKE SA: the first offered proposal ours accept. */
-static int
-choose(const struct seg *s, const struct ike_sa_pl *offered,
-    struct ike_proposal *chosen)
-{
-	struct ike_proposal c;
-	struct ike_suite su;
-	size_t i;
-	int found = 0;
-
-	for (i = 0; i < s->nike; i++) {
-		if (ike_sa_select(offered, &s->ike_props[i], IKE_PROTO_IKE,
-		    &c) < 0 || c.spi_size != 8 || seg_spi64_get(c.spi) == 0)
-			continue;
-		seg_suite_of(&c, &su);
-		if (ike_suite_check(&su) < 0)
-			continue;
-		if (!found || c.num < chosen->num)
-			*chosen = c;
-		found = 1;
-	}
-	return found ? 0 : -ENOENT;
-}
-
 void
 seg_ikerekey_request(struct seg_ike *sa, struct ike_msg *m)
 {
@@ -245,7 +221,7 @@ seg_ikerekey_request(struct seg_ike *sa, struct ike_msg *m)
 		err = IKE_N_INVALID_SYNTAX;
 	else if (sa->rekeying || sa->rekeyed_at != 0)
 		err = IKE_N_TEMPORARY_FAILURE;	/* 2.8.2, 2.25 */
-	else if (choose(sa->s, &offered, &prop) < 0)
+	else if (seg_ike_choose(sa->s, &offered, 1, &prop) < 0)
 		err = IKE_N_NO_PROPOSAL_CHOSEN;
 	if (err != 0) {
 		(void)seg_ike_notify_resp(sa, &m->hdr, err, NULL, 0);

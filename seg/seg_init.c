@@ -254,10 +254,11 @@ init_notify(struct seg *s, const struct ike_hdr *req,
 }
 
 /* 2.7: the first offered proposal (in the peer's order) one of ours
- * accepts. */
-static int
-init_choose(const struct seg *s, const struct ike_sa_pl *offered,
-    struct ike_proposal *chosen)
+ * accepts; with rekey (2.18, an IKE SA's CREATE_CHILD_SA) it must also
+ * carry the new SPI (8 octets, not 0). */
+int
+seg_ike_choose(const struct seg *s, const struct ike_sa_pl *offered,
+    int rekey, struct ike_proposal *chosen)
 {
 	struct ike_proposal c;
 	struct ike_suite su;
@@ -267,6 +268,8 @@ init_choose(const struct seg *s, const struct ike_sa_pl *offered,
 	for (i = 0; i < s->nike; i++) {
 		if (ike_sa_select(offered, &s->ike_props[i], IKE_PROTO_IKE,
 		    &c) < 0)
+			continue;
+		if (rekey && (c.spi_size != 8 || seg_spi64_get(c.spi) == 0))
 			continue;
 		seg_suite_of(&c, &su);
 		if (ike_suite_check(&su) < 0)
@@ -340,7 +343,7 @@ seg_init_request(struct seg *s, const struct ike_msg *m,
 		    NULL, 0);
 		return;
 	}
-	if (init_choose(s, &offered, &chosen) < 0 ||
+	if (seg_ike_choose(s, &offered, 0, &chosen) < 0 ||
 	    (dh = ike_proposal_get(&chosen, IKE_TR_DH)) == NULL) {
 		log_warn("seg: peer %s: no acceptable IKE proposal",
 		    p->name);
