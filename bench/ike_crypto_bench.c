@@ -112,7 +112,7 @@ main(int argc, char **argv)
 	uint8_t ni[32] = { 1 }, nr[32] = { 2 }, gir[256] = { 3 }, oct[600];
 	uint8_t auth[IKE_MAX_KEY];
 	struct ike_sa_keys k;
-	EVP_PKEY *rsa, *ec;
+	EVP_PKEY *rsa = NULL, *ec = NULL;
 	size_t al;
 
 	if (argc > 1 && (secs = atof(argv[1])) <= 0)
